@@ -1,0 +1,81 @@
+// A pool of GPU storage buffers reused by size class, so steady-state loops allocate nothing.
+// Reuse is safe without fences: every use of a buffer is a command on the one queue, executed in order.
+
+export const STORAGE_USAGE = GPUBufferUsageFlags();
+
+function GPUBufferUsageFlags(): number {
+  // GPUBufferUsage is a global only once a WebGPU implementation is loaded; the numbers are fixed by the spec.
+  const STORAGE = 0x80,
+    COPY_SRC = 0x04,
+    COPY_DST = 0x08;
+  return STORAGE | COPY_SRC | COPY_DST;
+}
+
+/** Rounds a byte size up to its size class: 256 B steps below 64 KiB, then 8 classes per power of two. */
+export function sizeClass(bytes: number): number {
+  const b = Math.max(16, bytes);
+  if (b <= 65536) return Math.ceil(b / 256) * 256;
+  const p = 2 ** Math.floor(Math.log2(b));
+  const step = p / 8;
+  return Math.ceil(b / step) * step;
+}
+
+export interface PoolStats {
+  /** Bytes of all live GPU buffers the pool created. */
+  allocatedBytes: number;
+  /** Bytes handed out and not yet released. */
+  inUseBytes: number;
+  buffers: number;
+  freeBuffers: number;
+}
+
+export class BufferPool {
+  private free = new Map<number, GPUBuffer[]>();
+  private allocated = 0;
+  private inUse = 0;
+  private count = 0;
+  private freeCount = 0;
+
+  constructor(private device: GPUDevice) {}
+
+  acquire(bytes: number, label?: string): GPUBuffer {
+    const size = sizeClass(bytes);
+    const list = this.free.get(size);
+    let buf = list?.pop();
+    if (buf) {
+      this.freeCount--;
+    } else {
+      buf = this.device.createBuffer({ size, usage: STORAGE_USAGE, label });
+      this.allocated += size;
+      this.count++;
+    }
+    this.inUse += size;
+    return buf;
+  }
+
+  release(buf: GPUBuffer): void {
+    const size = buf.size;
+    this.inUse -= size;
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(buf);
+    this.freeCount++;
+  }
+
+  /** Destroys every buffer not in use. */
+  trim(): void {
+    for (const list of this.free.values()) {
+      for (const b of list) {
+        this.allocated -= b.size;
+        this.count--;
+        b.destroy();
+      }
+    }
+    this.free.clear();
+    this.freeCount = 0;
+  }
+
+  stats(): PoolStats {
+    return { allocatedBytes: this.allocated, inUseBytes: this.inUse, buffers: this.count, freeBuffers: this.freeCount };
+  }
+}

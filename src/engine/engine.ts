@@ -1,0 +1,248 @@
+// The engine: one device, its buffer pool, the pipeline cache and a command batch that many dispatches
+// share before one submit. Errors raised by WebGPU are caught with error scopes and thrown at the next
+// sync point (a readback or sync()) naming the kernels involved.
+import { acquireDevice, type AcquiredDevice, type DeviceFeatures, type DeviceOptions } from './device.js';
+import { BufferPool } from './buffers.js';
+import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
+
+const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
+const UNIFORM_SLOTS = 512; // dispatches per batch before an automatic submit
+
+export interface Launch {
+  /** Buffers for the kernel's storage bindings, in binding order. */
+  buffers: GPUBuffer[];
+  uniforms?: UniformValues;
+  overrides?: Overrides;
+  workgroups: [number, number?, number?];
+  /** Shapes etc., for error messages and profiling labels. */
+  label?: string;
+}
+
+export class WebGPUError extends Error {}
+
+export class Engine {
+  readonly device: GPUDevice;
+  readonly pool: BufferPool;
+  readonly features: DeviceFeatures;
+  readonly adapterInfo: AcquiredDevice['adapterInfo'];
+  readonly limits: GPUSupportedLimits;
+
+  private pipelines = new Map<string, GPUComputePipeline>();
+  private layouts = new Map<string, GPUBindGroupLayout>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private batchLabels: string[] = [];
+  private uniformCpu = new ArrayBuffer(UNIFORM_SLOT * UNIFORM_SLOTS);
+  private uniformView = new DataView(this.uniformCpu);
+  private uniformGpu: GPUBuffer;
+  private uniformUsed = 0;
+  private pendingErrors: Promise<string | null>[] = [];
+  private lostInfo: GPUDeviceLostInfo | null = null;
+  private destroyed = false;
+  /** Dispatches submitted since creation (for tests and profiling). */
+  dispatchCount = 0;
+
+  private constructor(acq: AcquiredDevice) {
+    this.device = acq.device;
+    this.features = acq.features;
+    this.adapterInfo = acq.adapterInfo;
+    this.limits = acq.device.limits;
+    this.pool = new BufferPool(this.device);
+    this.uniformGpu = this.device.createBuffer({
+      size: this.uniformCpu.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      label: 'uniform-arena',
+    });
+    acq.lost.then((info) => {
+      if (!this.destroyed) this.lostInfo = info;
+    });
+    this.device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
+      this.pendingErrors.push(Promise.resolve(`uncaptured WebGPU error: ${ev.error.message}`));
+    };
+  }
+
+  static async create(opts: DeviceOptions = {}): Promise<Engine> {
+    return new Engine(await acquireDevice(opts));
+  }
+
+  private checkAlive(): void {
+    if (this.destroyed) throw new Error('engine was destroyed');
+    if (this.lostInfo) {
+      throw new WebGPUError(`WebGPU device lost (${this.lostInfo.reason}): ${this.lostInfo.message}`);
+    }
+  }
+
+  private layoutFor(k: KernelInfo): GPUBindGroupLayout {
+    let l = this.layouts.get(k.name);
+    if (!l || (l as unknown as { _src?: string })._src !== k.source) {
+      l = this.device.createBindGroupLayout({
+        label: k.name,
+        entries: k.bindings.map((b) => ({
+          binding: b.binding,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: b.kind, hasDynamicOffset: false },
+        })),
+      });
+      (l as unknown as { _src?: string })._src = k.source;
+      this.layouts.set(k.name, l);
+    }
+    return l;
+  }
+
+  private pipelineFor(k: KernelInfo, overrides: Overrides | undefined): GPUComputePipeline {
+    const key = `${k.name}|${overridesKey(overrides)}`;
+    let p = this.pipelines.get(key);
+    if (p && (p as unknown as { _src?: string })._src === k.source) return p;
+    const constants: Record<string, number> = {};
+    for (const [n, v] of Object.entries(overrides ?? {})) {
+      if (!k.overrideNames.has(n)) throw new Error(`kernel '${k.name}' has no override '${n}'`);
+      constants[n] = Number(v);
+    }
+    const module = this.device.createShaderModule({ code: k.source, label: k.name });
+    p = this.device.createComputePipeline({
+      label: key,
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [this.layoutFor(k)], label: k.name }),
+      compute: { module, entryPoint: 'main', constants },
+    });
+    (p as unknown as { _src?: string })._src = k.source;
+    this.pipelines.set(key, p);
+    return p;
+  }
+
+  private beginBatch(): void {
+    if (this.encoder) return;
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    this.encoder = this.device.createCommandEncoder();
+  }
+
+  /** The batch's encoder (for copies); ends any open compute pass. */
+  commandEncoder(): GPUCommandEncoder {
+    this.checkAlive();
+    this.beginBatch();
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    return this.encoder!;
+  }
+
+  /** Encodes one dispatch of a kernel into the current batch. */
+  launch(name: string, l: Launch): void {
+    this.checkAlive();
+    const k = kernelInfo(name);
+    const storage = k.storageBindings;
+    if (storage.length !== l.buffers.length) {
+      throw new Error(`kernel '${name}' takes ${storage.length} buffers (${storage.map((s) => s.name).join(', ')}), got ${l.buffers.length}`);
+    }
+    if (this.uniformUsed >= UNIFORM_SLOTS) this.flush();
+    this.beginBatch();
+    const label = l.label ? `${name} ${l.label}` : name;
+    this.batchLabels.push(label);
+    const pipeline = this.pipelineFor(k, l.overrides);
+    const entries: GPUBindGroupEntry[] = [];
+    let si = 0;
+    for (const b of k.bindings) {
+      if (b.kind === 'uniform') {
+        const off = this.uniformUsed * UNIFORM_SLOT;
+        k.packUniforms(l.uniforms ?? {}, this.uniformView, off);
+        entries.push({ binding: b.binding, resource: { buffer: this.uniformGpu, offset: off, size: k.uniform!.size } });
+        this.uniformUsed++;
+      } else {
+        entries.push({ binding: b.binding, resource: { buffer: l.buffers[si++] } });
+      }
+    }
+    const bindGroup = this.device.createBindGroup({ layout: this.layoutFor(k), entries, label });
+    if (!this.pass) this.pass = this.encoder!.beginComputePass({ label: 'batch' });
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    const [x, y = 1, z = 1] = l.workgroups;
+    const maxDim = this.limits.maxComputeWorkgroupsPerDimension;
+    if (x > maxDim || y > maxDim || z > maxDim) {
+      throw new Error(`kernel '${label}': dispatch ${x}×${y}×${z} exceeds ${maxDim} workgroups per dimension`);
+    }
+    if (x > 0 && y > 0 && z > 0) this.pass.dispatchWorkgroups(x, y, z);
+    this.dispatchCount++;
+  }
+
+  /** Submits the current batch. */
+  flush(): void {
+    if (!this.encoder) return;
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    if (this.uniformUsed > 0) {
+      this.device.queue.writeBuffer(this.uniformGpu, 0, this.uniformCpu, 0, this.uniformUsed * UNIFORM_SLOT);
+    }
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.uniformUsed = 0;
+    const labels = this.batchLabels;
+    this.batchLabels = [];
+    const validation = this.device.popErrorScope();
+    const oom = this.device.popErrorScope();
+    this.pendingErrors.push(
+      Promise.all([validation, oom]).then(([v, o]) => {
+        const err = v ?? o;
+        if (!err) return null;
+        const named = labels.filter((lab) => err.message.includes(lab.split(' ')[0]));
+        const which = named.length ? named : labels;
+        const kind = v ? 'validation error' : 'out of memory';
+        return `WebGPU ${kind} in kernel ${which.map((s) => `'${s}'`).join(', ')}: ${err.message}`;
+      }),
+    );
+  }
+
+  /** Throws the first WebGPU error raised since the last check. */
+  async checkErrors(): Promise<void> {
+    const pending = this.pendingErrors;
+    this.pendingErrors = [];
+    const msgs = (await Promise.all(pending)).filter((m): m is string => m !== null);
+    if (msgs.length) throw new WebGPUError(msgs[0]);
+    this.checkAlive();
+  }
+
+  /** Waits until all submitted work finished; throws errors raised by it. */
+  async sync(): Promise<void> {
+    this.checkAlive();
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
+  }
+
+  /** Writes data into a buffer after all previously encoded work (flushes first so ordering holds). */
+  write(buffer: GPUBuffer, data: ArrayBufferView, byteOffset = 0): void {
+    this.checkAlive();
+    this.flush();
+    this.device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Reads bytes of a buffer back to the CPU after all encoded work. */
+  async read(buffer: GPUBuffer, byteOffset: number, byteLength: number): Promise<ArrayBuffer> {
+    this.checkAlive();
+    const size = Math.ceil(byteLength / 4) * 4;
+    const staging = this.device.createBuffer({ size: Math.max(size, 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    try {
+      const enc = this.commandEncoder();
+      if (size > 0) enc.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
+      this.flush();
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = staging.getMappedRange().slice(0, byteLength);
+      staging.unmap();
+      await this.checkErrors();
+      return out;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.flush();
+    this.destroyed = true;
+    this.pool.trim();
+    this.uniformGpu.destroy();
+    this.device.destroy();
+  }
+}

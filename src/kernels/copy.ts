@@ -1,0 +1,127 @@
+// Data movement through one strided-copy kernel (shaders/copy_strided.wgsl): broadcast-expand, permute,
+// slice and concat, with gradients.
+import { record } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
+import { stridesOf, type Tensor } from '../engine/tensor.js';
+import { zeros } from './create.js';
+import { sumToShape } from './reduce.js';
+import { checkRank, empty, grid1d, normAxes, sameEngine, shapeStr } from './util.js';
+
+const pad8 = (a: readonly number[], fillWith: number) => {
+  const o = new Array(8).fill(fillWith);
+  a.forEach((v, i) => (o[i] = v));
+  return o;
+};
+
+/** Copies src (read with srcStrides from srcOffset) into dst (dstStrides, dstOffset) over an index grid. */
+export function copyStrided(
+  src: Tensor,
+  dst: Tensor,
+  grid: readonly number[],
+  srcStrides: readonly number[],
+  dstStrides: readonly number[],
+  srcOffset = 0,
+  dstOffset = 0,
+  what = 'copy',
+): void {
+  const e = sameEngine(src, dst);
+  checkRank(grid, what);
+  const n = grid.reduce((a, d) => a * d, 1);
+  if (n === 0) return;
+  e.launch('copy_strided', {
+    buffers: [src.buffer, dst.buffer],
+    uniforms: {
+      n,
+      rank: grid.length,
+      srcOffset,
+      dstOffset,
+      shape: pad8(grid, 1),
+      srcStride: pad8(srcStrides, 0),
+      dstStride: pad8(dstStrides, 0),
+    },
+    workgroups: grid1d(e, n, 256),
+    label: `${what} ${shapeStr(src.shape)}→${shapeStr(dst.shape)}`,
+  });
+}
+
+/** Broadcasts x to `shape` (materialised). Differentiable. */
+export function expandTo(x: Tensor, shape: readonly number[]): Tensor {
+  const lead = shape.length - x.rank;
+  if (lead < 0) throw new Error(`expandTo: cannot expand [${x.shape.join(', ')}] to [${shape.join(', ')}]`);
+  const xs = x.strides;
+  const srcStrides = shape.map((d, i) => {
+    const j = i - lead;
+    if (j < 0) return 0;
+    if (x.shape[j] !== d && x.shape[j] !== 1) {
+      throw new Error(`expandTo: cannot expand [${x.shape.join(', ')}] to [${shape.join(', ')}]`);
+    }
+    return x.shape[j] === 1 ? 0 : xs[j];
+  });
+  const y = empty(x.engine, shape);
+  copyStrided(x, y, shape, srcStrides, stridesOf(shape), 0, 0, 'expand');
+  return record(y, 'expand', [x], (g) => [sumToShape(g, x.shape)]);
+}
+
+/** Reorders axes: out.shape[i] = x.shape[perm[i]]. Differentiable. */
+export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  if (perm.length !== x.rank || new Set(perm).size !== perm.length || perm.some((p) => p < 0 || p >= x.rank)) {
+    throw new Error(`permute: [${perm.join(', ')}] is not a permutation of ${x.rank} axes`);
+  }
+  const xs = x.strides;
+  const shape = perm.map((p) => x.shape[p]);
+  const y = empty(x.engine, shape);
+  copyStrided(x, y, shape, perm.map((p) => xs[p]), stridesOf(shape), 0, 0, 'permute');
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return record(y, 'permute', [x], (g) => [permute(g, inverse)]);
+}
+
+/** Swaps the last two axes. */
+export function transpose(x: Tensor): Tensor {
+  if (x.rank < 2) throw new Error('transpose needs rank >= 2');
+  const perm = [...Array(x.rank).keys()];
+  [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1], perm[x.rank - 2]];
+  return permute(x, perm);
+}
+
+/** x[..., start:start+size, ...] along one axis. Differentiable. */
+export function slice(x: Tensor, axis: number, start: number, size: number): Tensor {
+  const [ax] = normAxes(axis, x.rank, 'slice');
+  if (!Number.isInteger(start) || !Number.isInteger(size) || start < 0 || size < 0 || start + size > x.shape[ax]) {
+    throw new Error(`slice: [${start}, ${start + size}) is outside axis ${ax} of size ${x.shape[ax]}`);
+  }
+  const shape = x.shape.map((d, i) => (i === ax ? size : d));
+  const xs = x.strides;
+  const y = empty(x.engine, shape);
+  copyStrided(x, y, shape, xs, stridesOf(shape), start * xs[ax], 0, 'slice');
+  return record(y, 'slice', [x], (g) =>
+    tidy(() => {
+      const gx = zeros(x.engine, x.shape);
+      copyStrided(g, gx, shape, stridesOf(shape), xs, 0, start * xs[ax], 'slice-grad');
+      return [gx];
+    }),
+  );
+}
+
+/** Joins tensors along an axis. Differentiable. */
+export function concat(xs: Tensor[], axis: number): Tensor {
+  if (xs.length === 0) throw new Error('concat needs at least one tensor');
+  const e = sameEngine(...xs);
+  const [ax] = normAxes(axis, xs[0].rank, 'concat');
+  for (const t of xs) {
+    if (t.rank !== xs[0].rank || t.shape.some((d, i) => i !== ax && d !== xs[0].shape[i])) {
+      throw new Error(`concat: shapes ${shapeStr(...xs.map((q) => q.shape))} differ outside axis ${ax}`);
+    }
+  }
+  const shape = xs[0].shape.map((d, i) => (i === ax ? xs.reduce((a, t) => a + t.shape[ax], 0) : d));
+  const ys = stridesOf(shape);
+  const y = empty(e, shape);
+  const offsets: number[] = [];
+  let off = 0;
+  for (const t of xs) {
+    offsets.push(off);
+    copyStrided(t, y, t.shape, t.strides, ys, 0, off * ys[ax], 'concat');
+    off += t.shape[ax];
+  }
+  return record(y, 'concat', xs, (g) => xs.map((t, i) => slice(g, ax, offsets[i], t.shape[ax])));
+}

@@ -1,0 +1,169 @@
+// Elementwise unary and broadcasting binary ops (shaders/unary.wgsl, shaders/binary.wgsl), with gradients.
+import { record } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
+import { fill } from './create.js';
+import { sumToShape } from './reduce.js';
+import { checkRank, empty, grid1d, sameEngine, sameShape, shapeStr } from './util.js';
+
+const UNARY = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, relu: 6, silu: 7, sigmoid: 8, tanh: 9,
+  clamp: 10, powScalar: 11, affine: 12, sign: 13, square: 14, reciprocal: 15, inRange: 16,
+} as const;
+export type UnaryOp = keyof typeof UNARY;
+
+const BINARY = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6, prelu: 7, eq: 8, gt: 9,
+  reluGrad: 10, siluGrad: 11, sigmoidGradFromOut: 12, tanhGradFromOut: 13, preluSlope: 14, powExpGrad: 15,
+} as const;
+export type BinaryOp = keyof typeof BINARY;
+
+/** Launches the unary kernel (no autograd). */
+export function unary(op: UnaryOp, x: Tensor, alpha = 0, beta = 0): Tensor {
+  const e = x.engine;
+  const y = empty(e, x.shape);
+  if (y.size > 0) {
+    e.launch('unary', {
+      buffers: [x.buffer, y.buffer],
+      overrides: { OP: UNARY[op] },
+      uniforms: { n: x.size, alpha, beta },
+      workgroups: grid1d(e, x.size, 256),
+      label: `${op} ${shapeStr(x.shape)}`,
+    });
+  }
+  return y;
+}
+
+export function broadcastShapes(a: readonly number[], b: readonly number[], what = 'broadcast'): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`${what}: shapes [${a.join(', ')}] and [${b.join(', ')}] cannot be broadcast together`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Strides of `shape` read as if broadcast to `out` (0 on broadcast dims), padded to 8. */
+function broadcastStrides(shape: readonly number[], out: number[]): number[] {
+  const s = new Array(8).fill(0);
+  let acc = 1;
+  for (let i = out.length - 1; i >= 0; i--) {
+    const j = shape.length - out.length + i;
+    const d = j >= 0 ? shape[j] : 1;
+    s[i] = d === 1 ? 0 : acc;
+    acc *= d;
+  }
+  return s;
+}
+
+/** Launches the binary kernel with broadcasting (no autograd). */
+export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  const e = sameEngine(a, b);
+  const out = broadcastShapes(a.shape, b.shape, op);
+  checkRank(out, op);
+  const y = empty(e, out);
+  if (y.size === 0) return y;
+  const plain = sameShape(a.shape, b.shape);
+  const shape = new Array(8).fill(1);
+  out.forEach((d, i) => (shape[i] = d));
+  e.launch('binary', {
+    buffers: [a.buffer, b.buffer, y.buffer],
+    overrides: { OP: BINARY[op], BCAST: !plain },
+    uniforms: {
+      n: y.size,
+      rank: out.length,
+      shape,
+      sa: broadcastStrides(a.shape, out),
+      sb: broadcastStrides(b.shape, out),
+    },
+    workgroups: grid1d(e, y.size, 256),
+    label: `${op} ${shapeStr(a.shape, b.shape)}`,
+  });
+  return y;
+}
+
+export const scaleBy = (x: Tensor, s: number) => unary('affine', x, s, 0);
+const scalar = (like: Tensor, v: number) => fill(like.engine, [1], v);
+
+// ---- differentiable unary ops ----
+
+function unaryOp(op: UnaryOp, x: Tensor, grad: (g: Tensor, y: Tensor) => Tensor, alpha = 0, beta = 0): Tensor {
+  const y = unary(op, x, alpha, beta);
+  return record(y, op, [x], (g) => tidy(() => [grad(g, y)]));
+}
+
+export const neg = (x: Tensor) => unaryOp('neg', x, (g) => unary('neg', g));
+export const exp = (x: Tensor) => unaryOp('exp', x, (g, y) => binary('mul', g, y));
+export const log = (x: Tensor) => unaryOp('log', x, (g) => binary('div', g, x));
+export const sqrt = (x: Tensor) => unaryOp('sqrt', x, (g, y) => scaleBy(binary('div', g, y), 0.5));
+export const rsqrt = (x: Tensor) =>
+  unaryOp('rsqrt', x, (g, y) => scaleBy(binary('mul', g, unary('powScalar', y, 3)), -0.5));
+export const abs = (x: Tensor) => unaryOp('abs', x, (g) => binary('mul', g, unary('sign', x)));
+export const relu = (x: Tensor) => unaryOp('relu', x, (g) => binary('reluGrad', x, g));
+export const silu = (x: Tensor) => unaryOp('silu', x, (g) => binary('siluGrad', x, g));
+export const sigmoid = (x: Tensor) => unaryOp('sigmoid', x, (g, y) => binary('sigmoidGradFromOut', y, g));
+export const tanh = (x: Tensor) => unaryOp('tanh', x, (g, y) => binary('tanhGradFromOut', y, g));
+export const square = (x: Tensor) => unaryOp('square', x, (g) => scaleBy(binary('mul', g, x), 2));
+export const reciprocal = (x: Tensor) =>
+  unaryOp('reciprocal', x, (g, y) => unary('neg', binary('mul', g, unary('square', y))));
+/** x·scale + shift */
+export const affine = (x: Tensor, scale: number, shift = 0) =>
+  unaryOp('affine', x, (g) => scaleBy(g, scale), scale, shift);
+export const clamp = (x: Tensor, lo: number, hi: number) =>
+  unaryOp('clamp', x, (g) => binary('mul', g, unary('inRange', x, lo, hi)), lo, hi);
+/** x^p for a constant exponent p. */
+export const powScalar = (x: Tensor, p: number) =>
+  unaryOp('powScalar', x, (g) => scaleBy(binary('mul', g, unary('powScalar', x, p - 1)), p), p);
+
+// ---- differentiable binary ops ----
+
+function binaryOp(op: BinaryOp, a: Tensor, b: Tensor, grad: (g: Tensor, y: Tensor) => [Tensor, Tensor]): Tensor {
+  const y = binary(op, a, b);
+  return record(y, op, [a, b], (g) =>
+    tidy(() => {
+      const [ga, gb] = grad(g, y);
+      return [
+        a.requiresGrad || a.node ? sumToShape(ga, a.shape) : null,
+        b.requiresGrad || b.node ? sumToShape(gb, b.shape) : null,
+      ];
+    }),
+  );
+}
+
+export const add = (a: Tensor, b: Tensor) => binaryOp('add', a, b, (g) => [g, g]);
+export const sub = (a: Tensor, b: Tensor) => binaryOp('sub', a, b, (g) => [g, unary('neg', g)]);
+export const mul = (a: Tensor, b: Tensor) => binaryOp('mul', a, b, (g) => [binary('mul', g, b), binary('mul', g, a)]);
+export const div = (a: Tensor, b: Tensor) =>
+  binaryOp('div', a, b, (g, y) => {
+    const ga = binary('div', g, b);
+    return [ga, unary('neg', binary('mul', ga, y))];
+  });
+/** a^b elementwise (negative bases only with integer exponents, as in numpy). */
+export const pow = (a: Tensor, b: Tensor) =>
+  binaryOp('pow', a, b, (g) => {
+    const ga = binary('mul', g, binary('mul', b, binary('pow', a, binary('sub', b, scalar(b, 1)))));
+    return [ga, binary('mul', g, binary('powExpGrad', a, b))];
+  });
+/** Elementwise maximum; on ties the gradient goes to b. */
+export const maximum = (a: Tensor, b: Tensor) =>
+  binaryOp('max', a, b, (g) => {
+    const ga = binary('mul', g, binary('gt', a, b));
+    return [ga, binary('sub', g, ga)];
+  });
+/** Elementwise minimum; on ties the gradient goes to b. */
+export const minimum = (a: Tensor, b: Tensor) =>
+  binaryOp('min', a, b, (g) => {
+    const ga = binary('mul', g, binary('gt', b, a));
+    return [ga, binary('sub', g, ga)];
+  });
+/** PReLU: x for x > 0, slope·x otherwise; slope broadcasts (e.g. shape [C, 1, 1] for NCHW). */
+export const prelu = (x: Tensor, slope: Tensor) =>
+  binaryOp('prelu', x, slope, (g) => [
+    binary('mul', g, binary('preluSlope', x, slope)),
+    binary('mul', g, binary('min', x, scalar(x, 0))),
+  ]);
