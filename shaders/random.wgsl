@@ -28,8 +28,8 @@ fn philox(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
   return c;
 }
 
-// 24 random bits to (0, 1), never 0 so log() is safe.
-fn unit(v: u32) -> f32 { return (f32(v >> 8u) + 0.5) * 5.9604644775390625e-8; }
+// 23 random bits to (0, 1), exactly representable in f32 and never 0, so log() is safe.
+fn unit(v: u32) -> f32 { return (f32(v >> 9u) + 0.5) * 1.1920928955078125e-7; }
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { Engine, registerShader, tensor, add, WebGPUError } from '../../src/index.js';
+import { useEngine } from '../helpers.js';
+
+const engine = useEngine();
+
+describe('device', () => {
+  it('reports the adapter and detected features', () => {
+    const e = engine();
+    expect(typeof e.adapterInfo.description).toBe('string');
+    for (const f of ['shaderF16', 'subgroups', 'timestampQuery'] as const) expect(typeof e.features[f]).toBe('boolean');
+    // the kernels want the adapter's storage limit, not the 128 MiB default floor
+    expect(e.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 2 ** 20);
+  });
+
+  it('a shader that does not compile is reported with the kernel name and shapes', async () => {
+    registerShader(
+      'deliberately_broken',
+      `@group(0) @binding(0) var<storage, read_write> y: array<f32>;
+       @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3<u32>) { y[g.x] = undefined_thing; }`,
+    );
+    const e = engine();
+    const y = tensor(e, [1, 2, 3], [3]);
+    e.launch('deliberately_broken', { buffers: [y.buffer], workgroups: [1], label: '[3]' });
+    const err = await e.sync().then(() => null, (x: unknown) => x);
+    expect(err).toBeInstanceOf(WebGPUError);
+    expect(String((err as Error).message)).toMatch(/kernel 'deliberately_broken \[3\]'.*undefined_thing/s);
+    // the engine keeps working afterwards
+    expect(Array.from(await add(y, y).data())).toEqual([2, 4, 6]);
+  });
+
+  it('a wrong number of buffers is refused before it reaches WebGPU', () => {
+    const e = engine();
+    expect(() => e.launch('fill', { buffers: [], workgroups: [1] })).toThrow(/kernel 'fill' takes 1 buffers \(y\), got 0/);
+  });
+
+  it('a tensor used after dispose() is a clear error', () => {
+    const t = tensor(engine(), [1, 2], [2]);
+    t.dispose();
+    expect(() => add(t, t)).toThrow(/used after dispose/);
+  });
+
+  it('a lost device makes every later call fail with the reason', async () => {
+    const e = await Engine.create();
+    e.device.destroy();
+    await e.device.lost;
+    expect(() => tensor(e, [1], [1])).toThrow(/device lost/);
+  });
+
+  it('a Node process that used the engine exits by itself, cleanly', () => {
+    const script = `
+      import { Engine, tensor, matmul } from './src/index.ts';
+      const e = await Engine.create();
+      const a = tensor(e, [1, 2, 3, 4], [2, 2]);
+      console.log('result', Array.from(await matmul(a, a).data()).join(','));
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).not.toMatch(/Segmentation|Assertion|Aborted|futex/i);
+    expect(r.stdout).toContain('result 7,10,15,22');
+    expect(r.status).toBe(0);
+  });
+});

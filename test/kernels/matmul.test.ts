@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { matmul, tensor } from '../../src/index.js';
+import { matmulRef } from '../reference/ops.js';
+import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
+
+const engine = useEngine();
+
+// [batchA, batchB, M, K, N]: vec4 path (K, N multiples of 4) and scalar path, odd sizes, broadcast batches
+const CASES = [
+  [1, 1, 1, 1, 1],
+  [1, 1, 3, 5, 7],
+  [1, 1, 17, 4, 8],
+  [1, 1, 65, 64, 12],
+  [1, 1, 127, 33, 65],
+  [3, 3, 9, 16, 20],
+  [4, 1, 5, 8, 4],
+  [1, 5, 6, 7, 3],
+  [2, 2, 128, 128, 128],
+];
+
+describe('matmul', () => {
+  it(`forward over ${CASES.length} shapes`, async () => {
+    const rng = testRng();
+    for (const [ba, bb, M, K, N] of CASES) {
+      const a = rng.f32(ba * M * K);
+      const b = rng.f32(bb * K * N);
+      const y = matmul(tensor(engine(), a, [ba, M, K]), tensor(engine(), b, [bb, K, N]));
+      expect(y.shape).toEqual([Math.max(ba, bb), M, N]);
+      expectClose(await y.data(), matmulRef(a, b, ba, bb, M, K, N), 1e-4, 1e-5 * Math.sqrt(K), `${[ba, bb, M, K, N]}`);
+    }
+  });
+  it('2-D operands and batch broadcasting from a 2-D side', async () => {
+    const rng = testRng();
+    const a = rng.f32(2 * 3 * 5);
+    const b = rng.f32(5 * 4);
+    const y = matmul(tensor(engine(), a, [2, 3, 5]), tensor(engine(), b, [5, 4]));
+    expect(y.shape).toEqual([2, 3, 4]);
+    expectClose(await y.data(), matmulRef(a, b, 2, 1, 3, 5, 4), 1e-5, 1e-6);
+  });
+  it('gradients for both operands, including a broadcast batch', async () => {
+    const rng = testRng();
+    for (const [ba, bb, M, K, N] of [[1, 1, 3, 5, 7], [2, 2, 4, 8, 4], [3, 1, 2, 3, 5]]) {
+      await checkGrad(
+        engine(), rng, (x, y) => matmul(x, y), (x, y) => matmulRef(x, y, ba, bb, M, K, N),
+        [{ data: rng.f32(ba * M * K), shape: [ba, M, K] }, { data: rng.f32(bb * K * N), shape: [bb, K, N] }],
+      );
+    }
+  });
+  it('rejects mismatched inner dimensions with both shapes', () => {
+    const a = tensor(engine(), new Float32Array(6), [2, 3]);
+    const b = tensor(engine(), new Float32Array(8), [4, 2]);
+    expect(() => matmul(a, b)).toThrow(/inner dimensions differ: \[2,3\] \[4,2\]/);
+  });
+});
