@@ -1,0 +1,137 @@
+// `npm run bench`: per-kernel throughput, ours vs tfjs-backend-webgpu on the same adapter, as a table and
+// JSON (bench/results/latest.json plus a timestamped copy). `npm run bench -- --filter matmul --time 500`.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { Engine, add, matmul, randUniform, softmax, sum, tidy, type Tensor } from '../src/index.js';
+import { printTable, timeOp, type Row } from './harness.js';
+import { loadTfjs, type TfjsPeer } from './peers/tfjs.js';
+import type * as tfType from '@tensorflow/tfjs-core';
+
+const opts = new Command()
+  .option('--filter <text>', 'only kernels whose name contains this')
+  .option('--time <ms>', 'measuring time per shape', (v) => Number(v), 1500)
+  .option('--no-peers', 'skip tfjs')
+  .parse()
+  .opts<{ filter?: string; time: number; peers: boolean }>();
+
+const engine = await Engine.create();
+const tfjs: TfjsPeer | null = opts.peers ? await loadTfjs() : null;
+const rows: Row[] = [];
+const want = (name: string) => !opts.filter || name.includes(opts.filter);
+
+/** Times k launches of our op per sample. */
+async function ours(op: () => Tensor, k: number) {
+  return timeOp(async () => {
+    for (let i = 0; i < k; i++) op().dispose();
+    await engine.sync();
+  }, k, opts.time);
+}
+
+async function theirs(op: () => unknown, k: number) {
+  if (!tfjs) return null;
+  const { tf } = tfjs;
+  return timeOp(async () => {
+    for (let i = 0; i < k - 1; i++) tf.dispose(op() as tfType.Tensor);
+    const last = op() as tfType.Tensor;
+    await tfjs.sync(last);
+    tf.dispose(last);
+  }, k, opts.time);
+}
+function row(name: string, shape: string, unit: Row['unit'], work: number, o: { medianMs: number; firstRunMs: number }, t: { medianMs: number } | null): Row {
+  const rate = (ms: number) => work / ms / 1e6; // work in FLOP or bytes → G/s
+  const oursV = rate(o.medianMs);
+  const tfV = t ? rate(t.medianMs) : null;
+  return { name, shape, unit, ours: oursV, tfjs: tfV, ratio: tfV ? oursV / tfV : null, jaxjs: null, ort: null, firstRunMs: o.firstRunMs, medianMs: o.medianMs };
+}
+
+// ---- matmul ----
+if (want('matmul')) {
+  for (const [b, m, k, n] of [[1, 1024, 1024, 1024], [1, 256, 256, 256], [8, 256, 64, 256], [1, 4096, 288, 64], [1, 1000, 100, 10]]) {
+    const a = randUniform(engine, [b, m, k], { seed: 1 });
+    const w = randUniform(engine, [b, k, n], { seed: 2 });
+    const reps = m * n * k * b > 1e8 ? 1 : 4;
+    const o = await ours(() => matmul(a, w), reps);
+    let t = null;
+    if (tfjs) {
+      const ta = tfjs.tf.randomUniform([b, m, k]);
+      const tw = tfjs.tf.randomUniform([b, k, n]);
+      t = await theirs(() => tfjs.tf.matMul(ta as tfType.Tensor3D, tw as tfType.Tensor3D), reps);
+      tfjs.tf.dispose([ta, tw]);
+    }
+    rows.push(row('matmul', `${b}x${m}x${k}x${n}`, 'GFLOP/s', 2 * b * m * n * k, o, t));
+    a.dispose();
+    w.dispose();
+  }
+}
+
+// ---- memory-bound kernels, in GB/s of bytes read + written ----
+const N = 1 << 22; // 4 Mi elements, 16 MiB
+if (want('copy')) {
+  // the device-to-device copy bandwidth: the ceiling for memory-bound kernels
+  const src = engine.pool.acquire(N * 4);
+  const dst = engine.pool.acquire(N * 4);
+  const o = await timeOp(async () => {
+    for (let i = 0; i < 4; i++) engine.commandEncoder().copyBufferToBuffer(src, 0, dst, 0, N * 4);
+    await engine.sync();
+  }, 4, opts.time);
+  rows.push(row('copyBufferToBuffer', `${N}`, 'GB/s', 2 * N * 4, o, null));
+  engine.pool.release(src);
+  engine.pool.release(dst);
+}
+if (want('add')) {
+  const x = randUniform(engine, [N], { seed: 3 });
+  const y = randUniform(engine, [N], { seed: 4 });
+  const o = await ours(() => add(x, y), 4);
+  let t = null;
+  if (tfjs) {
+    const tx = tfjs.tf.randomUniform([N]);
+    const ty = tfjs.tf.randomUniform([N]);
+    t = await theirs(() => tfjs.tf.add(tx, ty), 4);
+    tfjs.tf.dispose([tx, ty]);
+  }
+  rows.push(row('add', `${N}`, 'GB/s', 3 * N * 4, o, t));
+  const bias = randUniform(engine, [64, 1, 1], { seed: 5 });
+  const xb = x.reshape([16, 64, 64, 64]);
+  const ob = await ours(() => add(xb, bias), 4);
+  rows.push(row('add (broadcast bias)', '16x64x64x64 + 64x1x1', 'GB/s', 2 * N * 4, ob, null));
+  tidy(() => [x, y, bias, xb].forEach((q) => q.dispose()));
+}
+if (want('sum')) {
+  const x = randUniform(engine, [1024, 4096], { seed: 6 });
+  const o = await ours(() => sum(x, [1]), 4);
+  let t = null;
+  if (tfjs) {
+    const tx = tfjs.tf.randomUniform([1024, 4096]);
+    t = await theirs(() => tfjs.tf.sum(tx, 1), 4);
+    tfjs.tf.dispose(tx);
+  }
+  rows.push(row('sum (last axis)', '1024x4096', 'GB/s', N * 4, o, t));
+  x.dispose();
+}
+if (want('softmax')) {
+  const x = randUniform(engine, [4096, 1024], { seed: 7 });
+  const o = await ours(() => softmax(x), 4);
+  let t = null;
+  if (tfjs) {
+    const tx = tfjs.tf.randomUniform([4096, 1024]);
+    t = await theirs(() => tfjs.tf.softmax(tx as tfType.Tensor2D), 4);
+    tfjs.tf.dispose(tx);
+  }
+  rows.push(row('softmax', '4096x1024', 'GB/s', 2 * N * 4, o, t));
+  x.dispose();
+}
+
+printTable(rows);
+const out = {
+  date: new Date().toISOString(),
+  adapter: engine.adapterInfo,
+  node: process.version,
+  rows,
+};
+mkdirSync('bench/results', { recursive: true });
+const stamp = out.date.replace(/[:.]/g, '-');
+writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(out, null, 2));
+writeFileSync('bench/results/latest.json.tmp', JSON.stringify(out, null, 2));
+renameSync('bench/results/latest.json.tmp', 'bench/results/latest.json');
+console.log(`wrote bench/results/latest.json and bench/results/${stamp}.json`);
+engine.destroy();

@@ -1,0 +1,30 @@
+// The `commin` command line.
+import { Command, InvalidArgumentError } from 'commander';
+import { selfcheck } from './selfcheck.js';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive integer`);
+  return n;
+}
+
+const program = new Command()
+  .name('commin')
+  .description('WebGPU engine and semantic image communication (DeepJSCC, CommIN)')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('selfcheck')
+  .description('print the WebGPU adapter, check kernels against the CPU and time a matmul')
+  .option('--size <n>', 'matmul size', positiveInt, 256)
+  .action(async (opts: { size: number }) => {
+    const ok = await selfcheck(opts);
+    process.exitCode = ok ? 0 : 1;
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  console.error(`commin: ${(e as Error).message}`);
+  process.exitCode = 1;
+}
