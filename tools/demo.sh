@@ -7,5 +7,5 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1 && command -v apt-get >/dev/null; then
   bash tools/install-system-deps.sh
 fi
-[ -d node_modules/webgpu ] || npm ci --no-audit --no-fund
+[ -d node_modules/webgpu ] || npm install --no-audit --no-fund
 exec node bin/commin.js selfcheck "$@"
