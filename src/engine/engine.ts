@@ -41,12 +41,19 @@ export class Engine {
   private destroyed = false;
   /** Dispatches submitted since creation (for tests and profiling). */
   dispatchCount = 0;
+  /**
+   * A CPU adapter (lavapipe/llvmpipe, SwiftShader): it runs workgroups on a few threads, so grid-stride
+   * kernels use few large workgroups there instead of one invocation per element.
+   */
+  readonly isSoftwareAdapter: boolean;
 
   private constructor(acq: AcquiredDevice) {
     this.device = acq.device;
     this.features = acq.features;
     this.adapterInfo = acq.adapterInfo;
     this.limits = acq.device.limits;
+    const desc = `${acq.adapterInfo.architecture} ${acq.adapterInfo.description} ${acq.adapterInfo.device}`.toLowerCase();
+    this.isSoftwareAdapter = /software|llvmpipe|lavapipe|swiftshader|cpu/.test(desc);
     this.pool = new BufferPool(this.device);
     this.uniformGpu = this.device.createBuffer({
       size: this.uniformCpu.byteLength,
@@ -187,7 +194,8 @@ export class Engine {
         const err = v ?? o;
         if (!err) return null;
         const named = labels.filter((lab) => err.message.includes(lab.split(' ')[0]));
-        const which = named.length ? named : labels;
+        const distinct = [...new Set(named.length ? named : labels)];
+        const which = distinct.length > 4 ? [...distinct.slice(0, 4), `… ${distinct.length - 4} more`] : distinct;
         const kind = v ? 'validation error' : 'out of memory';
         return `WebGPU ${kind} in kernel ${which.map((s) => `'${s}'`).join(', ')}: ${err.message}`;
       }),

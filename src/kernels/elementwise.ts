@@ -4,7 +4,7 @@ import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fill } from './create.js';
 import { sumToShape } from './reduce.js';
-import { checkRank, empty, grid1d, sameEngine, sameShape, shapeStr } from './util.js';
+import { checkRank, empty, gridStride, sameEngine, shapeStr } from './util.js';
 
 const UNARY = {
   neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, relu: 6, silu: 7, sigmoid: 8, tanh: 9,
@@ -23,11 +23,12 @@ export function unary(op: UnaryOp, x: Tensor, alpha = 0, beta = 0): Tensor {
   const e = x.engine;
   const y = empty(e, x.shape);
   if (y.size > 0) {
+    const n4 = Math.ceil(x.size / 4);
     e.launch('unary', {
       buffers: [x.buffer, y.buffer],
       overrides: { OP: UNARY[op] },
-      uniforms: { n: x.size, alpha, beta },
-      workgroups: grid1d(e, x.size, 256),
+      uniforms: { n4, alpha, beta },
+      workgroups: gridStride(e, n4, 256),
       label: `${op} ${shapeStr(x.shape)}`,
     });
   }
@@ -48,9 +49,9 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], what
   return out;
 }
 
-/** Strides of `shape` read as if broadcast to `out` (0 on broadcast dims), padded to 8. */
-function broadcastStrides(shape: readonly number[], out: number[]): number[] {
-  const s = new Array(8).fill(0);
+/** Element strides of `shape` read as if broadcast to `out` (0 on broadcast dims). */
+function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
+  const s = new Array<number>(out.length).fill(0);
   let acc = 1;
   for (let i = out.length - 1; i >= 0; i--) {
     const j = shape.length - out.length + i;
@@ -61,6 +62,32 @@ function broadcastStrides(shape: readonly number[], out: number[]): number[] {
   return s;
 }
 
+/**
+ * Drops size-1 dims and merges neighbours that both operands step through alike (both contiguous
+ * across the pair, or both broadcast), so most broadcasts become rank 1–3.
+ */
+export function mergeDims(shape: readonly number[], sa: number[], sb: number[]): { shape: number[]; sa: number[]; sb: number[] } {
+  const m = { shape: [] as number[], sa: [] as number[], sb: [] as number[] };
+  shape.forEach((d, i) => {
+    if (d === 1) return;
+    const k = m.shape.length - 1;
+    const fits = (prev: number, cur: number) => (prev === 0 && cur === 0) || (prev !== 0 && prev === cur * d);
+    if (k >= 0 && fits(m.sa[k], sa[i]) && fits(m.sb[k], sb[i])) {
+      m.shape[k] *= d;
+      m.sa[k] = sa[i];
+      m.sb[k] = sb[i];
+    } else {
+      m.shape.push(d);
+      m.sa.push(sa[i]);
+      m.sb.push(sb[i]);
+    }
+  });
+  if (m.shape.length === 0) return { shape: [1], sa: [0], sb: [0] };
+  return m;
+}
+
+const pad8 = (a: number[], v: number) => [...a, ...new Array(8 - a.length).fill(v)];
+
 /** Launches the binary kernel with broadcasting (no autograd). */
 export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const e = sameEngine(a, b);
@@ -68,22 +95,36 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   checkRank(out, op);
   const y = empty(e, out);
   if (y.size === 0) return y;
-  const plain = sameShape(a.shape, b.shape);
-  const shape = new Array(8).fill(1);
-  out.forEach((d, i) => (shape[i] = d));
-  e.launch('binary', {
-    buffers: [a.buffer, b.buffer, y.buffer],
-    overrides: { OP: BINARY[op], BCAST: !plain },
-    uniforms: {
-      n: y.size,
-      rank: out.length,
-      shape,
-      sa: broadcastStrides(a.shape, out),
-      sb: broadcastStrides(b.shape, out),
-    },
-    workgroups: grid1d(e, y.size, 256),
-    label: `${op} ${shapeStr(a.shape, b.shape)}`,
-  });
+  const m = mergeDims(out, broadcastStrides(a.shape, out), broadcastStrides(b.shape, out));
+  const label = `${op} ${shapeStr(a.shape, b.shape)}`;
+  const inner = m.shape[m.shape.length - 1];
+  // how each operand is read: its own layout = the output's (0), inner-contiguous (1), inner-broadcast (2),
+  // one value (3); modes 1 and 2 need the inner dim to be a multiple of 4 so a vec4 never crosses a row
+  const mode = (t: Tensor, s: number[]) => (t.size === 1 ? 3 : t.size === y.size ? 0 : s[s.length - 1] === 0 ? 2 : 1);
+  const modeA = mode(a, m.sa);
+  const modeB = mode(b, m.sb);
+  const plain = (modeA === 0 || modeA === 3) && (modeB === 0 || modeB === 3);
+  if (plain || inner % 4 === 0) {
+    // plain: the whole tensor is one row; else rows are the merged outer dims
+    const rows = plain ? 1 : y.size / inner;
+    const inner4 = plain ? Math.ceil(y.size / 4) : inner / 4;
+    const rank = plain ? 1 : m.shape.length;
+    e.launch('binary', {
+      buffers: [a.buffer, b.buffer, y.buffer],
+      overrides: { OP: BINARY[op], MODE_A: modeA, MODE_B: modeB },
+      uniforms: { rows, inner4, rank, shape: pad8(m.shape, 1), sa: pad8(m.sa, 0), sb: pad8(m.sb, 0) },
+      workgroups: gridStride(e, rows * Math.ceil(inner4 / 64), 256),
+      label,
+    });
+  } else {
+    e.launch('binary_strided', {
+      buffers: [a.buffer, b.buffer, y.buffer],
+      overrides: { OP: BINARY[op] },
+      uniforms: { n: y.size, rank: m.shape.length, shape: pad8(m.shape, 1), sa: pad8(m.sa, 0), sb: pad8(m.sb, 0) },
+      workgroups: gridStride(e, y.size, 256),
+      label,
+    });
+  }
   return y;
 }
 

@@ -19,6 +19,15 @@ export function grid1d(engine: Engine, n: number, wg: number): [number, number] 
   return [Math.ceil(groups / y), y];
 }
 
+/**
+ * Workgroups for a grid-stride kernel over n items: enough to fill a GPU, few on a CPU adapter where each
+ * workgroup costs a task switch and the cores are few.
+ */
+export function gridStride(engine: Engine, n: number, wg: number): [number] {
+  const cap = engine.isSoftwareAdapter ? 8 : 4096;
+  return [Math.max(1, Math.min(Math.ceil(n / wg), cap))];
+}
+
 export function shapeStr(...shapes: Shape[]): string {
   return shapes.map((s) => `[${s.join(',')}]`).join(' ');
 }
