@@ -156,3 +156,106 @@ export function adamRef(
     p[i] -= (o.lr * (s.m[i] / bc1)) / (Math.sqrt(s.v[i] / bc2) + o.eps);
   }
 }
+
+export interface ConvRefOpts {
+  stride: [number, number];
+  pad: [number, number, number, number]; // top, bottom, left, right
+  dil: [number, number];
+  groups: number;
+}
+
+/** Direct-loop convolution: x [N,Cin,H,W], w [Cout,Cin/g,KH,KW], bias [Cout] or null. */
+export function conv2dRef(x: Arr, xs: number[], w: Arr, ws: number[], bias: Arr | null, o: ConvRefOpts): { out: Arr; shape: number[] } {
+  const [N, Cin, H, W] = xs;
+  const [Cout, cinG, KH, KW] = ws;
+  const [sh, sw] = o.stride;
+  const [pt, pb, pl, pr] = o.pad;
+  const [dh, dw] = o.dil;
+  const OH = Math.floor((H + pt + pb - dh * (KH - 1) - 1) / sh) + 1;
+  const OW = Math.floor((W + pl + pr - dw * (KW - 1) - 1) / sw) + 1;
+  const coutG = Cout / o.groups;
+  const out = new Float64Array(N * Cout * OH * OW);
+  for (let n = 0; n < N; n++)
+    for (let co = 0; co < Cout; co++) {
+      const g = Math.floor(co / coutG);
+      for (let oh = 0; oh < OH; oh++)
+        for (let ow = 0; ow < OW; ow++) {
+          let s = bias ? bias[co] : 0;
+          for (let ci = 0; ci < cinG; ci++)
+            for (let kh = 0; kh < KH; kh++)
+              for (let kw = 0; kw < KW; kw++) {
+                const ih = oh * sh - pt + kh * dh;
+                const iw = ow * sw - pl + kw * dw;
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                s += w[((co * cinG + ci) * KH + kh) * KW + kw] * x[((n * Cin + g * cinG + ci) * H + ih) * W + iw];
+              }
+          out[((n * Cout + co) * OH + oh) * OW + ow] = s;
+        }
+    }
+  return { out, shape: [N, Cout, OH, OW] };
+}
+
+/** Direct-loop transposed convolution (scatter form): x [N,Cin,H,W], w [Cin,Cout/g,KH,KW]. */
+export function convTranspose2dRef(
+  x: Arr, xs: number[], w: Arr, ws: number[], bias: Arr | null,
+  o: ConvRefOpts & { outPad: [number, number] },
+): { out: Arr; shape: number[] } {
+  const [N, Cin, H, W] = xs;
+  const [, coutG, KH, KW] = ws;
+  const cinG = Cin / o.groups;
+  const Cout = coutG * o.groups;
+  const [sh, sw] = o.stride;
+  const [pt, pb, pl, pr] = o.pad;
+  const [dh, dw] = o.dil;
+  const OH = (H - 1) * sh - pt - pb + dh * (KH - 1) + o.outPad[0] + 1;
+  const OW = (W - 1) * sw - pl - pr + dw * (KW - 1) + o.outPad[1] + 1;
+  const out = new Float64Array(N * Cout * OH * OW);
+  for (let n = 0; n < N; n++)
+    for (let ci = 0; ci < Cin; ci++) {
+      const g = Math.floor(ci / cinG);
+      for (let ih = 0; ih < H; ih++)
+        for (let iw = 0; iw < W; iw++)
+          for (let c = 0; c < coutG; c++)
+            for (let kh = 0; kh < KH; kh++)
+              for (let kw = 0; kw < KW; kw++) {
+                const oh = ih * sh - pt + kh * dh;
+                const ow = iw * sw - pl + kw * dw;
+                if (oh < 0 || oh >= OH || ow < 0 || ow >= OW) continue;
+                const co = g * coutG + c;
+                out[((n * Cout + co) * OH + oh) * OW + ow] +=
+                  x[((n * Cin + ci) * H + ih) * W + iw] * w[((ci * coutG + c) * KH + kh) * KW + kw];
+              }
+    }
+  if (bias) for (let i = 0; i < out.length; i++) out[i] += bias[Math.floor(i / (OH * OW)) % Cout];
+  return { out, shape: [N, Cout, OH, OW] };
+}
+
+/** Reference weight gradient of conv2dRef: dW[co,ci,kh,kw] = Σ dy·x (direct loops). */
+export function conv2dWeightGradRef(x: Arr, xs: number[], dy: Arr, ws: number[], o: ConvRefOpts): Arr {
+  const [N, Cin, H, W] = xs;
+  const [Cout, cinG, KH, KW] = ws;
+  const [sh, sw] = o.stride;
+  const [pt, pb, pl, pr] = o.pad;
+  const [dh, dw] = o.dil;
+  const OH = Math.floor((H + pt + pb - dh * (KH - 1) - 1) / sh) + 1;
+  const OW = Math.floor((W + pl + pr - dw * (KW - 1) - 1) / sw) + 1;
+  const coutG = Cout / o.groups;
+  const out = new Float64Array(Cout * cinG * KH * KW);
+  for (let n = 0; n < N; n++)
+    for (let co = 0; co < Cout; co++) {
+      const g = Math.floor(co / coutG);
+      for (let oh = 0; oh < OH; oh++)
+        for (let ow = 0; ow < OW; ow++) {
+          const d = dy[((n * Cout + co) * OH + oh) * OW + ow];
+          for (let ci = 0; ci < cinG; ci++)
+            for (let kh = 0; kh < KH; kh++)
+              for (let kw = 0; kw < KW; kw++) {
+                const ih = oh * sh - pt + kh * dh;
+                const iw = ow * sw - pl + kw * dw;
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                out[((co * cinG + ci) * KH + kh) * KW + kw] += d * x[((n * Cin + g * cinG + ci) * H + ih) * W + iw];
+              }
+        }
+    }
+  return out;
+}

@@ -1,0 +1,251 @@
+// conv2d and conv_transpose2d (NCHW) with gradients, on three kernels: shaders/conv2d.wgsl (forward),
+// shaders/conv2d_input_grad.wgsl (input gradient = transposed convolution) and
+// shaders/conv2d_weight_grad.wgsl (weight gradient, split over the batch·pixel reduction).
+import { record, isGradEnabled } from '../engine/autograd.js';
+import { keep, tidy } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { Engine } from '../engine/engine.js';
+import { copyStrided } from './copy.js';
+import { fill } from './create.js';
+import { add, binary, prelu as preluOp, relu as reluOp, silu as siluOp } from './elementwise.js';
+import { sum } from './reduce.js';
+import { empty, sameEngine, shapeStr } from './util.js';
+
+export type Activation = 'none' | 'relu' | 'prelu' | 'silu';
+type Pair = number | readonly [number, number];
+/** number, [h, w], or [top, bottom, left, right] (asymmetric, e.g. [0, 1, 0, 1] for DDPM's downsample). */
+export type Padding = number | readonly [number, number] | readonly [number, number, number, number];
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Padding;
+  dilation?: Pair;
+  groups?: number;
+  /** Fused after the bias. */
+  activation?: Activation;
+  /** PReLU slopes, one per output channel (shape [Cout]), for activation 'prelu'. */
+  slope?: Tensor;
+}
+
+export interface ConvGeometry {
+  N: number; Cin: number; H: number; W: number;
+  Cout: number; OH: number; OW: number; groups: number;
+  KH: number; KW: number; strideH: number; strideW: number;
+  padTop: number; padLeft: number; padBottom: number; padRight: number; dilH: number; dilW: number;
+  cinG: number; coutG: number;
+}
+
+const pair = (v: Pair | undefined, d: number): [number, number] => (v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+function pads(p: Padding | undefined): [number, number, number, number] {
+  if (p === undefined) return [0, 0, 0, 0];
+  if (typeof p === 'number') return [p, p, p, p];
+  if (p.length === 2) return [p[0], p[0], p[1], p[1]];
+  return [p[0], p[1], p[2], p[3]];
+}
+
+function checkPositiveInts(what: string, vals: Record<string, number>, min = 1): void {
+  for (const [k, v] of Object.entries(vals)) {
+    if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${k} must be an integer >= ${min}, got ${v}`);
+  }
+}
+
+/** Geometry of a convolution from input [N, Cin, H, W] with weight [Cout, Cin/groups, KH, KW]. */
+export function convGeometry(xShape: readonly number[], wShape: readonly number[], o: Conv2dOptions, what = 'conv2d'): ConvGeometry {
+  if (xShape.length !== 4) throw new Error(`${what}: input must be NCHW (rank 4), got ${shapeStr(xShape)}`);
+  if (wShape.length !== 4) throw new Error(`${what}: weight must be [Cout, Cin/groups, KH, KW], got ${shapeStr(wShape)}`);
+  const [N, Cin, H, W] = xShape;
+  const [Cout, cinG, KH, KW] = wShape;
+  const groups = o.groups ?? 1;
+  const [strideH, strideW] = pair(o.stride, 1);
+  const [dilH, dilW] = pair(o.dilation, 1);
+  const [padTop, padBottom, padLeft, padRight] = pads(o.padding);
+  checkPositiveInts(what, { groups, strideH, strideW, dilH, dilW });
+  checkPositiveInts(what, { padTop, padBottom, padLeft, padRight }, 0);
+  if (Cin % groups !== 0 || Cout % groups !== 0) {
+    throw new Error(`${what}: channels in (${Cin}) and out (${Cout}) must be divisible by groups (${groups})`);
+  }
+  if (cinG !== Cin / groups) {
+    throw new Error(`${what}: weight ${shapeStr(wShape)} expects ${cinG * groups} input channels, input ${shapeStr(xShape)} has ${Cin}`);
+  }
+  const OH = Math.floor((H + padTop + padBottom - dilH * (KH - 1) - 1) / strideH) + 1;
+  const OW = Math.floor((W + padLeft + padRight - dilW * (KW - 1) - 1) / strideW) + 1;
+  if (OH <= 0 || OW <= 0) throw new Error(`${what}: kernel ${KH}×${KW} does not fit input ${H}×${W} with this padding`);
+  return { N, Cin, H, W, Cout, OH, OW, groups, KH, KW, strideH, strideW, padTop, padLeft, padBottom, padRight, dilH, dilW, cinG, coutG: Cout / groups };
+}
+
+function geomUniforms(g: ConvGeometry) {
+  const { N, Cin, H, W, Cout, OH, OW, groups, KH, KW, strideH, strideW, padTop, padLeft, dilH, dilW, cinG, coutG } = g;
+  return { N, Cin, H, W, Cout, OH, OW, groups, KH, KW, strideH, strideW, padTop, padLeft, dilH, dilW, cinG, coutG };
+}
+
+const up4 = (v: number) => Math.ceil(v / 4) * 4;
+const label = (g: ConvGeometry) => `x[${g.N},${g.Cin},${g.H},${g.W}] w[${g.Cout},${g.cinG},${g.KH},${g.KW}] s${g.strideH} g${g.groups}`;
+
+/** wt[group][k][co4] from w[Cout][cinG][KH][KW], zero-padded over co. */
+function weightForForward(w: Tensor, g: ConvGeometry): Tensor {
+  const K = g.cinG * g.KH * g.KW;
+  const c4 = up4(g.coutG);
+  const wt = fill(w.engine, [g.groups, K, c4], 0);
+  copyStrided(w, wt, [g.groups, g.coutG, K], [g.coutG * K, K, 1], [K * c4, 1, c4], 0, 0, 'conv weight layout');
+  return wt;
+}
+
+/** wt[group][co][kh·KW + kw][ci4] from w[Cout][cinG][KH][KW], zero-padded over ci. */
+function weightForInputGrad(w: Tensor, g: ConvGeometry): Tensor {
+  const KHW = g.KH * g.KW;
+  const c4 = up4(g.cinG);
+  const wt = fill(w.engine, [g.Cout, KHW, c4], 0);
+  copyStrided(w, wt, [g.Cout, g.cinG, KHW], [g.cinG * KHW, KHW, 1], [KHW * c4, 1, c4], 0, 0, 'conv weight layout');
+  return wt;
+}
+
+// a placeholder for unused bias/slope bindings; lives as long as its engine, outside any tidy() scope
+const dummies = new WeakMap<Engine, Tensor>();
+function dummy(e: Engine): Tensor {
+  let d = dummies.get(e);
+  if (!d || d.disposed) {
+    d = keep(fill(e, [4], 0));
+    dummies.set(e, d);
+  }
+  return d;
+}
+
+const ACT_CODE: Record<Activation, number> = { none: 0, relu: 1, prelu: 2, silu: 3 };
+
+/** The forward kernel alone (no autograd). */
+export function conv2dRaw(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation = 'none', slope: Tensor | null = null): Tensor {
+  const e = sameEngine(x, w);
+  const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
+  const wt = weightForForward(w, g);
+  const owBlocks = Math.ceil(g.OW / 4);
+  const WG_X = 16, WG_Y = 4;
+  const z = g.N * g.groups;
+  if (z > e.limits.maxComputeWorkgroupsPerDimension) throw new Error(`conv2d: batch × groups = ${z} is too large`);
+  e.launch('conv2d', {
+    buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, y.buffer],
+    overrides: { ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y },
+    uniforms: { ...geomUniforms(g), coutG4: up4(g.coutG), owBlocks },
+    workgroups: [Math.ceil((g.OH * owBlocks) / WG_X), Math.ceil(up4(g.coutG) / 4 / WG_Y), z],
+    label: label(g),
+  });
+  wt.dispose();
+  return y;
+}
+
+/** dx of the convolution g given dy (also: conv_transpose2d forward). */
+export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  const e = sameEngine(dy, w);
+  const dx = empty(e, [g.N, g.Cin, g.H, g.W]);
+  const wt = weightForInputGrad(w, g);
+  const wBlocks = Math.ceil(g.W / 4);
+  const WG_X = 16, WG_Y = 4;
+  e.launch('conv2d_input_grad', {
+    buffers: [dy.buffer, wt.buffer, dx.buffer],
+    overrides: { WG_X, WG_Y },
+    uniforms: { ...geomUniforms(g), cinG4: up4(g.cinG), wBlocks },
+    workgroups: [Math.ceil((g.H * wBlocks) / WG_X), Math.ceil(up4(g.cinG) / 4 / WG_Y), g.N * g.groups],
+    label: label(g),
+  });
+  wt.dispose();
+  return dx;
+}
+
+/** dW [Cout, cinG, KH, KW] of the convolution g given its input x and dy. */
+export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
+  const e = sameEngine(x, dy);
+  const KHW = g.KH * g.KW;
+  const WG_X = 16, WG_Y = 4;
+  const gx = Math.ceil(g.cinG / 4) * KHW;
+  const gy = Math.ceil(g.coutG / 4);
+  const rows = g.N * g.OH;
+  // enough independent partial sums to fill the device; each must still have real work
+  const outputs = gx * gy * g.groups;
+  const target = e.isSoftwareAdapter ? 1024 : 16384;
+  const splits = Math.max(1, Math.min(rows, Math.ceil(target / outputs), Math.floor(65535 / g.groups)));
+  const rowsPerSplit = Math.ceil(rows / splits);
+  const used = Math.ceil(rows / rowsPerSplit);
+  const part = empty(e, [used, g.Cout, g.cinG, g.KH, g.KW]);
+  e.launch('conv2d_weight_grad', {
+    buffers: [x.buffer, dy.buffer, part.buffer],
+    overrides: { WG_X, WG_Y },
+    uniforms: { ...geomUniforms(g), splits: used, rowsPerSplit },
+    workgroups: [Math.ceil(gx / WG_X), Math.ceil(gy / WG_Y), used * g.groups],
+    label: label(g),
+  });
+  if (used === 1) {
+    const dw = part.reshape([g.Cout, g.cinG, g.KH, g.KW]);
+    part.dispose();
+    return dw;
+  }
+  const dw = sum(part, [0]);
+  part.dispose();
+  return dw;
+}
+
+const needs = (t: Tensor | null | undefined): t is Tensor => !!t && (t.requiresGrad || t.node !== null);
+
+/**
+ * 2-D convolution: x [N, Cin, H, W], w [Cout, Cin/groups, KH, KW], optional bias [Cout], then the fused
+ * activation. Differentiable in x, w, bias (and the PReLU slope).
+ */
+export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, o: Conv2dOptions = {}): Tensor {
+  const g = convGeometry(x.shape, w.shape, o);
+  const act = o.activation ?? 'none';
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== g.Cout)) throw new Error(`conv2d: bias must be [${g.Cout}], got ${shapeStr(bias.shape)}`);
+  if (act === 'prelu' && (!o.slope || o.slope.size !== g.Cout)) throw new Error(`conv2d: activation 'prelu' needs slope of ${g.Cout} values`);
+  const recording = isGradEnabled() && [x, w, bias, o.slope].some(needs);
+  // silu and prelu backward need the pre-activation: when recording, apply them as separate ops
+  if (recording && (act === 'silu' || act === 'prelu')) {
+    const pre = conv2d(x, w, bias, { ...o, activation: 'none' });
+    if (act === 'silu') return siluOp(pre);
+    return preluOp(pre, o.slope!.reshape([g.Cout, 1, 1]));
+  }
+  const y = conv2dRaw(x, w, bias, g, act, o.slope ?? null);
+  return record(y, `conv2d(${act})`, bias ? [x, w, bias] : [x, w], (gy) =>
+    tidy(() => {
+      const gPre = act === 'relu' ? binary('reluGrad', y, gy) : gy;
+      return [
+        needs(x) ? conv2dInputGradRaw(gPre, w, g) : null,
+        needs(w) ? conv2dWeightGradRaw(x, gPre, g) : null,
+        ...(bias ? [needs(bias) ? sum(gPre, [0, 2, 3]) : null] : []),
+      ];
+    }),
+  );
+}
+
+export interface ConvTranspose2dOptions {
+  stride?: Pair;
+  padding?: Padding;
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/**
+ * Transposed convolution (PyTorch's ConvTranspose2d): x [N, Cin, H, W], w [Cin, Cout/groups, KH, KW],
+ * output [N, Cout, (H-1)·s − padTop − padBottom + dil·(K−1) + outputPadding + 1, …]. Differentiable.
+ */
+export function convTranspose2d(x: Tensor, w: Tensor, bias: Tensor | null = null, o: ConvTranspose2dOptions = {}): Tensor {
+  if (x.rank !== 4 || w.rank !== 4) throw new Error(`conv_transpose2d: need NCHW input and 4-D weight, got ${shapeStr(x.shape, w.shape)}`);
+  const groups = o.groups ?? 1;
+  const [N, Cin, H, W] = x.shape;
+  const [wCin, coutG, KH, KW] = w.shape;
+  if (wCin !== Cin) throw new Error(`conv_transpose2d: weight ${shapeStr(w.shape)} expects ${wCin} input channels, input has ${Cin}`);
+  const [sH, sW] = pair(o.stride, 1);
+  const [dH, dW] = pair(o.dilation, 1);
+  const [opH, opW] = pair(o.outputPadding, 0);
+  const [pt, pb, pl, pr] = pads(o.padding);
+  if (opH >= Math.max(sH, dH) || opW >= Math.max(sW, dW)) throw new Error('conv_transpose2d: output padding must be smaller than stride or dilation');
+  const OH = (H - 1) * sH - pt - pb + dH * (KH - 1) + opH + 1;
+  const OW = (W - 1) * sW - pl - pr + dW * (KW - 1) + opW + 1;
+  // the convolution this one transposes: from y [N, Cout, OH, OW] to x, weight w read as [Cin, coutG, KH, KW]
+  const g = convGeometry([N, coutG * groups, OH, OW], w.shape, { stride: [sH, sW], dilation: [dH, dW], groups, padding: [pt, pb, pl, pr] }, 'conv_transpose2d');
+  if (g.OH !== H || g.OW !== W) throw new Error(`conv_transpose2d: inconsistent geometry for input ${shapeStr(x.shape)}`);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== coutG * groups)) throw new Error(`conv_transpose2d: bias must be [${coutG * groups}], got ${shapeStr(bias.shape)}`);
+  const y0 = conv2dInputGradRaw(x, w, g);
+  const yb = record(y0, 'conv_transpose2d', [x, w], (gy) =>
+    tidy(() => [needs(x) ? conv2dRaw(gy, w, null, g) : null, needs(w) ? conv2dWeightGradRaw(gy, x, g) : null]),
+  );
+  return bias ? add(yb, bias.reshape([coutG * groups, 1, 1])) : yb;
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { conv2d, convTranspose2d } from '../../src/kernels/conv2d.js';
+import { tensor } from '../../src/index.js';
+import { conv2dRef, conv2dWeightGradRef, convTranspose2dRef, size } from '../reference/ops.js';
+import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
+
+const engine = useEngine();
+
+interface Case {
+  x: number[]; w: number[]; stride: [number, number]; pad: [number, number, number, number]; dil: [number, number]; groups: number; bias: boolean;
+}
+const c = (x: number[], w: number[], stride = 1, pad: number | [number, number, number, number] = 0, groups = 1, dil = 1, bias = true): Case => ({
+  x, w, stride: [stride, stride], pad: typeof pad === 'number' ? [pad, pad, pad, pad] : pad, dil: [dil, dil], groups, bias,
+});
+
+const CASES: Case[] = [
+  c([1, 1, 1, 1], [1, 1, 1, 1]),
+  c([2, 3, 17, 13], [5, 3, 3, 3], 1, 1), // odd sizes, Cout not a multiple of 4
+  c([2, 3, 16, 16], [16, 3, 5, 5], 2, 2), // DeepJSCC's 5×5 stride 2
+  c([1, 8, 9, 11], [8, 1, 3, 3], 1, 1, 8), // depthwise
+  c([2, 6, 7, 10], [9, 2, 3, 3], 1, 1, 3), // grouped
+  c([1, 4, 12, 12], [4, 4, 3, 3], 1, 2, 1, 2), // dilated
+  c([3, 5, 8, 8], [7, 5, 3, 3], 2, [0, 1, 0, 1]), // DDPM downsample: asymmetric pad, stride 2
+  c([2, 16, 6, 5], [20, 16, 1, 1], 1, 0, 1, 1, false), // 1×1, no bias
+  c([1, 3, 5, 5], [2, 3, 5, 5], 1, 0), // kernel the size of the input
+];
+
+const refOpts = (k: Case) => ({ stride: k.stride, pad: k.pad, dil: k.dil, groups: k.groups });
+const opts = (k: Case) => ({ stride: k.stride, padding: k.pad, dilation: k.dil, groups: k.groups });
+
+describe('conv2d', () => {
+  it(`forward against a direct-loop reference over ${CASES.length} geometries`, async () => {
+    const rng = testRng();
+    for (const k of CASES) {
+      const x = rng.f32(size(k.x));
+      const w = rng.f32(size(k.w));
+      const b = k.bias ? rng.f32(k.w[0]) : null;
+      const y = conv2d(tensor(engine(), x, k.x), tensor(engine(), w, k.w), b ? tensor(engine(), b, [k.w[0]]) : null, opts(k));
+      const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k));
+      expect(y.shape).toEqual(r.shape);
+      expectClose(await y.data(), r.out, 1e-4, 1e-5, JSON.stringify(k));
+    }
+  });
+
+  it('fused activations: relu, prelu, silu', async () => {
+    const rng = testRng();
+    const k = CASES[1];
+    const x = rng.f32(size(k.x));
+    const w = rng.f32(size(k.w));
+    const b = rng.f32(k.w[0]);
+    const slope = rng.f32(k.w[0], 0, 0.5);
+    const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k)).out;
+    const plane = r.length / k.x[0] / k.w[0];
+    const acts = {
+      relu: (v: number) => Math.max(v, 0),
+      prelu: (v: number, i: number) => (v > 0 ? v : v * slope[Math.floor(i / plane) % k.w[0]]),
+      silu: (v: number) => v / (1 + Math.exp(-v)),
+    };
+    for (const [act, f] of Object.entries(acts)) {
+      const y = conv2d(tensor(engine(), x, k.x), tensor(engine(), w, k.w), tensor(engine(), b, [k.w[0]]), {
+        ...opts(k), activation: act as 'relu', slope: tensor(engine(), slope, [k.w[0]]),
+      });
+      expectClose(await y.data(), r.map((v, i) => f(v, i)), 1e-4, 1e-5, act);
+    }
+  });
+
+  it('gradients of x, w and bias match finite differences', async () => {
+    const rng = testRng();
+    for (const k of [c([2, 3, 6, 5], [5, 3, 3, 3], 1, 1), c([1, 4, 7, 7], [6, 2, 3, 3], 2, [0, 1, 0, 1], 2), c([1, 3, 6, 6], [4, 3, 5, 5], 2, 2), c([1, 4, 5, 5], [4, 1, 3, 3], 1, 2, 4, 2)]) {
+      await checkGrad(
+        engine(), rng,
+        (x, w, b) => conv2d(x, w, b, opts(k)),
+        (x, w, b) => conv2dRef(x, k.x, w, k.w, b, refOpts(k)).out,
+        [{ data: rng.f32(size(k.x)), shape: k.x }, { data: rng.f32(size(k.w)), shape: k.w }, { data: rng.f32(k.w[0]), shape: [k.w[0]] }],
+      );
+    }
+  });
+
+  it('gradient through a fused relu and a separate silu', async () => {
+    const rng = testRng();
+    const k = c([1, 2, 5, 5], [4, 2, 3, 3], 1, 1);
+    for (const act of ['relu', 'silu'] as const) {
+      const f = act === 'relu' ? (v: number) => Math.max(v, 0) : (v: number) => v / (1 + Math.exp(-v));
+      await checkGrad(
+        engine(), rng,
+        (x, w) => conv2d(x, w, null, { ...opts(k), activation: act }),
+        (x, w) => conv2dRef(x, k.x, w, k.w, null, refOpts(k)).out.map(f),
+        [{ data: rng.f32(size(k.x)), shape: k.x }, { data: rng.f32(size(k.w)), shape: k.w }],
+      );
+    }
+  });
+
+  it('a large weight-gradient reduction (split over the batch·pixel axis) against the reference gradient', async () => {
+    const { requireGrad, backward, mul, sum } = await import('../../src/index.js');
+    const rng = testRng();
+    const k = c([4, 3, 32, 32], [8, 3, 3, 3], 1, 1);
+    const x = rng.f32(size(k.x));
+    const w = rng.f32(size(k.w));
+    const wt = requireGrad(tensor(engine(), w, k.w));
+    const y = conv2d(tensor(engine(), x, k.x), wt, null, opts(k));
+    const up = rng.f32(y.size);
+    backward(sum(mul(y, tensor(engine(), up, y.shape))));
+    const ref = conv2dWeightGradRef(x, k.x, up, k.w, refOpts(k));
+    expectClose(await wt.grad!.data(), ref, 1e-4, 1e-4 * Math.sqrt(4 * 32 * 32), 'dW');
+  });
+
+  it('shape errors name the shapes', () => {
+    const x = tensor(engine(), new Float32Array(2 * 3 * 4 * 4), [2, 3, 4, 4]);
+    const w = tensor(engine(), new Float32Array(5 * 2 * 3 * 3), [5, 2, 3, 3]);
+    expect(() => conv2d(x, w)).toThrow(/weight \[5,2,3,3\] expects 2 input channels, input \[2,3,4,4\] has 3/);
+    const big = tensor(engine(), new Float32Array(5 * 3 * 7 * 7), [5, 3, 7, 7]);
+    expect(() => conv2d(x, big)).toThrow(/does not fit/);
+  });
+});
+
+describe('conv_transpose2d', () => {
+  const T = [
+    { x: [1, 2, 3, 3], w: [2, 3, 3, 3], s: 1, p: 1, op: 0, g: 1 },
+    { x: [2, 8, 4, 5], w: [8, 3, 5, 5], s: 2, p: 2, op: 1, g: 1 }, // DeepJSCC decoder: 5×5, stride 2, output padding 1
+    { x: [1, 4, 3, 3], w: [4, 2, 3, 3], s: 2, p: 0, op: 0, g: 2 },
+    { x: [1, 3, 5, 4], w: [3, 5, 4, 4], s: 2, p: 1, op: 0, g: 1 },
+  ];
+  it('forward against a scatter-form reference', async () => {
+    const rng = testRng();
+    for (const t of T) {
+      const x = rng.f32(size(t.x));
+      const w = rng.f32(size(t.w));
+      const cout = t.w[1] * t.g;
+      const b = rng.f32(cout);
+      const y = convTranspose2d(tensor(engine(), x, t.x), tensor(engine(), w, t.w), tensor(engine(), b, [cout]), { stride: t.s, padding: t.p, outputPadding: t.op, groups: t.g });
+      const r = convTranspose2dRef(x, t.x, w, t.w, b, { stride: [t.s, t.s], pad: [t.p, t.p, t.p, t.p], dil: [1, 1], groups: t.g, outPad: [t.op, t.op] });
+      expect(y.shape).toEqual(r.shape);
+      expectClose(await y.data(), r.out, 1e-4, 1e-5, JSON.stringify(t));
+    }
+  });
+  it('gradients of x, w and bias', async () => {
+    const rng = testRng();
+    for (const t of [T[1], T[2]]) {
+      const cout = t.w[1] * t.g;
+      const ro = { stride: [t.s, t.s] as [number, number], pad: [t.p, t.p, t.p, t.p] as [number, number, number, number], dil: [1, 1] as [number, number], groups: t.g, outPad: [t.op, t.op] as [number, number] };
+      await checkGrad(
+        engine(), rng,
+        (x, w, b) => convTranspose2d(x, w, b, { stride: t.s, padding: t.p, outputPadding: t.op, groups: t.g }),
+        (x, w, b) => convTranspose2dRef(x, t.x, w, t.w, b, ro).out,
+        [{ data: rng.f32(size(t.x)), shape: t.x }, { data: rng.f32(size(t.w)), shape: t.w }, { data: rng.f32(cout), shape: [cout] }],
+      );
+    }
+  });
+});
