@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Engine, add, matmul, randUniform, softmax, sum, tidy, type Tensor } from '../src/index.js';
 import { printTable, timeOp, type Row } from './harness.js';
+import { conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convGeometry } from '../src/kernels/conv2d.js';
 import { loadTfjs, type TfjsPeer } from './peers/tfjs.js';
 import type * as tfType from '@tensorflow/tfjs-core';
 
@@ -61,6 +62,47 @@ if (want('matmul')) {
     rows.push(row('matmul', `${b}x${m}x${k}x${n}`, 'GFLOP/s', 2 * b * m * n * k, o, t));
     a.dispose();
     w.dispose();
+  }
+}
+
+// ---- conv2d: forward and both gradient kernels at the models' shapes ----
+if (want('conv')) {
+  const CONVS: [string, number[], number[], number, number][] = [
+    // label, x, w, stride, pad
+    ['3x3 64→64 (U-Net)', [8, 64, 64, 64], [64, 64, 3, 3], 1, 1],
+    ['3x3 128→128 16×16', [8, 128, 16, 16], [128, 128, 3, 3], 1, 1],
+    ['5x5 s2 3→16 (DeepJSCC)', [8, 3, 64, 64], [16, 3, 5, 5], 2, 2],
+    ['5x5 32→32 16×16 (DeepJSCC)', [8, 32, 16, 16], [32, 32, 5, 5], 1, 2],
+    ['1x1 128→256', [8, 128, 16, 16], [256, 128, 1, 1], 1, 0],
+  ];
+  for (const [name, xs, ws, s, p] of CONVS) {
+    const x = randUniform(engine, xs, { seed: 1 }, -1, 1);
+    const w = randUniform(engine, ws, { seed: 2 }, -1, 1);
+    const g = convGeometry(xs, ws, { stride: s, padding: p });
+    const flops = 2 * g.N * g.Cout * g.OH * g.OW * g.cinG * g.KH * g.KW;
+    const shape = `x[${xs}] w[${ws}] s${s}`;
+    const fwd = await ours(() => conv2dRaw(x, w, null, g), 1);
+    let t = null;
+    if (tfjs) {
+      const tx = tfjs.tf.randomUniform([xs[0], xs[2], xs[3], xs[1]]); // tfjs convs are NHWC
+      const tw = tfjs.tf.randomUniform([ws[2], ws[3], ws[1], ws[0]]);
+      t = await theirs(() => tfjs.tf.conv2d(tx as tfType.Tensor4D, tw as tfType.Tensor4D, s, p === 0 ? 'valid' : [[0, 0], [p, p], [p, p], [0, 0]]), 1);
+      tfjs.tf.dispose([tx, tw]);
+    }
+    rows.push(row(`conv2d ${name}`, shape, 'GFLOP/s', flops, fwd, t));
+    const dy = randUniform(engine, [g.N, g.Cout, g.OH, g.OW], { seed: 3 }, -1, 1);
+    const dxT = await ours(() => conv2dInputGradRaw(dy, w, g), 1);
+    let tdx = null;
+    if (tfjs) {
+      const tdy = tfjs.tf.randomUniform([g.N, g.OH, g.OW, g.Cout]);
+      const tw = tfjs.tf.randomUniform([ws[2], ws[3], ws[1], ws[0]]);
+      tdx = await theirs(() => tfjs.tf.conv2dTranspose(tdy as tfType.Tensor4D, tw as tfType.Tensor4D, [xs[0], xs[2], xs[3], xs[1]], s, p === 0 ? 'valid' : 'same'), 1);
+      tfjs.tf.dispose([tdy, tw]);
+    }
+    rows.push(row(`conv2d input-grad ${name}`, shape, 'GFLOP/s', flops, dxT, tdx));
+    const dwT = await ours(() => conv2dWeightGradRaw(x, dy, g), 1);
+    rows.push(row(`conv2d weight-grad ${name}`, shape, 'GFLOP/s', flops, dwT, null));
+    for (const q of [x, w, dy]) q.dispose();
   }
 }
 

@@ -82,10 +82,14 @@ function geomUniforms(g: ConvGeometry) {
 const up4 = (v: number) => Math.ceil(v / 4) * 4;
 const label = (g: ConvGeometry) => `x[${g.N},${g.Cin},${g.H},${g.W}] w[${g.Cout},${g.cinG},${g.KH},${g.KW}] s${g.strideH} g${g.groups}`;
 
-/** wt[group][k][co4] from w[Cout][cinG][KH][KW], zero-padded over co. */
+/** Output channels per invocation of the forward kernel: 8 where there are enough, else 4. */
+const coBlock = (coutG: number) => (coutG >= 8 ? 8 : 4);
+const coPad = (coutG: number) => Math.ceil(coutG / coBlock(coutG)) * coBlock(coutG);
+
+/** wt[group][k][coPad] from w[Cout][cinG][KH][KW], zero-padded over co. */
 function weightForForward(w: Tensor, g: ConvGeometry): Tensor {
   const K = g.cinG * g.KH * g.KW;
-  const c4 = up4(g.coutG);
+  const c4 = coPad(g.coutG);
   const wt = fill(w.engine, [g.groups, K, c4], 0);
   copyStrided(w, wt, [g.groups, g.coutG, K], [g.coutG * K, K, 1], [K * c4, 1, c4], 0, 0, 'conv weight layout');
   return wt;
@@ -115,26 +119,63 @@ const ACT_CODE: Record<Activation, number> = { none: 0, relu: 1, prelu: 2, silu:
 
 /** The forward kernel alone (no autograd). */
 export function conv2dRaw(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation = 'none', slope: Tensor | null = null): Tensor {
-  const e = sameEngine(x, w);
-  const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const wt = weightForForward(w, g);
+  const y = conv2dLaidOut(x, wt, bias, g, act, slope);
+  wt.dispose();
+  return y;
+}
+
+/** Launches shaders/conv2d.wgsl with weights already in its [group][k][co4] layout. */
+function conv2dLaidOut(x: Tensor, wt: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation, slope: Tensor | null): Tensor {
+  const e = sameEngine(x, wt);
+  const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const owBlocks = Math.ceil(g.OW / 4);
   const WG_X = 16, WG_Y = 4;
   const z = g.N * g.groups;
   if (z > e.limits.maxComputeWorkgroupsPerDimension) throw new Error(`conv2d: batch × groups = ${z} is too large`);
   e.launch('conv2d', {
     buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, y.buffer],
-    overrides: { ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y },
-    uniforms: { ...geomUniforms(g), coutG4: up4(g.coutG), owBlocks },
-    workgroups: [Math.ceil((g.OH * owBlocks) / WG_X), Math.ceil(up4(g.coutG) / 4 / WG_Y), z],
+    overrides: { ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y, CO_VECS: coBlock(g.coutG) / 4 },
+    uniforms: { ...geomUniforms(g), coutG4: coPad(g.coutG), owBlocks },
+    workgroups: [Math.ceil((g.OH * owBlocks) / WG_X), Math.ceil(coPad(g.coutG) / coBlock(g.coutG) / WG_Y), z],
     label: label(g),
   });
-  wt.dispose();
   return y;
+}
+
+/**
+ * For stride 1 the input gradient is a convolution of dy with the spatially flipped, channel-swapped
+ * weights and padding dil·(K−1) − pad: the forward kernel serves, which is faster than the gather kernel.
+ */
+function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | null {
+  const kh = g.dilH * (g.KH - 1);
+  const kw = g.dilW * (g.KW - 1);
+  if (g.strideH !== 1 || g.strideW !== 1 || g.padTop > kh || g.padBottom > kh || g.padLeft > kw || g.padRight > kw) return null;
+  const KHW = g.KH * g.KW;
+  // wt[group][(co·KH + kh)·KW + kw][ciPad] = w[group·coutG + co][ci][KH−1−kh][KW−1−kw] (negative strides wrap in u32)
+  const c4 = coPad(g.cinG);
+  const wt = fill(w.engine, [g.groups, g.coutG * KHW, c4], 0);
+  copyStrided(
+    w, wt, [g.groups, g.coutG, g.KH, g.KW, g.cinG],
+    [g.coutG * g.cinG * KHW, g.cinG * KHW, -g.KW, -1, KHW],
+    [g.coutG * KHW * c4, KHW * c4, g.KW * c4, c4, 1],
+    KHW - 1, 0, 'conv weight flip',
+  );
+  const back: ConvGeometry = {
+    N: g.N, Cin: g.Cout, H: g.OH, W: g.OW, Cout: g.Cin, OH: g.H, OW: g.W, groups: g.groups,
+    KH: g.KH, KW: g.KW, strideH: 1, strideW: 1, dilH: g.dilH, dilW: g.dilW,
+    padTop: kh - g.padTop, padBottom: kh - g.padBottom, padLeft: kw - g.padLeft, padRight: kw - g.padRight,
+    cinG: g.coutG, coutG: g.cinG,
+  };
+  const dx = conv2dLaidOut(dy, wt, null, back, 'none', null);
+  wt.dispose();
+  return dx;
 }
 
 /** dx of the convolution g given dy (also: conv_transpose2d forward). */
 export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  const asConv = inputGradAsConv(dy, w, g);
+  if (asConv) return asConv;
   const e = sameEngine(dy, w);
   const dx = empty(e, [g.N, g.Cin, g.H, g.W]);
   const wt = weightForInputGrad(w, g);
