@@ -259,3 +259,24 @@ export function conv2dWeightGradRef(x: Arr, xs: number[], dy: Arr, ws: number[],
     }
   return out;
 }
+
+/** softmax(scale·q·kᵀ)·v per batch-head: q, k, v [BH·T·d]. */
+export function attentionRef(q: Arr, k: Arr, v: Arr, BH: number, T: number, d: number, scale: number): Arr {
+  const out = new Float64Array(BH * T * d);
+  for (let b = 0; b < BH; b++)
+    for (let i = 0; i < T; i++) {
+      const s = new Float64Array(T);
+      for (let j = 0; j < T; j++) {
+        let acc = 0;
+        for (let t = 0; t < d; t++) acc += q[(b * T + i) * d + t] * k[(b * T + j) * d + t];
+        s[j] = acc * scale;
+      }
+      const p = softmaxRef(s, T);
+      for (let t = 0; t < d; t++) {
+        let acc = 0;
+        for (let j = 0; j < T; j++) acc += p[j] * v[(b * T + j) * d + t];
+        out[(b * T + i) * d + t] = acc;
+      }
+    }
+  return out;
+}
