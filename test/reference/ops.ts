@@ -280,3 +280,27 @@ export function attentionRef(q: Arr, k: Arr, v: Arr, BH: number, T: number, d: n
     }
   return out;
 }
+
+/** GroupNorm (biased variance, as PyTorch) over x [N, C, HW...]. */
+export function groupNormRef(x: Arr, shape: number[], G: number, w: Arr, b: Arr, eps: number): Arr {
+  const [N, C] = shape;
+  const HW = x.length / (N * C);
+  const cg = C / G;
+  const out = new Float64Array(x.length);
+  for (let n = 0; n < N; n++)
+    for (let g = 0; g < G; g++) {
+      const base = (n * C + g * cg) * HW;
+      const M = cg * HW;
+      let mean = 0;
+      for (let i = 0; i < M; i++) mean += x[base + i];
+      mean /= M;
+      let v = 0;
+      for (let i = 0; i < M; i++) v += (x[base + i] - mean) ** 2;
+      const rstd = 1 / Math.sqrt(v / M + eps);
+      for (let i = 0; i < M; i++) {
+        const c = g * cg + Math.floor(i / HW);
+        out[base + i] = (x[base + i] - mean) * rstd * w[c] + b[c];
+      }
+    }
+  return out;
+}

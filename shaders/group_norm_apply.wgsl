@@ -1,0 +1,28 @@
+// GroupNorm normalisation: y = (x − mean)·rstd·weight[c] + bias[c], optionally followed by SiLU.
+// One invocation per (sample, channel) row of H·W values, vec4 at a time when H·W is a multiple of 4.
+override SILU: bool = false;
+override WG: u32 = 64u;
+
+struct Params { rows: u32, C: u32, cPerGroup: u32, HW: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> stats: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read> weight: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<uniform> p: Params;
+
+fn act(v: f32) -> f32 { return select(v, v / (1.0 + exp(-v)), SILU); }
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let stride = nwg.x * WG;
+  for (var row = gid.x; row < p.rows; row += stride) {
+    let c = row % p.C;
+    let n = row / p.C;
+    let st = stats[n * (p.C / p.cPerGroup) + c / p.cPerGroup];
+    let a = st.y * weight[c];
+    let b = bias[c] - st.x * a;
+    let base = row * p.HW;
+    for (var i = 0u; i < p.HW; i++) { y[base + i] = act(x[base + i] * a + b); }
+  }
+}

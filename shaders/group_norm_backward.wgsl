@@ -1,0 +1,48 @@
+// GroupNorm backward, given the gradient g of y and the saved (mean, rstd) per (sample, group).
+// One invocation per (sample, group): first pass sums over the group
+//   A = Σ w·g,  B = Σ w·g·x̂  and per channel  Σ g, Σ g·x̂ (for the weight and bias gradients),
+// second pass writes dx = rstd·(w·g − (A + x̂·B)/M).
+override WG: u32 = 64u;
+
+struct Params { groups4: u32, cPerGroup: u32, HW: u32, C: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> g: array<f32>;
+@group(0) @binding(2) var<storage, read> stats: array<vec2<f32>>;
+@group(0) @binding(3) var<storage, read> weight: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dparams: array<vec2<f32>>; // (Σ g·x̂, Σ g) per (n, c)
+@group(0) @binding(6) var<uniform> p: Params;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let ng = gid.x;
+  if (ng >= p.groups4) { return; }
+  let st = stats[ng];
+  let c0 = ng * p.cPerGroup; // row (n·C + c) of the group's first channel
+  var A = 0.0;
+  var B = 0.0;
+  for (var cc = 0u; cc < p.cPerGroup; cc++) {
+    let row = c0 + cc;
+    let w = weight[row % p.C];
+    var sg = 0.0;
+    var sgx = 0.0;
+    for (var i = 0u; i < p.HW; i++) {
+      let gi = g[row * p.HW + i];
+      let xh = (x[row * p.HW + i] - st.x) * st.y;
+      sg += gi;
+      sgx += gi * xh;
+    }
+    dparams[row] = vec2<f32>(sgx, sg);
+    A += w * sg;
+    B += w * sgx;
+  }
+  let M = f32(p.cPerGroup * p.HW);
+  for (var cc = 0u; cc < p.cPerGroup; cc++) {
+    let row = c0 + cc;
+    let w = weight[row % p.C];
+    for (var i = 0u; i < p.HW; i++) {
+      let xh = (x[row * p.HW + i] - st.x) * st.y;
+      dx[row * p.HW + i] = st.y * (w * g[row * p.HW + i] - (A + xh * B) / M);
+    }
+  }
+}

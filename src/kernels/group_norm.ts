@@ -1,0 +1,63 @@
+// GroupNorm with affine weight/bias and optional fused SiLU (shaders/group_norm_*.wgsl), with gradients.
+import { record, isGradEnabled } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
+import { silu } from './elementwise.js';
+import { sum } from './reduce.js';
+import { slice } from './copy.js';
+import { empty, gridStride, sameEngine, shapeStr } from './util.js';
+
+export interface GroupNormOptions {
+  eps?: number;
+  /** Apply SiLU after the affine transform (fused when no gradient is recorded). */
+  silu?: boolean;
+}
+
+const needs = (t: Tensor) => t.requiresGrad || t.node !== null;
+
+/** GroupNorm over x [N, C, ...spatial] with `groups` groups; weight and bias are [C]. */
+export function groupNorm(x: Tensor, groups: number, weight: Tensor, bias: Tensor, o: GroupNormOptions = {}): Tensor {
+  const e = sameEngine(x, weight, bias);
+  if (x.rank < 2) throw new Error(`group_norm: input must be [N, C, ...], got ${shapeStr(x.shape)}`);
+  const [N, C] = x.shape;
+  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) throw new Error(`group_norm: ${C} channels are not divisible into ${groups} groups`);
+  if (weight.size !== C || bias.size !== C) throw new Error(`group_norm: weight and bias must have ${C} values, got ${shapeStr(weight.shape, bias.shape)}`);
+  const HW = x.size / (N * C);
+  const cPerGroup = C / groups;
+  const eps = o.eps ?? 1e-5;
+  const recording = isGradEnabled() && [x, weight, bias].some(needs);
+  if (o.silu && recording) return silu(groupNorm(x, groups, weight, bias, { eps }));
+  const label = shapeStr(x.shape) + ` G${groups}`;
+  const stats = empty(e, [N * groups, 2]);
+  e.launch('group_norm_stats', {
+    buffers: [x.buffer, stats.buffer],
+    uniforms: { groups4: N * groups, M: cPerGroup * HW, eps },
+    workgroups: [Math.ceil((N * groups) / 64)],
+    label,
+  });
+  const y = empty(e, x.shape);
+  e.launch('group_norm_apply', {
+    buffers: [x.buffer, stats.buffer, weight.buffer, bias.buffer, y.buffer],
+    overrides: { SILU: !!o.silu },
+    uniforms: { rows: N * C, C, cPerGroup, HW },
+    workgroups: gridStride(e, N * C, 64),
+    label,
+  });
+  const out = record(y, 'group_norm', [x, weight, bias], (g) =>
+    tidy(() => {
+      const dx = empty(e, x.shape);
+      const dparams = empty(e, [N, C, 2]);
+      e.launch('group_norm_backward', {
+        buffers: [x.buffer, g.buffer, stats.buffer, weight.buffer, dx.buffer, dparams.buffer],
+        uniforms: { groups4: N * groups, cPerGroup, HW, C },
+        workgroups: [Math.ceil((N * groups) / 64)],
+        label,
+      });
+      const dw = needs(weight) ? sum(slice(dparams, 2, 0, 1), [0, 2]).reshape(weight.shape) : null;
+      const db = needs(bias) ? sum(slice(dparams, 2, 1, 1), [0, 2]).reshape(bias.shape) : null;
+      return [needs(x) ? dx : null, dw, db];
+    }),
+  );
+  if (!out.node) stats.dispose();
+  return out;
+}

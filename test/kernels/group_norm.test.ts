@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { groupNorm } from '../../src/kernels/group_norm.js';
+import { tensor } from '../../src/index.js';
+import { groupNormRef, size } from '../reference/ops.js';
+import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
+
+const engine = useEngine();
+
+describe('group_norm', () => {
+  it('forward (and fused SiLU) against the reference', async () => {
+    const rng = testRng();
+    for (const [shape, G] of [[[1, 1, 1, 1], 1], [[2, 6, 5, 7], 3], [[3, 64, 8, 8], 32], [[2, 32, 17], 8], [[1, 4, 64, 64], 2]] as [number[], number][]) {
+      const C = shape[1];
+      const x = rng.f32(size(shape), -3, 5); // an offset mean exercises the variance computation
+      const w = rng.f32(C, 0.5, 1.5);
+      const b = rng.f32(C);
+      const args = [tensor(engine(), x, shape), G, tensor(engine(), w, [C]), tensor(engine(), b, [C])] as const;
+      const ref = groupNormRef(x, shape, G, w, b, 1e-6);
+      expectClose(await groupNorm(...args, { eps: 1e-6 }).data(), ref, 1e-4, 1e-4, `${shape} G${G}`);
+      expectClose(await groupNorm(...args, { eps: 1e-6, silu: true }).data(), ref.map((v) => v / (1 + Math.exp(-v))), 1e-4, 1e-4, 'silu');
+    }
+  });
+  it('gradients of x, weight and bias (with and without SiLU)', async () => {
+    const rng = testRng();
+    for (const silu of [false, true]) {
+      const shape = [2, 6, 3, 4];
+      const f = (v: number) => (silu ? v / (1 + Math.exp(-v)) : v);
+      await checkGrad(
+        engine(), rng, (x, w, b) => groupNorm(x, 3, w, b, { eps: 1e-5, silu }),
+        (x, w, b) => groupNormRef(x, shape, 3, w, b, 1e-5).map(f),
+        [{ data: rng.f32(size(shape)), shape }, { data: rng.f32(6, 0.5, 1.5), shape: [6] }, { data: rng.f32(6), shape: [6] }],
+        { rtol: 2e-3, atol: 2e-4 },
+      );
+    }
+  });
+  it('rejects channels not divisible by groups', () => {
+    const x = tensor(engine(), new Float32Array(6), [1, 6, 1, 1]);
+    const w = tensor(engine(), new Float32Array(6), [6]);
+    expect(() => groupNorm(x, 4, w, w)).toThrow(/not divisible into 4 groups/);
+  });
+});
