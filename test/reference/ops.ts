@@ -304,3 +304,27 @@ export function groupNormRef(x: Arr, shape: number[], G: number, w: Arr, b: Arr,
     }
   return out;
 }
+
+/** Max pooling, PyTorch semantics (padding with -inf, ceil mode); returns values. */
+export function maxPoolRef(x: Arr, shape: number[], k: number, s: number, pad: number, ceil: boolean): { out: Arr; shape: number[] } {
+  const [N, C, H, W] = shape;
+  const size1 = (n: number) => {
+    let o = (ceil ? Math.ceil((n + 2 * pad - k) / s) : Math.floor((n + 2 * pad - k) / s)) + 1;
+    if (ceil && (o - 1) * s >= n + pad) o--;
+    return o;
+  };
+  const OH = size1(H), OW = size1(W);
+  const out = new Float64Array(N * C * OH * OW);
+  for (let pl = 0; pl < N * C; pl++)
+    for (let oh = 0; oh < OH; oh++)
+      for (let ow = 0; ow < OW; ow++) {
+        let m = -Infinity;
+        for (let kh = 0; kh < k; kh++)
+          for (let kw = 0; kw < k; kw++) {
+            const ih = oh * s - pad + kh, iw = ow * s - pad + kw;
+            if (ih >= 0 && ih < H && iw >= 0 && iw < W) m = Math.max(m, x[(pl * H + ih) * W + iw]);
+          }
+        out[(pl * OH + oh) * OW + ow] = m;
+      }
+  return { out, shape: [N, C, OH, OW] };
+}

@@ -1,0 +1,97 @@
+// Resampling: nearest upsampling, average pooling, max pooling (shaders/max_pool2d*.wgsl) and pixel
+// shuffle / unshuffle, with gradients. Upsampling and shuffles are strided copies; average pooling is a
+// mean over a reshaped view.
+import { record } from '../engine/autograd.js';
+import { stridesOf, type Tensor } from '../engine/tensor.js';
+import { copyStrided, permute } from './copy.js';
+import { mean, sum } from './reduce.js';
+import { empty, gridStride, shapeStr } from './util.js';
+
+function nchw(x: Tensor, what: string): [number, number, number, number] {
+  if (x.rank !== 4) throw new Error(`${what}: input must be NCHW, got ${shapeStr(x.shape)}`);
+  return x.shape as unknown as [number, number, number, number];
+}
+
+/** Nearest-neighbour upsampling by an integer factor. */
+export function upsampleNearest(x: Tensor, factor = 2): Tensor {
+  const [N, C, H, W] = nchw(x, 'upsample_nearest');
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`upsample_nearest: factor must be a positive integer, got ${factor}`);
+  const s = factor;
+  const y = empty(x.engine, [N, C, H * s, W * s]);
+  const grid = [N, C, H, s, W, s];
+  copyStrided(x, y, grid, [C * H * W, H * W, W, 0, 1, 0], stridesOf(grid), 0, 0, 'upsample');
+  return record(y, 'upsample_nearest', [x], (g) => {
+    const blocks = g.reshape(grid);
+    const gx = sum(blocks, [3, 5]);
+    blocks.dispose();
+    return [gx];
+  });
+}
+
+/** Average pooling with kernel = stride = k (H and W divisible by k). */
+export function avgPool(x: Tensor, k = 2): Tensor {
+  const [N, C, H, W] = nchw(x, 'avg_pool');
+  if (H % k !== 0 || W % k !== 0) throw new Error(`avg_pool: ${H}×${W} is not divisible by the window ${k}`);
+  const blocks = x.reshape([N, C, H / k, k, W / k, k]);
+  const y = mean(blocks, [3, 5]);
+  return y;
+}
+
+export interface MaxPoolOptions {
+  stride?: number;
+  padding?: number;
+  /** Output size rounds up (PyTorch ceil_mode), as SqueezeNet uses. */
+  ceilMode?: boolean;
+}
+
+/** Max pooling over k×k windows. Gradient goes to the first maximum of each window. */
+export function maxPool2d(x: Tensor, k: number, o: MaxPoolOptions = {}): Tensor {
+  const e = x.engine;
+  const [N, C, H, W] = nchw(x, 'max_pool2d');
+  const s = o.stride ?? k;
+  const pad = o.padding ?? 0;
+  if (pad > k / 2) throw new Error(`max_pool2d: padding ${pad} must be at most half the window ${k}`);
+  const outSize = (n: number) => {
+    const span = n + 2 * pad - k;
+    let out = (o.ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+    // PyTorch: the last window must start inside the input or the left padding
+    if (o.ceilMode && (out - 1) * s >= n + pad) out--;
+    return out;
+  };
+  const OH = outSize(H);
+  const OW = outSize(W);
+  if (OH <= 0 || OW <= 0) throw new Error(`max_pool2d: window ${k} does not fit ${H}×${W}`);
+  const y = empty(e, [N, C, OH, OW]);
+  const arg = empty(e, [N, C, OH, OW]); // u32 positions in f32-sized slots
+  const uniforms = { planes: N * C, H, W, OH, OW, KH: k, KW: k, strideH: s, strideW: s, padTop: pad, padLeft: pad };
+  const label = `${shapeStr(x.shape)} k${k} s${s}`;
+  e.launch('max_pool2d', { buffers: [x.buffer, y.buffer, arg.buffer], uniforms, workgroups: gridStride(e, y.size, 64), label });
+  const out = record(y, 'max_pool2d', [x], (g) => {
+    const dx = empty(e, x.shape);
+    e.launch('max_pool2d_backward', { buffers: [g.buffer, arg.buffer, dx.buffer], uniforms, workgroups: gridStride(e, x.size, 64), label });
+    return [dx];
+  });
+  if (!out.node) arg.dispose();
+  return out;
+}
+
+/** [N, C·r², H, W] → [N, C, H·r, W·r] (PyTorch's pixel_shuffle). */
+export function pixelShuffle(x: Tensor, r: number): Tensor {
+  const [N, Cr, H, W] = nchw(x, 'pixel_shuffle');
+  if (Cr % (r * r) !== 0) throw new Error(`pixel_shuffle: ${Cr} channels are not divisible by ${r}²`);
+  const C = Cr / (r * r);
+  const v = x.reshape([N, C, r, r, H, W]);
+  const p = permute(v, [0, 1, 4, 2, 5, 3]);
+  return p.reshape([N, C, H * r, W * r]);
+}
+
+/** [N, C, H·r, W·r] → [N, C·r², H, W] (PyTorch's pixel_unshuffle). */
+export function pixelUnshuffle(x: Tensor, r: number): Tensor {
+  const [N, C, Hr, Wr] = nchw(x, 'pixel_unshuffle');
+  if (Hr % r !== 0 || Wr % r !== 0) throw new Error(`pixel_unshuffle: ${Hr}×${Wr} is not divisible by ${r}`);
+  const H = Hr / r;
+  const W = Wr / r;
+  const v = x.reshape([N, C, H, r, W, r]);
+  const p = permute(v, [0, 1, 3, 5, 2, 4]);
+  return p.reshape([N, C * r * r, H, W]);
+}
