@@ -1,9 +1,11 @@
 // 2-D convolution, NCHW, as an implicit GEMM: no im2col matrix; each invocation gathers its inputs with
 // the im2col addressing and keeps a (4·CO_VECS output channels) × (4 adjacent output columns) block in
 // registers. Weights arrive re-laid out as wt[group][k][coPad] (k = (ci·KH + kh)·KW + kw, co zero-padded
-// to a multiple of 4·CO_VECS), so 4 output channels are one vec4 load. Bias and activation are fused.
+// to a multiple of 4·CO_VECS), so 4 output channels are one vec4 load. Bias, activation and a residual add/subtract
+// (the lifting updates d ± P(c) of an INN) are fused.
 override ACT: u32 = 0u;      // 0 none, 1 relu, 2 prelu (per output channel slope), 3 silu
 override HAS_BIAS: bool = false;
+override RESIDUAL: u32 = 0u;  // 0 none, 1 y = residual + act(conv), 2 y = residual − act(conv)
 override CO_VECS: u32 = 2u;   // 1 or 2 vec4s of output channels per invocation
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 4u;
@@ -19,8 +21,9 @@ struct Params {
 @group(0) @binding(1) var<storage, read> wt: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read> slope: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<uniform> p: Params;
+@group(0) @binding(4) var<storage, read> residual: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<uniform> p: Params;
 
 fn activate(v: f32, co: u32) -> f32 {
   switch ACT {
@@ -83,7 +86,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let b = select(0.0, bias[cAbs], HAS_BIAS);
     let yRow = ((n * p.Cout + cAbs) * p.OH + oh) * p.OW;
     for (var j = 0u; j < 4u; j++) {
-      if (ow0 + j < p.OW) { y[yRow + ow0 + j] = activate(select(bccs[j][i % 4u], accs[j][i % 4u], i < 4u) + b, cAbs); }
+      if (ow0 + j < p.OW) {
+        let v = activate(select(bccs[j][i % 4u], accs[j][i % 4u], i < 4u) + b, cAbs);
+        let at = yRow + ow0 + j;
+        switch RESIDUAL {
+          case 1u: { y[at] = residual[at] + v; }
+          case 2u: { y[at] = residual[at] - v; }
+          default: { y[at] = v; }
+        }
+      }
     }
   }
 }

@@ -6,7 +6,7 @@ export { backward, noGrad, requireGrad, isGradEnabled } from './engine/autograd.
 export { registerShader } from './engine/shaders.js';
 export * from './kernels/create.js';
 export {
-  neg, exp, log, sqrt, rsqrt, abs, relu, silu, sigmoid, tanh, square, reciprocal, affine, clamp, powScalar,
+  neg, exp, log, sqrt, rsqrt, abs, relu, silu, sigmoid, tanh, square, softplus, reciprocal, affine, clamp, powScalar,
   add, sub, mul, div, pow, maximum, minimum, prelu, broadcastShapes,
 } from './kernels/elementwise.js';
 export { sum, mean, max } from './kernels/reduce.js';
@@ -15,3 +15,11 @@ export { softmax } from './kernels/softmax.js';
 export { expandTo, permute, transpose, slice, concat } from './kernels/copy.js';
 export { randUniform, randNormal } from './kernels/random.js';
 export { Adam, type AdamOptions } from './kernels/adam.js';
+export { conv2d, convTranspose2d, convGeometry, type Conv2dOptions, type ConvTranspose2dOptions, type Activation } from './kernels/conv2d.js';
+export { groupNorm, type GroupNormOptions } from './kernels/group_norm.js';
+export { attention } from './kernels/attention.js';
+export { upsampleNearest, avgPool, maxPool2d, pixelShuffle, pixelUnshuffle } from './kernels/resample.js';
+export { polyphaseSplit, polyphaseMerge, type Bands } from './kernels/lifting.js';
+export { diffusionStep, stepCoefficients, type StepCoefficients } from './kernels/diffusion_step.js';
+export { awgnChannel, type ChannelOptions } from './kernels/channel.js';
+export * as losses from './kernels/losses.js';

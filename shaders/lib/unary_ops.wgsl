@@ -1,6 +1,7 @@
 // The unary ops, on 4 values at once. OP is the kernel's override constant.
 // 0 neg 1 exp 2 log 3 sqrt 4 rsqrt 5 abs 6 relu 7 silu 8 sigmoid 9 tanh 10 clamp[alpha,beta]
 // 11 pow(x, alpha) 12 x*alpha+beta 13 sign 14 square 15 reciprocal 16 1 if alpha<=x<=beta else 0
+// 17 softplus = log(1 + e^x), computed stably
 #include "lib/pow_real"
 
 fn unary_op(v: vec4<f32>, alpha: f32, beta: f32) -> vec4<f32> {
@@ -22,6 +23,7 @@ fn unary_op(v: vec4<f32>, alpha: f32, beta: f32) -> vec4<f32> {
     case 14u: { return v * v; }
     case 15u: { return 1.0 / v; }
     case 16u: { return select(vec4<f32>(0.0), vec4<f32>(1.0), (v >= vec4<f32>(alpha)) & (v <= vec4<f32>(beta))); }
+    case 17u: { return max(v, vec4<f32>(0.0)) + log(1.0 + exp(-abs(v))); }
     default: { return v; }
   }
 }

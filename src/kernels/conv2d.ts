@@ -7,9 +7,9 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Engine } from '../engine/engine.js';
 import { copyStrided } from './copy.js';
 import { fill } from './create.js';
-import { add, binary, prelu as preluOp, relu as reluOp, silu as siluOp } from './elementwise.js';
+import { add, binary, prelu as preluOp, silu as siluOp, sub, unary } from './elementwise.js';
 import { sum } from './reduce.js';
-import { empty, sameEngine, shapeStr } from './util.js';
+import { empty, sameEngine, sameShape, shapeStr } from './util.js';
 
 export type Activation = 'none' | 'relu' | 'prelu' | 'silu';
 type Pair = number | readonly [number, number];
@@ -25,6 +25,9 @@ export interface Conv2dOptions {
   activation?: Activation;
   /** PReLU slopes, one per output channel (shape [Cout]), for activation 'prelu'. */
   slope?: Tensor;
+  /** Fused residual: y = residual + residualSign·act(conv(x) + bias), residual shaped like y. */
+  residual?: Tensor;
+  residualSign?: 1 | -1;
 }
 
 export interface ConvGeometry {
@@ -118,15 +121,21 @@ function dummy(e: Engine): Tensor {
 const ACT_CODE: Record<Activation, number> = { none: 0, relu: 1, prelu: 2, silu: 3 };
 
 /** The forward kernel alone (no autograd). */
-export function conv2dRaw(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation = 'none', slope: Tensor | null = null): Tensor {
+export function conv2dRaw(
+  x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation = 'none', slope: Tensor | null = null,
+  residual: Tensor | null = null, residualSign: 1 | -1 = 1,
+): Tensor {
   const wt = weightForForward(w, g);
-  const y = conv2dLaidOut(x, wt, bias, g, act, slope);
+  const y = conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign);
   wt.dispose();
   return y;
 }
 
 /** Launches shaders/conv2d.wgsl with weights already in its [group][k][co4] layout. */
-function conv2dLaidOut(x: Tensor, wt: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation, slope: Tensor | null): Tensor {
+function conv2dLaidOut(
+  x: Tensor, wt: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation, slope: Tensor | null,
+  residual: Tensor | null = null, residualSign: 1 | -1 = 1,
+): Tensor {
   const e = sameEngine(x, wt);
   const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const owBlocks = Math.ceil(g.OW / 4);
@@ -134,8 +143,11 @@ function conv2dLaidOut(x: Tensor, wt: Tensor, bias: Tensor | null, g: ConvGeomet
   const z = g.N * g.groups;
   if (z > e.limits.maxComputeWorkgroupsPerDimension) throw new Error(`conv2d: batch × groups = ${z} is too large`);
   e.launch('conv2d', {
-    buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, y.buffer],
-    overrides: { ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y, CO_VECS: coBlock(g.coutG) / 4 },
+    buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer, y.buffer],
+    overrides: {
+      ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y, CO_VECS: coBlock(g.coutG) / 4,
+      RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0,
+    },
     uniforms: { ...geomUniforms(g), coutG4: coPad(g.coutG), owBlocks },
     workgroups: [Math.ceil((g.OH * owBlocks) / WG_X), Math.ceil(coPad(g.coutG) / coBlock(g.coutG) / WG_Y), z],
     label: label(g),
@@ -235,21 +247,34 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, o: Conv
   const act = o.activation ?? 'none';
   if (bias && (bias.rank !== 1 || bias.shape[0] !== g.Cout)) throw new Error(`conv2d: bias must be [${g.Cout}], got ${shapeStr(bias.shape)}`);
   if (act === 'prelu' && (!o.slope || o.slope.size !== g.Cout)) throw new Error(`conv2d: activation 'prelu' needs slope of ${g.Cout} values`);
-  const recording = isGradEnabled() && [x, w, bias, o.slope].some(needs);
+  const res = o.residual ?? null;
+  const sign = o.residualSign ?? 1;
+  if (res && !sameShape(res.shape, [g.N, g.Cout, g.OH, g.OW])) {
+    throw new Error(`conv2d: residual ${shapeStr(res.shape)} must match the output [${g.N},${g.Cout},${g.OH},${g.OW}]`);
+  }
+  const recording = isGradEnabled() && [x, w, bias, o.slope, res].some(needs);
   // silu and prelu backward need the pre-activation: when recording, apply them as separate ops
   if (recording && (act === 'silu' || act === 'prelu')) {
-    const pre = conv2d(x, w, bias, { ...o, activation: 'none' });
-    if (act === 'silu') return siluOp(pre);
-    return preluOp(pre, o.slope!.reshape([g.Cout, 1, 1]));
+    const pre = conv2d(x, w, bias, { ...o, activation: 'none', residual: undefined });
+    const post = act === 'silu' ? siluOp(pre) : preluOp(pre, o.slope!.reshape([g.Cout, 1, 1]));
+    return res ? (sign === 1 ? add(res, post) : sub(res, post)) : post;
   }
-  const y = conv2dRaw(x, w, bias, g, act, o.slope ?? null);
-  return record(y, `conv2d(${act})`, bias ? [x, w, bias] : [x, w], (gy) =>
+  const y = conv2dRaw(x, w, bias, g, act, o.slope ?? null, res, sign);
+  const inputs = [x, w, ...(bias ? [bias] : []), ...(res ? [res] : [])];
+  return record(y, `conv2d(${act})`, inputs, (gy) =>
     tidy(() => {
-      const gPre = act === 'relu' ? binary('reluGrad', y, gy) : gy;
+      // relu: y > 0 exactly where the pre-activation is; with a residual, recover act(conv) = ±(y − r)
+      let gPre = gy;
+      if (act === 'relu') {
+        const actOut = res ? (sign === 1 ? binary('sub', y, res) : binary('sub', res, y)) : y;
+        gPre = binary('reluGrad', actOut, gy);
+      }
+      if (sign === -1) gPre = unary('neg', gPre);
       return [
         needs(x) ? conv2dInputGradRaw(gPre, w, g) : null,
         needs(w) ? conv2dWeightGradRaw(x, gPre, g) : null,
         ...(bias ? [needs(bias) ? sum(gPre, [0, 2, 3]) : null] : []),
+        ...(res ? [gy] : []),
       ];
     }),
   );

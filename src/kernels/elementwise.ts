@@ -8,7 +8,7 @@ import { checkRank, empty, gridStride, sameEngine, shapeStr } from './util.js';
 
 const UNARY = {
   neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, relu: 6, silu: 7, sigmoid: 8, tanh: 9,
-  clamp: 10, powScalar: 11, affine: 12, sign: 13, square: 14, reciprocal: 15, inRange: 16,
+  clamp: 10, powScalar: 11, affine: 12, sign: 13, square: 14, reciprocal: 15, inRange: 16, softplus: 17,
 } as const;
 export type UnaryOp = keyof typeof UNARY;
 
@@ -149,6 +149,8 @@ export const relu = (x: Tensor) => unaryOp('relu', x, (g) => binary('reluGrad', 
 export const silu = (x: Tensor) => unaryOp('silu', x, (g) => binary('siluGrad', x, g));
 export const sigmoid = (x: Tensor) => unaryOp('sigmoid', x, (g, y) => binary('sigmoidGradFromOut', y, g));
 export const tanh = (x: Tensor) => unaryOp('tanh', x, (g, y) => binary('tanhGradFromOut', y, g));
+/** log(1 + eˣ), stable for large |x|. */
+export const softplus = (x: Tensor) => unaryOp('softplus', x, (g) => binary('mul', g, unary('sigmoid', x)));
 export const square = (x: Tensor) => unaryOp('square', x, (g) => scaleBy(binary('mul', g, x), 2));
 export const reciprocal = (x: Tensor) =>
   unaryOp('reciprocal', x, (g, y) => unary('neg', binary('mul', g, unary('square', y))));

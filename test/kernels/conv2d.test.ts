@@ -147,3 +147,26 @@ describe('conv_transpose2d', () => {
     }
   });
 });
+
+describe('conv2d with a fused residual (lifting update)', () => {
+  it('y = r ± act(conv(x)): forward and gradients of x, w, r', async () => {
+    const rng = testRng();
+    const k = c([2, 3, 6, 6], [9, 3, 3, 3], 1, 1);
+    for (const sign of [1, -1] as const) {
+      for (const act of ['none', 'relu'] as const) {
+        const f = act === 'relu' ? (v: number) => Math.max(v, 0) : (v: number) => v;
+        const ref = (x: Float64Array, w: Float64Array, r: Float64Array) =>
+          conv2dRef(x, k.x, w, k.w, null, refOpts(k)).out.map((v, i) => r[i] + sign * f(v));
+        const x = rng.f32(size(k.x));
+        const w = rng.f32(size(k.w));
+        const r = rng.f32(2 * 9 * 36);
+        const y = conv2d(tensor(engine(), x, k.x), tensor(engine(), w, k.w), null, { ...opts(k), activation: act, residual: tensor(engine(), r, [2, 9, 6, 6]), residualSign: sign });
+        expectClose(await y.data(), ref(x, w, r), 1e-4, 1e-5, `sign ${sign} ${act}`);
+        await checkGrad(
+          engine(), rng, (xt, wt, rt) => conv2d(xt, wt, null, { ...opts(k), activation: act, residual: rt, residualSign: sign }), ref,
+          [{ data: x, shape: k.x }, { data: w, shape: k.w }, { data: r, shape: [2, 9, 6, 6] }],
+        );
+      }
+    }
+  });
+});

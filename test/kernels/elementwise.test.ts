@@ -21,6 +21,7 @@ const UNARY: [string, (x: Tensor) => Tensor, (x: number) => number, [number, num
   ['sigmoid', E.sigmoid, sig, [-6, 6]],
   ['tanh', E.tanh, Math.tanh, [-3, 3]],
   ['square', E.square, (x) => x * x, [-3, 3]],
+  ['softplus', E.softplus, (x) => Math.log1p(Math.exp(x)), [-30, 30]],
   ['reciprocal', E.reciprocal, (x) => 1 / x, [0.5, 3]],
   ['clamp', (x) => E.clamp(x, -0.5, 0.7), (x) => Math.min(Math.max(x, -0.5), 0.7), [-2, 2]],
   ['powScalar', (x) => E.powScalar(x, 2.5), (x) => x ** 2.5, [0.1, 3]],
