@@ -2,7 +2,7 @@
 // JSON (bench/results/latest.json plus a timestamped copy). `npm run bench -- --filter matmul --time 500`.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { Engine, add, matmul, randUniform, softmax, sum, tidy, type Tensor } from '../src/index.js';
+import { Engine, add, attention, awgnChannel, diffusionStep, groupNorm, matmul, maxPool2d, randUniform, softmax, sum, tensor, tidy, upsampleNearest, type Tensor } from '../src/index.js';
 import { printTable, timeOp, type Row } from './harness.js';
 import { conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convGeometry } from '../src/kernels/conv2d.js';
 import { loadTfjs, type TfjsPeer } from './peers/tfjs.js';
@@ -161,6 +161,54 @@ if (want('softmax')) {
   }
   rows.push(row('softmax', '4096x1024', 'GB/s', 2 * N * 4, o, t));
   x.dispose();
+}
+
+// ---- layer kernels of the models ----
+if (want('group_norm')) {
+  const x = randUniform(engine, [8, 64, 64, 64], { seed: 8 });
+  const w = randUniform(engine, [64], { seed: 9 });
+  const b = randUniform(engine, [64], { seed: 10 });
+  const o = await ours(() => groupNorm(x, 32, w, b, { silu: true }), 2);
+  rows.push(row('group_norm+silu (32 groups)', '8x64x64x64', 'GB/s', 3 * x.size * 4, o, null));
+  for (const q of [x, w, b]) q.dispose();
+}
+if (want('attention')) {
+  for (const [T, d] of [[64, 128], [256, 128]]) {
+    const q = randUniform(engine, [8, 1, T, d], { seed: 11 });
+    const o = await ours(() => attention(q, q, q), 2);
+    rows.push(row('attention fwd (fused)', `8x${T} tokens x${d}`, 'GFLOP/s', 8 * 4 * T * T * d, o, null));
+    q.dispose();
+  }
+}
+if (want('pool')) {
+  const x = randUniform(engine, [8, 64, 64, 64], { seed: 12 });
+  const o = await ours(() => maxPool2d(x, 3, { stride: 2, ceilMode: true }), 2);
+  let t = null;
+  if (tfjs) {
+    const tx = tfjs.tf.randomUniform([8, 64, 64, 64]);
+    t = await theirs(() => tfjs.tf.maxPool(tx as tfType.Tensor4D, 3, 2, 'valid'), 2);
+    tfjs.tf.dispose(tx);
+  }
+  rows.push(row('max_pool 3x3 s2', '8x64x64x64', 'GB/s', 1.25 * x.size * 4, o, t));
+  const u = await ours(() => upsampleNearest(x, 2), 2);
+  let tu = null;
+  if (tfjs) {
+    const tx = tfjs.tf.randomUniform([8, 64, 64, 64]);
+    tu = await theirs(() => tfjs.tf.image.resizeNearestNeighbor(tx as tfType.Tensor4D, [128, 128]), 2);
+    tfjs.tf.dispose(tx);
+  }
+  rows.push(row('upsample nearest x2', '8x64x64x64', 'GB/s', 5 * x.size * 4, u, tu));
+  x.dispose();
+}
+if (want('channel') || want('diffusion')) {
+  const z = randUniform(engine, [64, 512], { seed: 13 });
+  const snr = tensor(engine, new Array(64).fill(5), [64]);
+  const o = await ours(() => awgnChannel(z, { snrDb: snr, seed: 1 }), 4);
+  rows.push(row('awgn channel (power norm + noise)', '64x512', 'GB/s', 2 * z.size * 4, o, null));
+  const x = randUniform(engine, [8, 3, 64, 64], { seed: 14 });
+  const d = await ours(() => diffusionStep(x, x, { cx: 1, ce: 0.5, sigma: 0.1, seed: 1 }), 4);
+  rows.push(row('diffusion step (fused, on-GPU noise)', '8x3x64x64', 'GB/s', 3 * x.size * 4, d, null));
+  for (const q of [z, snr, x]) q.dispose();
 }
 
 printTable(rows);

@@ -5,7 +5,7 @@ import { tidy } from '../engine/scope.js';
 import { stridesOf, type Tensor } from '../engine/tensor.js';
 import { zeros } from './create.js';
 import { sumToShape } from './reduce.js';
-import { checkRank, empty, grid1d, normAxes, sameEngine, shapeStr } from './util.js';
+import { checkRank, empty, gridStride, normAxes, sameEngine, shapeStr } from './util.js';
 
 const pad8 = (a: readonly number[], fillWith: number) => {
   const o = new Array(8).fill(fillWith);
@@ -28,18 +28,21 @@ export function copyStrided(
   checkRank(grid, what);
   const n = grid.reduce((a, d) => a * d, 1);
   if (n === 0) return;
+  // a rank-0 grid is one element: give the kernel one row of length 1
+  const g = grid.length ? grid : [1];
+  const rows = n / g[g.length - 1];
   e.launch('copy_strided', {
     buffers: [src.buffer, dst.buffer],
     uniforms: {
-      n,
-      rank: grid.length,
+      rows,
+      rank: g.length,
       srcOffset,
       dstOffset,
-      shape: pad8(grid, 1),
-      srcStride: pad8(srcStrides, 0),
-      dstStride: pad8(dstStrides, 0),
+      shape: pad8(g, 1),
+      srcStride: pad8(srcStrides.map((v) => v >>> 0), 0),
+      dstStride: pad8(dstStrides.map((v) => v >>> 0), 0),
     },
-    workgroups: grid1d(e, n, 256),
+    workgroups: gridStride(e, rows, 64),
     label: `${what} ${shapeStr(src.shape)}→${shapeStr(dst.shape)}`,
   });
 }

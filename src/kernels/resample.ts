@@ -2,8 +2,8 @@
 // shuffle / unshuffle, with gradients. Upsampling and shuffles are strided copies; average pooling is a
 // mean over a reshaped view.
 import { record } from '../engine/autograd.js';
-import { stridesOf, type Tensor } from '../engine/tensor.js';
-import { copyStrided, permute } from './copy.js';
+import type { Tensor } from '../engine/tensor.js';
+import { permute } from './copy.js';
 import { mean, sum } from './reduce.js';
 import { empty, gridStride, shapeStr } from './util.js';
 
@@ -17,9 +17,11 @@ export function upsampleNearest(x: Tensor, factor = 2): Tensor {
   const [N, C, H, W] = nchw(x, 'upsample_nearest');
   if (!Number.isInteger(factor) || factor < 1) throw new Error(`upsample_nearest: factor must be a positive integer, got ${factor}`);
   const s = factor;
-  const y = empty(x.engine, [N, C, H * s, W * s]);
+  const e = x.engine;
+  const y = empty(e, [N, C, H * s, W * s]);
   const grid = [N, C, H, s, W, s];
-  copyStrided(x, y, grid, [C * H * W, H * W, W, 0, 1, 0], stridesOf(grid), 0, 0, 'upsample');
+  const rows = N * C * H * s;
+  e.launch('upsample_nearest', { buffers: [x.buffer, y.buffer], uniforms: { rows, W, factor: s }, workgroups: gridStride(e, rows, 64), label: `${shapeStr(x.shape)} x${s}` });
   return record(y, 'upsample_nearest', [x], (g) => {
     const blocks = g.reshape(grid);
     const gx = sum(blocks, [3, 5]);
