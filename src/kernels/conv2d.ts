@@ -191,13 +191,14 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry): Tens
   const e = sameEngine(dy, w);
   const dx = empty(e, [g.N, g.Cin, g.H, g.W]);
   const wt = weightForInputGrad(w, g);
-  const wBlocks = Math.ceil(g.W / 4);
+  // columns grouped by phase (iw mod stride), 4 per invocation
+  const qBlocks = Math.ceil(Math.ceil(g.W / g.strideW) / 4);
   const WG_X = 16, WG_Y = 4;
   e.launch('conv2d_input_grad', {
     buffers: [dy.buffer, wt.buffer, dx.buffer],
     overrides: { WG_X, WG_Y },
-    uniforms: { ...geomUniforms(g), cinG4: up4(g.cinG), wBlocks },
-    workgroups: [Math.ceil((g.H * wBlocks) / WG_X), Math.ceil(up4(g.cinG) / 4 / WG_Y), g.N * g.groups],
+    uniforms: { ...geomUniforms(g), cinG4: up4(g.cinG), qBlocks },
+    workgroups: [Math.ceil((g.H * g.strideW * qBlocks) / WG_X), Math.ceil(up4(g.cinG) / 4 / WG_Y), g.N * g.groups],
     label: label(g),
   });
   wt.dispose();

@@ -1,0 +1,152 @@
+// Image datasets from a folder (Node): recursive listing, a deterministic train/validation split by a hash
+// of the file name, decoding with a cache of the decoded and resized set, and seeded shuffled batches.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { decodeImage, toSquare } from './image.js';
+
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+
+/** All PNG/JPEG files below dir, sorted. */
+export function listImages(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`data folder '${dir}' does not exist or is not a folder`);
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (IMAGE_EXT.has(extname(e.name).toLowerCase())) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export { fnv1a32 as fnv1a } from '../util/hash.js';
+import { fnv1a32 as fnv1a } from '../util/hash.js';
+
+export type Split = 'train' | 'val' | 'all';
+
+/**
+ * The split of a file: validation when fnv1a(file name) mod 1000 < 1000·valFraction. Depends on the name
+ * only, so it is stable whatever else is in the folder.
+ */
+export function splitOf(path: string, valFraction = 0.05): 'train' | 'val' {
+  return fnv1a(basename(path)) % 1000 < valFraction * 1000 ? 'val' : 'train';
+}
+
+/** Decoded images of one size, 8-bit RGB, HWC per image. */
+export interface ImageSet {
+  size: number;
+  names: string[];
+  /** N·size·size·3 bytes */
+  pixels: Uint8Array;
+}
+
+export interface LoadOptions {
+  split?: Split;
+  valFraction?: number;
+  /** Folder for the decoded-set cache; null disables it. */
+  cacheDir?: string | null;
+  limit?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Loads the images of a folder at size × size (centre crop + area resize), skipping unreadable files. */
+export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): ImageSet {
+  const split = o.split ?? 'all';
+  let files = listImages(dir);
+  if (split !== 'all') files = files.filter((f) => splitOf(f, o.valFraction) === split);
+  if (o.limit) files = files.slice(0, o.limit);
+  if (files.length === 0) throw new Error(`no PNG or JPEG images in '${dir}'${split !== 'all' ? ` (${split} split)` : ''}`);
+  const key = fnv1a(`${size}|${files.map((f) => `${f}:${statSync(f).size}`).join('|')}`).toString(16);
+  const cacheDir = o.cacheDir === undefined ? '.cache/datasets' : o.cacheDir;
+  const cachePath = cacheDir ? join(cacheDir, `${basename(dir)}-${split}-${size}-${key}.bin`) : null;
+  if (cachePath && existsSync(cachePath)) {
+    const buf = readFileSync(cachePath);
+    const hlen = buf.readUInt32LE(0);
+    const names = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as string[];
+    const pixels = new Uint8Array(buf.buffer, buf.byteOffset + 4 + hlen, names.length * size * size * 3);
+    if (pixels.length === names.length * size * size * 3) return { size, names, pixels: new Uint8Array(pixels) };
+  }
+  const names: string[] = [];
+  const chunks: Uint8Array[] = [];
+  const bad: string[] = [];
+  files.forEach((f, i) => {
+    try {
+      const img = toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), size);
+      chunks.push(img.data);
+      names.push(basename(f));
+    } catch (e) {
+      bad.push(`${f}: ${(e as Error).message}`);
+    }
+    o.onProgress?.(i + 1, files.length);
+  });
+  if (bad.length) console.warn(`skipped ${bad.length} unreadable image(s):\n  ${bad.slice(0, 5).join('\n  ')}${bad.length > 5 ? '\n  …' : ''}`);
+  if (names.length === 0) throw new Error(`none of the ${files.length} images in '${dir}' could be read`);
+  const pixels = new Uint8Array(names.length * size * size * 3);
+  chunks.forEach((c, i) => pixels.set(c, i * size * size * 3));
+  if (cachePath) {
+    mkdirSync(cacheDir!, { recursive: true });
+    const header = Buffer.from(JSON.stringify(names), 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length, 0);
+    writeFileSync(`${cachePath}.tmp`, Buffer.concat([len, header, Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength)]));
+    renameSync(`${cachePath}.tmp`, cachePath);
+  }
+  return { size, names, pixels };
+}
+
+/** NCHW float32 in [0, 1] for the images at the given indices. */
+export function batchOf(set: ImageSet, indices: readonly number[]): Float32Array {
+  const S = set.size;
+  const plane = S * S;
+  const out = new Float32Array(indices.length * 3 * plane);
+  indices.forEach((idx, n) => {
+    const base = idx * plane * 3;
+    for (let i = 0; i < plane; i++)
+      for (let c = 0; c < 3; c++) out[(n * 3 + c) * plane + i] = set.pixels[base + i * 3 + c] / 255;
+  });
+  return out;
+}
+
+/** Seeded epoch shuffling: the batch sequence is a function of (seed, step) only, so training resumes exactly. */
+export class Batcher {
+  constructor(
+    readonly count: number,
+    readonly batchSize: number,
+    readonly seed: number,
+  ) {
+    if (count < 1) throw new Error('batcher: empty data set');
+  }
+
+  private permutation(epoch: number): Uint32Array {
+    const p = Uint32Array.from({ length: this.count }, (_, i) => i);
+    let s = (this.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0;
+    const rand = () => {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    for (let i = p.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [p[i], p[j]] = [p[j], p[i]];
+    }
+    return p;
+  }
+
+  private cached: { epoch: number; perm: Uint32Array } | null = null;
+
+  /** Indices of the batch at a global step (batches wrap across epochs). */
+  indices(step: number): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < this.batchSize; k++) {
+      const g = step * this.batchSize + k;
+      const epoch = Math.floor(g / this.count);
+      if (!this.cached || this.cached.epoch !== epoch) this.cached = { epoch, perm: this.permutation(epoch) };
+      out.push(this.cached.perm[g % this.count]);
+    }
+    return out;
+  }
+}
