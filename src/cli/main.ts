@@ -1,12 +1,8 @@
 // The `commin` command line.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { selfcheck } from './selfcheck.js';
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive integer`);
-  return n;
-}
+import { positiveInt } from './args.js';
+import { trainCommand } from './train.js';
 
 const program = new Command()
   .name('commin')
@@ -21,6 +17,8 @@ program
     const ok = await selfcheck(opts);
     process.exitCode = ok ? 0 : 1;
   });
+
+program.addCommand(trainCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,61 @@
+// Argument parsers for the CLI: each rejects bad input with one clear line.
+import { InvalidArgumentError } from 'commander';
+
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive integer`);
+  return n;
+}
+
+export function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a non-negative integer`);
+  return n;
+}
+
+export function number(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`'${v}' is not a number`);
+  return n;
+}
+
+export function positiveNumber(v: string): number {
+  const n = number(v);
+  if (n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive number`);
+  return n;
+}
+
+/** "1/48" → [1, 48] */
+export function fraction(v: string): [number, number] {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0 || Number(m[1]) > Number(m[2])) {
+    throw new InvalidArgumentError(`'${v}' is not a fraction like 1/48`);
+  }
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** "0:20" → [0, 20]; a single number gives a range of one value. */
+export function range(v: string): [number, number] {
+  const parts = v.split(':');
+  if (parts.length > 2) throw new InvalidArgumentError(`'${v}' is not a range like 0:20`);
+  const lo = Number(parts[0]);
+  const hi = Number(parts[parts.length - 1]);
+  if (parts.some((p) => p.trim() === '') || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+    throw new InvalidArgumentError(`'${v}' is not a range like 0:20`);
+  }
+  return [lo, hi];
+}
+
+/** "1,4,7" → [1, 4, 7] */
+export function numberList(v: string): number[] {
+  const parts = v.split(',').map((p) => p.trim());
+  const out = parts.map(Number);
+  if (parts.some((p) => p === '') || out.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError(`'${v}' is not a comma-separated list of numbers`);
+  return out;
+}
+
+export function intPair(v: string): [number, number] {
+  const l = numberList(v);
+  if (l.length !== 2 || l.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError(`'${v}' is not two positive integers like 16,32`);
+  return [l[0], l[1]];
+}
