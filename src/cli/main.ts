@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { selfcheck } from './selfcheck.js';
 import { positiveInt } from './args.js';
 import { trainCommand } from './train.js';
+import { transmitCommand } from './transmit.js';
 
 const program = new Command()
   .name('commin')
@@ -19,6 +20,7 @@ program
   });
 
 program.addCommand(trainCommand());
+program.addCommand(transmitCommand());
 
 try {
   await program.parseAsync(process.argv);
