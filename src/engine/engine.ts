@@ -7,6 +7,11 @@ import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type Uniform
 
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
 const UNIFORM_SLOTS = 512; // dispatches per batch before an automatic submit
+/**
+ * Submits that may wait on the GPU before work is refused: queueing without bound exhausts memory in the
+ * driver (lavapipe dies silently). Loops must await now and then: engine.throttle(), a readback or sync().
+ */
+const MAX_IN_FLIGHT = 48;
 
 export interface Launch {
   /** Buffers for the kernel's storage bindings, in binding order. */
@@ -41,6 +46,8 @@ export class Engine {
   private destroyed = false;
   /** Dispatches submitted since creation (for tests and profiling). */
   dispatchCount = 0;
+  /** Submits not yet finished on the GPU. */
+  private inFlight = 0;
   /**
    * A CPU adapter (lavapipe/llvmpipe, SwiftShader): it runs workgroups on a few threads, so grid-stride
    * kernels use few large workgroups there instead of one invocation per element.
@@ -182,7 +189,21 @@ export class Engine {
     if (this.uniformUsed > 0) {
       this.device.queue.writeBuffer(this.uniformGpu, 0, this.uniformCpu, 0, this.uniformUsed * UNIFORM_SLOT);
     }
+    if (this.inFlight >= MAX_IN_FLIGHT) {
+      this.encoder = null;
+      this.pass = null;
+      this.uniformUsed = 0;
+      this.batchLabels = [];
+      this.device.popErrorScope();
+      this.device.popErrorScope();
+      throw new WebGPUError(
+        `${this.inFlight} submissions are waiting on the GPU: a loop queues work without ever waiting. ` +
+          'Await engine.throttle() (or a readback, or engine.sync()) once per iteration.',
+      );
+    }
     this.device.queue.submit([this.encoder.finish()]);
+    this.inFlight++;
+    this.device.queue.onSubmittedWorkDone().then(() => this.inFlight--, () => this.inFlight--);
     this.encoder = null;
     this.uniformUsed = 0;
     const labels = this.batchLabels;
@@ -209,6 +230,16 @@ export class Engine {
     const msgs = (await Promise.all(pending)).filter((m): m is string => m !== null);
     if (msgs.length) throw new WebGPUError(msgs[0]);
     this.checkAlive();
+  }
+
+  /**
+   * Submits pending work and, if more than `maxInFlight` submissions are still running on the GPU, waits
+   * until the GPU caught up. Call once per iteration of a loop that otherwise never waits.
+   */
+  async throttle(maxInFlight = 4): Promise<void> {
+    this.flush();
+    if (this.inFlight > maxInFlight) await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
   }
 
   /** Waits until all submitted work finished; throws errors raised by it. */

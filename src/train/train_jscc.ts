@@ -72,7 +72,14 @@ export async function trainJscc(o: TrainJsccOptions): Promise<void> {
   const log = (s: string) => o.quiet || console.log(s);
   log(`loading ${o.data} (train/val split by file-name hash) …`);
   const train = loadImageSet(o.data, o.config.size, { split: 'train' });
-  const val = loadImageSet(o.data, o.config.size, { split: 'val' });
+  let val: ImageSet;
+  try {
+    val = loadImageSet(o.data, o.config.size, { split: 'val' });
+  } catch {
+    // a folder too small to have validation images: validate on the training images, and say so
+    log('no validation images in this folder: validating on training images');
+    val = train;
+  }
   log(`train ${train.names.length} images, validation ${val.names.length}`);
   const model = new DeepJSCC(engine, o.config, o.seed);
   const opt = new Adam(model.params.list(), { lr: o.lr });
@@ -128,6 +135,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<void> {
         opt.update();
         return l;
       });
+      await engine.throttle();
       if (step % 10 === 0) {
         lossSum += await loss.item();
         lossCount++;

@@ -48,10 +48,16 @@ describe('buffer pool', () => {
         backward(loss);
         opt.update();
       });
-    for (let i = 0; i < 20; i++) step();
+    for (let i = 0; i < 20; i++) {
+      step();
+      await e.throttle();
+    }
     await e.sync();
     const warm = e.pool.stats();
-    for (let i = 0; i < 1000; i++) step();
+    for (let i = 0; i < 1000; i++) {
+      step();
+      await e.throttle();
+    }
     await e.sync();
     const after = e.pool.stats();
     expect(after.allocatedBytes).toBe(warm.allocatedBytes);

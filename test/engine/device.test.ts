@@ -65,3 +65,30 @@ describe('device', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('queue back-pressure', () => {
+  it('a loop that never waits gets a clear error instead of exhausting the driver; throttle() keeps it flowing', async () => {
+    const { fill } = await import('../../src/index.js');
+    const e = await Engine.create();
+    const t = fill(e, [4], 1);
+    const err = (() => {
+      try {
+        for (let i = 0; i < 100; i++) {
+          add(t, t).dispose();
+          e.flush();
+        }
+      } catch (x) {
+        return x as Error;
+      }
+      return null;
+    })();
+    expect(err?.message).toMatch(/submissions are waiting on the GPU.*throttle/);
+    await e.sync();
+    for (let i = 0; i < 100; i++) {
+      add(t, t).dispose();
+      await e.throttle();
+    }
+    expect(Array.from(await add(t, t).data())).toEqual([2, 2, 2, 2]);
+    e.destroy();
+  });
+});
