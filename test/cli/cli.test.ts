@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const KODAK = new URL('../../../shared/data/kodak/kodim01.png', import.meta.url).pathname;
+
+function commin(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/commin.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const stderr = r.stderr.split('\n').filter((l) => l.trim() && !/artificially reduced/.test(l));
+  return { status: r.status, stdout: r.stdout, stderr };
+}
+
+/** One clear line on stderr, a non-zero exit, no stack trace. */
+function expectCleanError(r: ReturnType<typeof commin>, pattern: RegExp) {
+  expect(r.status).not.toBe(0);
+  expect(r.stderr.join('\n')).toMatch(pattern);
+  expect(r.stderr.join('\n')).not.toMatch(/^\s+at /m);
+}
+
+describe('commin CLI errors', () => {
+  it('--help lists the commands', () => {
+    const r = commin('--help');
+    expect(r.status).toBe(0);
+    for (const c of ['selfcheck', 'train', 'transmit']) expect(r.stdout).toContain(c);
+  });
+  it('unknown command or method', () => {
+    expectCleanError(commin('fly'), /unknown command 'fly'/);
+    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--method', 'magic'), /'magic' is invalid.*choices/s);
+  });
+  it('SNR not a number, BCR not a fraction, bad steps', () => {
+    expectCleanError(commin('transmit', KODAK, '--snr', 'loud'), /'loud' is not a number/);
+    expectCleanError(commin('train', 'jscc', '--bcr', '0.02', '--out', '/tmp/x.safetensors'), /'0.02' is not a fraction like 1\/48/);
+    expectCleanError(commin('train', 'jscc', '--steps', '-3', '--out', '/tmp/x.safetensors'), /not a positive integer/);
+    expectCleanError(commin('train', 'jscc', '--snr', '20:0', '--out', '/tmp/x.safetensors'), /not a range like 0:20/);
+  });
+  it('missing files and malformed models', () => {
+    expectCleanError(commin('transmit', 'no-such.png', '--snr', '1'), /image 'no-such.png' does not exist/);
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    writeFileSync(join(dir, 'bad.safetensors'), 'not a model at all');
+    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--model', join(dir, 'bad.safetensors')), /bad.safetensors: header length|too short|not valid JSON/);
+    writeFileSync(join(dir, 'bad.png'), 'not an image');
+    expectCleanError(commin('train', 'jscc', '--data', dir, '--out', join(dir, 'm.safetensors')), /no PNG or JPEG images|none of the 1 images/);
+  });
+});
