@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { backward, requireGrad, sum, tensor, tidy, randUniform } from '../../src/index.js';
+import { Lpips } from '../../src/metrics/lpips.js';
+import { decodeImage, imagesToNchw } from '../../src/data/image.js';
+import { testRng, useEngine } from '../helpers.js';
+
+const engine = useEngine();
+const LP = (f: string) => new URL(`../../../shared/data/lpips/${f}`, import.meta.url);
+const load = () => Lpips.load(engine(), new Uint8Array(readFileSync(LP('lpips_squeeze_v0.1.safetensors'))));
+const img = (f: string) => {
+  const { data, shape } = imagesToNchw([decodeImage(new Uint8Array(readFileSync(LP(f))), f)]);
+  return tensor(engine(), data, shape);
+};
+
+describe('LPIPS (squeeze)', () => {
+  it('reproduces the reference values: 0.7110, 0.1479 and 0 (within 1e-3)', async () => {
+    const m = load();
+    const ref = img('ex_ref.png'), p0 = img('ex_p0.png'), p1 = img('ex_p1.png');
+    expect(Math.abs((await m.distance(ref, p0).item()) - 0.711)).toBeLessThan(1e-3);
+    expect(Math.abs((await m.distance(ref, p1).item()) - 0.1479)).toBeLessThan(1e-3);
+    expect(await m.distance(ref, ref).item()).toBe(0);
+  });
+  it('is symmetric, and a batch of 4 equals 4 single pairs', async () => {
+    const m = load();
+    const seed = testRng().int(0, 1e6);
+    const a = randUniform(engine(), [4, 3, 48, 40], { seed });
+    const b = randUniform(engine(), [4, 3, 48, 40], { seed: seed + 1 });
+    const ab = await m.distance(a, b).data();
+    const ba = await m.distance(b, a).data();
+    for (let i = 0; i < 4; i++) expect(ba[i]).toBeCloseTo(ab[i], 6);
+    const { slice } = await import('../../src/index.js');
+    for (let i = 0; i < 4; i++) {
+      const one = await m.distance(slice(a, 0, i, 1), slice(b, 0, i, 1)).item();
+      expect(one).toBeCloseTo(ab[i], 5);
+    }
+  });
+  it('gradient: directional derivatives match central differences', async () => {
+    const m = load();
+    const rng = testRng();
+    const shape = [1, 3, 40, 40];
+    const a0 = rng.f32(4800, 0.2, 0.8);
+    const b = tensor(engine(), rng.f32(4800, 0.2, 0.8), shape);
+    const a = requireGrad(tensor(engine(), a0, shape));
+    tidy(() => backward(sum(m.distance(a, b))));
+    const g = await a.grad!.data();
+    for (let k = 0; k < 3; k++) {
+      const v = rng.f32(4800, -1, 1);
+      const eps = 1e-4; // small: ReLU and max-pool kinks make larger steps inexact
+      const f = async (s: number) => m.distance(tensor(engine(), a0.map((x, i) => x + s * eps * v[i]), shape), b).item();
+      const numeric = ((await f(1)) - (await f(-1))) / (2 * eps);
+      const analytic = g.reduce((acc, gi, i) => acc + gi * v[i], 0);
+      expect(Math.abs(analytic - numeric)).toBeLessThan(3e-2 * Math.abs(numeric) + 3e-4);
+    }
+  });
+  it('a missing or mis-shaped tensor is named', async () => {
+    const { parseSafetensors, serializeSafetensors } = await import('../../src/engine/safetensors.js');
+    const f = parseSafetensors(new Uint8Array(readFileSync(LP('lpips_squeeze_v0.1.safetensors'))));
+    f.tensors.delete('lins.6.model.1.weight');
+    expect(() => Lpips.load(engine(), serializeSafetensors(f.tensors), 'cut.safetensors', 'squeeze')).toThrow(/cut.safetensors: missing tensor 'lins.6.model.1.weight'/);
+    f.tensors.set('lins.6.model.1.weight', { shape: [1, 3, 1, 1], data: new Float32Array(3) });
+    expect(() => Lpips.load(engine(), serializeSafetensors(f.tensors), 'bad.safetensors', 'squeeze')).toThrow(/'lins.6.model.1.weight' has shape \[1, 3, 1, 1\]/);
+  });
+});
