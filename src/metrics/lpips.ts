@@ -5,7 +5,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { keep, tidy } from '../engine/scope.js';
-import { isGradEnabled } from '../engine/autograd.js';
+import { isGradEnabled, noGrad } from '../engine/autograd.js';
 import { parseSafetensors, type HostTensor } from '../engine/safetensors.js';
 import { tensor } from '../kernels/create.js';
 import { concat, slice } from '../kernels/copy.js';
@@ -153,6 +153,20 @@ export class Lpips {
       });
       return total!;
     }
+  }
+
+  /**
+   * Global-average-pooled features of the last tap (512 channels for squeeze) of images in [0, 1]: the
+   * embedding of the FD-squeeze / KID-squeeze set metrics. Returns [N, C].
+   */
+  pooledFeatures(x: Tensor): Tensor {
+    return noGrad(() =>
+      tidy(() => {
+        const scaled = div(sub(affine(x, 2, -1), this.w('scaling_layer.shift')), this.w('scaling_layer.scale'));
+        const taps = this.features(scaled);
+        return mean(taps[taps.length - 1], [2, 3]);
+      }),
+    );
   }
 
   dispose(): void {

@@ -1,28 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Adam, backward, losses, tensor, tidy } from '../../src/index.js';
 import { DeepJSCC, latentChannels } from '../../src/models/deepjscc.js';
-import { batchOf, listImages, loadImageSet } from '../../src/data/folder.js';
-import { decodeImage, encodePng, toSquare } from '../../src/data/image.js';
+import { batchOf, loadImageSet } from '../../src/data/folder.js';
 import { psnr } from '../../src/metrics/psnr.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { trainJscc } from '../../src/train/train_jscc.js';
 import { useEngine } from '../helpers.js';
+import { smallFolder } from '../data_helpers.js';
 
 const engine = useEngine();
-const FACES = new URL('../../../shared/data/faces/utkface', import.meta.url).pathname;
-
-/** A folder of n face crops at size×size (PNG), so tests do not depend on the big set's cache. */
-export function smallFolder(n: number, size: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'faces-'));
-  listImages(FACES).slice(0, n).forEach((f, i) => {
-    writeFileSync(join(dir, `face${i}.png`), encodePng(toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), size)));
-  });
-  return dir;
-}
-
 describe('DeepJSCC', () => {
   it('latent channels follow the BCR (1/96 … 1/12 at 64×64)', () => {
     expect([96, 48, 24, 12].map((d) => latentChannels({ size: 64, bcr: [1, d] }))).toEqual([1, 2, 4, 8]);
