@@ -211,6 +211,21 @@ if (want('channel') || want('diffusion')) {
   for (const q of [z, snr, x]) q.dispose();
 }
 
+if (want('lpips')) {
+  const { Lpips } = await import('../src/metrics/lpips.js');
+  const { readFileSync } = await import('node:fs');
+  const lp = Lpips.load(engine, new Uint8Array(readFileSync(new URL('../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
+  for (const [n, s] of [[16, 64], [2, 256]]) {
+    const a = randUniform(engine, [n, 3, s, s], { seed: 15 });
+    const b = randUniform(engine, [n, 3, s, s], { seed: 16 });
+    const o = await ours(() => lp.distance(a, b), 1);
+    rows.push({ name: 'lpips squeeze (image pairs/s)', shape: `${n}x3x${s}x${s}`, unit: 'pairs/s', ours: n / (o.medianMs / 1000), tfjs: null, ratio: null, jaxjs: null, ort: null, firstRunMs: o.firstRunMs, medianMs: o.medianMs });
+    a.dispose();
+    b.dispose();
+  }
+  lp.dispose();
+}
+
 printTable(rows);
 const out = {
   date: new Date().toISOString(),

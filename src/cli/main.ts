@@ -4,6 +4,7 @@ import { selfcheck } from './selfcheck.js';
 import { positiveInt } from './args.js';
 import { trainCommand } from './train.js';
 import { transmitCommand } from './transmit.js';
+import { metricsCommand } from './metrics.js';
 
 const program = new Command()
   .name('commin')
@@ -21,6 +22,7 @@ program
 
 program.addCommand(trainCommand());
 program.addCommand(transmitCommand());
+program.addCommand(metricsCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -45,3 +45,17 @@ describe('commin CLI errors', () => {
     expectCleanError(commin('train', 'jscc', '--data', dir, '--out', join(dir, 'm.safetensors')), /no PNG or JPEG images|none of the 1 images/);
   });
 });
+
+describe('commin metrics', () => {
+  const L = (f: string) => new URL(`../../../shared/data/lpips/${f}`, import.meta.url).pathname;
+  it('prints PSNR, SSIM, MS-SSIM and LPIPS per image as JSON', () => {
+    const r = commin('metrics', L('ex_ref.png'), L('ex_p0.png'), L('ex_p1.png'), '--json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.results.map((x: { lpips: number }) => x.lpips)).toEqual([expect.closeTo(0.711, 3), expect.closeTo(0.1479, 3)]);
+    expect(out.results[0].psnr).toBeGreaterThan(10);
+  });
+  it('images of different sizes are a clear error', () => {
+    expectCleanError(commin('metrics', L('ex_ref.png'), KODAK), /is 768×512, the reference .* is 64×64/);
+  });
+});
