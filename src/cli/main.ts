@@ -5,6 +5,7 @@ import { positiveInt } from './args.js';
 import { trainCommand } from './train.js';
 import { transmitCommand } from './transmit.js';
 import { metricsCommand } from './metrics.js';
+import { sampleCommand } from './diffusion.js';
 
 const program = new Command()
   .name('commin')
@@ -23,6 +24,7 @@ program
 program.addCommand(trainCommand());
 program.addCommand(transmitCommand());
 program.addCommand(metricsCommand());
+program.addCommand(sampleCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { fraction, intPair, nonNegativeInt, positiveInt, positiveNumber, range } from './args.js';
 import { trainJscc } from '../train/train_jscc.js';
 import { DEFAULT_DATA } from './defaults.js';
+import { addTrainDdpm } from './diffusion.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description('train a model');
@@ -41,5 +42,6 @@ export function trainCommand(): Command {
         commandLine: `commin ${process.argv.slice(2).join(' ')}`,
       });
     });
+  addTrainDdpm(train);
   return train;
 }

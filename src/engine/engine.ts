@@ -189,7 +189,8 @@ export class Engine {
     if (this.uniformUsed > 0) {
       this.device.queue.writeBuffer(this.uniformGpu, 0, this.uniformCpu, 0, this.uniformUsed * UNIFORM_SLOT);
     }
-    if (this.inFlight >= MAX_IN_FLIGHT) {
+    // only batches of compute work count: readbacks (copies) are small and awaited by their caller
+    if (this.batchLabels.length > 0 && this.inFlight >= MAX_IN_FLIGHT) {
       this.encoder = null;
       this.pass = null;
       this.uniformUsed = 0;
@@ -202,8 +203,10 @@ export class Engine {
       );
     }
     this.device.queue.submit([this.encoder.finish()]);
-    this.inFlight++;
-    this.device.queue.onSubmittedWorkDone().then(() => this.inFlight--, () => this.inFlight--);
+    if (this.batchLabels.length > 0) {
+      this.inFlight++;
+      this.device.queue.onSubmittedWorkDone().then(() => this.inFlight--, () => this.inFlight--);
+    }
     this.encoder = null;
     this.uniformUsed = 0;
     const labels = this.batchLabels;

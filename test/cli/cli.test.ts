@@ -59,3 +59,21 @@ describe('commin metrics', () => {
     expectCleanError(commin('metrics', L('ex_ref.png'), KODAK), /is 768×512, the reference .* is 64×64/);
   });
 });
+
+describe('commin train ddpm / sample', () => {
+  it('trains a tiny prior, resumes it, and samples a grid', async () => {
+    const { smallFolder } = await import('../data_helpers.js');
+    const { existsSync } = await import('node:fs');
+    const data = smallFolder(6, 16);
+    const dir = mkdtempSync(join(tmpdir(), 'ddpm-'));
+    const args = ['train', 'ddpm', '--data', data, '--size', '16', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '8', '--batch', '2', '--every', '2', '--sample-steps', '2', '--T', '50', '--out', join(dir, 'm.safetensors')];
+    expect(commin(...args, '--steps', '2').status).toBe(0);
+    const r = commin(...args, '--steps', '4', '--resume');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/resumed from .* at step 2/);
+    expect(existsSync(join(dir, 'samples_step4.png'))).toBe(true);
+    const s = commin('sample', '--model', join(dir, 'm.safetensors'), '-n', '4', '--steps', '3', '--out', join(dir, 'grid.png'));
+    expect(s.status).toBe(0);
+    expect(existsSync(join(dir, 'grid.png'))).toBe(true);
+  });
+});

@@ -1,0 +1,146 @@
+// DDPM prior training: ε-prediction loss, Adam, EMA weights, atomic resumable checkpoints (the EMA is saved
+// with the prefix "ema."), periodic validation loss and sample grids (DDIM, fixed seed) written as PNG.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { Engine } from '../engine/engine.js';
+import { backward, noGrad } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
+import { Adam } from '../kernels/adam.js';
+import { tensor } from '../kernels/create.js';
+import { parseSafetensors } from '../engine/safetensors.js';
+import { UNet, type UNetConfig } from '../models/unet.js';
+import { Ema, Schedule, diffusionLoss, sample, type ScheduleConfig } from '../models/diffusion.js';
+import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
+import { encodePng, nchwToImages } from '../data/image.js';
+import { squareGrid } from '../data/grid.js';
+import { mulberry32 } from '../util/rng.js';
+import { affine } from '../kernels/elementwise.js';
+import { parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { cosineLr } from './train_jscc.js';
+
+export interface TrainDdpmOptions {
+  data: string;
+  out: string;
+  config: UNetConfig;
+  schedule: ScheduleConfig;
+  steps: number;
+  batch: number;
+  lr: number;
+  emaDecay: number;
+  seed: number;
+  resume: boolean;
+  every: number;
+  maxSeconds: number;
+  sampleSteps: number;
+  commandLine: string;
+  quiet?: boolean;
+}
+
+export async function trainDdpm(o: TrainDdpmOptions): Promise<void> {
+  const engine = await Engine.create();
+  const log = (s: string) => o.quiet || console.log(s);
+  const S = o.config.resolution;
+  const train = loadImageSet(o.data, S, { split: 'train' });
+  log(`train ${train.names.length} images at ${S}×${S}`);
+  const model = new UNet(engine, o.config, o.seed);
+  log(`U-Net ${model.params.count().toLocaleString()} parameters`);
+  const opt = new Adam(model.params.list(), { lr: o.lr });
+  const ema = new Ema(model.params.list(), o.emaDecay);
+  const sched = new Schedule(o.schedule);
+  let start = 0, seconds = 0, runs = 0;
+  let history: unknown[] = [];
+  if (o.resume && existsSync(o.out)) {
+    const meta = loadCheckpoint(o.out, model.params, opt);
+    const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
+    const names = [...model.params.tensors.keys()];
+    names.forEach((n, i) => {
+      const h = f.tensors.get(`ema.${n}`);
+      if (h) engine.write(ema.shadow[i].buffer, h.data);
+    });
+    const cfg = parseMeta<UNetConfig | null>(meta, 'config', null);
+    if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
+    start = Number(meta.step ?? 0);
+    seconds = Number(meta.seconds ?? 0);
+    runs = Number(meta.runs ?? 0);
+    history = parseMeta<unknown[]>(meta, 'history', []);
+    log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
+  }
+  runs++;
+  const batcher = new Batcher(train.names.length, o.batch, o.seed);
+  const t0 = performance.now();
+  const runSeconds = () => (performance.now() - t0) / 1000;
+  const save = async (step: number) => {
+    // the EMA weights ride along under "ema."; the sampler loads them by default
+    const { serializeSafetensors } = await import('../engine/safetensors.js');
+    await saveCheckpoint(o.out, model.params, opt, {
+      step, seconds: seconds + runSeconds(), runs, config: o.config, schedule: o.schedule, commandLine: o.commandLine,
+      emaDecay: o.emaDecay, history, kind: 'ddpm',
+    });
+    const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
+    const names = [...model.params.tensors.keys()];
+    for (let i = 0; i < names.length; i++) f.tensors.set(`ema.${names[i]}`, { shape: [...ema.shadow[i].shape], data: await ema.shadow[i].data() });
+    writeFileSync(`${o.out}.tmp`, serializeSafetensors(f.tensors, f.metadata));
+    (await import('node:fs')).renameSync(`${o.out}.tmp`, o.out);
+  };
+  const bar = o.quiet ? null : new cliProgress.SingleBar({ format: 'train ddpm |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic);
+  bar?.start(o.steps, start, { loss: '-', ips: '-' });
+  let stopping = false;
+  const onSignal = () => { stopping = true; };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let step = start;
+  let last = performance.now(), lastStep = start, lossSum = 0, lossN = 0;
+  try {
+    for (; step < o.steps && !stopping; step++) {
+      opt.lr = cosineLr(step, o.steps, o.lr, 200);
+      const rand = mulberry32((o.seed * 7_919 + step) >>> 0);
+      const loss = tidy(() => {
+        opt.zeroGrad();
+        const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
+        const l = diffusionLoss(model, x, sched, o.seed, step, rand);
+        backward(l);
+        opt.update();
+        return l;
+      });
+      ema.update();
+      lossSum += await loss.item();
+      lossN++;
+      loss.dispose();
+      if ((step + 1) % 10 === 0) {
+        const now = performance.now();
+        bar?.update(step + 1, { loss: (lossSum / lossN).toFixed(4), ips: (((step + 1 - lastStep) * o.batch) / ((now - last) / 1000)).toFixed(2) });
+        last = now; lastStep = step + 1; lossSum = 0; lossN = 0;
+      }
+      if ((step + 1) % o.every === 0 || step + 1 === o.steps) {
+        history.push({ step: step + 1, hours: +((seconds + runSeconds()) / 3600).toFixed(3) });
+        await save(step + 1);
+        await writeSampleGrid(model, ema, sched, join(dirname(o.out), `samples_step${step + 1}.png`), o.sampleSteps);
+      }
+      if (o.maxSeconds > 0 && runSeconds() > o.maxSeconds) stopping = true;
+    }
+  } finally {
+    bar?.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  await save(step);
+  log(`stopped at step ${step}; checkpoint ${o.out}`);
+  engine.destroy();
+}
+
+/** 16 DDIM samples from the EMA weights (swapped in for the call) as a PNG grid. */
+async function writeSampleGrid(model: UNet, ema: Ema, s: Schedule, path: string, steps: number): Promise<void> {
+  const e = model.engine;
+  const params = [...model.params.tensors.values()];
+  const backup = await Promise.all(params.map((p) => p.data()));
+  for (let i = 0; i < params.length; i++) e.write(params[i].buffer, await ema.shadow[i].data());
+  const R = model.cfg.resolution;
+  const y = await sample(model, s, [16, 3, R, R], { method: 'ddim', steps, eta: 0, seed: 1234 });
+  const img = noGrad(() => tidy(() => affine(y, 0.5, 0.5)));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
+  y.dispose();
+  img.dispose();
+  for (let i = 0; i < params.length; i++) e.write(params[i].buffer, backup[i]);
+}
