@@ -8,4 +8,4 @@ if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1 && command -v apt-get >/d
   bash tools/install-system-deps.sh
 fi
 [ -d node_modules/webgpu ] || npm install --no-audit --no-fund
-exec node bin/commin.js selfcheck "$@"
+exec node bin/commin.js demo "$@"

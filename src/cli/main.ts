@@ -6,6 +6,7 @@ import { trainCommand } from './train.js';
 import { transmitCommand } from './transmit.js';
 import { metricsCommand } from './metrics.js';
 import { sampleCommand } from './diffusion.js';
+import { demoCommand } from './demo.js';
 
 const program = new Command()
   .name('commin')
@@ -25,6 +26,7 @@ program.addCommand(trainCommand());
 program.addCommand(transmitCommand());
 program.addCommand(metricsCommand());
 program.addCommand(sampleCommand());
+program.addCommand(demoCommand());
 
 try {
   await program.parseAsync(process.argv);

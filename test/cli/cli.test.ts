@@ -77,3 +77,27 @@ describe('commin train ddpm / sample', () => {
     expect(existsSync(join(dir, 'grid.png'))).toBe(true);
   });
 });
+
+describe('commin demo and transmit with the committed model', () => {
+  it('demo writes the grid, metrics (CSV, Markdown) and the plot', async () => {
+    const { existsSync, readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+    const r = commin('demo', '--faces', '2', '--snr', '1,7', '--out', dir);
+    expect(r.status).toBe(0);
+    for (const f of ['grid.png', 'metrics.csv', 'metrics.md', 'plot.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
+    const csv = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv.length).toBe(1 + 3 * 2); // 2 faces + 1 Kodak crop, 2 SNRs
+    const psnrs = csv.slice(1).map((l) => Number(l.split(',')[3]));
+    expect(psnrs.every((p) => p > 10 && p < 60)).toBe(true);
+  });
+  it('transmit: a model of another size is a clear error; same seed gives the same output', async () => {
+    const { readFileSync } = await import('node:fs');
+    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--size', '128'), /is for 64×64 images, not 128×128/);
+    const dir = mkdtempSync(join(tmpdir(), 'tx-'));
+    const a = commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'a'));
+    const b = commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'b'));
+    expect(a.status).toBe(0);
+    expect(a.stdout).toMatch(/PSNR [\d.]+ dB, SSIM [\d.]+/);
+    expect(readFileSync(join(dir, 'a', 'kodim01_deepjscc_snr1.png')).equals(readFileSync(join(dir, 'b', 'kodim01_deepjscc_snr1.png')))).toBe(true);
+  });
+});
