@@ -4,6 +4,10 @@ import { fraction, intPair, nonNegativeInt, positiveInt, positiveNumber, range }
 import { trainJscc } from '../train/train_jscc.js';
 import { DEFAULT_DATA } from './defaults.js';
 import { addTrainDdpm } from './diffusion.js';
+import { trainInn } from '../train/train_inn.js';
+import { DEFAULT_JSCC_MODEL } from './defaults.js';
+import { Option } from 'commander';
+import { number } from './args.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description('train a model');
@@ -43,5 +47,32 @@ export function trainCommand(): Command {
       });
     });
   addTrainDdpm(train);
+  train
+    .command('inn')
+    .description("train CommIN's INN so that its coarse part matches DeepJSCC's output at one SNR")
+    .option('--data <dir>', 'image folder', DEFAULT_DATA)
+    .option('--jscc <file>', 'DeepJSCC checkpoint (fixes size and BCR)', DEFAULT_JSCC_MODEL)
+    .requiredOption('--snr <dB>', 'channel SNR in dB', number)
+    .addOption(new Option('--mode <m>', 'split').choices(['decimated', 'undecimated']).default('decimated'))
+    .option('--levels <n>', 'levels J', positiveInt, 2)
+    .option('--pairs <n>', '(P, U) lifting pairs per level', positiveInt, 2)
+    .option('--width <n>', 'channels of P and U', positiveInt, 32)
+    .option('--res-blocks <n>', 'residual blocks of P and U', positiveInt, 2)
+    .option('--steps <n>', 'training steps', positiveInt, 3000)
+    .option('--batch <n>', 'batch size', positiveInt, 16)
+    .option('--lr <x>', 'peak learning rate', positiveNumber, 1e-3)
+    .option('--seed <n>', 'seed', nonNegativeInt, 0)
+    .option('--every <n>', 'steps between checkpoints', positiveInt, 500)
+    .option('--max-minutes <m>', 'stop this run after m minutes (checkpointed)', positiveNumber)
+    .option('--resume', 'continue from --out if it exists')
+    .requiredOption('--out <file>', 'checkpoint file (.safetensors)')
+    .action(async (o) => {
+      await trainInn({
+        data: o.data, jscc: o.jscc, snr: o.snr, out: o.out,
+        config: { mode: o.mode, levels: o.levels, pairs: o.pairs, width: o.width, resBlocks: o.resBlocks },
+        steps: o.steps, batch: o.batch, lr: o.lr, seed: o.seed, resume: !!o.resume, every: o.every,
+        maxSeconds: o.maxMinutes ? o.maxMinutes * 60 : 0, commandLine: `commin ${process.argv.slice(2).join(' ')}`,
+      });
+    });
   return train;
 }

@@ -101,3 +101,20 @@ describe('commin demo and transmit with the committed model', () => {
     expect(readFileSync(join(dir, 'a', 'kodim01_deepjscc_snr1.png')).equals(readFileSync(join(dir, 'b', 'kodim01_deepjscc_snr1.png')))).toBe(true);
   });
 });
+
+describe('commin train inn', () => {
+  it('trains an INN against the committed DeepJSCC at one SNR and resumes', async () => {
+    const { smallFolder } = await import('../data_helpers.js');
+    const { parseSafetensors } = await import('../../src/engine/safetensors.js');
+    const { readFileSync } = await import('node:fs');
+    const data = smallFolder(4, 64);
+    const out = join(mkdtempSync(join(tmpdir(), 'inn-')), 'inn.safetensors');
+    const args = ['train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--every', '2', '--out', out];
+    expect(commin(...args, '--steps', '2').status).toBe(0);
+    const r = commin(...args, '--steps', '4', '--resume');
+    expect(r.status).toBe(0);
+    const meta = parseSafetensors(new Uint8Array(readFileSync(out))).metadata;
+    expect(meta.step).toBe('4');
+    expect(JSON.parse(meta.snr)).toBe(4);
+  });
+});

@@ -1,0 +1,103 @@
+// INN training for CommIN: pairs (x, y = DeepJSCC(x) at a fixed SNR, a fresh channel draw every step);
+// loss = MSE(coarse(INN(x)), target(y)), target = y averaged to the coarse size (decimated) or y itself
+// (undecimated). One INN per (SNR, BCR) setting, as in the paper. Resumable like the other trainers.
+import { existsSync, readFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { Engine } from '../engine/engine.js';
+import { backward, noGrad } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
+import { Adam } from '../kernels/adam.js';
+import { tensor } from '../kernels/create.js';
+import { mse } from '../kernels/losses.js';
+import { Inn, type InnConfig } from '../models/inn.js';
+import { coarseTarget } from '../models/commin.js';
+import { loadDeepJscc } from '../models/load_jscc.js';
+import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
+import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { cosineLr } from './train_jscc.js';
+
+export interface TrainInnOptions {
+  data: string;
+  jscc: string;
+  snr: number;
+  out: string;
+  config: InnConfig;
+  steps: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  resume: boolean;
+  every: number;
+  maxSeconds: number;
+  commandLine: string;
+  quiet?: boolean;
+}
+
+export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number }> {
+  if (!existsSync(o.jscc)) throw new Error(`DeepJSCC model '${o.jscc}' does not exist`);
+  const engine = await Engine.create();
+  const log = (s: string) => o.quiet || console.log(s);
+  const { model: jscc } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.jscc)), o.jscc);
+  const S = jscc.cfg.size;
+  const train = loadImageSet(o.data, S, { split: 'train' });
+  const inn = new Inn(engine, o.config, o.seed);
+  const opt = new Adam(inn.params.list(), { lr: o.lr });
+  let start = 0, seconds = 0, runs = 0;
+  let history: unknown[] = [];
+  if (o.resume && existsSync(o.out)) {
+    const meta = loadCheckpoint(o.out, inn.params, opt);
+    const cfg = parseMeta<InnConfig | null>(meta, 'config', null);
+    if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
+    start = Number(meta.step ?? 0);
+    seconds = Number(meta.seconds ?? 0);
+    runs = Number(meta.runs ?? 0);
+    history = parseMeta<unknown[]>(meta, 'history', []);
+    log(`resumed from ${o.out} at step ${start}`);
+  }
+  runs++;
+  const batcher = new Batcher(train.names.length, o.batch, o.seed);
+  const t0 = performance.now();
+  const runSeconds = () => (performance.now() - t0) / 1000;
+  const save = (step: number) =>
+    saveCheckpoint(o.out, inn.params, opt, {
+      step, seconds: seconds + runSeconds(), runs, config: o.config, snr: o.snr, bcr: jscc.cfg.bcr, jscc: o.jscc, commandLine: o.commandLine, history, kind: 'inn',
+    });
+  const bar = o.quiet ? null : new cliProgress.SingleBar({ format: 'train inn |{bar}| {value}/{total} steps | loss {loss} | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic);
+  bar?.start(o.steps, start, { loss: '-' });
+  let stopping = false;
+  const onSignal = () => { stopping = true; };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let step = start;
+  let lastLoss = NaN;
+  try {
+    for (; step < o.steps && !stopping; step++) {
+      opt.lr = cosineLr(step, o.steps, o.lr, 50);
+      const loss = tidy(() => {
+        opt.zeroGrad();
+        const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
+        const y = noGrad(() => jscc.forward(x, tensor(engine, new Array(o.batch).fill(o.snr), [o.batch]), o.seed + 1, step));
+        const l = mse(inn.forward(x).coarse, noGrad(() => coarseTarget(inn, y)));
+        backward(l);
+        opt.update();
+        return l;
+      });
+      lastLoss = await loss.item();
+      loss.dispose();
+      if ((step + 1) % 10 === 0) bar?.update(step + 1, { loss: lastLoss.toFixed(5) });
+      if ((step + 1) % o.every === 0) {
+        history.push({ step: step + 1, loss: lastLoss });
+        await save(step + 1);
+      }
+      if (o.maxSeconds > 0 && runSeconds() > o.maxSeconds) stopping = true;
+    }
+  } finally {
+    bar?.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  await save(step);
+  log(`stopped at step ${step} (loss ${lastLoss.toFixed(5)}); checkpoint ${o.out}`);
+  engine.destroy();
+  return { finalLoss: lastLoss };
+}
