@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { Engine, noGrad, tensor, tidy } from '../../src/index.js';
+import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
+import { loadDeepJscc } from '../../src/models/load_jscc.js';
+import { hasChromium, launch, startWeb } from './browser_helpers.js';
+
+const SHOT = 'out/browser/demo.png';
+
+describe.skipIf(!hasChromium)('web demo in headless Chromium (WebGPU on SwiftShader)', () => {
+  let server: ViteDevServer, url: string, browser: Browser, page: Page;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    ({ server, url } = await startWeb());
+    browser = await launch();
+    page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { __commin?: { ready: boolean } }).__commin?.ready === true, null, { timeout: 120_000 });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('transmits a Kodak crop with the same output as Node for the same seed', async () => {
+    const got = await page.evaluate(async () => {
+      const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number): Promise<{ values: number[]; psnr: number; lpips: number }> } }).__commin;
+      return c.transmitSample('/data/kodak/kodim05.png', 4, 7);
+    });
+    // the same transmission in Node
+    const e = await Engine.create();
+    const { model } = loadDeepJscc(e, new Uint8Array(readFileSync('models/deepjscc_64_bcr1-48.safetensors')), 'model');
+    const img = toSquare(decodeImage(new Uint8Array(readFileSync('../shared/data/kodak/kodim05.png'))), 64);
+    const { data, shape } = imagesToNchw([img]);
+    const y = noGrad(() => tidy(() => model.forward(tensor(e, data, shape), tensor(e, [4], [1]), 7)));
+    const node = await y.data();
+    e.destroy();
+    expect(got.values.length).toBe(node.length);
+    let worst = 0;
+    for (let i = 0; i < node.length; i++) worst = Math.max(worst, Math.abs(got.values[i] - node[i]));
+    expect(worst).toBeLessThan(2e-3); // different adapters (SwiftShader vs lavapipe): float rounding only
+    expect(got.psnr).toBeGreaterThan(10);
+    expect(got.lpips).toBeGreaterThan(0);
+    mkdirSync('out/browser', { recursive: true });
+    await page.screenshot({ path: SHOT, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('works from the keyboard and shows a readable error for a non-image file', async () => {
+    await page.focus('#go');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Done.', null, { timeout: 60_000 });
+    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toMatch(/notes.txt: not a PNG or JPEG file/);
+  });
+});
