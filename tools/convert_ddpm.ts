@@ -1,0 +1,56 @@
+// Converts a DDPM U-Net checkpoint in the DDIM / DDRM naming (ermongroup/ddim models/diffusion.py, e.g.
+// celeba_hq.ckpt; torch.save zip format) to the engine's safetensors. The engine's U-Net uses the same
+// parameter names, so the mapping is the identity after dropping a DataParallel "module." prefix; linear
+// layers keep torch's [out, in] layout. Every tensor is checked against the U-Net built from the config.
+//
+//   npx tsx tools/convert_ddpm.ts celeba_hq.ckpt models/celeba_hq.safetensors --config paper [--f16]
+//   --config paper | small | a JSON file with a UNetConfig
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { serializeSafetensors, type HostTensor } from '../src/engine/safetensors.js';
+import { Engine } from '../src/engine/engine.js';
+import { PAPER_UNET, SMALL_UNET, UNet, type UNetConfig } from '../src/models/unet.js';
+import { DEFAULT_SCHEDULE } from '../src/models/diffusion.js';
+import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
+
+export async function convertDdpm(input: Uint8Array, cfg: UNetConfig, what: string, f16 = false): Promise<Uint8Array> {
+  const src = readTorchCheckpoint(input, what);
+  if ([...src.keys()].some((k) => k.startsWith('input_blocks.'))) {
+    throw new Error(`${what}: guided-diffusion naming (input_blocks.…) is not supported; convert a DDIM/DDRM-style checkpoint`);
+  }
+  const engine = await Engine.create();
+  const model = new UNet(engine, cfg);
+  const out = new Map<string, HostTensor>();
+  try {
+    for (const [name, t] of model.params.tensors) {
+      const h = src.get(name);
+      if (!h) throw new Error(`${what}: missing tensor '${name}' (shape [${t.shape.join(', ')}]) for this U-Net config`);
+      if (h.shape.join() !== t.shape.join()) throw new Error(`${what}: tensor '${name}' has shape [${h.shape.join(', ')}], the config needs [${t.shape.join(', ')}]`);
+      out.set(name, h);
+    }
+  } finally {
+    model.dispose();
+    engine.destroy();
+  }
+  const extra = [...src.keys()].filter((k) => !out.has(k));
+  if (extra.length) console.warn(`${what}: ignored ${extra.length} tensor(s) the config does not use, e.g. ${extra.slice(0, 3).join(', ')}`);
+  return serializeSafetensors(out, { config: JSON.stringify(cfg), schedule: JSON.stringify(DEFAULT_SCHEDULE), kind: 'ddpm', source: what }, f16 ? 'F16' : 'F32');
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/tools\//, '/tools/'));
+if (isMain) {
+  const program = new Command()
+    .argument('<input>', 'PyTorch checkpoint (.ckpt / .pt / .pth)')
+    .argument('<output>', 'safetensors file to write')
+    .option('--config <c>', 'paper | small | a JSON file', 'paper')
+    .option('--f16', 'store half precision')
+    .action(async (input: string, output: string, o: { config: string; f16?: boolean }) => {
+      const cfg = o.config === 'paper' ? PAPER_UNET : o.config === 'small' ? SMALL_UNET : (JSON.parse(readFileSync(o.config, 'utf8')) as UNetConfig);
+      writeFileSync(output, await convertDdpm(new Uint8Array(readFileSync(input)), cfg, input, !!o.f16));
+      console.log(`wrote ${output}`);
+    });
+  program.parseAsync().catch((e) => {
+    console.error(`convert_ddpm: ${(e as Error).message}`);
+    process.exitCode = 1;
+  });
+}
