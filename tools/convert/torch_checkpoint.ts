@@ -33,7 +33,7 @@ export function readTorchCheckpoint(bytes: Uint8Array, what = 'checkpoint'): Map
   });
   let dict = root as Map<string, unknown>;
   if (dict instanceof Map) {
-    for (const k of ['state_dict', 'model', 'ema']) if (dict.get(k) instanceof Map) { dict = dict.get(k) as Map<string, unknown>; break; }
+    for (const k of ['ema', 'state_dict', 'model']) if (dict.get(k) instanceof Map) { dict = dict.get(k) as Map<string, unknown>; break; }
   } else if (Array.isArray(root) && root.some((r) => r instanceof Map)) {
     // DDIM/DDRM checkpoints save [model, ema?, optimizer?...]: the first dict is the model's
     dict = root.find((r) => r instanceof Map) as Map<string, unknown>;

@@ -1,0 +1,122 @@
+"""Trains the DDPM prior with the PyTorch reference of the engine's U-Net on the CPU (Debian's
+python3-torch), for when the engine's own trainer is too slow on a machine without a GPU. Same config,
+schedule, loss, Adam + cosine LR and EMA as `commin train ddpm`; checkpoints are torch.save archives written
+atomically and resumable; convert the result with tools/convert_ddpm.ts (it takes the EMA weights).
+
+    npx tsx tools/dataset_cache.ts --size 64            # prints the decoded training-set cache file
+    /usr/bin/python3 tools/torch_ref/train_ddpm.py --cache .cache/datasets/utkface-train-64-….bin \\
+        --out runs/prior_64.pt --steps 60000 --max-minutes 120 --resume
+    npx tsx tools/convert_ddpm.ts runs/prior_64.pt models/prior_64.safetensors --config small
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from unet import UNet  # noqa: E402
+
+SMALL = {"resolution": 64, "inChannels": 3, "outChannels": 3, "ch": 32, "chMult": [1, 2, 2, 2], "numResBlocks": 1,
+         "attnResolutions": [16], "dropout": 0, "groups": 32, "eps": 1e-6}
+
+
+def load_cache(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    n = int.from_bytes(data[:4], "little")
+    names = json.loads(data[4:4 + n])
+    px = np.frombuffer(data[4 + n:], dtype=np.uint8)
+    size = int(round(math.sqrt(len(px) / len(names) / 3)))
+    return px.reshape(len(names), size, size, 3)
+
+
+def cosine_lr(step, total, lr, warmup=200):
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    t = min(1.0, (step - warmup) / max(1, total - warmup))
+    return lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--config", help="JSON file with a UNetConfig (default: the small 64×64 config)")
+    ap.add_argument("--steps", type=int, default=60000)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--every", type=int, default=500)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-minutes", type=float, default=0)
+    ap.add_argument("--resume", action="store_true")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    cfg = json.load(open(a.config)) if a.config else SMALL
+    images = load_cache(a.cache)
+    if images.shape[1] != cfg["resolution"]:
+        sys.exit(f"train_ddpm: cache has {images.shape[1]}×{images.shape[1]} images, the config wants {cfg['resolution']}")
+    torch.manual_seed(a.seed)
+    model = UNet(cfg)
+    ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    step, seconds, runs = 0, 0.0, 0
+    if a.resume and os.path.exists(a.out):
+        ck = torch.load(a.out)
+        model.load_state_dict(ck["model"])
+        ema = ck["ema"]
+        opt.load_state_dict(ck["optimizer"])
+        step, seconds, runs = ck["step"], ck["seconds"], ck.get("runs", 0)
+        print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
+    runs += 1
+    T = 1000
+    alpha_bar = torch.tensor(np.cumprod(1 - np.linspace(1e-4, 0.02, T)), dtype=torch.float32)
+    t0 = time.time()
+
+    def save():
+        tmp = a.out + ".tmp"
+        torch.save({"model": model.state_dict(), "ema": ema, "optimizer": opt.state_dict(), "step": step,
+                    "seconds": seconds + time.time() - t0, "runs": runs, "config": cfg,
+                    "command": " ".join(sys.argv)}, tmp)
+        os.replace(tmp, a.out)
+
+    last, last_step, losses = time.time(), step, []
+    while step < a.steps:
+        g = np.random.default_rng([a.seed, step])
+        idx = g.integers(0, len(images), size=a.batch)
+        x0 = torch.from_numpy(images[idx].astype(np.float32) / 127.5 - 1).permute(0, 3, 1, 2)
+        t = torch.from_numpy(g.integers(0, T, size=a.batch))
+        eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(a.seed * 1_000_003 + step))
+        ab = alpha_bar[t][:, None, None, None]
+        xt = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
+        for group in opt.param_groups:
+            group["lr"] = cosine_lr(step, a.steps, a.lr)
+        loss = torch.mean((model(xt, t) - eps) ** 2)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            for k, v in model.state_dict().items():
+                ema[k].mul_(a.ema).add_(v.detach(), alpha=1 - a.ema)
+        losses.append(loss.item())
+        step += 1
+        if step % 50 == 0:
+            now = time.time()
+            print(f"step {step} loss {np.mean(losses):.4f} {(step - last_step) * a.batch / (now - last):.1f} img/s", flush=True)
+            last, last_step, losses = now, step, []
+        if step % a.every == 0:
+            save()
+        if a.max_minutes and time.time() - t0 > a.max_minutes * 60:
+            break
+    save()
+    print(f"stopped at step {step}; checkpoint {a.out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
