@@ -12,7 +12,11 @@ import { loadDeepJscc } from '../models/load_jscc.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { nonNegativeInt, number, positiveInt } from './args.js';
-import { DEFAULT_JSCC_MODEL } from './defaults.js';
+import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { loadUNet } from '../models/load_unet.js';
+import { loadInn } from '../models/load_inn.js';
+import { comminSample, defaultZeta } from '../models/commin.js';
+import { Lpips } from '../metrics/lpips.js';
 
 export function transmitCommand(): Command {
   return new Command('transmit')
@@ -22,13 +26,30 @@ export function transmitCommand(): Command {
     .requiredOption('--snr <dB>', 'channel SNR in dB', number)
     .option('--seed <n>', 'channel noise seed (same seed → same received symbols)', nonNegativeInt, 0)
     .option('--size <n>', 'expected model image size (checked against the model)', positiveInt)
-    .addOption(new Option('--method <name>', 'reconstruction method').choices(['deepjscc']).default('deepjscc'))
+    .addOption(new Option('--method <name>', 'reconstruction method(s): deepjscc, commin or both').choices(['deepjscc', 'commin', 'both']).default('deepjscc'))
+    .option('--prior <file>', 'CommIN: diffusion prior (U-Net safetensors)', DEFAULT_PRIOR)
+    .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors)')
+    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, 20)
+    .option('--zeta <x>', 'CommIN: guidance step size (default 0.3 / 0.4 / 0.5 from low to high SNR)', number)
+    .option('--start-t <n>', 'CommIN: start from y noised to this timestep (default 400)', nonNegativeInt, 400)
+    .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)
     .option('--out <dir>', 'output folder', 'out/transmit')
     .action(async (images: string[], o) => {
       for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
+      const methods: string[] = o.method === 'both' ? ['deepjscc', 'commin'] : [o.method];
+      const innPath = o.inn ?? join(MODELS_DIR, `inn_snr${o.snr}.safetensors`);
+      if (methods.includes('commin')) {
+        if (!existsSync(o.prior)) throw new Error(`CommIN needs a diffusion prior: '${o.prior}' does not exist (train one with commin train ddpm, or pass --prior)`);
+        if (!existsSync(innPath)) throw new Error(`CommIN needs an INN for ${o.snr} dB: '${innPath}' does not exist (train one with commin train inn --snr ${o.snr}, or pass --inn)`);
+      }
       const engine = await Engine.create();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
+      const lp = existsSync(o.lpips) ? Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips) : null;
+      const commin = methods.includes('commin')
+        ? { ...loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior), inn: loadInn(engine, new Uint8Array(readFileSync(innPath)), innPath).inn }
+        : null;
+      if (commin && commin.model.cfg.resolution !== model.cfg.size) throw new Error(`prior ${o.prior} is for ${commin.model.cfg.resolution}×${commin.model.cfg.resolution} images, DeepJSCC for ${model.cfg.size}×${model.cfg.size}`);
       const S = model.cfg.size;
       if (o.size && o.size !== S) throw new Error(`model ${o.model} is for ${S}×${S} images, not ${o.size}×${o.size}`);
       mkdirSync(o.out, { recursive: true });
@@ -42,13 +63,23 @@ export function transmitCommand(): Command {
             return [x, model.forward(x, tensor(engine, [o.snr], [1]), o.seed, i)];
           }),
         );
-        const [p] = await psnr(x, y);
-        const [s] = await ssim(x, y);
         const stem = basename(f, extname(f));
         writeFileSync(join(o.out, `${stem}_original.png`), encodePng(img));
-        const outFile = join(o.out, `${stem}_${o.method}_snr${o.snr}.png`);
-        writeFileSync(outFile, encodePng(nchwToImages(await y.data(), y.shape)[0]));
-        console.log(`${basename(f)}: method ${o.method}, SNR ${o.snr} dB, ${model.symbols} symbols, BCR ${bcr}, PSNR ${p.toFixed(2)} dB, SSIM ${s.toFixed(4)} → ${outFile}`);
+        for (const method of methods) {
+          let out = y;
+          if (method === 'commin') {
+            out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, {
+              method: 'ddim', steps: o.steps, seed: o.seed, zeta: o.zeta ?? defaultZeta(o.snr), startT: o.startT,
+            });
+          }
+          const [p] = await psnr(x, out);
+          const [s] = await ssim(x, out);
+          const l = lp ? await noGrad(() => lp.distance(x, out)).item() : NaN;
+          const outFile = join(o.out, `${stem}_${method}_snr${o.snr}.png`);
+          writeFileSync(outFile, encodePng(nchwToImages(await out.data(), out.shape)[0]));
+          console.log(`${basename(f)}: method ${method}, SNR ${o.snr} dB, ${model.symbols} symbols, BCR ${bcr}, PSNR ${p.toFixed(2)} dB, SSIM ${s.toFixed(4)}${lp ? `, LPIPS ${l.toFixed(4)}` : ''} → ${outFile}`);
+          if (out !== y) out.dispose();
+        }
         x.dispose();
         y.dispose();
       }

@@ -6,7 +6,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import { backward, noGrad, requireGrad } from '../engine/autograd.js';
 import { keep, tidy, tidyAsync } from '../engine/scope.js';
-import { affine, mul, sqrt, square, sub } from '../kernels/elementwise.js';
+import { affine, clamp, mul, sqrt, square, sub } from '../kernels/elementwise.js';
 import { randNormal } from '../kernels/random.js';
 import { sum } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
@@ -50,7 +50,7 @@ export function coarseTarget(inn: Inn, y01: Tensor): Tensor {
 }
 
 /**
- * Reconstructs images from the received images y [N, 3, R, R] in [0, 1]. Returns x in [0, 1].
+ * Reconstructs images from the received images y [N, 3, R, R] in [0, 1]. Returns x clamped to [0, 1].
  */
 export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tensor, o: CommInOptions): Promise<Tensor> {
   const e = unet.engine;
@@ -114,7 +114,7 @@ export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tenso
     await e.throttle();
   }
   target.dispose();
-  const out = noGrad(() => affine(x, 0.5, 0.5));
+  const out = noGrad(() => tidy(() => clamp(affine(x, 0.5, 0.5), 0, 1)));
   x.dispose();
   return out;
 }

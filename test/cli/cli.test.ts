@@ -118,3 +118,19 @@ describe('commin train inn', () => {
     expect(JSON.parse(meta.snr)).toBe(4);
   });
 });
+
+describe('commin transmit --method both (DeepJSCC and CommIN on the same channel draw)', () => {
+  it('runs end to end with a (tiny) prior and INN; missing models are clear errors', async () => {
+    const { smallFolder } = await import('../data_helpers.js');
+    const data = smallFolder(4, 64);
+    const dir = mkdtempSync(join(tmpdir(), 'cm-'));
+    expect(commin('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '1', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior.safetensors')).status).toBe(0);
+    expect(commin('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '1', '--out', join(dir, 'inn.safetensors')).status).toBe(0);
+    const r = commin('transmit', KODAK, '--snr', '4', '--method', 'both', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '2', '--out', join(dir, 'out'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/method deepjscc, SNR 4 dB.*PSNR [\d.]+ dB.*LPIPS/);
+    expect(r.stdout).toMatch(/method commin, SNR 4 dB.*PSNR -?[\d.]+ dB.*LPIPS/);
+    expectCleanError(commin('transmit', KODAK, '--snr', '4', '--method', 'commin', '--prior', join(dir, 'none.safetensors')), /CommIN needs a diffusion prior/);
+    expectCleanError(commin('transmit', KODAK, '--snr', '9', '--method', 'commin', '--prior', join(dir, 'prior.safetensors')), /CommIN needs an INN for 9 dB/);
+  });
+});
