@@ -35,6 +35,8 @@ export class BufferPool {
   private inUse = 0;
   private count = 0;
   private freeCount = 0;
+  /** The most bytes the pool ever held at once. */
+  peakAllocatedBytes = 0;
 
   constructor(private device: GPUDevice) {}
 
@@ -47,6 +49,7 @@ export class BufferPool {
     } else {
       buf = this.device.createBuffer({ size, usage: STORAGE_USAGE, label });
       this.allocated += size;
+      this.peakAllocatedBytes = Math.max(this.peakAllocatedBytes, this.allocated);
       this.count++;
     }
     this.inUse += size;
