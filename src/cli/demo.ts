@@ -16,7 +16,10 @@ import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
 import { numberList, nonNegativeInt, positiveInt } from './args.js';
-import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS } from './defaults.js';
+import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { loadUNet } from '../models/load_unet.js';
+import { loadInn } from '../models/load_inn.js';
+import { comminSample, defaultZeta } from '../models/commin.js';
 import { lineChartSvg } from './plot.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
@@ -31,6 +34,10 @@ export function demoCommand(): Command {
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
+    .option('--prior <file>', 'CommIN: diffusion prior (skipped when absent)', DEFAULT_PRIOR)
+    .option('--inn-dir <dir>', 'CommIN: folder with inn_snr<S>.safetensors per SNR', MODELS_DIR)
+    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, 20)
+    .option('--start-t <n>', 'CommIN: start from y noised to this timestep', nonNegativeInt, 400)
     .option('--out <dir>', 'output folder', 'out/demo')
     .action(async (o) => {
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
@@ -38,6 +45,11 @@ export function demoCommand(): Command {
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
       const S = model.cfg.size;
+      // CommIN joins when its models exist: the prior and one INN per SNR
+      const innFor = (snr: number) => join(o.innDir, `inn_snr${snr}.safetensors`);
+      const useCommin = existsSync(o.prior) && (o.snr as number[]).every((snr) => existsSync(innFor(snr)));
+      const prior = useCommin ? loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior) : null;
+      if (!useCommin) console.log(`CommIN skipped: needs ${o.prior} and ${(o.snr as number[]).map(innFor).join(', ')}`);
       const files = listImages(o.data).filter((f) => splitOf(f) === 'val').slice(0, o.faces);
       if (existsSync(o.kodak)) files.push(...listImages(o.kodak).slice(0, 1));
       if (files.length === 0) throw new Error(`no images found in '${o.data}' or '${o.kodak}'`);
@@ -52,30 +64,41 @@ export function demoCommand(): Command {
         const l = await noGrad(() => lp.distance(x, y)).data();
         nchwToImages(await y.data(), y.shape).forEach((im, i) => recon[i].push(im));
         files.forEach((f, i) => rows.push({ image: basename(f), method: 'DeepJSCC', snr, psnr: p[i], ssim: s[i], lpips: l[i] }));
+        if (prior) {
+          const { inn } = loadInn(engine, new Uint8Array(readFileSync(innFor(snr))), innFor(snr));
+          const c = await comminSample(prior.model, inn, prior.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed, zeta: defaultZeta(snr), startT: o.startT });
+          const [pc, sc] = [await psnr(x, c), await ssim(x, c)];
+          const lc = await noGrad(() => lp.distance(x, c)).data();
+          nchwToImages(await c.data(), c.shape).forEach((im, i) => recon[i].push(im));
+          files.forEach((f, i) => rows.push({ image: basename(f), method: 'CommIN', snr, psnr: pc[i], ssim: sc[i], lpips: lc[i] }));
+          c.dispose();
+          inn.dispose();
+        }
         y.dispose();
       }
       mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'grid.png'), encodePng(imageGrid(recon)));
       const csv = ['image,method,snr_db,psnr_db,ssim,lpips_squeeze', ...rows.map((r) => `${r.image},${r.method},${r.snr},${r.psnr.toFixed(3)},${r.ssim.toFixed(4)},${r.lpips.toFixed(4)}`)];
       writeFileSync(join(o.out, 'metrics.csv'), csv.join('\n') + '\n');
-      const mean = (snr: number, k: 'psnr' | 'ssim' | 'lpips') => {
-        const r = rows.filter((q) => q.snr === snr);
+      const methods = prior ? ['DeepJSCC', 'CommIN'] : ['DeepJSCC'];
+      const mean = (snr: number, k: 'psnr' | 'ssim' | 'lpips', method = 'DeepJSCC') => {
+        const r = rows.filter((q) => q.snr === snr && q.method === method);
         return r.reduce((a, q) => a + q[k], 0) / r.length;
       };
       const md = [
-        `Columns of grid.png: original, then DeepJSCC at ${o.snr.join(', ')} dB. BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]}, ${model.symbols} complex symbols per ${S}×${S} image. LPIPS: squeeze v0.1.`,
+        `Columns of grid.png: original, then ${methods.join(' | ')} at each of ${o.snr.join(', ')} dB. BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]}, ${model.symbols} complex symbols per ${S}×${S} image. LPIPS: squeeze v0.1.`,
         '',
         '| image | method | SNR (dB) | PSNR (dB) | SSIM | LPIPS |',
         '|---|---|---|---|---|---|',
         ...rows.map((r) => `| ${r.image} | ${r.method} | ${r.snr} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.lpips.toFixed(3)} |`),
-        ...o.snr.map((snr: number) => `| **mean** | DeepJSCC | ${snr} | ${mean(snr, 'psnr').toFixed(2)} | ${mean(snr, 'ssim').toFixed(3)} | ${mean(snr, 'lpips').toFixed(3)} |`),
+        ...methods.flatMap((m) => o.snr.map((snr: number) => `| **mean** | ${m} | ${snr} | ${mean(snr, 'psnr', m).toFixed(2)} | ${mean(snr, 'ssim', m).toFixed(3)} | ${mean(snr, 'lpips', m).toFixed(3)} |`)),
       ];
       writeFileSync(join(o.out, 'metrics.md'), md.join('\n') + '\n');
       writeFileSync(join(o.out, 'plot.svg'), lineChartSvg([
-        { title: 'PSNR (dB)', series: [{ name: 'DeepJSCC', points: o.snr.map((s: number) => [s, mean(s, 'psnr')]) }] },
-        { title: 'LPIPS (squeeze)', series: [{ name: 'DeepJSCC', points: o.snr.map((s: number) => [s, mean(s, 'lpips')]) }] },
+        { title: 'PSNR (dB)', series: methods.map((m) => ({ name: m, points: o.snr.map((s: number) => [s, mean(s, 'psnr', m)] as [number, number]) })) },
+        { title: 'LPIPS (squeeze)', series: methods.map((m) => ({ name: m, points: o.snr.map((s: number) => [s, mean(s, 'lpips', m)] as [number, number]) })) },
       ], 'SNR (dB)'));
-      for (const snr of o.snr) console.log(`SNR ${snr} dB: DeepJSCC PSNR ${mean(snr, 'psnr').toFixed(2)} dB, SSIM ${mean(snr, 'ssim').toFixed(3)}, LPIPS ${mean(snr, 'lpips').toFixed(3)} (mean of ${files.length} images)`);
+      for (const snr of o.snr) for (const m of methods) console.log(`SNR ${snr} dB: ${m} PSNR ${mean(snr, 'psnr', m).toFixed(2)} dB, SSIM ${mean(snr, 'ssim', m).toFixed(3)}, LPIPS ${mean(snr, 'lpips', m).toFixed(3)} (mean of ${files.length} images)`);
       console.log(`wrote ${join(o.out, 'grid.png')}, metrics.csv, metrics.md and plot.svg`);
       engine.destroy();
     });
