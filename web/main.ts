@@ -9,6 +9,14 @@ import type { DeepJSCC } from '../src/models/deepjscc.js';
 import { Lpips } from '../src/metrics/lpips.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { webgpuHelp } from './webgpu_help.js';
+import { loadUNet } from '../src/models/load_unet.js';
+import { loadInn } from '../src/models/load_inn.js';
+import { comminSample, defaultZeta } from '../src/models/commin.js';
+import type { UNet } from '../src/models/unet.js';
+import type { Schedule } from '../src/models/diffusion.js';
+import type { Inn } from '../src/models/inn.js';
+import type { Tensor } from '../src/engine/tensor.js';
+import { affine, clamp } from '../src/kernels/elementwise.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (s: string) => ($('status').textContent = s);
@@ -30,6 +38,11 @@ function draw(canvas: HTMLCanvasElement, img: RgbImage) {
   ctx.putImageData(d, 0, 0);
 }
 
+async function fetchOptional(url: string): Promise<Uint8Array | null> {
+  const r = await fetch(url);
+  return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+}
+
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`could not load ${url} (${r.status})`);
@@ -40,6 +53,8 @@ interface App {
   engine: Engine;
   model: DeepJSCC;
   lpips: Lpips;
+  /** The diffusion prior, when the site has one (models/prior_64.safetensors). */
+  prior: { model: UNet; schedule: Schedule } | null;
 }
 
 let app: App | null = null;
@@ -50,7 +65,9 @@ async function init(): Promise<App> {
   const engine = await Engine.create();
   const { model } = loadDeepJscc(engine, await fetchBytes('/models/deepjscc_64_bcr1-48.safetensors'), 'DeepJSCC model');
   const lpips = Lpips.load(engine, await fetchBytes('/data/lpips/lpips_squeeze_v0.1.safetensors'), 'LPIPS weights');
-  return { engine, model, lpips };
+  const priorBytes = await fetchOptional('/models/prior_64.safetensors');
+  const prior = priorBytes ? loadUNet(engine, priorBytes, 'diffusion prior') : null;
+  return { engine, model, lpips, prior };
 }
 
 async function loadImage(name: string, bytes: Uint8Array, size: number) {
@@ -78,8 +95,53 @@ async function transmit(snr: number, seed: number) {
   draw($('jscc'), nchwToImages(values, y.shape)[0]);
   $('jsccCap').textContent = `DeepJSCC — PSNR ${p.toFixed(2)} dB, LPIPS ${l.toFixed(3)}`;
   $('latency').textContent = `DeepJSCC encode + channel + decode: ${ms.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}`;
+  const commin = await reconstructCommin(x, y, snr, seed);
   for (const t of [x, y, lp]) t.dispose();
-  return { values: Array.from(values), psnr: p, lpips: l, ms };
+  return { values: Array.from(values), psnr: p, lpips: l, ms, commin };
+}
+
+const innCache = new Map<number, Inn | null>();
+
+/** CommIN from the same received image, with a preview of x̂0 and the per-step latency while it samples. */
+async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number) {
+  const { engine, prior, lpips } = app!;
+  const cap = $('comminCap');
+  if (!prior) {
+    cap.textContent = 'CommIN: this site has no diffusion prior (models/prior_64.safetensors)';
+    return null;
+  }
+  if (!innCache.has(snr)) {
+    const bytes = await fetchOptional(`/models/inn_snr${snr}.safetensors`);
+    innCache.set(snr, bytes ? loadInn(engine, bytes, `INN for ${snr} dB`).inn : null);
+  }
+  const inn = innCache.get(snr)!;
+  if (!inn) {
+    cap.textContent = `CommIN: no INN trained for ${snr} dB (models/inn_snr${snr}.safetensors)`;
+    return null;
+  }
+  const steps = Number($<HTMLInputElement>('steps').value) || 20;
+  const stepMs: { unet: number; guidance: number }[] = [];
+  const out = await comminSample(prior.model, inn, prior.schedule, y, {
+    method: 'ddim', steps, seed, zeta: defaultZeta(snr), startT: 400, profile: true,
+    onStep: async ({ i, count, x0, ms }) => {
+      stepMs.push({ unet: ms.unet, guidance: ms.inn + ms.guidance + ms.update });
+      $('latency').textContent = `CommIN step ${i + 1}/${count}: ${(ms.unet + ms.inn + ms.guidance + ms.update).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, INN + guidance ${(ms.inn + ms.guidance + ms.update).toFixed(0)} ms)`;
+      if (i % 2 === 0 || i === count - 1) {
+        const prev = noGrad(() => tidy(() => clamp(affine(x0, 0.5, 0.5), 0, 1)));
+        draw($('commin'), nchwToImages(await prev.data(), prev.shape)[0]);
+        prev.dispose();
+      }
+    },
+  });
+  const [p] = await psnr(x, out);
+  const lp = noGrad(() => lpips.distance(x, out));
+  const l = await lp.item();
+  draw($('commin'), nchwToImages(await out.data(), out.shape)[0]);
+  cap.textContent = `CommIN — PSNR ${p.toFixed(2)} dB, LPIPS ${l.toFixed(3)}`;
+  const values = Array.from(await out.data());
+  out.dispose();
+  lp.dispose();
+  return { values, psnr: p, lpips: l, stepMs };
 }
 
 async function main() {

@@ -9,7 +9,8 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const shared = join(repo, '../shared/data');
 
 const MOUNTS: Record<string, string> = {
-  '/models/': join(repo, 'models'),
+  // COMMIN_WEB_MODELS points the page at another model folder (tests use tiny models)
+  '/models/': process.env.COMMIN_WEB_MODELS ?? join(repo, 'models'),
   '/data/lpips/': join(shared, 'lpips'),
   '/data/kodak/': join(shared, 'kodak'),
   '/data/faces/': join(shared, 'faces/utkface'),
