@@ -2,7 +2,6 @@
 // with the prefix "ema."), periodic validation loss and sample grids (DDIM, fixed seed) written as PNG.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { Engine } from '../engine/engine.js';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -18,6 +17,7 @@ import { mulberry32 } from '../util/rng.js';
 import { affine } from '../kernels/elementwise.js';
 import { parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
+import { trainingLoop } from './loop.js';
 
 export interface TrainDdpmOptions {
   data: string;
@@ -83,16 +83,9 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<void> {
     writeFileSync(`${o.out}.tmp`, serializeSafetensors(f.tensors, f.metadata));
     (await import('node:fs')).renameSync(`${o.out}.tmp`, o.out);
   };
-  const bar = o.quiet ? null : new cliProgress.SingleBar({ format: 'train ddpm |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic);
-  bar?.start(o.steps, start, { loss: '-', ips: '-' });
-  let stopping = false;
-  const onSignal = () => { stopping = true; };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let step = start;
-  let last = performance.now(), lastStep = start, lossSum = 0, lossN = 0;
-  try {
-    for (; step < o.steps && !stopping; step++) {
+  const { step } = await trainingLoop({
+    engine, name: 'ddpm', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
+    step: (step) => {
       opt.lr = cosineLr(step, o.steps, o.lr, 200);
       const rand = mulberry32((o.seed * 7_919 + step) >>> 0);
       const loss = tidy(() => {
@@ -104,26 +97,14 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<void> {
         return l;
       });
       ema.update();
-      lossSum += await loss.item();
-      lossN++;
-      loss.dispose();
-      if ((step + 1) % 10 === 0) {
-        const now = performance.now();
-        bar?.update(step + 1, { loss: (lossSum / lossN).toFixed(4), ips: (((step + 1 - lastStep) * o.batch) / ((now - last) / 1000)).toFixed(2) });
-        last = now; lastStep = step + 1; lossSum = 0; lossN = 0;
-      }
-      if ((step + 1) % o.every === 0 || step + 1 === o.steps) {
-        history.push({ step: step + 1, hours: +((seconds + runSeconds()) / 3600).toFixed(3) });
-        await save(step + 1);
-        await writeSampleGrid(model, ema, sched, join(dirname(o.out), `samples_step${step + 1}.png`), o.sampleSteps);
-      }
-      if (o.maxSeconds > 0 && runSeconds() > o.maxSeconds) stopping = true;
-    }
-  } finally {
-    bar?.stop();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+      return loss;
+    },
+    checkpoint: async (step) => {
+      history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3) });
+      await save(step);
+      await writeSampleGrid(model, ema, sched, join(dirname(o.out), `samples_step${step}.png`), o.sampleSteps);
+    },
+  });
   await save(step);
   log(`stopped at step ${step}; checkpoint ${o.out}`);
   engine.destroy();

@@ -2,7 +2,6 @@
 // loss = MSE(coarse(INN(x)), target(y)), target = y averaged to the coarse size (decimated) or y itself
 // (undecimated). One INN per (SNR, BCR) setting, as in the paper. Resumable like the other trainers.
 import { existsSync, readFileSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import { Engine } from '../engine/engine.js';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -15,6 +14,7 @@ import { loadDeepJscc } from '../models/load_jscc.js';
 import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
 import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
+import { trainingLoop } from './loop.js';
 
 export interface TrainInnOptions {
   data: string;
@@ -62,18 +62,11 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
     saveCheckpoint(o.out, inn.params, opt, {
       step, seconds: seconds + runSeconds(), runs, config: o.config, snr: o.snr, bcr: jscc.cfg.bcr, jscc: o.jscc, commandLine: o.commandLine, history, kind: 'inn',
     });
-  const bar = o.quiet ? null : new cliProgress.SingleBar({ format: 'train inn |{bar}| {value}/{total} steps | loss {loss} | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic);
-  bar?.start(o.steps, start, { loss: '-' });
-  let stopping = false;
-  const onSignal = () => { stopping = true; };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let step = start;
-  let lastLoss = NaN;
-  try {
-    for (; step < o.steps && !stopping; step++) {
+  const { step, lastLoss } = await trainingLoop({
+    engine, name: 'inn', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
+    step: (step) => {
       opt.lr = cosineLr(step, o.steps, o.lr, 50);
-      const loss = tidy(() => {
+      return tidy(() => {
         opt.zeroGrad();
         const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
         const y = noGrad(() => jscc.forward(x, tensor(engine, new Array(o.batch).fill(o.snr), [o.batch]), o.seed + 1, step));
@@ -82,20 +75,12 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
         opt.update();
         return l;
       });
-      lastLoss = await loss.item();
-      loss.dispose();
-      if ((step + 1) % 10 === 0) bar?.update(step + 1, { loss: lastLoss.toFixed(5) });
-      if ((step + 1) % o.every === 0) {
-        history.push({ step: step + 1, loss: lastLoss });
-        await save(step + 1);
-      }
-      if (o.maxSeconds > 0 && runSeconds() > o.maxSeconds) stopping = true;
-    }
-  } finally {
-    bar?.stop();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+    },
+    checkpoint: async (step) => {
+      history.push({ step });
+      await save(step);
+    },
+  });
   await save(step);
   log(`stopped at step ${step} (loss ${lastLoss.toFixed(5)}); checkpoint ${o.out}`);
   engine.destroy();

@@ -2,7 +2,6 @@
 // PSNR, atomic resumable checkpoints. Deterministic: the batch order, SNRs and channel noise of a step are
 // functions of (seed, step), so a resumed run continues exactly where it stopped.
 import { existsSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import { Engine } from '../engine/engine.js';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -14,6 +13,7 @@ import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js
 import { psnr } from '../metrics/psnr.js';
 import { mulberry32 } from '../util/rng.js';
 import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { trainingLoop } from './loop.js';
 
 export interface TrainJsccOptions {
   data: string;
@@ -110,57 +110,28 @@ export async function trainJscc(o: TrainJsccOptions): Promise<void> {
       split: 'train/val by fnv1a(file name) % 1000 < 50 → val', history, ...extra,
     });
   };
-  const bar = o.quiet ? null : new cliProgress.SingleBar({
-    format: 'train jscc |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted}',
-    hideCursor: true,
-  }, cliProgress.Presets.shades_classic);
-  bar?.start(o.steps, start, { loss: '-', ips: '-' });
-  let stopping = false;
-  const onSignal = () => { stopping = true; };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let lossSum = 0, lossCount = 0, last = performance.now(), lastStep = start;
-  let step = start;
-  try {
-    for (; step < o.steps && !stopping; step++) {
+  const { step } = await trainingLoop({
+    engine, name: 'jscc', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
+    step: (step) => {
       opt.lr = cosineLr(step, o.steps, o.lr);
       const rand = mulberry32((o.seed * 1_000_003 + step) >>> 0);
       const snr = Array.from({ length: o.batch }, () => o.snr[0] + (o.snr[1] - o.snr[0]) * rand());
-      const loss = tidy(() => {
+      return tidy(() => {
         opt.zeroGrad();
         const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
-        const y = model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step);
-        const l = mse(y, x);
+        const l = mse(model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step), x);
         backward(l);
         opt.update();
         return l;
       });
-      await engine.throttle();
-      if (step % 10 === 0) {
-        lossSum += await loss.item();
-        lossCount++;
-      }
-      loss.dispose();
-      if ((step + 1) % 20 === 0) {
-        const now = performance.now();
-        bar?.update(step + 1, { loss: (lossSum / Math.max(1, lossCount)).toFixed(5), ips: (((step + 1 - lastStep) * o.batch) / ((now - last) / 1000)).toFixed(1) });
-        last = now; lastStep = step + 1; lossSum = 0; lossCount = 0;
-      }
-      if ((step + 1) % o.every === 0 || step + 1 === o.steps) {
-        const v = await validateJscc(model, val, o.valCount);
-        history.push({ step: step + 1, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v });
-        await save(step + 1);
-        bar?.stop();
-        log(`step ${step + 1}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`);
-        bar?.start(o.steps, step + 1, { loss: '-', ips: '-' });
-      }
-      if (o.maxSeconds > 0 && runSeconds() > o.maxSeconds) stopping = true;
-    }
-  } finally {
-    bar?.stop();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+    },
+    checkpoint: async (step) => {
+      const v = await validateJscc(model, val, o.valCount);
+      history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v });
+      await save(step);
+      return `step ${step}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`;
+    },
+  });
   await save(step);
   log(`stopped at step ${step}; checkpoint ${o.out}`);
   engine.destroy();

@@ -1,16 +1,8 @@
 // Seeded host-side random numbers for test inputs, and a float64/integer reference of the GPU's Philox.
 
-/** mulberry32: small, fast, seeded. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/util/rng.js';
+
+export { mulberry32 };
 
 export class Rng {
   private next: () => number;

@@ -1,0 +1,74 @@
+// The loop the trainers share: steps with back-pressure, a progress bar (loss, images/s, ETA), periodic
+// checkpoints, a time budget, and a clean stop on SIGINT/SIGTERM (the caller then writes its checkpoint).
+import cliProgress from 'cli-progress';
+import type { Engine } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
+
+export interface LoopOptions {
+  engine: Engine;
+  name: string;
+  start: number;
+  steps: number;
+  batch: number;
+  /** Steps between calls of `checkpoint` (also called after the last step of the schedule). */
+  every: number;
+  /** Stop after this many seconds (0: no limit). */
+  maxSeconds: number;
+  quiet?: boolean;
+  /** One optimisation step; returns its loss (the loop reads it now and then and disposes it). */
+  step: (step: number) => Tensor;
+  /** Validation and checkpoint after `step` steps; may return a line to print. */
+  checkpoint: (step: number) => Promise<string | void>;
+}
+
+export interface LoopResult {
+  /** Steps done in total (the next step to run). */
+  step: number;
+  lastLoss: number;
+}
+
+export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
+  const bar = o.quiet
+    ? null
+    : new cliProgress.SingleBar(
+        { format: `train ${o.name} |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted}`, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+  bar?.start(o.steps, o.start, { loss: '-', ips: '-' });
+  let stopping = false;
+  const onSignal = () => { stopping = true; };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const t0 = performance.now();
+  let lossSum = 0, lossCount = 0, lastLoss = NaN, last = t0, lastStep = o.start;
+  let step = o.start;
+  try {
+    for (; step < o.steps && !stopping; step++) {
+      const loss = o.step(step);
+      await o.engine.throttle();
+      if (step % 10 === 0 || step + 1 === o.steps) {
+        lastLoss = await loss.item();
+        lossSum += lastLoss;
+        lossCount++;
+      }
+      loss.dispose();
+      if ((step + 1) % 20 === 0) {
+        const now = performance.now();
+        bar?.update(step + 1, { loss: (lossSum / Math.max(1, lossCount)).toFixed(5), ips: (((step + 1 - lastStep) * o.batch) / ((now - last) / 1000)).toFixed(1) });
+        last = now; lastStep = step + 1; lossSum = 0; lossCount = 0;
+      }
+      if ((step + 1) % o.every === 0 || step + 1 === o.steps) {
+        bar?.stop();
+        const line = await o.checkpoint(step + 1);
+        if (line && !o.quiet) console.log(line);
+        bar?.start(o.steps, step + 1, { loss: '-', ips: '-' });
+      }
+      if (o.maxSeconds > 0 && (performance.now() - t0) / 1000 > o.maxSeconds) stopping = true;
+    }
+  } finally {
+    bar?.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  return { step, lastLoss };
+}
