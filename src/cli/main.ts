@@ -7,6 +7,7 @@ import { transmitCommand } from './transmit.js';
 import { metricsCommand } from './metrics.js';
 import { sampleCommand } from './diffusion.js';
 import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
 
 const program = new Command()
   .name('commin')
@@ -27,6 +28,7 @@ program.addCommand(transmitCommand());
 program.addCommand(metricsCommand());
 program.addCommand(sampleCommand());
 program.addCommand(demoCommand());
+program.addCommand(evalCommand());
 
 try {
   await program.parseAsync(process.argv);

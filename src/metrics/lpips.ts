@@ -156,15 +156,18 @@ export class Lpips {
   }
 
   /**
-   * Global-average-pooled features of the last tap (512 channels for squeeze) of images in [0, 1]: the
-   * embedding of the FD-squeeze / KID-squeeze set metrics. Returns [N, C].
+   * The embedding of the FD-squeeze / KID-squeeze set metrics: the last tap's features (512 channels for
+   * squeeze), unit-normalised across channels at each position as LPIPS does, then averaged over space.
+   * Images in [0, 1]; returns [N, C].
    */
   pooledFeatures(x: Tensor): Tensor {
     return noGrad(() =>
       tidy(() => {
         const scaled = div(sub(affine(x, 2, -1), this.w('scaling_layer.shift')), this.w('scaling_layer.scale'));
         const taps = this.features(scaled);
-        return mean(taps[taps.length - 1], [2, 3]);
+        const f = taps[taps.length - 1];
+        const norm = sqrt(add(sum(square(f), [1], true), tensor(this.engine, [1e-20], [1])));
+        return mean(div(f, norm), [2, 3]);
       }),
     );
   }

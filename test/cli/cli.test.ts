@@ -134,3 +134,17 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     expectCleanError(commin('transmit', KODAK, '--snr', '9', '--method', 'commin', '--prior', join(dir, 'prior.safetensors')), /CommIN needs an INN for 9 dB/);
   });
 });
+
+describe('commin eval', () => {
+  it('writes per-image metrics and a summary with FD-squeeze and KID-squeeze', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+    const r = commin('eval', '--count', '4', '--snr', '1,7', '--batch', '2', '--out', dir);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(s.results.map((x: { snr: number }) => x.snr)).toEqual([1, 7]);
+    expect(s.results[1].psnr).toBeGreaterThan(s.results[0].psnr - 1); // more SNR, not much worse
+    expect(s.results[0].fdSqueeze).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'per_image.csv'), 'utf8').trim().split('\n').length).toBe(1 + 4 * 2);
+  });
+});

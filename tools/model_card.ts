@@ -1,0 +1,40 @@
+// Writes the card of a trained model next to it (FILE.card.json): what it is, the command line, data
+// split, steps, wall time and validation history, read from the checkpoint's metadata.
+//   npx tsx tools/model_card.ts models/deepjscc_64_bcr1-48.safetensors
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseSafetensors } from '../src/engine/safetensors.js';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: model_card.ts FILE.safetensors');
+  process.exit(1);
+}
+const f = parseSafetensors(new Uint8Array(readFileSync(file)), file);
+const m = f.metadata;
+const json = (k: string) => {
+  try {
+    return m[k] === undefined ? undefined : JSON.parse(m[k]);
+  } catch {
+    return m[k];
+  }
+};
+let params = 0;
+for (const [n, t] of f.tensors) if (!n.startsWith('optimizer.') && !n.startsWith('ema.')) params += t.data.length;
+const history = (json('history') as unknown[] | undefined) ?? [];
+const card = {
+  file,
+  kind: m.kind ?? (m.config?.includes('bcr') ? 'deepjscc' : 'unknown'),
+  config: json('config'),
+  parameters: params,
+  commandLine: m.commandLine ?? m.command,
+  dataSplit: m.split ?? 'train/val by fnv1a32(file name) % 1000 < 50 → val (UTKFace: 8,816 train, 492 val)',
+  steps: Number(m.step ?? 0),
+  runs: Number(m.runs ?? 1),
+  wallTimeHours: +(Number(m.seconds ?? 0) / 3600).toFixed(3),
+  lastValidation: history[history.length - 1] ?? null,
+  history,
+  containsOptimizerState: [...f.tensors.keys()].some((k) => k.startsWith('optimizer.')),
+  source: m.source,
+};
+writeFileSync(file.replace(/\.safetensors$/, '.card.json'), JSON.stringify(card, null, 2) + '\n');
+console.log(`wrote ${file.replace(/\.safetensors$/, '.card.json')}`);
