@@ -48,6 +48,7 @@ export class Engine {
   dispatchCount = 0;
   /** Submits not yet finished on the GPU. */
   private inFlight = 0;
+  private profiler: Profiler | null = null;
   /**
    * A CPU adapter (lavapipe/llvmpipe, SwiftShader): it runs workgroups on a few threads, so grid-stride
    * kernels use few large workgroups there instead of one invocation per element.
@@ -167,6 +168,18 @@ export class Engine {
       }
     }
     const bindGroup = this.device.createBindGroup({ layout: this.layoutFor(k), entries, label });
+    const slot = this.profiler?.slot(name);
+    if (slot !== undefined) {
+      // profiling: one pass per dispatch, timed by timestamp queries
+      if (this.pass) {
+        this.pass.end();
+        this.pass = null;
+      }
+      this.pass = this.encoder!.beginComputePass({
+        label,
+        timestampWrites: { querySet: this.profiler!.querySet, beginningOfPassWriteIndex: 2 * slot, endOfPassWriteIndex: 2 * slot + 1 },
+      });
+    }
     if (!this.pass) this.pass = this.encoder!.beginComputePass({ label: 'batch' });
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, bindGroup);
@@ -177,6 +190,11 @@ export class Engine {
     }
     if (x > 0 && y > 0 && z > 0) this.pass.dispatchWorkgroups(x, y, z);
     this.dispatchCount++;
+    if (slot !== undefined) {
+      this.pass.end();
+      this.pass = null;
+      if (this.profiler!.full) this.flush();
+    }
   }
 
   /** Submits the current batch. */
@@ -189,6 +207,7 @@ export class Engine {
     if (this.uniformUsed > 0) {
       this.device.queue.writeBuffer(this.uniformGpu, 0, this.uniformCpu, 0, this.uniformUsed * UNIFORM_SLOT);
     }
+    this.profiler?.resolve(this.encoder);
     // only batches of compute work count: readbacks (copies) are small and awaited by their caller
     if (this.batchLabels.length > 0 && this.inFlight >= MAX_IN_FLIGHT) {
       this.encoder = null;
@@ -279,6 +298,28 @@ export class Engine {
     }
   }
 
+  /**
+   * Starts kernel-only timing with timestamp queries (where the adapter has them): every dispatch runs in a
+   * pass of its own, so use it to measure, not to run fast. stopProfile() returns the time per kernel.
+   */
+  startProfile(): void {
+    if (!this.features.timestampQuery) throw new Error('this adapter has no timestamp-query feature');
+    this.flush();
+    this.profiler = new Profiler(this.device);
+  }
+
+  /** Ends profiling; returns total GPU milliseconds and dispatch count per kernel, slowest first. */
+  async stopProfile(): Promise<{ kernel: string; ms: number; count: number }[]> {
+    const p = this.profiler;
+    if (!p) throw new Error('profiling was not started');
+    this.flush();
+    this.profiler = null;
+    await this.device.queue.onSubmittedWorkDone();
+    const totals = await p.collect();
+    p.destroy();
+    return [...totals.entries()].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.flush();
@@ -286,5 +327,65 @@ export class Engine {
     this.pool.trim();
     this.uniformGpu.destroy();
     this.device.destroy();
+  }
+}
+
+/** Timestamp-query bookkeeping for Engine.startProfile(). */
+class Profiler {
+  static readonly CAPACITY = 1024; // dispatches per submit
+  readonly querySet: GPUQuerySet;
+  private names: string[] = [];
+  private pending: Promise<void>[] = [];
+  private totals = new Map<string, { ms: number; count: number }>();
+
+  constructor(private device: GPUDevice) {
+    this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 * Profiler.CAPACITY });
+  }
+
+  get full(): boolean {
+    return this.names.length >= Profiler.CAPACITY;
+  }
+
+  slot(name: string): number {
+    this.names.push(name);
+    return this.names.length - 1;
+  }
+
+  /** Encodes the resolve of this batch's timestamps and schedules their readback after the submit. */
+  resolve(encoder: GPUCommandEncoder): void {
+    const n = this.names.length;
+    if (n === 0) return;
+    const names = this.names;
+    this.names = [];
+    const bytes = 2 * n * 8;
+    const resolveBuf = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const readBuf = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    encoder.resolveQuerySet(this.querySet, 0, 2 * n, resolveBuf, 0);
+    encoder.copyBufferToBuffer(resolveBuf, 0, readBuf, 0, bytes);
+    this.pending.push(
+      this.device.queue.onSubmittedWorkDone().then(async () => {
+        await readBuf.mapAsync(GPUMapMode.READ);
+        const t = new BigUint64Array(readBuf.getMappedRange().slice(0));
+        readBuf.unmap();
+        readBuf.destroy();
+        resolveBuf.destroy();
+        names.forEach((name, i) => {
+          const ms = Number(t[2 * i + 1] - t[2 * i]) / 1e6;
+          const e = this.totals.get(name) ?? { ms: 0, count: 0 };
+          e.ms += ms > 0 && ms < 1e6 ? ms : 0;
+          e.count++;
+          this.totals.set(name, e);
+        });
+      }),
+    );
+  }
+
+  async collect(): Promise<Map<string, { ms: number; count: number }>> {
+    await Promise.all(this.pending);
+    return this.totals;
+  }
+
+  destroy(): void {
+    this.querySet.destroy();
   }
 }

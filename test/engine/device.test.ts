@@ -92,3 +92,19 @@ describe('queue back-pressure', () => {
     e.destroy();
   });
 });
+
+describe('kernel profiling (timestamp queries)', () => {
+  it('reports GPU time per kernel', async () => {
+    const { fill } = await import('../../src/index.js');
+    const e = engine();
+    if (!e.features.timestampQuery) return;
+    const t = fill(e, [1 << 16], 1);
+    e.startProfile();
+    for (let i = 0; i < 3; i++) add(t, t).dispose();
+    const prof = await e.stopProfile();
+    const row = prof.find((p) => p.kernel === 'binary');
+    expect(row?.count).toBe(3);
+    expect(row!.ms).toBeGreaterThanOrEqual(0);
+    t.dispose();
+  });
+});
