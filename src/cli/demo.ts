@@ -29,7 +29,8 @@ export function demoCommand(): Command {
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used)', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (one centre crop is added)', KODAK_DIR)
-    .option('--faces <n>', 'validation faces', positiveInt, 4)
+    .option('--faces <n>', 'validation faces', nonNegativeInt, 4)
+    .option('--kodak-count <n>', 'Kodak images (centre crops)', nonNegativeInt, 1)
     .option('--snr <list>', 'SNRs in dB', numberList, [1, 4, 7])
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
@@ -51,7 +52,7 @@ export function demoCommand(): Command {
       const prior = useCommin ? loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior) : null;
       if (!useCommin) console.log(`CommIN skipped: needs ${o.prior} and ${(o.snr as number[]).map(innFor).join(', ')}`);
       const files = listImages(o.data).filter((f) => splitOf(f) === 'val').slice(0, o.faces);
-      if (existsSync(o.kodak)) files.push(...listImages(o.kodak).slice(0, 1));
+      if (existsSync(o.kodak)) files.push(...listImages(o.kodak).slice(0, o.kodakCount));
       if (files.length === 0) throw new Error(`no images found in '${o.data}' or '${o.kodak}'`);
       const images = files.map((f) => toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), S));
       const { data, shape } = imagesToNchw(images);
