@@ -53,6 +53,19 @@ describe('LPIPS (squeeze)', () => {
     const numeric = ((await f(1)) - (await f(-1))) / (2 * eps);
     expect(Math.abs(norm - numeric)).toBeLessThan(2e-2 * norm);
   });
+  it('works at Kodak size (768×512)', async () => {
+    const m = load();
+    const k = decodeImage(new Uint8Array(readFileSync(new URL('../../../shared/data/kodak/kodim01.png', import.meta.url))), 'kodim01');
+    const { data, shape } = imagesToNchw([k]);
+    const rng = testRng();
+    const a = tensor(engine(), data, shape);
+    const b = tensor(engine(), data.map((v) => Math.min(1, Math.max(0, v + rng.uniform(-0.1, 0.1)))), shape);
+    expect(shape).toEqual([1, 3, 512, 768]);
+    expect(await m.distance(a, a).item()).toBe(0);
+    const d = await m.distance(a, b).item();
+    expect(d).toBeGreaterThan(0.01);
+    expect(d).toBeLessThan(1);
+  });
   it('a missing or mis-shaped tensor is named', async () => {
     const { parseSafetensors, serializeSafetensors } = await import('../../src/engine/safetensors.js');
     const f = parseSafetensors(new Uint8Array(readFileSync(LP('lpips_squeeze_v0.1.safetensors'))));
