@@ -41,7 +41,14 @@ export class BufferPool {
   constructor(private device: GPUDevice) {}
 
   acquire(bytes: number, label?: string): GPUBuffer {
-    const size = sizeClass(bytes);
+    const max = this.device.limits.maxStorageBufferBindingSize;
+    if (bytes > max) {
+      throw new Error(
+        `a tensor of ${(bytes / 2 ** 20).toFixed(1)} MiB${label ? ` (${label})` : ''} exceeds the adapter's largest storage binding ` +
+          `(${(max / 2 ** 20).toFixed(0)} MiB): use a smaller batch or image size`,
+      );
+    }
+    const size = Math.min(sizeClass(bytes), max);
     const list = this.free.get(size);
     let buf = list?.pop();
     if (buf) {

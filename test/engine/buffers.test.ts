@@ -68,3 +68,12 @@ describe('buffer pool', () => {
     x.dispose();
   });
 });
+
+describe('limits', () => {
+  it('a tensor larger than the largest storage binding is a clear error', async () => {
+    const { empty } = await import('../../src/kernels/util.js');
+    const e = engine();
+    const n = Math.floor(e.limits.maxStorageBufferBindingSize / 4) + 1;
+    expect(() => empty(e, [n])).toThrow(/exceeds the adapter's largest storage binding/);
+  });
+});
