@@ -7,7 +7,8 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Engine } from '../engine/engine.js';
 import { copyStrided } from './copy.js';
 import { fill } from './create.js';
-import { add, binary, prelu as preluOp, silu as siluOp, sub, unary } from './elementwise.js';
+import { add, binary, prelu as preluOp, relu as reluOp, silu as siluOp, sub, unary } from './elementwise.js';
+import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
 import { empty, sameEngine, sameShape, shapeStr } from './util.js';
 
@@ -253,6 +254,11 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, o: Conv
   if (res && !sameShape(res.shape, [g.N, g.Cout, g.OH, g.OW])) {
     throw new Error(`conv2d: residual ${shapeStr(res.shape)} must match the output [${g.N},${g.Cout},${g.OH},${g.OW}]`);
   }
+  // a 1×1 convolution is a matrix product: W [Cout, Cin] · x [N, Cin, H·W], with the matmul kernel
+  if (g.KH === 1 && g.KW === 1 && g.strideH === 1 && g.strideW === 1 && g.groups === 1 && g.dilH === 1 && g.dilW === 1 &&
+      g.padTop + g.padBottom + g.padLeft + g.padRight === 0 && g.Cin % 4 === 0 && (g.H * g.W) % 4 === 0) {
+    return conv1x1(x, w, bias, g, act, o.slope ?? null, res, sign);
+  }
   const recording = isGradEnabled() && [x, w, bias, o.slope, res].some(needs);
   // silu and prelu backward need the pre-activation: when recording, apply them as separate ops
   if (recording && (act === 'silu' || act === 'prelu')) {
@@ -279,6 +285,17 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, o: Conv
       ];
     }),
   );
+}
+
+/** 1×1 convolution as matmul + bias + activation (+ residual), each a differentiable op. */
+function conv1x1(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation, slope: Tensor | null, res: Tensor | null, sign: 1 | -1): Tensor {
+  let y = matmul(w.reshape([g.Cout, g.Cin]), x.reshape([g.N, g.Cin, g.H * g.W])).reshape([g.N, g.Cout, g.H, g.W]);
+  if (bias) y = add(y, bias.reshape([g.Cout, 1, 1]));
+  if (act === 'relu') y = reluOp(y);
+  else if (act === 'silu') y = siluOp(y);
+  else if (act === 'prelu') y = preluOp(y, slope!.reshape([g.Cout, 1, 1]));
+  if (res) y = sign === 1 ? add(res, y) : sub(res, y);
+  return y;
 }
 
 export interface ConvTranspose2dOptions {

@@ -23,6 +23,7 @@ const CASES: Case[] = [
   c([3, 5, 8, 8], [7, 5, 3, 3], 2, [0, 1, 0, 1]), // DDPM downsample: asymmetric pad, stride 2
   c([2, 16, 6, 5], [20, 16, 1, 1], 1, 0, 1, 1, false), // 1×1, no bias
   c([1, 3, 5, 5], [2, 3, 5, 5], 1, 0), // kernel the size of the input
+  c([2, 8, 4, 6], [12, 8, 1, 1], 1, 0), // 1×1 through the matmul path
 ];
 
 const refOpts = (k: Case) => ({ stride: k.stride, pad: k.pad, dil: k.dil, groups: k.groups });
@@ -66,7 +67,7 @@ describe('conv2d', () => {
 
   it('gradients of x, w and bias match finite differences', async () => {
     const rng = testRng();
-    for (const k of [c([2, 3, 6, 5], [5, 3, 3, 3], 1, 1), c([1, 4, 7, 7], [6, 2, 3, 3], 2, [0, 1, 0, 1], 2), c([1, 3, 6, 6], [4, 3, 5, 5], 2, 2), c([1, 4, 5, 5], [4, 1, 3, 3], 1, 2, 4, 2)]) {
+    for (const k of [c([2, 3, 6, 5], [5, 3, 3, 3], 1, 1), c([1, 4, 7, 7], [6, 2, 3, 3], 2, [0, 1, 0, 1], 2), c([1, 3, 6, 6], [4, 3, 5, 5], 2, 2), c([1, 4, 5, 5], [4, 1, 3, 3], 1, 2, 4, 2), c([2, 4, 2, 2], [3, 4, 1, 1], 1, 0)]) {
       await checkGrad(
         engine(), rng,
         (x, w, b) => conv2d(x, w, b, opts(k)),
