@@ -315,7 +315,12 @@ const out = {
 mkdirSync('bench/results', { recursive: true });
 const stamp = out.date.replace(/[:.]/g, '-');
 writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(out, null, 2));
-writeFileSync('bench/results/latest.json.tmp', JSON.stringify(out, null, 2));
-renameSync('bench/results/latest.json.tmp', 'bench/results/latest.json');
-console.log(`wrote bench/results/latest.json and bench/results/${stamp}.json`);
+if (opts.filter) {
+  // a partial run does not replace the full results
+  console.log(`wrote bench/results/${stamp}.json (filtered run: latest.json unchanged)`);
+} else {
+  writeFileSync('bench/results/latest.json.tmp', JSON.stringify(out, null, 2));
+  renameSync('bench/results/latest.json.tmp', 'bench/results/latest.json');
+  console.log(`wrote bench/results/latest.json and bench/results/${stamp}.json`);
+}
 engine.destroy();
