@@ -53,6 +53,17 @@ export function coarseTarget(inn: Inn, y01: Tensor): Tensor {
  * Reconstructs images from the received images y [N, 3, R, R] in [0, 1]. Returns x clamped to [0, 1].
  */
 export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tensor, o: CommInOptions): Promise<Tensor> {
+  // the guidance needs ∂/∂x_t only: freeze the networks so backward computes no weight gradients
+  const frozen = [...unet.params.list(), ...inn.params.list()].filter((p) => p.requiresGrad);
+  for (const p of frozen) p.requiresGrad = false;
+  try {
+    return await sampleFrozen(unet, inn, s, y01, o);
+  } finally {
+    for (const p of frozen) p.requiresGrad = true;
+  }
+}
+
+async function sampleFrozen(unet: UNet, inn: Inn, s: Schedule, y01: Tensor, o: CommInOptions): Promise<Tensor> {
   const e = unet.engine;
   const shape = [...y01.shape];
   const N = shape[0];
