@@ -13,7 +13,7 @@ import { PAPER_UNET, SMALL_UNET, UNet, type UNetConfig } from '../src/models/une
 import { DEFAULT_SCHEDULE } from '../src/models/diffusion.js';
 import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
 
-export async function convertDdpm(input: Uint8Array, cfg: UNetConfig, what: string, f16 = false): Promise<Uint8Array> {
+export async function convertDdpm(input: Uint8Array, cfg: UNetConfig, what: string, f16 = false, extraMeta: Record<string, string> = {}): Promise<Uint8Array> {
   const src = readTorchCheckpoint(input, what);
   if ([...src.keys()].some((k) => k.startsWith('input_blocks.'))) {
     throw new Error(`${what}: guided-diffusion naming (input_blocks.…) is not supported; convert a DDIM/DDRM-style checkpoint`);
@@ -34,7 +34,7 @@ export async function convertDdpm(input: Uint8Array, cfg: UNetConfig, what: stri
   }
   const extra = [...src.keys()].filter((k) => !out.has(k));
   if (extra.length) console.warn(`${what}: ignored ${extra.length} tensor(s) the config does not use, e.g. ${extra.slice(0, 3).join(', ')}`);
-  return serializeSafetensors(out, { config: JSON.stringify(cfg), schedule: JSON.stringify(DEFAULT_SCHEDULE), kind: 'ddpm', source: what }, f16 ? 'F16' : 'F32');
+  return serializeSafetensors(out, { config: JSON.stringify(cfg), schedule: JSON.stringify(DEFAULT_SCHEDULE), kind: 'ddpm', source: what, ...extraMeta }, f16 ? 'F16' : 'F32');
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/tools\//, '/tools/'));
@@ -44,9 +44,10 @@ if (isMain) {
     .argument('<output>', 'safetensors file to write')
     .option('--config <c>', 'paper | small | a JSON file', 'paper')
     .option('--f16', 'store half precision')
-    .action(async (input: string, output: string, o: { config: string; f16?: boolean }) => {
+    .option('--meta <json>', 'extra metadata (JSON object of strings), e.g. steps and wall time of the run', '{}')
+    .action(async (input: string, output: string, o: { config: string; f16?: boolean; meta: string }) => {
       const cfg = o.config === 'paper' ? PAPER_UNET : o.config === 'small' ? SMALL_UNET : (JSON.parse(readFileSync(o.config, 'utf8')) as UNetConfig);
-      writeFileSync(output, await convertDdpm(new Uint8Array(readFileSync(input)), cfg, input, !!o.f16));
+      writeFileSync(output, await convertDdpm(new Uint8Array(readFileSync(input)), cfg, input, !!o.f16, JSON.parse(o.meta)));
       console.log(`wrote ${output}`);
     });
   program.parseAsync().catch((e) => {

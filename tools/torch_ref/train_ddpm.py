@@ -56,6 +56,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-minutes", type=float, default=0)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init-from", help="start from converted weights (safetensors; used as model and EMA) when --out does not exist")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     cfg = json.load(open(a.config)) if a.config else SMALL
@@ -74,6 +75,15 @@ def main():
         opt.load_state_dict(ck["optimizer"])
         step, seconds, runs = ck["step"], ck["seconds"], ck.get("runs", 0)
         print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
+    elif a.init_from:
+        import safetensors_io
+        weights, meta = safetensors_io.load(a.init_from)
+        state = {k: torch.from_numpy(v.copy()) for k, v in weights.items()}
+        model.load_state_dict(state)
+        ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        step = int(meta.get("step", 0))
+        seconds = float(meta.get("seconds", 0))
+        print(f"initialised from {a.init_from} (step {step}; optimizer state starts fresh)", flush=True)
     runs += 1
     T = 1000
     alpha_bar = torch.tensor(np.cumprod(1 - np.linspace(1e-4, 0.02, T)), dtype=torch.float32)
