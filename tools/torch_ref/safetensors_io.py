@@ -1,4 +1,4 @@
-"""Minimal safetensors writer/reader (F32) for the reference scripts: no extra Python packages needed."""
+"""Minimal safetensors writer (F32) and reader (F32, F16) for the reference scripts: no extra Python packages."""
 import json
 import struct
 
@@ -32,5 +32,6 @@ def load(path):
     out = {}
     for name, info in header.items():
         b0, b1 = info["data_offsets"]
-        out[name] = np.frombuffer(data[8 + n + b0:8 + n + b1], dtype="<f4").reshape(info["shape"])
+        dt = {"F32": "<f4", "F16": "<f2"}[info["dtype"]]
+        out[name] = np.frombuffer(data[8 + n + b0:8 + n + b1], dtype=dt).astype(np.float32).reshape(info["shape"])
     return out, meta
