@@ -84,7 +84,15 @@ async function main() {
     el.hidden = false;
     return;
   }
-  const engine = await Engine.create();
+  let engine: Engine;
+  try {
+    engine = await Engine.create();
+  } catch (e) {
+    const el = $('nogpu');
+    el.textContent = e instanceof Error ? e.message : String(e);
+    el.hidden = false;
+    return;
+  }
   const go = async (kernel: string, shape: number[]) => {
     $('error').hidden = true;
     $('status').textContent = 'Running…';

@@ -67,7 +67,10 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
   const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
   if (!adapter) {
     throw new Error(
-      'No WebGPU adapter found. On Linux without a GPU install Mesa lavapipe (mesa-vulkan-drivers from bookworm-backports).',
+      isNode
+        ? 'No WebGPU adapter found. On Linux without a GPU install Mesa lavapipe (mesa-vulkan-drivers from bookworm-backports).'
+        : 'This browser offers WebGPU but no adapter: turn on hardware acceleration, or start Chrome/Chromium with ' +
+            '--enable-unsafe-webgpu (on Linux also --enable-features=Vulkan).',
     );
   }
   const has = (f: string) => adapter.features.has(f as GPUFeatureName);
