@@ -207,11 +207,13 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry): Tens
 }
 
 /** dW [Cout, cinG, KH, KW] of the convolution g given its input x and dy. */
-export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
+export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, variant: 'auto' | 'general' | 'k3' = 'auto'): Tensor {
   const e = sameEngine(x, dy);
   const KHW = g.KH * g.KW;
   const WG_X = 16, WG_Y = 4;
-  const gx = Math.ceil(g.cinG / 4) * KHW;
+  // KW = 3: one invocation covers a kernel row (three taps), so each dy load serves three products
+  const k3 = variant === 'k3' || (variant === 'auto' && g.KW === 3);
+  const gx = Math.ceil(g.cinG / 4) * (k3 ? g.KH : KHW);
   const gy = Math.ceil(g.coutG / 4);
   const rows = g.N * g.OH;
   // enough independent partial sums to fill the device; each must still have real work
@@ -221,7 +223,7 @@ export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry): Ten
   const rowsPerSplit = Math.ceil(rows / splits);
   const used = Math.ceil(rows / rowsPerSplit);
   const part = empty(e, [used, g.Cout, g.cinG, g.KH, g.KW]);
-  e.launch('conv2d_weight_grad', {
+  e.launch(k3 ? 'conv2d_weight_grad_k3' : 'conv2d_weight_grad', {
     buffers: [x.buffer, dy.buffer, part.buffer],
     overrides: { WG_X, WG_Y },
     uniforms: { ...geomUniforms(g), splits: used, rowsPerSplit },
