@@ -2,11 +2,7 @@
 // Writes the position of the maximum inside its window (kh·KW + kw) for the backward pass.
 override WG: u32 = 64u;
 
-struct Params {
-  planes: u32, H: u32, W: u32, OH: u32,
-  OW: u32, KH: u32, KW: u32, strideH: u32,
-  strideW: u32, padTop: i32, padLeft: i32, _pad0: u32,
-}
+#include "lib/pool_params"
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> argmax: array<u32>;
