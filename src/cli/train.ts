@@ -5,6 +5,7 @@ import { trainJscc } from '../train/train_jscc.js';
 import { DEFAULT_DATA } from './defaults.js';
 import { addTrainDdpm } from './diffusion.js';
 import { trainInn } from '../train/train_inn.js';
+import { DEFAULT_INN } from '../models/inn.js';
 import { DEFAULT_JSCC_MODEL } from './defaults.js';
 import { Option } from 'commander';
 import { number } from './args.js';
@@ -54,20 +55,22 @@ export function trainCommand(): Command {
     .option('--jscc <file>', 'DeepJSCC checkpoint (fixes size and BCR)', DEFAULT_JSCC_MODEL)
     .requiredOption('--snr <dB>', 'channel SNR in dB', number)
     .addOption(new Option('--mode <m>', 'split').choices(['decimated', 'undecimated']).default('decimated'))
-    .option('--levels <n>', 'levels J', positiveInt, 2)
-    .option('--pairs <n>', '(P, U) lifting pairs per level', positiveInt, 2)
-    .option('--width <n>', 'channels of P and U', positiveInt, 32)
-    .option('--res-blocks <n>', 'residual blocks of P and U', positiveInt, 2)
-    .option('--steps <n>', 'training steps', positiveInt, 3000)
+    .option('--levels <n>', 'levels J', positiveInt, DEFAULT_INN.levels)
+    .option('--pairs <n>', '(P, U) lifting pairs per level', positiveInt, DEFAULT_INN.pairs)
+    .option('--width <n>', 'channels of P and U', positiveInt, DEFAULT_INN.width)
+    .option('--res-blocks <n>', 'residual blocks of P and U', positiveInt, DEFAULT_INN.resBlocks)
+    .option('--steps <n>', 'training steps', positiveInt, 800)
+    .option('--val-count <n>', 'validation faces scored at each checkpoint', positiveInt, 64)
     .option('--batch <n>', 'batch size', positiveInt, 16)
     .option('--lr <x>', 'peak learning rate', positiveNumber, 1e-3)
     .option('--seed <n>', 'seed', nonNegativeInt, 0)
-    .option('--every <n>', 'steps between checkpoints', positiveInt, 500)
+    .option('--every <n>', 'steps between checkpoints', positiveInt, 100)
     .option('--max-minutes <m>', 'stop this run after m minutes (checkpointed)', positiveNumber)
     .option('--resume', 'continue from --out if it exists')
     .requiredOption('--out <file>', 'checkpoint file (.safetensors)')
     .action(async (o) => {
       await trainInn({
+        valCount: o.valCount,
         data: o.data, jscc: o.jscc, snr: o.snr, out: o.out,
         config: { mode: o.mode, levels: o.levels, pairs: o.pairs, width: o.width, resBlocks: o.resBlocks },
         steps: o.steps, batch: o.batch, lr: o.lr, seed: o.seed, resume: !!o.resume, every: o.every,

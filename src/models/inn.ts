@@ -20,7 +20,9 @@ export interface InnConfig {
   resBlocks: number;
 }
 
-export const DEFAULT_INN: InnConfig = { mode: 'decimated', levels: 2, pairs: 2, width: 32, resBlocks: 2 };
+// Narrow P and U (16 channels, one residual block): at 64×64 this trains at ~13 img/s on one lavapipe core,
+// where 32 channels with two blocks manage ~3.
+export const DEFAULT_INN: InnConfig = { mode: 'decimated', levels: 2, pairs: 2, width: 16, resBlocks: 1 };
 
 export interface InnCode {
   coarse: Tensor;

@@ -31,14 +31,24 @@ export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
   const bar = o.quiet
     ? null
     : new cliProgress.SingleBar(
-        { format: `train ${o.name} |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted}`, hideCursor: true },
+        { format: `train ${o.name} |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | ETA {eta_formatted}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 30_000 },
         cliProgress.Presets.shades_classic,
       );
   bar?.start(o.steps, o.start, { loss: '-', ips: '-' });
   let stopping = false;
-  const onSignal = () => { stopping = true; };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `npx` forwards the terminal's Ctrl-C, so one key press can arrive twice: the first signals stop after
+  // this step (and write the checkpoint); only a signal more than two seconds later forces an exit.
+  let firstSignal = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    const now = performance.now();
+    if (!stopping) {
+      stopping = true;
+      firstSignal = now;
+      console.error(`\n${sig}: stopping after this step and writing the checkpoint (again to force)`);
+    } else if (now - firstSignal > 2000) process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const t0 = performance.now();
   let lossSum = 0, lossCount = 0, lastLoss = NaN, last = t0, lastStep = o.start;
   let step = o.start;

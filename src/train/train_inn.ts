@@ -11,7 +11,8 @@ import { mse } from '../kernels/losses.js';
 import { Inn, type InnConfig } from '../models/inn.js';
 import { coarseTarget } from '../models/commin.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
-import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
+import type { DeepJSCC } from '../models/deepjscc.js';
+import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
 import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
 import { trainingLoop } from './loop.js';
@@ -30,6 +31,8 @@ export interface TrainInnOptions {
   every: number;
   maxSeconds: number;
   commandLine: string;
+  /** Validation faces scored at each checkpoint (default 64). */
+  valCount?: number;
   quiet?: boolean;
 }
 
@@ -40,7 +43,9 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
   const { model: jscc } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.jscc)), o.jscc);
   const S = jscc.cfg.size;
   const train = loadImageSet(o.data, S, { split: 'train' });
+  const val = loadImageSet(o.data, S, { split: 'val', limit: o.valCount ?? 64 });
   const inn = new Inn(engine, o.config, o.seed);
+  log(`train ${train.names.length} images at ${S}×${S}, SNR ${o.snr} dB; INN ${inn.params.count().toLocaleString()} parameters (${o.config.mode})`);
   const opt = new Adam(inn.params.list(), { lr: o.lr });
   let start = 0, seconds = 0, runs = 0;
   let history: unknown[] = [];
@@ -77,12 +82,33 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
       });
     },
     checkpoint: async (step) => {
-      history.push({ step });
+      const valMse = await validateInn(inn, jscc, val, o.snr, o.batch, o.seed);
+      history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valCoarseMse: valMse, valCoarsePsnr: 10 * Math.log10(1 / valMse) });
       await save(step);
+      return `step ${step}: validation coarse MSE ${valMse.toExponential(3)} (${(10 * Math.log10(1 / valMse)).toFixed(2)} dB) → ${o.out}`;
     },
   });
   await save(step);
   log(`stopped at step ${step} (loss ${lastLoss.toFixed(5)}); checkpoint ${o.out}`);
   engine.destroy();
   return { finalLoss: lastLoss };
+}
+
+/** Mean MSE(coarse(INN(x)), target(y)) over the validation images, with fixed channel draws (seed + 2). */
+export async function validateInn(inn: Inn, jscc: DeepJSCC, val: ImageSet, snr: number, batch: number, seed: number): Promise<number> {
+  const e = inn.engine;
+  const S = jscc.cfg.size;
+  let total = 0;
+  const n = val.names.length;
+  for (let i = 0; i < n; i += batch) {
+    const idx = Array.from({ length: Math.min(batch, n - i) }, (_, k) => i + k);
+    const l = noGrad(() => tidy(() => {
+      const x = tensor(e, batchOf(val, idx), [idx.length, 3, S, S]);
+      const y = jscc.forward(x, tensor(e, idx.map(() => snr), [idx.length]), seed + 2, i);
+      return mse(inn.forward(x).coarse, coarseTarget(inn, y));
+    }));
+    total += (await l.item()) * idx.length;
+    l.dispose();
+  }
+  return total / n;
 }
