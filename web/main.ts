@@ -11,7 +11,7 @@ import { psnr } from '../src/metrics/psnr.js';
 import { webgpuHelp } from './webgpu_help.js';
 import { loadUNet } from '../src/models/load_unet.js';
 import { loadInn } from '../src/models/load_inn.js';
-import { comminSample, defaultZeta } from '../src/models/commin.js';
+import { comminSample, defaultZeta, DEFAULT_START_T } from '../src/models/commin.js';
 import type { UNet } from '../src/models/unet.js';
 import type { Schedule } from '../src/models/diffusion.js';
 import type { Inn } from '../src/models/inn.js';
@@ -122,7 +122,7 @@ async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number
   const steps = Number($<HTMLInputElement>('steps').value) || 20;
   const stepMs: { unet: number; guidance: number }[] = [];
   const out = await comminSample(prior.model, inn, prior.schedule, y, {
-    method: 'ddim', steps, seed, zeta: defaultZeta(snr), startT: 400, profile: true,
+    method: 'ddim', steps, seed, zeta: defaultZeta(snr), startT: DEFAULT_START_T, profile: true,
     onStep: async ({ i, count, x0, ms }) => {
       stepMs.push({ unet: ms.unet, guidance: ms.inn + ms.guidance + ms.update });
       $('latency').textContent = `CommIN step ${i + 1}/${count}: ${(ms.unet + ms.inn + ms.guidance + ms.update).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, INN + guidance ${(ms.inn + ms.guidance + ms.update).toFixed(0)} ms)`;

@@ -12,12 +12,12 @@ import { batchOf, loadImageSet } from '../data/folder.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta } from '../models/commin.js';
+import { comminSample, defaultZeta, DEFAULT_START_T } from '../models/commin.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
 import { frechetDistance, kernelDistance, rows } from '../metrics/distribution.js';
-import { nonNegativeInt, numberList, positiveInt } from './args.js';
+import { nonNegativeInt, number, numberList, positiveInt } from './args.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 
 export function evalCommand(): Command {
@@ -25,12 +25,14 @@ export function evalCommand(): Command {
     .description('evaluate DeepJSCC (and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
+    .option('--skip <n>', 'skip the first n validation images (tune on images the default evaluation does not use)', nonNegativeInt, 0)
     .option('--snr <list>', 'SNRs in dB', numberList, [1, 4, 7])
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--prior <file>', 'CommIN prior', DEFAULT_PRIOR)
     .option('--inn-dir <dir>', 'folder with inn_snr<S>.safetensors', MODELS_DIR)
     .option('--steps <n>', 'CommIN DDIM steps', positiveInt, 20)
-    .option('--start-t <n>', 'CommIN start timestep', nonNegativeInt, 400)
+    .option('--start-t <n>', 'CommIN start timestep', nonNegativeInt, DEFAULT_START_T)
+    .option('--zeta <x>', 'CommIN guidance step size (default 0.3 / 0.4 / 0.5 from low to high SNR)', number)
     .option('--batch <n>', 'images per batch', positiveInt, 10)
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
@@ -40,7 +42,7 @@ export function evalCommand(): Command {
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
       const S = model.cfg.size;
-      const val = loadImageSet(o.data, S, { split: 'val', limit: o.count });
+      const val = loadImageSet(o.data, S, { split: 'val', limit: o.count, skip: o.skip });
       const innFor = (snr: number) => join(o.innDir, `inn_snr${snr}.safetensors`);
       const prior = existsSync(o.prior) ? loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior) : null;
       const lines = ['image,method,snr_db,psnr_db,ssim,lpips_squeeze'];
@@ -65,7 +67,7 @@ export function evalCommand(): Command {
           const x = tensor(engine, batchOf(val, idx), [idx.length, 3, S, S]);
           const y = noGrad(() => tidy(() => model.forward(x, tensor(engine, idx.map(() => snr), [idx.length]), o.seed, i)));
           for (const m of methods) {
-            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed + i, zeta: defaultZeta(snr), startT: o.startT });
+            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed + i, zeta: o.zeta ?? defaultZeta(snr), startT: o.startT });
             const [p, s] = [await psnr(x, r), await ssim(x, r)];
             const l = await noGrad(() => lp.distance(x, r)).data();
             acc[m].feats.push(await lp.pooledFeatures(r).data());
@@ -90,7 +92,7 @@ export function evalCommand(): Command {
       }
       mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'per_image.csv'), lines.join('\n') + '\n');
-      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior: prior ? o.prior : null, seed: o.seed, results: summary }, null, 2) + '\n');
+      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior: prior ? o.prior : null, seed: o.seed, skip: o.skip, commin: { steps: o.steps, startT: o.startT, zeta: o.zeta ?? 'per SNR' }, results: summary }, null, 2) + '\n');
       console.log(`wrote ${join(o.out, 'per_image.csv')} and summary.json`);
       engine.destroy();
     });

@@ -48,6 +48,8 @@ export interface LoadOptions {
   /** Folder for the decoded-set cache; null disables it. */
   cacheDir?: string | null;
   limit?: number;
+  /** Skip this many files of the split first (e.g. to tune on images a later evaluation does not use). */
+  skip?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -56,6 +58,7 @@ export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): Im
   const split = o.split ?? 'all';
   let files = listImages(dir);
   if (split !== 'all') files = files.filter((f) => splitOf(f, o.valFraction) === split);
+  if (o.skip) files = files.slice(o.skip);
   if (o.limit) files = files.slice(0, o.limit);
   if (files.length === 0) throw new Error(`no PNG or JPEG images in '${dir}'${split !== 'all' ? ` (${split} split)` : ''}`);
   const key = fnv1a(`${size}|${files.map((f) => `${f}:${statSync(f).size}`).join('|')}`).toString(16);

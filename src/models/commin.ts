@@ -39,6 +39,9 @@ export interface StepTimes {
   update: number;
 }
 
+/** Default start timestep: y noised to t, then denoised (chosen on validation faces outside the evaluation set). */
+export const DEFAULT_START_T = 400;
+
 /** Default ζ for the three SNRs of the reference evaluation, low to high. */
 export function defaultZeta(snrDb: number): number {
   return snrDb <= 2 ? 0.3 : snrDb <= 5 ? 0.4 : 0.5;
