@@ -11,7 +11,7 @@ import { psnr } from '../src/metrics/psnr.js';
 import { webgpuHelp } from './webgpu_help.js';
 import { loadUNet } from '../src/models/load_unet.js';
 import { loadInn } from '../src/models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T } from '../src/models/commin.js';
+import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../src/models/commin.js';
 import type { UNet } from '../src/models/unet.js';
 import type { Schedule } from '../src/models/diffusion.js';
 import type { Inn } from '../src/models/inn.js';
@@ -119,7 +119,7 @@ async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number
     cap.textContent = `CommIN: no INN trained for ${snr} dB (models/inn_snr${snr}.safetensors)`;
     return null;
   }
-  const steps = Number($<HTMLInputElement>('steps').value) || 20;
+  const steps = Number($<HTMLInputElement>('steps').value) || DEFAULT_STEPS;
   const stepMs: { unet: number; guidance: number }[] = [];
   const out = await comminSample(prior.model, inn, prior.schedule, y, {
     method: 'ddim', steps, seed, zeta: defaultZeta(snr), startT: DEFAULT_START_T, profile: true,
@@ -145,6 +145,7 @@ async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number
 }
 
 async function main() {
+  $<HTMLInputElement>('steps').value = String(DEFAULT_STEPS);
   const sample = $<HTMLSelectElement>('sample');
   for (let i = 1; i <= 24; i++) {
     const n = `kodim${String(i).padStart(2, '0')}.png`;

@@ -19,7 +19,7 @@ import { numberList, nonNegativeInt, positiveInt } from './args.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T } from '../models/commin.js';
+import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../models/commin.js';
 import { lineChartSvg } from './plot.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
@@ -37,7 +37,7 @@ export function demoCommand(): Command {
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--prior <file>', 'CommIN: diffusion prior (skipped when absent)', DEFAULT_PRIOR)
     .option('--inn-dir <dir>', 'CommIN: folder with inn_snr<S>.safetensors per SNR', MODELS_DIR)
-    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, 20)
+    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, DEFAULT_STEPS)
     .option('--start-t <n>', 'CommIN: start from y noised to this timestep', nonNegativeInt, DEFAULT_START_T)
     .option('--out <dir>', 'output folder', 'out/demo')
     .action(async (o) => {

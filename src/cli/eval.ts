@@ -12,7 +12,7 @@ import { batchOf, loadImageSet } from '../data/folder.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T } from '../models/commin.js';
+import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../models/commin.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
@@ -30,7 +30,7 @@ export function evalCommand(): Command {
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--prior <file>', 'CommIN prior', DEFAULT_PRIOR)
     .option('--inn-dir <dir>', 'folder with inn_snr<S>.safetensors', MODELS_DIR)
-    .option('--steps <n>', 'CommIN DDIM steps', positiveInt, 20)
+    .option('--steps <n>', 'CommIN DDIM steps', positiveInt, DEFAULT_STEPS)
     .option('--start-t <n>', 'CommIN start timestep', nonNegativeInt, DEFAULT_START_T)
     .option('--zeta <x>', 'CommIN guidance step size (default 0.3 / 0.4 / 0.5 from low to high SNR)', number)
     .option('--batch <n>', 'images per batch', positiveInt, 10)

@@ -15,7 +15,7 @@ import { nonNegativeInt, number, positiveInt } from './args.js';
 import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T } from '../models/commin.js';
+import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../models/commin.js';
 import { Lpips } from '../metrics/lpips.js';
 
 export function transmitCommand(): Command {
@@ -29,7 +29,7 @@ export function transmitCommand(): Command {
     .addOption(new Option('--method <name>', 'reconstruction method(s): deepjscc, commin or both').choices(['deepjscc', 'commin', 'both']).default('deepjscc'))
     .option('--prior <file>', 'CommIN: diffusion prior (U-Net safetensors)', DEFAULT_PRIOR)
     .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors)')
-    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, 20)
+    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, DEFAULT_STEPS)
     .option('--zeta <x>', 'CommIN: guidance step size (default 0.3 / 0.4 / 0.5 from low to high SNR)', number)
     .option('--start-t <n>', 'CommIN: start from y noised to this timestep', nonNegativeInt, DEFAULT_START_T)
     .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)

@@ -40,7 +40,9 @@ export interface StepTimes {
 }
 
 /** Default start timestep: y noised to t, then denoised (chosen on validation faces outside the evaluation set). */
-export const DEFAULT_START_T = 400;
+export const DEFAULT_START_T = 100;
+/** Default DDIM steps from DEFAULT_START_T down to 0. */
+export const DEFAULT_STEPS = 10;
 
 /** Default ζ for the three SNRs of the reference evaluation, low to high. */
 export function defaultZeta(snrDb: number): number {
