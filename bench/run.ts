@@ -260,20 +260,23 @@ if (want('sampler') || want('train')) {
   await plainStep(SMALL_UNET, 20, 'small config');
   // the paper config takes minutes per step on a CPU adapter: opt in with BENCH_PAPER=1
   if (process.env.BENCH_PAPER) await plainStep(PAPER_UNET, 2, 'paper config (random weights)');
-  // a CommIN step, split into its phases
-  {
-    const u = new UNet(engine, SMALL_UNET, 1);
+  // a CommIN step, split into its phases (the paper config at 256×256 is opt-in like above)
+  const comminSplit = async (cfg: typeof SMALL_UNET, steps: number, skip: number, label: string) => {
+    const u = new UNet(engine, cfg, 1);
     const inn = new Inn(engine, DEFAULT_INN, 1);
-    const y = randUniform(engine, [1, 3, 64, 64], { seed: 2 });
+    const R = cfg.resolution;
+    const y = randUniform(engine, [1, 3, R, R], { seed: 2 });
     const split: Record<string, number[]> = { unet: [], inn: [], guidance: [], update: [] };
-    const out = await comminSample(u, inn, sched, y, { method: 'ddim', steps: 12, seed: 1, zeta: 0.4, startT: 500, profile: true,
-      onStep: ({ i, ms }) => { if (i >= 2) for (const k of Object.keys(split)) split[k].push(ms[k as keyof typeof ms]); } });
+    const out = await comminSample(u, inn, sched, y, { method: 'ddim', steps, seed: 1, zeta: 0.4, startT: 500, profile: true,
+      onStep: ({ i, ms }) => { if (i >= skip) for (const k of Object.keys(split)) split[k].push(ms[k as keyof typeof ms]); } });
     out.dispose();
-    for (const [k, v] of Object.entries(split)) rows.push(msRow(`CommIN step: ${k === 'guidance' ? 'guidance backward' : k === 'unet' ? 'U-Net forward' : k === 'inn' ? 'INN forward + inverse' : 'update'}`, '1x3x64x64 small U-Net', median(v)));
+    for (const [k, v] of Object.entries(split)) rows.push(msRow(`CommIN step: ${k === 'guidance' ? 'guidance backward' : k === 'unet' ? 'U-Net forward' : k === 'inn' ? 'INN forward + inverse' : 'update'}`, `1x3x${R}x${R} ${label}`, median(v)));
     u.dispose();
     inn.dispose();
     y.dispose();
-  }
+  };
+  await comminSplit(SMALL_UNET, 12, 2, 'small U-Net');
+  if (process.env.BENCH_PAPER) await comminSplit(PAPER_UNET, 4, 1, 'paper U-Net (random weights)');
   // training throughput
   const trainRate = async (name: string, make: () => { step: () => void; dispose: () => void }, batch: number, reps: number) => {
     const m = make();

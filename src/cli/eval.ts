@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import cliProgress from 'cli-progress';
 import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -62,6 +63,8 @@ export function evalCommand(): Command {
         if (inn) methods.push('commin');
         const acc: Record<string, { psnr: number[]; ssim: number[]; lpips: number[]; feats: Float32Array[] }> = {};
         for (const m of methods) acc[m] = { psnr: [], ssim: [], lpips: [], feats: [] };
+        const bar = new cliProgress.SingleBar({ format: `SNR ${snr} dB |{bar}| {value}/{total} images | ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 30_000 }, cliProgress.Presets.shades_classic);
+        bar.start(n, 0);
         for (let i = 0; i < n; i += o.batch) {
           const idx = Array.from({ length: Math.min(o.batch, n - i) }, (_, k) => i + k);
           const x = tensor(engine, batchOf(val, idx), [idx.length, 3, S, S]);
@@ -80,7 +83,9 @@ export function evalCommand(): Command {
           x.dispose();
           y.dispose();
           await engine.throttle();
+          bar.update(Math.min(n, i + o.batch));
         }
+        bar.stop();
         for (const m of methods) {
           const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
           const feats = rows(concatF32(acc[m].feats), 512);
