@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
+import cliProgress from 'cli-progress';
 import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -59,6 +60,10 @@ export function demoCommand(): Command {
       const x = tensor(engine, data, shape);
       const rows: Row[] = [];
       const recon: RgbImage[][] = images.map((im) => [im]);
+      console.log(`${files.length} images at ${(o.snr as number[]).join(', ')} dB${prior ? `; CommIN: ${o.steps} DDIM steps per SNR from t = ${o.startT}` : ''}`);
+      const bar = prior ? new cliProgress.SingleBar({ format: 'CommIN |{bar}| {value}/{total} steps | {snr} dB | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 20_000 }, cliProgress.Presets.shades_classic) : null;
+      let done = 0;
+      bar?.start((o.snr as number[]).length * Math.min(o.steps, o.startT + 1), 0, { snr: o.snr[0] });
       for (const snr of o.snr as number[]) {
         const y = noGrad(() => tidy(() => model.forward(x, tensor(engine, images.map(() => snr), [images.length]), o.seed)));
         const [p, s] = [await psnr(x, y), await ssim(x, y)];
@@ -67,7 +72,8 @@ export function demoCommand(): Command {
         files.forEach((f, i) => rows.push({ image: basename(f), method: 'DeepJSCC', snr, psnr: p[i], ssim: s[i], lpips: l[i] }));
         if (prior) {
           const { inn } = loadInn(engine, new Uint8Array(readFileSync(innFor(snr))), innFor(snr));
-          const c = await comminSample(prior.model, inn, prior.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed, zeta: defaultZeta(snr), startT: o.startT });
+          const c = await comminSample(prior.model, inn, prior.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed, zeta: defaultZeta(snr), startT: o.startT,
+            onStep: () => { bar?.update(++done, { snr }); } });
           const [pc, sc] = [await psnr(x, c), await ssim(x, c)];
           const lc = await noGrad(() => lp.distance(x, c)).data();
           nchwToImages(await c.data(), c.shape).forEach((im, i) => recon[i].push(im));
@@ -77,6 +83,7 @@ export function demoCommand(): Command {
         }
         y.dispose();
       }
+      bar?.stop();
       mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'grid.png'), encodePng(imageGrid(recon)));
       const csv = ['image,method,snr_db,psnr_db,ssim,lpips_squeeze', ...rows.map((r) => `${r.image},${r.method},${r.snr},${r.psnr.toFixed(3)},${r.ssim.toFixed(4)},${r.lpips.toFixed(4)}`)];
