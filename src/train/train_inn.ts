@@ -12,7 +12,7 @@ import { Inn, type InnConfig } from '../models/inn.js';
 import { coarseTarget } from '../models/commin.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
-import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
+import { Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
 import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
 import { trainingLoop } from './loop.js';
@@ -43,7 +43,11 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
   const { model: jscc } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.jscc)), o.jscc);
   const S = jscc.cfg.size;
   const train = loadImageSet(o.data, S, { split: 'train' });
-  const val = loadImageSet(o.data, S, { split: 'val', limit: o.valCount ?? 64 });
+  const valCount = o.valCount ?? 64;
+  // a folder too small to have validation images validates on training images, and says so
+  const hasVal = listImages(o.data).some((f) => splitOf(f) === 'val');
+  if (!hasVal) log('no validation images in this folder: validating on training images');
+  const val = hasVal ? loadImageSet(o.data, S, { split: 'val', limit: valCount }) : train;
   const inn = new Inn(engine, o.config, o.seed);
   log(`train ${train.names.length} images at ${S}×${S}, SNR ${o.snr} dB; INN ${inn.params.count().toLocaleString()} parameters (${o.config.mode})`);
   const opt = new Adam(inn.params.list(), { lr: o.lr });
@@ -82,7 +86,7 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
       });
     },
     checkpoint: async (step) => {
-      const valMse = await validateInn(inn, jscc, val, o.snr, o.batch, o.seed);
+      const valMse = await validateInn(inn, jscc, val, o.snr, o.batch, o.seed, valCount);
       history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valCoarseMse: valMse, valCoarsePsnr: 10 * Math.log10(1 / valMse) });
       await save(step);
       return `step ${step}: validation coarse MSE ${valMse.toExponential(3)} (${(10 * Math.log10(1 / valMse)).toFixed(2)} dB) → ${o.out}`;
@@ -95,11 +99,11 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
 }
 
 /** Mean MSE(coarse(INN(x)), target(y)) over the validation images, with fixed channel draws (seed + 2). */
-export async function validateInn(inn: Inn, jscc: DeepJSCC, val: ImageSet, snr: number, batch: number, seed: number): Promise<number> {
+export async function validateInn(inn: Inn, jscc: DeepJSCC, val: ImageSet, snr: number, batch: number, seed: number, limit = Infinity): Promise<number> {
   const e = inn.engine;
   const S = jscc.cfg.size;
   let total = 0;
-  const n = val.names.length;
+  const n = Math.min(val.names.length, limit);
   for (let i = 0; i < n; i += batch) {
     const idx = Array.from({ length: Math.min(batch, n - i) }, (_, k) => i + k);
     const l = noGrad(() => tidy(() => {

@@ -116,6 +116,11 @@ describe('commin train inn', () => {
     const meta = parseSafetensors(new Uint8Array(readFileSync(out))).metadata;
     expect(meta.step).toBe('4');
     expect(JSON.parse(meta.snr)).toBe(4);
+    // every checkpoint records the coarse-part validation error (this small folder validates on its training images)
+    expect(r.stdout).toMatch(/no validation images in this folder/);
+    const history = JSON.parse(meta.history) as { step: number; valCoarseMse: number }[];
+    expect(history.map((h) => h.step)).toEqual([2, 4]);
+    for (const h of history) expect(h.valCoarseMse).toBeGreaterThan(0);
   });
 });
 
