@@ -82,13 +82,23 @@ describe('commin demo and transmit with the committed model', () => {
   it('demo writes the grid, metrics (CSV, Markdown) and the plot', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'demo-'));
-    const r = commin('demo', '--faces', '2', '--snr', '1,7', '--out', dir);
+    // the committed prior and INNs put CommIN beside DeepJSCC; two sampling steps keep the test short
+    const r = commin('demo', '--faces', '2', '--snr', '1,7', '--steps', '2', '--out', dir);
     expect(r.status).toBe(0);
     for (const f of ['grid.png', 'metrics.csv', 'metrics.md', 'plot.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
     const csv = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
-    expect(csv.length).toBe(1 + 3 * 2); // 2 faces + 1 Kodak crop, 2 SNRs
+    expect(csv.length).toBe(1 + 3 * 2 * 2); // 2 faces + 1 Kodak crop, 2 SNRs, 2 methods
+    expect(new Set(csv.slice(1).map((l) => l.split(',')[1]))).toEqual(new Set(['DeepJSCC', 'CommIN']));
     const psnrs = csv.slice(1).map((l) => Number(l.split(',')[3]));
     expect(psnrs.every((p) => p > 10 && p < 60)).toBe(true);
+    const { decodeImage } = await import('../../src/data/image.js');
+    const grid = decodeImage(new Uint8Array(readFileSync(join(dir, 'grid.png'))));
+    expect(grid.width).toBeGreaterThanOrEqual(5 * 64); // original, then DeepJSCC | CommIN at 2 SNRs
+    // without the CommIN models the demo says so and still writes DeepJSCC's results
+    const d2 = commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'b'));
+    expect(d2.status).toBe(0);
+    expect(d2.stdout).toMatch(/CommIN skipped: needs .*missing\.safetensors/);
+    expect(readFileSync(join(dir, 'b', 'metrics.csv'), 'utf8').trim().split('\n').length).toBe(2);
   });
   it('transmit: a model of another size is a clear error; same seed gives the same output', async () => {
     const { readFileSync } = await import('node:fs');
@@ -144,12 +154,14 @@ describe('commin eval', () => {
   it('writes per-image metrics and a summary with FD-squeeze and KID-squeeze', async () => {
     const { readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'eval-'));
-    const r = commin('eval', '--count', '4', '--snr', '1,7', '--batch', '2', '--out', dir);
+    const r = commin('eval', '--count', '4', '--snr', '1,7', '--batch', '2', '--steps', '2', '--out', dir);
     expect(r.status).toBe(0);
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-    expect(s.results.map((x: { snr: number }) => x.snr)).toEqual([1, 7]);
-    expect(s.results[1].psnr).toBeGreaterThan(s.results[0].psnr - 1); // more SNR, not much worse
-    expect(s.results[0].fdSqueeze).toBeGreaterThan(0);
-    expect(readFileSync(join(dir, 'per_image.csv'), 'utf8').trim().split('\n').length).toBe(1 + 4 * 2);
+    // the committed prior and INNs: both methods at each SNR, on the same faces and channel draws
+    expect(s.results.map((x: { snr: number; method: string }) => `${x.method}@${x.snr}`)).toEqual(['deepjscc@1', 'commin@1', 'deepjscc@7', 'commin@7']);
+    expect(s.results[2].psnr).toBeGreaterThan(s.results[0].psnr - 1); // more SNR, not much worse
+    for (const x of s.results) expect(x.fdSqueeze).toBeGreaterThan(0);
+    expect(s.commin).toEqual({ steps: 2, startT: 100, zeta: 'per SNR' });
+    expect(readFileSync(join(dir, 'per_image.csv'), 'utf8').trim().split('\n').length).toBe(1 + 4 * 2 * 2);
   });
 });
