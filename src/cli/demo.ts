@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
+import { addCommInOptions } from './commin_options.js';
 import cliProgress from 'cli-progress';
 import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
@@ -16,17 +17,17 @@ import { loadDeepJscc } from '../models/load_jscc.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
-import { numberList, nonNegativeInt, positiveInt } from './args.js';
-import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { numberList, nonNegativeInt } from './args.js';
+import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../models/commin.js';
+import { comminSample, defaultZeta } from '../models/commin.js';
 import { lineChartSvg } from './plot.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
 
 export function demoCommand(): Command {
-  return new Command('demo')
+  return addCommInOptions(new Command('demo'))
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used)', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (one centre crop is added)', KODAK_DIR)
@@ -36,10 +37,7 @@ export function demoCommand(): Command {
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
-    .option('--prior <file>', 'CommIN: diffusion prior (skipped when absent)', DEFAULT_PRIOR)
     .option('--inn-dir <dir>', 'CommIN: folder with inn_snr<S>.safetensors per SNR', MODELS_DIR)
-    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, DEFAULT_STEPS)
-    .option('--start-t <n>', 'CommIN: start from y noised to this timestep', nonNegativeInt, DEFAULT_START_T)
     .option('--out <dir>', 'output folder', 'out/demo')
     .action(async (o) => {
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
@@ -72,7 +70,7 @@ export function demoCommand(): Command {
         files.forEach((f, i) => rows.push({ image: basename(f), method: 'DeepJSCC', snr, psnr: p[i], ssim: s[i], lpips: l[i] }));
         if (prior) {
           const { inn } = loadInn(engine, new Uint8Array(readFileSync(innFor(snr))), innFor(snr));
-          const c = await comminSample(prior.model, inn, prior.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed, zeta: defaultZeta(snr), startT: o.startT,
+          const c = await comminSample(prior.model, inn, prior.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed, zeta: o.zeta ?? defaultZeta(snr), startT: o.startT,
             onStep: () => { bar?.update(++done, { snr }); } });
           const [pc, sc] = [await psnr(x, c), await ssim(x, c)];
           const lc = await noGrad(() => lp.distance(x, c)).data();

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { addCommInOptions } from './commin_options.js';
 import cliProgress from 'cli-progress';
 import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
@@ -13,27 +14,23 @@ import { batchOf, loadImageSet } from '../data/folder.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../models/commin.js';
+import { comminSample, defaultZeta } from '../models/commin.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
 import { frechetDistance, kernelDistance, rows } from '../metrics/distribution.js';
-import { nonNegativeInt, number, numberList, positiveInt } from './args.js';
-import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { nonNegativeInt, numberList, positiveInt } from './args.js';
+import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 
 export function evalCommand(): Command {
-  return new Command('eval')
+  return addCommInOptions(new Command('eval'))
     .description('evaluate DeepJSCC (and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
     .option('--skip <n>', 'skip the first n validation images (tune on images the default evaluation does not use)', nonNegativeInt, 0)
     .option('--snr <list>', 'SNRs in dB', numberList, [1, 4, 7])
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
-    .option('--prior <file>', 'CommIN prior', DEFAULT_PRIOR)
     .option('--inn-dir <dir>', 'folder with inn_snr<S>.safetensors', MODELS_DIR)
-    .option('--steps <n>', 'CommIN DDIM steps', positiveInt, DEFAULT_STEPS)
-    .option('--start-t <n>', 'CommIN start timestep', nonNegativeInt, DEFAULT_START_T)
-    .option('--zeta <x>', 'CommIN guidance step size (default 0.3 / 0.4 / 0.5 from low to high SNR)', number)
     .option('--batch <n>', 'images per batch', positiveInt, 10)
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)

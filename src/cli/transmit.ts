@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
+import { addCommInOptions } from './commin_options.js';
 import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -12,14 +13,14 @@ import { loadDeepJscc } from '../models/load_jscc.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { nonNegativeInt, number, positiveInt } from './args.js';
-import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../models/commin.js';
+import { comminSample, defaultZeta } from '../models/commin.js';
 import { Lpips } from '../metrics/lpips.js';
 
 export function transmitCommand(): Command {
-  return new Command('transmit')
+  return addCommInOptions(new Command('transmit'))
     .description('transmit images over a noisy channel and reconstruct them')
     .argument('<images...>', 'PNG or JPEG files (centre-cropped and resized to the model size)')
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
@@ -27,11 +28,7 @@ export function transmitCommand(): Command {
     .option('--seed <n>', 'channel noise seed (same seed → same received symbols)', nonNegativeInt, 0)
     .option('--size <n>', 'expected model image size (checked against the model)', positiveInt)
     .addOption(new Option('--method <name>', 'reconstruction method(s): deepjscc, commin or both').choices(['deepjscc', 'commin', 'both']).default('deepjscc'))
-    .option('--prior <file>', 'CommIN: diffusion prior (U-Net safetensors)', DEFAULT_PRIOR)
     .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors)')
-    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, DEFAULT_STEPS)
-    .option('--zeta <x>', 'CommIN: guidance step size (default 0.3 / 0.4 / 0.5 from low to high SNR)', number)
-    .option('--start-t <n>', 'CommIN: start from y noised to this timestep', nonNegativeInt, DEFAULT_START_T)
     .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)
     .option('--out <dir>', 'output folder', 'out/transmit')
     .action(async (images: string[], o) => {
