@@ -10,29 +10,7 @@ override CO_VECS: u32 = 2u;   // 1 or 2 vec4s of output channels per invocation
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 4u;
 
-struct Params {
-  N: u32, Cin: u32, H: u32, W: u32,
-  Cout: u32, OH: u32, OW: u32, groups: u32,
-  KH: u32, KW: u32, strideH: u32, strideW: u32,
-  padTop: i32, padLeft: i32, dilH: u32, dilW: u32,
-  cinG: u32, coutG: u32, coutG4: u32, owBlocks: u32,
-}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> wt: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read> slope: array<f32>;
-@group(0) @binding(4) var<storage, read> residual: array<f32>;
-@group(0) @binding(5) var<storage, read_write> y: array<f32>;
-@group(0) @binding(6) var<uniform> p: Params;
-
-fn activate(v: f32, co: u32) -> f32 {
-  switch ACT {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return select(v * slope[co], v, v > 0.0); }
-    case 3u: { return v / (1.0 + exp(-v)); }
-    default: { return v; }
-  }
-}
+#include "lib/conv_forward_io"
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -87,13 +65,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let yRow = ((n * p.Cout + cAbs) * p.OH + oh) * p.OW;
     for (var j = 0u; j < 4u; j++) {
       if (ow0 + j < p.OW) {
-        let v = activate(select(bccs[j][i % 4u], accs[j][i % 4u], i < 4u) + b, cAbs);
-        let at = yRow + ow0 + j;
-        switch RESIDUAL {
-          case 1u: { y[at] = residual[at] + v; }
-          case 2u: { y[at] = residual[at] - v; }
-          default: { y[at] = v; }
-        }
+        store(yRow + ow0 + j, select(bccs[j][i % 4u], accs[j][i % 4u], i < 4u) + b, cAbs);
       }
     }
   }

@@ -3,6 +3,7 @@
 // sync point (a readback or sync()) naming the kernels involved.
 import { acquireDevice, type AcquiredDevice, type DeviceFeatures, type DeviceOptions } from './device.js';
 import { BufferPool } from './buffers.js';
+import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type AutotuneOptions, type TuneResult } from './autotune.js';
 import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
 
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
@@ -24,6 +25,11 @@ export interface Launch {
 }
 
 export class WebGPUError extends Error {}
+
+export interface EngineOptions extends DeviceOptions {
+  /** Per-shape kernel variant tuning: true/false, or options (see src/engine/autotune.ts). */
+  autotune?: boolean | AutotuneOptions;
+}
 
 export class Engine {
   readonly device: GPUDevice;
@@ -54,8 +60,10 @@ export class Engine {
    * kernels use few large workgroups there instead of one invocation per element.
    */
   readonly isSoftwareAdapter: boolean;
+  /** Chooses kernel variants per shape class; see autotune(). */
+  readonly autotuner: Autotuner;
 
-  private constructor(acq: AcquiredDevice) {
+  private constructor(acq: AcquiredDevice, opts: EngineOptions = {}) {
     this.device = acq.device;
     this.features = acq.features;
     this.adapterInfo = acq.adapterInfo;
@@ -63,6 +71,13 @@ export class Engine {
     const desc = `${acq.adapterInfo.architecture} ${acq.adapterInfo.description} ${acq.adapterInfo.device}`.toLowerCase();
     this.isSoftwareAdapter = /software|llvmpipe|lavapipe|swiftshader|cpu/.test(desc);
     this.pool = new BufferPool(this.device);
+    const tune: AutotuneOptions = typeof opts.autotune === 'object' ? opts.autotune : { enabled: opts.autotune };
+    const info = acq.adapterInfo;
+    // choices are only valid for the adapter (and CPU thread count) they were measured on
+    const scope = [info.vendor, info.architecture, info.device, info.description, globalThis.process?.env?.LP_NUM_THREADS ?? ''].join('/');
+    const enabled = tune.enabled ?? autotuneEnabledByDefault();
+    // untuned engines use the deterministic fallbacks only; tuned ones start from the stored choices
+    this.autotuner = new Autotuner(this, enabled ? defaultStore(tune) : memoryStore(), scope, enabled, tune.samples);
     this.uniformGpu = this.device.createBuffer({
       size: this.uniformCpu.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -76,8 +91,16 @@ export class Engine {
     };
   }
 
-  static async create(opts: DeviceOptions = {}): Promise<Engine> {
-    return new Engine(await acquireDevice(opts));
+  static async create(opts: EngineOptions = {}): Promise<Engine> {
+    return new Engine(await acquireDevice(opts), opts);
+  }
+
+  /**
+   * Runs queued variant tuning (shape classes met since the last call while tuning is enabled) and
+   * returns what was chosen. throttle() calls it, so training and sampling loops tune on their own.
+   */
+  async autotune(): Promise<TuneResult[]> {
+    return this.autotuner.runPending();
   }
 
   private checkAlive(): void {
@@ -259,6 +282,7 @@ export class Engine {
    * until the GPU caught up. Call once per iteration of a loop that otherwise never waits.
    */
   async throttle(maxInFlight = 4): Promise<void> {
+    if (this.autotuner.pendingCount > 0) await this.autotuner.runPending();
     this.flush();
     if (this.inFlight > maxInFlight) await this.device.queue.onSubmittedWorkDone();
     await this.checkErrors();

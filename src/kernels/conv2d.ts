@@ -9,6 +9,7 @@ import { copyStrided } from './copy.js';
 import { fill } from './create.js';
 import { add, binary, prelu as preluOp, relu as reluOp, silu as siluOp, sub, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
+import { randUniform } from './random.js';
 import { sum } from './reduce.js';
 import { empty, sameEngine, sameShape, shapeStr } from './util.js';
 
@@ -124,33 +125,51 @@ const ACT_CODE: Record<Activation, number> = { none: 0, relu: 1, prelu: 2, silu:
 /** The forward kernel alone (no autograd). */
 export function conv2dRaw(
   x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation = 'none', slope: Tensor | null = null,
-  residual: Tensor | null = null, residualSign: 1 | -1 = 1,
+  residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant,
 ): Tensor {
   const wt = weightForForward(w, g);
-  const y = conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign);
+  const y = conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign, variant);
   wt.dispose();
   return y;
 }
 
-/** Launches shaders/conv2d.wgsl with weights already in its [group][k][co4] layout. */
+/** Forward kernel variants: 'general' (conv2d.wgsl) and 'k3rows' (conv2d_k3_rows.wgsl, KW = 3, stride and dilation 1 along W). */
+export type ConvForwardVariant = 'general' | 'k3rows';
+
+export function convForwardVariants(g: ConvGeometry): ConvForwardVariant[] {
+  return g.KW === 3 && g.strideW === 1 && g.dilW === 1 ? ['k3rows', 'general'] : ['general'];
+}
+
+/** Launches a forward kernel with weights already in the [group][k][co4] layout. */
 function conv2dLaidOut(
   x: Tensor, wt: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation, slope: Tensor | null,
-  residual: Tensor | null = null, residualSign: 1 | -1 = 1,
+  residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant,
 ): Tensor {
   const e = sameEngine(x, wt);
   const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
-  const owBlocks = Math.ceil(g.OW / 4);
-  const WG_X = 16, WG_Y = 4;
   const z = g.N * g.groups;
   if (z > e.limits.maxComputeWorkgroupsPerDimension) throw new Error(`conv2d: batch × groups = ${z} is too large`);
-  e.launch('conv2d', {
+  const variants = convForwardVariants(g);
+  if (variant && !variants.includes(variant)) throw new Error(`conv2d: variant '${variant}' does not apply to ${label(g)}`);
+  const v = variant ?? e.autotuner.pick('conv2d', label(g), variants, () => {
+    const sx = randUniform(e, [g.N, g.Cin, g.H, g.W], { seed: 1 });
+    const swt = randUniform(e, wt.shape, { seed: 2 });
+    const run = (id: ConvForwardVariant) => () => conv2dLaidOut(sx, swt, null, g, 'none', null, null, 1, id).dispose();
+    return { candidates: Object.fromEntries(variants.map((id) => [id, run(id)])), dispose: () => [sx, swt].forEach((t) => t.dispose()) };
+  });
+  const cols = v === 'k3rows' ? 8 : 4; // output columns per invocation
+  const coBlk = v === 'k3rows' ? 4 : coBlock(g.coutG); // output channels per invocation
+  const owBlocks = Math.ceil(g.OW / cols);
+  const WG_X = 16, WG_Y = 4;
+  e.launch(v === 'k3rows' ? 'conv2d_k3_rows' : 'conv2d', {
     buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer, y.buffer],
     overrides: {
-      ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y, CO_VECS: coBlock(g.coutG) / 4,
+      ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y,
       RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0,
+      ...(v === 'general' ? { CO_VECS: coBlk / 4 } : {}),
     },
     uniforms: { ...geomUniforms(g), coutG4: coPad(g.coutG), owBlocks },
-    workgroups: [Math.ceil((g.OH * owBlocks) / WG_X), Math.ceil(coPad(g.coutG) / coBlock(g.coutG) / WG_Y), z],
+    workgroups: [Math.ceil((g.OH * owBlocks) / WG_X), Math.ceil(coPad(g.coutG) / coBlk / WG_Y), z],
     label: label(g),
   });
   return y;

@@ -6,34 +6,55 @@ import type { Tensor } from '../engine/tensor.js';
 import { transpose } from './copy.js';
 import { broadcastShapes } from './elementwise.js';
 import { sumToShape } from './reduce.js';
+import { randUniform } from './random.js';
 import { empty, sameEngine, shapeStr } from './util.js';
 
 function prod(a: readonly number[]): number {
   return a.reduce((x, y) => x * y, 1);
 }
 
-/** The raw kernel: C[b] = A[b]·B[b] on flat buffers (no autograd, no shape logic). */
-export function matmulRaw(a: Tensor, b: Tensor, c: Tensor, M: number, N: number, K: number, batch: number, strideA: number, strideB: number): void {
-  const e = sameEngine(a, b, c);
-  if (M === 0 || N === 0 || batch === 0) return;
-  const vec4 = K % 4 === 0 && N % 4 === 0;
+/** Variants of the vec4 path (K and N multiples of 4); the first is the untuned default. */
+export const MATMUL_VARIANTS = ['tile4x8', 'rows8x4'] as const;
+export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
+
+/** Encodes one launch of a vec4 variant. */
+function launchVec4(v: MatmulVariant, a: Tensor, b: Tensor, c: Tensor, M: number, N: number, K: number, batch: number, strideA: number, strideB: number): void {
+  const e = a.engine;
   const uniforms = { M, N, K, batch, strideA, strideB, strideC: M * N };
   const label = `${M}x${K}x${N} batch ${batch}`;
-  if (vec4) {
+  const buffers = [a.buffer, b.buffer, c.buffer];
+  if (v === 'rows8x4') {
+    const wx = 16;
+    e.launch('matmul_rows', { buffers, uniforms, overrides: { WG_X: wx }, workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8), batch], label });
+  } else {
     const wx = 8, wy = 8;
-    e.launch('matmul_vec4', {
-      buffers: [a.buffer, b.buffer, c.buffer],
-      uniforms,
-      overrides: { WG_X: wx, WG_Y: wy },
-      workgroups: [Math.ceil(Math.ceil(N / 8) / wx), Math.ceil(Math.ceil(M / 4) / wy), batch],
-      label,
+    e.launch('matmul_vec4', { buffers, uniforms, overrides: { WG_X: wx, WG_Y: wy }, workgroups: [Math.ceil(Math.ceil(N / 8) / wx), Math.ceil(Math.ceil(M / 4) / wy), batch], label });
+  }
+}
+
+/**
+ * The raw kernel: C[b] = A[b]·B[b] on flat buffers (no autograd, no shape logic). `variant` forces a
+ * vec4 variant; by default the engine's autotuner picks one per shape.
+ */
+export function matmulRaw(a: Tensor, b: Tensor, c: Tensor, M: number, N: number, K: number, batch: number, strideA: number, strideB: number, variant?: MatmulVariant): void {
+  const e = sameEngine(a, b, c);
+  if (M === 0 || N === 0 || batch === 0) return;
+  if (K % 4 === 0 && N % 4 === 0) {
+    const key = `${M}x${K}x${N} b${batch} sa${strideA ? 1 : 0} sb${strideB ? 1 : 0}`;
+    const v = variant ?? e.autotuner.pick('matmul', key, MATMUL_VARIANTS, () => {
+      const sa = randUniform(e, [strideA ? batch * M * K : M * K], { seed: 1 });
+      const sb = randUniform(e, [strideB ? batch * K * N : K * N], { seed: 2 });
+      const sc = empty(e, [batch * M * N]);
+      const run = (id: MatmulVariant) => () => launchVec4(id, sa, sb, sc, M, N, K, batch, strideA, strideB);
+      return { candidates: { tile4x8: run('tile4x8'), rows8x4: run('rows8x4') }, dispose: () => [sa, sb, sc].forEach((t) => t.dispose()) };
     });
+    launchVec4(v, a, b, c, M, N, K, batch, strideA, strideB);
   } else {
     e.launch('matmul_scalar', {
       buffers: [a.buffer, b.buffer, c.buffer],
-      uniforms,
+      uniforms: { M, N, K, batch, strideA, strideB, strideC: M * N },
       workgroups: [Math.ceil(Math.ceil(N / 4) / 8), Math.ceil(Math.ceil(M / 4) / 8), batch],
-      label,
+      label: `${M}x${K}x${N} batch ${batch}`,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conv2d, convTranspose2d } from '../../src/kernels/conv2d.js';
+import { conv2d, conv2dRaw, convForwardVariants, convGeometry, convTranspose2d } from '../../src/kernels/conv2d.js';
 import { tensor } from '../../src/index.js';
 import { conv2dRef, conv2dWeightGradRef, convTranspose2dRef, size } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
@@ -40,6 +40,28 @@ describe('conv2d', () => {
       const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k));
       expect(y.shape).toEqual(r.shape);
       expectClose(await y.data(), r.out, 1e-4, 1e-5, JSON.stringify(k));
+    }
+  });
+
+  it('every forward variant (general, k3rows) on 3-wide kernels: odd sizes, H stride/dilation, groups, bias + relu', async () => {
+    const rng = testRng();
+    const geos: Case[] = [
+      c([2, 5, 13, 19], [7, 5, 3, 3], 1, 1), // widths not a multiple of 8
+      { ...c([1, 6, 11, 9], [10, 3, 3, 3], 1, 1, 2), stride: [2, 1] }, // grouped, stride 2 along H only
+      { ...c([2, 3, 10, 21], [5, 3, 2, 3], 1, [1, 0, 0, 2]), dil: [2, 1] }, // KH 2, asymmetric pad, dilated H
+      c([1, 4, 5, 3], [9, 4, 3, 3], 1, 1), // output narrower than one block
+    ];
+    for (const k of geos) {
+      const x = rng.f32(size(k.x));
+      const w = rng.f32(size(k.w));
+      const b = rng.f32(k.w[0]);
+      const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k));
+      const g = convGeometry(k.x, k.w, opts(k));
+      expect(convForwardVariants(g)).toEqual(['k3rows', 'general']);
+      for (const v of convForwardVariants(g)) {
+        const y = conv2dRaw(tensor(engine(), x, k.x), tensor(engine(), w, k.w), tensor(engine(), b, [k.w[0]]), g, 'relu', null, null, 1, v);
+        expectClose(await y.data(), r.out.map((q) => Math.max(q, 0)), 1e-4, 1e-5, `${v} ${JSON.stringify(k)}`);
+      }
     }
   });
 

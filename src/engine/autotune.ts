@@ -1,0 +1,202 @@
+// Per-shape kernel variant selection (burn/cubecl style). A kernel asks `pick` for the variant of a
+// shape class: a known choice is returned at once; an unknown one returns the kernel's deterministic
+// fallback and, when tuning is enabled, queues a job. Jobs run at the next `engine.autotune()` (also
+// called by `engine.throttle()`, once per training/sampling iteration): each candidate is timed on
+// scratch inputs of the same shape, the fastest median wins, and the choice is stored on disk (Node)
+// or in localStorage (browser) so later runs start tuned.
+
+/** Encodes one launch of each candidate variant on scratch inputs; `dispose` frees those inputs. */
+export interface TuningJob {
+  candidates: Record<string, () => void>;
+  dispose(): void;
+}
+
+export interface TuneStore {
+  load(): Record<string, string>;
+  save(choices: Record<string, string>): void;
+}
+
+export interface AutotuneOptions {
+  /** Tune unknown shape classes (default: COMMIN_AUTOTUNE=1 in the environment, else false). */
+  enabled?: boolean;
+  /** Where choices persist: a JSON file in Node (default ~/.cache/commin-gpu/autotune.json). */
+  cachePath?: string;
+  /** Timed runs per candidate (after one untimed compile run). */
+  samples?: number;
+}
+
+export interface TuneResult {
+  key: string;
+  choice: string;
+  /** Median ms per candidate. */
+  medians: Record<string, number>;
+}
+
+/** Bump when variants change meaning, so stale choices are not reused. */
+const TUNE_VERSION = 1;
+
+interface Clock {
+  sync(): Promise<void>;
+  flush(): void;
+}
+
+export class Autotuner {
+  enabled: boolean;
+  private choices: Record<string, string>;
+  private pending = new Map<string, () => TuningJob>();
+  private running = false;
+  readonly results: TuneResult[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly store: TuneStore,
+    private readonly scope: string,
+    enabled: boolean,
+    private readonly samples = 5,
+  ) {
+    this.enabled = enabled;
+    this.choices = store.load();
+  }
+
+  private fullKey(family: string, key: string): string {
+    return `v${TUNE_VERSION}|${this.scope}|${family}|${key}`;
+  }
+
+  /**
+   * The variant for (family, key): the stored choice if it is one of `variants`, else `variants[0]`
+   * (the deterministic fallback), queueing a tuning job when enabled and there is a choice to make.
+   */
+  pick<V extends string>(family: string, key: string, variants: readonly V[], job: () => TuningJob): V {
+    const k = this.fullKey(family, key);
+    const known = this.choices[k] as V | undefined;
+    if (known !== undefined && variants.includes(known)) return known;
+    if (this.enabled && variants.length > 1 && !this.pending.has(k)) this.pending.set(k, job);
+    return variants[0];
+  }
+
+  /** The stored choice for (family, key), if any. */
+  choice(family: string, key: string): string | undefined {
+    return this.choices[this.fullKey(family, key)];
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Times every queued job's candidates and stores the winners. */
+  async runPending(): Promise<TuneResult[]> {
+    if (this.running || this.pending.size === 0) return [];
+    this.running = true;
+    const done: TuneResult[] = [];
+    try {
+      await this.clock.sync(); // queued model work must not count against the first candidate
+      for (const [k, make] of [...this.pending]) {
+        this.pending.delete(k);
+        const job = make();
+        try {
+          const medians: Record<string, number> = {};
+          for (const [id, run] of Object.entries(job.candidates)) medians[id] = await this.time(run);
+          const choice = Object.entries(medians).sort((a, b) => a[1] - b[1])[0][0];
+          this.choices[k] = choice;
+          done.push({ key: k, choice, medians });
+        } finally {
+          job.dispose();
+        }
+      }
+      if (done.length) this.store.save(this.choices);
+      this.results.push(...done);
+      return done;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async time(run: () => void): Promise<number> {
+    run(); // compiles the pipeline; not timed
+    await this.clock.sync();
+    const t0 = performance.now();
+    run();
+    await this.clock.sync();
+    // short kernels: repeat inside a sample so submission overhead does not decide
+    const reps = Math.max(1, Math.min(16, Math.floor(20 / Math.max(performance.now() - t0, 0.01))));
+    const times: number[] = [];
+    for (let s = 0; s < this.samples; s++) {
+      const t = performance.now();
+      for (let r = 0; r < reps; r++) run();
+      await this.clock.sync();
+      times.push((performance.now() - t) / reps);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)];
+  }
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+/** A JSON file, written atomically (temp file + rename) so an interrupted run never leaves it torn. */
+export function fileStore(path: string): TuneStore {
+  const getBuiltin = (process as unknown as { getBuiltinModule: (id: string) => unknown }).getBuiltinModule;
+  const fs = getBuiltin('node:fs') as typeof import('node:fs');
+  const nodePath = getBuiltin('node:path') as typeof import('node:path');
+  return {
+    load() {
+      try {
+        const v = JSON.parse(fs.readFileSync(path, 'utf8')) as unknown;
+        return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : {};
+      } catch {
+        return {}; // missing or unreadable: start untuned
+      }
+    },
+    save(choices) {
+      try {
+        fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+        const tmp = `${path}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(choices, null, 1));
+        fs.renameSync(tmp, path);
+      } catch (e) {
+        console.warn(`autotune: could not write ${path}: ${(e as Error).message}`);
+      }
+    },
+  };
+}
+
+export function memoryStore(initial: Record<string, string> = {}): TuneStore {
+  let saved = { ...initial };
+  return { load: () => ({ ...saved }), save: (c) => void (saved = { ...c }) };
+}
+
+function localStorageStore(): TuneStore {
+  const KEY = 'commin-gpu.autotune';
+  return {
+    load: () => {
+      try {
+        return JSON.parse(globalThis.localStorage?.getItem(KEY) ?? '{}') as Record<string, string>;
+      } catch {
+        return {};
+      }
+    },
+    save: (c) => {
+      try {
+        globalThis.localStorage?.setItem(KEY, JSON.stringify(c));
+      } catch {
+        /* storage full or disabled: choices stay in memory */
+      }
+    },
+  };
+}
+
+export function defaultCachePath(): string {
+  const env = process.env;
+  if (env.COMMIN_AUTOTUNE_CACHE) return env.COMMIN_AUTOTUNE_CACHE;
+  const base = env.XDG_CACHE_HOME || `${env.HOME || env.USERPROFILE || '.'}/.cache`;
+  return `${base}/commin-gpu/autotune.json`;
+}
+
+export function defaultStore(opts: AutotuneOptions): TuneStore {
+  if (isNode) return fileStore(opts.cachePath ?? defaultCachePath());
+  return typeof globalThis.localStorage !== 'undefined' ? localStorageStore() : memoryStore();
+}
+
+export function autotuneEnabledByDefault(): boolean {
+  return isNode && process.env.COMMIN_AUTOTUNE === '1';
+}
