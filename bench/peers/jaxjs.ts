@@ -7,7 +7,7 @@ export interface JaxPeer {
   jax: Jax;
   /** A random float32 array of this shape on the webgpu device. */
   rand(shape: number[]): JaxArray;
-  /** Runs op k times (op must not consume its inputs: pass `.ref`s) and waits for the last result. */
+  /** Runs op k times (op must not consume its inputs: pass `.ref`s) and waits for every result. */
   time(op: () => JaxArray, k: number): () => Promise<void>;
 }
 
@@ -34,11 +34,13 @@ export async function loadJaxjs(): Promise<JaxPeer | null> {
         return jax.numpy.array(data, { shape } as never);
       },
       time(op, k) {
+        // jax-js is lazy: an array disposed before it is awaited is never computed, so every result is
+        // awaited (blockUntilReady) before it is disposed
         return async () => {
-          for (let i = 0; i < k - 1; i++) op().dispose();
-          const last = op();
-          await jax.blockUntilReady(last);
-          last.dispose();
+          const outs: JaxArray[] = [];
+          for (let i = 0; i < k; i++) outs.push(op());
+          for (const o of outs) await jax.blockUntilReady(o);
+          for (const o of outs) o.dispose();
         };
       },
     };

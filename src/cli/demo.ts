@@ -1,12 +1,12 @@
 // `commin demo`: the main job on the bundled defaults — a few validation faces and a Kodak crop sent over
 // the AWGN channel at several SNRs with the committed DeepJSCC model; writes a side-by-side grid, a metrics
 // table (CSV and Markdown) and a plot (SVG) of PSNR and LPIPS against SNR.
+import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
 import { addCommInOptions } from './commin_options.js';
 import cliProgress from 'cli-progress';
-import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
@@ -41,7 +41,7 @@ export function demoCommand(): Command {
     .option('--out <dir>', 'output folder', 'out/demo')
     .action(async (o) => {
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
-      const engine = await Engine.create();
+      const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
       const S = model.cfg.size;

@@ -1,9 +1,9 @@
 // `commin train ddpm …` and `commin sample …`
+import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { affine } from '../kernels/elementwise.js';
@@ -63,7 +63,7 @@ export function sampleCommand(): Command {
     .option('--out <file>', 'output PNG', 'out/samples.png')
     .action(async (o) => {
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
-      const engine = await Engine.create();
+      const engine = await createCliEngine();
       const { model, schedule } = loadUNet(engine, new Uint8Array(readFileSync(o.model)), o.model, !o.raw);
       const R = model.cfg.resolution;
       const bar = new cliProgress.SingleBar({ format: 'sample |{bar}| {value}/{total} steps | {ms} ms/step' }, cliProgress.Presets.shades_classic);

@@ -1,12 +1,12 @@
 // `commin eval`: DeepJSCC (and CommIN when its models exist) on N validation faces at several SNRs, on the
 // same channel draws; per-image metrics to CSV and, per method and SNR, mean PSNR / SSIM / LPIPS and the
 // set metrics FD-squeeze and KID-squeeze against the originals.
+import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { addCommInOptions } from './commin_options.js';
 import cliProgress from 'cli-progress';
-import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
@@ -36,7 +36,7 @@ export function evalCommand(): Command {
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder', 'out/eval')
     .action(async (o) => {
-      const engine = await Engine.create();
+      const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
       const S = model.cfg.size;

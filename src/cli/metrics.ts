@@ -1,8 +1,8 @@
 // `commin metrics REF IMAGE…`: PSNR, SSIM, MS-SSIM and LPIPS of each image against a reference.
+import { createCliEngine } from './engine.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { Engine } from '../engine/engine.js';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, imagesToNchw } from '../data/image.js';
 import { psnr } from '../metrics/psnr.js';
@@ -21,7 +21,7 @@ export function metricsCommand(): Command {
       for (const f of [ref, ...images]) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
       if (!existsSync(o.lpips)) throw new Error(`LPIPS weights '${o.lpips}' do not exist`);
       const refImg = decodeImage(new Uint8Array(readFileSync(ref)), ref);
-      const engine = await Engine.create();
+      const engine = await createCliEngine();
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
       const r = imagesToNchw([refImg]);
       const rt = tensor(engine, r.data, r.shape);

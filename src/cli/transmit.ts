@@ -1,10 +1,10 @@
 // `commin transmit IMAGE… --model ckpt --snr S --out DIR`: sends images through DeepJSCC over the AWGN
 // channel and writes the received images with a metrics line per image.
+import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions } from './commin_options.js';
-import { Engine } from '../engine/engine.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
@@ -40,7 +40,7 @@ export function transmitCommand(): Command {
         if (!existsSync(o.prior)) throw new Error(`CommIN needs a diffusion prior: '${o.prior}' does not exist (train one with commin train ddpm, or pass --prior)`);
         if (!existsSync(innPath)) throw new Error(`CommIN needs an INN for ${o.snr} dB: '${innPath}' does not exist (train one with commin train inn --snr ${o.snr}, or pass --inn)`);
       }
-      const engine = await Engine.create();
+      const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = existsSync(o.lpips) ? Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips) : null;
       const commin = methods.includes('commin')

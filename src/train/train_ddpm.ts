@@ -1,8 +1,8 @@
 // DDPM prior training: ε-prediction loss, Adam, EMA weights, atomic resumable checkpoints (the EMA is saved
 // with the prefix "ema."), periodic validation loss and sample grids (DDIM, fixed seed) written as PNG.
+import { createCliEngine } from '../cli/engine.js';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Engine } from '../engine/engine.js';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { Adam } from '../kernels/adam.js';
@@ -38,7 +38,7 @@ export interface TrainDdpmOptions {
 }
 
 export async function trainDdpm(o: TrainDdpmOptions): Promise<void> {
-  const engine = await Engine.create();
+  const engine = await createCliEngine();
   const log = (s: string) => o.quiet || console.log(s);
   const S = o.config.resolution;
   const train = loadImageSet(o.data, S, { split: 'train' });

@@ -1,8 +1,8 @@
 // INN training for CommIN: pairs (x, y = DeepJSCC(x) at a fixed SNR, a fresh channel draw every step);
 // loss = MSE(coarse(INN(x)), target(y)), target = y averaged to the coarse size (decimated) or y itself
 // (undecimated). One INN per (SNR, BCR) setting, as in the paper. Resumable like the other trainers.
+import { createCliEngine } from '../cli/engine.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { Engine } from '../engine/engine.js';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { Adam } from '../kernels/adam.js';
@@ -38,7 +38,7 @@ export interface TrainInnOptions {
 
 export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number }> {
   if (!existsSync(o.jscc)) throw new Error(`DeepJSCC model '${o.jscc}' does not exist`);
-  const engine = await Engine.create();
+  const engine = await createCliEngine();
   const log = (s: string) => o.quiet || console.log(s);
   const { model: jscc } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.jscc)), o.jscc);
   const S = jscc.cfg.size;

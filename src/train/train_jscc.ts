@@ -1,8 +1,8 @@
 // DeepJSCC training: MSE, Adam, SNR drawn uniformly per sample, cosine learning rate, periodic validation
 // PSNR, atomic resumable checkpoints. Deterministic: the batch order, SNRs and channel noise of a step are
 // functions of (seed, step), so a resumed run continues exactly where it stopped.
+import { createCliEngine } from '../cli/engine.js';
 import { existsSync } from 'node:fs';
-import { Engine } from '../engine/engine.js';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { Adam } from '../kernels/adam.js';
@@ -68,7 +68,7 @@ export async function validateJscc(model: DeepJSCC, val: ImageSet, count: number
 }
 
 export async function trainJscc(o: TrainJsccOptions): Promise<void> {
-  const engine = await Engine.create();
+  const engine = await createCliEngine();
   const log = (s: string) => o.quiet || console.log(s);
   log(`loading ${o.data} (train/val split by file-name hash) …`);
   const train = loadImageSet(o.data, o.config.size, { split: 'train' });

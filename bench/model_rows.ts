@@ -1,0 +1,100 @@
+// End-to-end rows: LPIPS throughput, sampler step latency, the CommIN step split, training images/s and
+// the run's peak memory (the 256×256 paper U-Net is opt-in: BENCH_PAPER=1).
+import { readFileSync } from 'node:fs';
+import { Adam, backward, diffusionStep, losses, noGrad, randUniform, stepCoefficients, tensor, tidy } from '../src/index.js';
+import { msRow, timeOurs, type BenchContext } from './context.js';
+
+export async function lpipsRows(c: BenchContext): Promise<void> {
+  const { Lpips } = await import('../src/metrics/lpips.js');
+  const { engine, rows } = c;
+  const lp = Lpips.load(engine, new Uint8Array(readFileSync(new URL('../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
+  for (const [n, s] of [[16, 64], [2, 256]]) {
+    const a = randUniform(engine, [n, 3, s, s], { seed: 15 });
+    const b = randUniform(engine, [n, 3, s, s], { seed: 16 });
+    const o = await timeOurs(c, () => lp.distance(a, b), 1);
+    rows.push({ name: 'lpips squeeze (image pairs/s)', shape: `${n}x3x${s}x${s}`, unit: 'pairs/s', ours: n / (o.medianMs / 1000), tfjs: null, ratio: null, jaxjs: null, ort: null, firstRunMs: o.firstRunMs, medianMs: o.medianMs });
+    a.dispose();
+    b.dispose();
+  }
+  lp.dispose();
+}
+
+/** Sampler step latency, the CommIN step split, training throughput, peak memory. */
+export async function modelRows(c: BenchContext): Promise<void> {
+  const { engine, rows } = c;
+  const { UNet, SMALL_UNET, PAPER_UNET } = await import('../src/models/unet.js');
+  const { Schedule } = await import('../src/models/diffusion.js');
+  const { Inn, DEFAULT_INN } = await import('../src/models/inn.js');
+  const { comminSample } = await import('../src/models/commin.js');
+  const { DeepJSCC, DEFAULT_JSCC } = await import('../src/models/deepjscc.js');
+      const sched = new Schedule();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  // one plain sampler step: U-Net forward + fused update, batch 1
+  const plainStep = async (cfg: typeof SMALL_UNET, reps: number, label: string) => {
+    const u = new UNet(engine, cfg, 1);
+    const x = randUniform(engine, [1, 3, cfg.resolution, cfg.resolution], { seed: 1 }, -1, 1);
+    const step = async () => {
+      const t0 = performance.now();
+      const y = noGrad(() => tidy(() => diffusionStep(x, u.forward(x, [500]), { ...stepCoefficients.ddim(0.5, 0.6, 0), sigma: 0 })));
+      await engine.sync();
+      y.dispose();
+      return performance.now() - t0;
+    };
+    const first = await step();
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) times.push(await step());
+    rows.push(msRow(`sampler step (U-Net fwd + update) ${label}`, `1x3x${cfg.resolution}x${cfg.resolution}, ${(u.params.count() / 1e6).toFixed(1)}M params`, median(times), first));
+    u.dispose();
+    x.dispose();
+  };
+  await plainStep(SMALL_UNET, 20, 'small config');
+  // the paper config takes minutes per step on a CPU adapter: opt in with BENCH_PAPER=1
+  if (process.env.BENCH_PAPER) await plainStep(PAPER_UNET, 2, 'paper config (random weights)');
+  // a CommIN step, split into its phases (the paper config at 256×256 is opt-in like above)
+  const comminSplit = async (cfg: typeof SMALL_UNET, steps: number, skip: number, label: string) => {
+    const u = new UNet(engine, cfg, 1);
+    const inn = new Inn(engine, DEFAULT_INN, 1);
+    const R = cfg.resolution;
+    const y = randUniform(engine, [1, 3, R, R], { seed: 2 });
+    const split: Record<string, number[]> = { unet: [], inn: [], guidance: [], update: [] };
+    const out = await comminSample(u, inn, sched, y, { method: 'ddim', steps, seed: 1, zeta: 0.4, startT: 500, profile: true,
+      onStep: ({ i, ms }) => { if (i >= skip) for (const k of Object.keys(split)) split[k].push(ms[k as keyof typeof ms]); } });
+    out.dispose();
+    for (const [k, v] of Object.entries(split)) rows.push(msRow(`CommIN step: ${k === 'guidance' ? 'guidance backward' : k === 'unet' ? 'U-Net forward' : k === 'inn' ? 'INN forward + inverse' : 'update'}`, `1x3x${R}x${R} ${label}`, median(v)));
+    u.dispose();
+    inn.dispose();
+    y.dispose();
+  };
+  await comminSplit(SMALL_UNET, 12, 2, 'small U-Net');
+  if (process.env.BENCH_PAPER) await comminSplit(PAPER_UNET, 4, 1, 'paper U-Net (random weights)');
+  // training throughput
+  const trainRate = async (name: string, make: () => { step: () => void; dispose: () => void }, batch: number, reps: number) => {
+    const m = make();
+    m.step();
+    await engine.sync();
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) {
+      m.step();
+      await engine.throttle();
+    }
+    await engine.sync();
+    const s = (performance.now() - t0) / 1000;
+    rows.push({ name, shape: `batch ${batch}`, unit: 'images/s', ours: (reps * batch) / s, tfjs: null, ratio: null, jaxjs: null, ort: null, firstRunMs: null, medianMs: (s * 1000) / reps });
+    m.dispose();
+  };
+  await trainRate('training DeepJSCC 64×64 BCR 1/48', () => {
+    const m = new DeepJSCC(engine, DEFAULT_JSCC, 1);
+    const opt = new Adam(m.params.list());
+    const x = randUniform(engine, [16, 3, 64, 64], { seed: 3 });
+    const snr = tensor(engine, new Array(16).fill(5), [16]);
+    return { step: () => tidy(() => { opt.zeroGrad(); backward(losses.mse(m.forward(x, snr, 1), x)); opt.update(); }), dispose: () => { m.dispose(); opt.dispose(); x.dispose(); } };
+  }, 16, 10);
+  await trainRate('training U-Net 64×64 (small config, ε-loss)', () => {
+    const m = new UNet(engine, SMALL_UNET, 1);
+    const opt = new Adam(m.params.list());
+    const x = randUniform(engine, [8, 3, 64, 64], { seed: 4 }, -1, 1);
+    return { step: () => tidy(() => { opt.zeroGrad(); backward(losses.mse(m.forward(x, new Array(8).fill(300)), x)); opt.update(); }), dispose: () => { m.dispose(); opt.dispose(); x.dispose(); } };
+  }, 8, 3);
+  rows.push({ name: 'peak GPU memory of the run (buffer pool)', shape: '-', unit: 'MiB', ours: engine.pool.peakAllocatedBytes / 2 ** 20, tfjs: null, ratio: null, jaxjs: null, ort: null });
+}
+
