@@ -2,7 +2,7 @@
 // that is not a multiple of any tile, then time them at the models' shapes.
 // `npx tsx bench/lab/conv2d.ts`
 import { Engine, randUniform } from '../../src/index.js';
-import { conv2dRaw, convForwardVariants, convGeometry, type ConvForwardVariant } from '../../src/kernels/conv2d.js';
+import { conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convWeightGradVariants, type ConvForwardVariant } from '../../src/kernels/conv2d.js';
 
 const engine = await Engine.create();
 
@@ -22,13 +22,14 @@ function reference(x: Float32Array, w: Float32Array, xs: number[], ws: number[],
   return y;
 }
 
-const VARIANTS: ConvForwardVariant[] = ['general', 'k3rows'];
+const VARIANTS: ConvForwardVariant[] = ['general', 'k3rows', 'rows'];
 {
   const xs = [2, 5, 13, 19], ws = [7, 5, 3, 3];
   const x = randUniform(engine, xs, { seed: 1 }, -1, 1);
   const w = randUniform(engine, ws, { seed: 2 }, -1, 1);
   const ref = reference(await x.data(), await w.data(), xs, ws, 1);
   for (const v of VARIANTS) {
+    if (!convForwardVariants(convGeometry(xs, ws, { padding: 1 })).includes(v)) continue;
     const y = conv2dRaw(x, w, null, convGeometry(xs, ws, { padding: 1 }), 'none', null, null, 1, v);
     const got = await y.data();
     let worst = 0;
@@ -37,8 +38,8 @@ const VARIANTS: ConvForwardVariant[] = ['general', 'k3rows'];
     y.dispose();
   }
 }
-for (const [xs, ws] of [[[8, 64, 64, 64], [64, 64, 3, 3]], [[8, 128, 16, 16], [128, 128, 3, 3]], [[8, 32, 32, 32], [32, 32, 3, 3]], [[8, 16, 16, 16], [16, 16, 3, 3]]]) {
-  const g = convGeometry(xs, ws, { padding: 1 });
+for (const [xs, ws] of [[[8, 64, 64, 64], [64, 64, 3, 3]], [[8, 128, 16, 16], [128, 128, 3, 3]], [[8, 32, 32, 32], [32, 32, 3, 3]], [[8, 16, 16, 16], [16, 16, 3, 3]], [[8, 32, 16, 16], [32, 32, 5, 5]]]) {
+  const g = convGeometry(xs, ws, { padding: (ws[3] - 1) / 2 });
   const x = randUniform(engine, xs, { seed: 1 });
   const w = randUniform(engine, ws, { seed: 2 });
   const flops = 2 * g.N * g.Cout * g.OH * g.OW * g.cinG * g.KH * g.KW;
@@ -57,6 +58,22 @@ for (const [xs, ws] of [[[8, 64, 64, 64], [64, 64, 3, 3]], [[8, 128, 16, 16], [1
     t.sort((a, b) => a - b);
     line.push(`${v} ${(flops / t[3] / 1e6).toFixed(1)}`);
   }
+  const dy = randUniform(engine, [g.N, g.Cout, g.OH, g.OW], { seed: 3 });
+  for (const v of convWeightGradVariants(g)) {
+    conv2dWeightGradRaw(x, dy, g, v).dispose();
+    await engine.sync();
+    const t: number[] = [];
+    const reps = Math.max(1, Math.round(2e8 / flops));
+    for (let s = 0; s < 7; s++) {
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) conv2dWeightGradRaw(x, dy, g, v).dispose();
+      await engine.sync();
+      t.push((performance.now() - t0) / reps);
+    }
+    t.sort((a, b) => a - b);
+    line.push(`wgrad:${v} ${(flops / t[3] / 1e6).toFixed(1)}`);
+  }
+  dy.dispose();
   console.log(`x[${xs}] w[${ws}]  GFLOP/s: ${line.join('  ')}`);
   x.dispose();
   w.dispose();

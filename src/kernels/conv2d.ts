@@ -133,11 +133,17 @@ export function conv2dRaw(
   return y;
 }
 
-/** Forward kernel variants: 'general' (conv2d.wgsl) and 'k3rows' (conv2d_k3_rows.wgsl, KW = 3, stride and dilation 1 along W). */
-export type ConvForwardVariant = 'general' | 'k3rows';
+/**
+ * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3) and 'rows'
+ * (conv2d_rows.wgsl: KW = 3 or 5), the last two for stride and dilation 1 along W.
+ */
+export type ConvForwardVariant = 'general' | 'k3rows' | 'rows';
 
 export function convForwardVariants(g: ConvGeometry): ConvForwardVariant[] {
-  return g.KW === 3 && g.strideW === 1 && g.dilW === 1 ? ['k3rows', 'general'] : ['general'];
+  const alongW1 = g.strideW === 1 && g.dilW === 1;
+  if (alongW1 && g.KW === 3) return ['k3rows', 'rows', 'general'];
+  if (alongW1 && g.KW === 5) return ['rows', 'general'];
+  return ['general'];
 }
 
 /** Launches a forward kernel with weights already in the [group][k][co4] layout. */
@@ -157,16 +163,17 @@ function conv2dLaidOut(
     const run = (id: ConvForwardVariant) => () => conv2dLaidOut(sx, swt, null, g, 'none', null, null, 1, id).dispose();
     return { candidates: Object.fromEntries(variants.map((id) => [id, run(id)])), dispose: () => [sx, swt].forEach((t) => t.dispose()) };
   });
-  const cols = v === 'k3rows' ? 8 : 4; // output columns per invocation
-  const coBlk = v === 'k3rows' ? 4 : coBlock(g.coutG); // output channels per invocation
+  const cols = v === 'general' ? 4 : 8; // output columns per invocation
+  const coBlk = v === 'general' ? coBlock(g.coutG) : 4; // output channels per invocation
   const owBlocks = Math.ceil(g.OW / cols);
   const WG_X = 16, WG_Y = 4;
-  e.launch(v === 'k3rows' ? 'conv2d_k3_rows' : 'conv2d', {
+  e.launch(v === 'k3rows' ? 'conv2d_k3_rows' : v === 'rows' ? 'conv2d_rows' : 'conv2d', {
     buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer, y.buffer],
     overrides: {
       ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y,
       RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0,
       ...(v === 'general' ? { CO_VECS: coBlk / 4 } : {}),
+      ...(v === 'rows' ? { TAPS: g.KW } : {}),
     },
     uniforms: { ...geomUniforms(g), coutG4: coPad(g.coutG), owBlocks },
     workgroups: [Math.ceil((g.OH * owBlocks) / WG_X), Math.ceil(coPad(g.coutG) / coBlk / WG_Y), z],
@@ -226,12 +233,29 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry): Tens
 }
 
 /** dW [Cout, cinG, KH, KW] of the convolution g given its input x and dy. */
-export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, variant: 'auto' | 'general' | 'k3' = 'auto'): Tensor {
+/** Weight-gradient variants: 'general' and 'k3' (KW = 3). */
+export type ConvWeightGradVariant = 'general' | 'k3';
+
+export function convWeightGradVariants(g: ConvGeometry): ConvWeightGradVariant[] {
+  return g.KW === 3 ? ['k3', 'general'] : ['general'];
+}
+
+const WEIGHT_GRAD_KERNEL: Record<ConvWeightGradVariant, string> = { general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3' };
+
+export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, variant?: ConvWeightGradVariant): Tensor {
   const e = sameEngine(x, dy);
+  const variants = convWeightGradVariants(g);
+  if (variant && !variants.includes(variant)) throw new Error(`conv2d weight gradient: variant '${variant}' does not apply to ${label(g)}`);
+  const v = variant ?? e.autotuner.pick('conv2d_weight_grad', label(g), variants, () => {
+    const sx = randUniform(e, x.shape, { seed: 1 });
+    const sdy = randUniform(e, dy.shape, { seed: 2 });
+    const run = (id: ConvWeightGradVariant) => () => conv2dWeightGradRaw(sx, sdy, g, id).dispose();
+    return { candidates: Object.fromEntries(variants.map((id) => [id, run(id)])), dispose: () => [sx, sdy].forEach((t) => t.dispose()) };
+  });
   const KHW = g.KH * g.KW;
   const WG_X = 16, WG_Y = 4;
-  // KW = 3: one invocation covers a kernel row (three taps), so each dy load serves three products
-  const k3 = variant === 'k3' || (variant === 'auto' && g.KW === 3);
+  // the KW = 3 kernels: one invocation covers a kernel row (three taps), so each dy load serves three products
+  const k3 = v !== 'general';
   const gx = Math.ceil(g.cinG / 4) * (k3 ? g.KH : KHW);
   const gy = Math.ceil(g.coutG / 4);
   const rows = g.N * g.OH;
@@ -242,7 +266,7 @@ export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, vari
   const rowsPerSplit = Math.ceil(rows / splits);
   const used = Math.ceil(rows / rowsPerSplit);
   const part = empty(e, [used, g.Cout, g.cinG, g.KH, g.KW]);
-  e.launch(k3 ? 'conv2d_weight_grad_k3' : 'conv2d_weight_grad', {
+  e.launch(WEIGHT_GRAD_KERNEL[v], {
     buffers: [x.buffer, dy.buffer, part.buffer],
     overrides: { WG_X, WG_Y },
     uniforms: { ...geomUniforms(g), splits: used, rowsPerSplit },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conv2d, conv2dRaw, convForwardVariants, convGeometry, convTranspose2d } from '../../src/kernels/conv2d.js';
+import { conv2d, conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convTranspose2d, convWeightGradVariants } from '../../src/kernels/conv2d.js';
 import { tensor } from '../../src/index.js';
 import { conv2dRef, conv2dWeightGradRef, convTranspose2dRef, size } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
@@ -43,13 +43,15 @@ describe('conv2d', () => {
     }
   });
 
-  it('every forward variant (general, k3rows) on 3-wide kernels: odd sizes, H stride/dilation, groups, bias + relu', async () => {
+  it('every forward variant (general, k3rows, rows) on 3- and 5-wide kernels: odd sizes, H stride/dilation, groups, bias + relu', async () => {
     const rng = testRng();
     const geos: Case[] = [
       c([2, 5, 13, 19], [7, 5, 3, 3], 1, 1), // widths not a multiple of 8
       { ...c([1, 6, 11, 9], [10, 3, 3, 3], 1, 1, 2), stride: [2, 1] }, // grouped, stride 2 along H only
       { ...c([2, 3, 10, 21], [5, 3, 2, 3], 1, [1, 0, 0, 2]), dil: [2, 1] }, // KH 2, asymmetric pad, dilated H
       c([1, 4, 5, 3], [9, 4, 3, 3], 1, 1), // output narrower than one block
+      c([2, 3, 9, 21], [6, 3, 5, 5], 1, 2), // DeepJSCC's 5×5
+      { ...c([1, 4, 12, 7], [6, 2, 3, 5], 1, [0, 1, 3, 0], 2), stride: [2, 1] }, // 3×5, grouped, asymmetric pad
     ];
     for (const k of geos) {
       const x = rng.f32(size(k.x));
@@ -57,7 +59,7 @@ describe('conv2d', () => {
       const b = rng.f32(k.w[0]);
       const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k));
       const g = convGeometry(k.x, k.w, opts(k));
-      expect(convForwardVariants(g)).toEqual(['k3rows', 'general']);
+      expect(convForwardVariants(g)).toEqual(k.w[3] === 3 ? ['k3rows', 'rows', 'general'] : ['rows', 'general']);
       for (const v of convForwardVariants(g)) {
         const y = conv2dRaw(tensor(engine(), x, k.x), tensor(engine(), w, k.w), tensor(engine(), b, [k.w[0]]), g, 'relu', null, null, 1, v);
         expectClose(await y.data(), r.out.map((q) => Math.max(q, 0)), 1e-4, 1e-5, `${v} ${JSON.stringify(k)}`);
@@ -110,6 +112,29 @@ describe('conv2d', () => {
         (x, w) => conv2dRef(x, k.x, w, k.w, null, refOpts(k)).out.map(f),
         [{ data: rng.f32(size(k.x)), shape: k.x }, { data: rng.f32(size(k.w)), shape: k.w }],
       );
+    }
+  });
+
+  it('every weight-gradient variant (k3, general) against the reference gradient', async () => {
+    const rng = testRng();
+    const geos: Case[] = [
+      c([2, 5, 9, 11], [6, 5, 3, 3], 1, 1), // widths not a multiple of 4 (tail columns)
+      { ...c([1, 6, 8, 13], [4, 3, 3, 3], 1, [1, 0, 2, 1], 2), stride: [2, 1] }, // groups, asymmetric pad, stride 2 along H
+      { ...c([2, 3, 7, 6], [5, 3, 2, 3], 1, 0), dil: [2, 1] }, // KH 2, dilated H, no pad
+      c([1, 4, 6, 6], [3, 4, 3, 3], 2, 1), // stride 2
+      c([2, 3, 8, 9], [4, 3, 5, 5], 1, 2), // 5×5: general only
+    ];
+    for (const k of geos) {
+      const g = convGeometry(k.x, k.w, opts(k));
+      const x = rng.f32(size(k.x));
+      const dy = rng.f32(g.N * g.Cout * g.OH * g.OW);
+      const ref = conv2dWeightGradRef(x, k.x, dy, k.w, refOpts(k));
+      const variants = convWeightGradVariants(g);
+      expect(variants).toEqual(k.w[3] === 3 ? ['k3', 'general'] : ['general']);
+      for (const v of variants) {
+        const dw = conv2dWeightGradRaw(tensor(engine(), x, k.x), tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), g, v);
+        expectClose(await dw.data(), ref, 1e-4, 1e-5 * Math.sqrt(g.N * g.OH * g.OW), `${v} ${JSON.stringify(k)}`);
+      }
     }
   });
 
