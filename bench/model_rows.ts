@@ -41,6 +41,8 @@ export async function modelRows(c: BenchContext): Promise<void> {
       return performance.now() - t0;
     };
     const first = await step();
+    await engine.autotune(); // shape classes met in the first step (when tuning is on)
+    await step();
     const times: number[] = [];
     for (let i = 0; i < reps; i++) times.push(await step());
     rows.push(msRow(`sampler step (U-Net fwd + update) ${label}`, `1x3x${cfg.resolution}x${cfg.resolution}, ${(u.params.count() / 1e6).toFixed(1)}M params`, median(times), first));
@@ -70,6 +72,8 @@ export async function modelRows(c: BenchContext): Promise<void> {
   // training throughput
   const trainRate = async (name: string, make: () => { step: () => void; dispose: () => void }, batch: number, reps: number) => {
     const m = make();
+    m.step();
+    await engine.autotune(); // tune the step's shape classes before timing (when tuning is on)
     m.step();
     await engine.sync();
     const t0 = performance.now();

@@ -211,10 +211,60 @@ function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | null 
   return dx;
 }
 
+/**
+ * For strides above 1 (dilation 1) the input gradient splits by output phase: the rows ih ≡ rh and
+ * columns iw ≡ rw (mod stride) of dx are a stride-1 convolution of dy with the sub-kernel of taps
+ * kh ≡ (rh + padTop) (mod stride), flipped. Each phase runs on the forward kernels (and their fast
+ * variants) and is written into its strided positions of dx; the gather kernel needs many more loads.
+ */
+function inputGradByPhases(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | null {
+  if (g.dilH !== 1 || g.dilW !== 1 || (g.strideH === 1 && g.strideW === 1)) return null;
+  const e = sameEngine(dy, w);
+  const [sH, sW] = [g.strideH, g.strideW];
+  const taps = (r: number, pad: number, K: number, s: number) => {
+    const k0 = (r + pad) % s;
+    return { k0, q: Math.floor((r + pad) / s), J: k0 < K ? Math.ceil((K - k0) / s) : 0 };
+  };
+  const phases: { rh: number; rw: number; A: number; B: number; th: ReturnType<typeof taps>; tw: ReturnType<typeof taps> }[] = [];
+  for (let rh = 0; rh < Math.min(sH, g.H); rh++) {
+    for (let rw = 0; rw < Math.min(sW, g.W); rw++) {
+      phases.push({ rh, rw, A: Math.ceil((g.H - rh) / sH), B: Math.ceil((g.W - rw) / sW), th: taps(rh, g.padTop, g.KH, sH), tw: taps(rw, g.padLeft, g.KW, sW) });
+    }
+  }
+  // a phase without taps stays zero
+  const dx = phases.some((q) => q.th.J === 0 || q.tw.J === 0) ? fill(e, [g.N, g.Cin, g.H, g.W], 0) : empty(e, [g.N, g.Cin, g.H, g.W]);
+  const KHW = g.KH * g.KW;
+  const c4 = coPad(g.cinG);
+  for (const { rh, rw, A, B, th, tw } of phases) {
+    if (th.J === 0 || tw.J === 0) continue;
+    // wt[group][(co·Jh + t)·Jw + u][ci] = w[group·coutG + co][ci][k0h + sH·(Jh−1−t)][k0w + sW·(Jw−1−u)]
+    const wt = fill(e, [g.groups, g.coutG * th.J * tw.J, c4], 0);
+    copyStrided(
+      w, wt, [g.groups, g.coutG, th.J, tw.J, g.cinG],
+      [g.coutG * g.cinG * KHW, g.cinG * KHW, -sH * g.KW, -sW, KHW],
+      [g.coutG * th.J * tw.J * c4, th.J * tw.J * c4, tw.J * c4, c4, 1],
+      (th.k0 + sH * (th.J - 1)) * g.KW + tw.k0 + sW * (tw.J - 1), 0, 'conv weight phase',
+    );
+    const phase: ConvGeometry = {
+      N: g.N, Cin: g.Cout, H: g.OH, W: g.OW, Cout: g.Cin, OH: A, OW: B, groups: g.groups,
+      KH: th.J, KW: tw.J, strideH: 1, strideW: 1, dilH: 1, dilW: 1,
+      padTop: th.J - 1 - th.q, padLeft: tw.J - 1 - tw.q, padBottom: 0, padRight: 0,
+      cinG: g.coutG, coutG: g.cinG,
+    };
+    const y = conv2dLaidOut(dy, wt, null, phase, 'none', null);
+    copyStrided(y, dx, [g.N, g.Cin, A, B], [g.Cin * A * B, A * B, B, 1], [g.Cin * g.H * g.W, g.H * g.W, sH * g.W, sW], 0, rh * g.W + rw, 'conv phase scatter');
+    y.dispose();
+    wt.dispose();
+  }
+  return dx;
+}
+
 /** dx of the convolution g given dy (also: conv_transpose2d forward). */
-export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
-  const asConv = inputGradAsConv(dy, w, g);
-  if (asConv) return asConv;
+export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, method: 'auto' | 'gather' = 'auto'): Tensor {
+  if (method === 'auto') {
+    const asConv = inputGradAsConv(dy, w, g) ?? inputGradByPhases(dy, w, g);
+    if (asConv) return asConv;
+  }
   const e = sameEngine(dy, w);
   const dx = empty(e, [g.N, g.Cin, g.H, g.W]);
   const wt = weightForInputGrad(w, g);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conv2d, conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convTranspose2d, convWeightGradVariants } from '../../src/kernels/conv2d.js';
+import { conv2d, conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convTranspose2d, convWeightGradVariants } from '../../src/kernels/conv2d.js';
 import { tensor } from '../../src/index.js';
 import { conv2dRef, conv2dWeightGradRef, convTranspose2dRef, size } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
@@ -134,6 +134,38 @@ describe('conv2d', () => {
       for (const v of variants) {
         const dw = conv2dWeightGradRaw(tensor(engine(), x, k.x), tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), g, v);
         expectClose(await dw.data(), ref, 1e-4, 1e-5 * Math.sqrt(g.N * g.OH * g.OW), `${v} ${JSON.stringify(k)}`);
+      }
+    }
+  });
+
+  it('strided input gradients by output phase equal the gather kernel and a scatter reference', async () => {
+    const rng = testRng();
+    const geos: Case[] = [
+      c([2, 3, 16, 16], [16, 3, 5, 5], 2, 2), // DeepJSCC's 5×5 stride 2
+      c([3, 5, 8, 8], [7, 5, 3, 3], 2, [0, 1, 0, 1]), // DDPM downsample
+      c([1, 4, 13, 11], [6, 4, 3, 3], 3, [2, 0, 1, 2]), // stride 3, odd sizes, asymmetric pad
+      { ...c([1, 6, 9, 10], [4, 3, 4, 2], 1, [3, 1, 0, 1], 2), stride: [2, 3] }, // groups, pad above the phase's taps
+      c([2, 3, 7, 9], [5, 3, 1, 1], 2, 0), // 1×1 stride 2: phases without taps stay zero
+    ];
+    for (const k of geos) {
+      const g = convGeometry(k.x, k.w, opts(k));
+      const w = rng.f32(size(k.w));
+      const dy = rng.f32(g.N * g.Cout * g.OH * g.OW);
+      // dx[n, ci, oh·s + kh − pad, ow·s + kw − pad] += dy[n, co, oh, ow] · w[co, ci, kh, kw]
+      const ref = new Float64Array(size(k.x));
+      for (let n = 0; n < g.N; n++) for (let co = 0; co < g.Cout; co++) for (let oh = 0; oh < g.OH; oh++) for (let ow = 0; ow < g.OW; ow++) {
+        const grp = Math.floor(co / g.coutG);
+        const d = dy[((n * g.Cout + co) * g.OH + oh) * g.OW + ow];
+        for (let ci = 0; ci < g.cinG; ci++) for (let kh = 0; kh < g.KH; kh++) for (let kw = 0; kw < g.KW; kw++) {
+          const ih = oh * g.strideH + kh - g.padTop;
+          const iw = ow * g.strideW + kw - g.padLeft;
+          if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+          ref[((n * g.Cin + grp * g.cinG + ci) * g.H + ih) * g.W + iw] += d * w[((co * g.cinG + ci) * g.KH + kh) * g.KW + kw];
+        }
+      }
+      for (const method of ['auto', 'gather'] as const) {
+        const dx = conv2dInputGradRaw(tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), tensor(engine(), w, k.w), g, method);
+        expectClose(await dx.data(), ref, 1e-4, 1e-5, `${method} ${JSON.stringify(k)}`);
       }
     }
   });
