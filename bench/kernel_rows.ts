@@ -218,21 +218,23 @@ export async function layerRows(c: BenchContext): Promise<void> {
   }
   if (c.want('attention')) {
     for (const [T, d] of [[64, 128], [256, 128]]) {
-      const q = randUniform(c.engine, [8, 1, T, d], { seed: 11 });
       const flops = 8 * 4 * T * T * d;
-      const o = await timeOurs(c, () => attention(q, q, q), 2);
-      c.rows.push(rateRow('attention fwd (fused)', `8x${T} tokens x${d}`, 'GFLOP/s', flops, o));
-      const qg = requireGrad(randUniform(c.engine, [8, 1, T, d], { seed: 12 }));
-      const fb = await timeOp(async () => {
-        tidy(() => backward(sum(attention(qg, qg, qg))));
-        qg.grad?.dispose();
-        qg.grad = null;
-        await c.engine.sync();
-      }, 1, c.time);
-      // backward ≈ 2.5× the forward's matmul work (dQ, dK, dV and the recomputed scores)
-      c.rows.push(rateRow('attention fwd + bwd (fused kernels)', `8x${T} tokens x${d}`, 'GFLOP/s', 3.5 * flops, fb));
-      q.dispose();
-      qg.dispose();
+      for (const variant of ['fused', 'matmul'] as const) {
+        const q = randUniform(c.engine, [8, 1, T, d], { seed: 11 });
+        const o = await timeOurs(c, () => attention(q, q, q, undefined, variant), 2);
+        c.rows.push(rateRow(`attention fwd (${variant} variant)`, `8x${T} tokens x${d}`, 'GFLOP/s', flops, o));
+        const qg = requireGrad(randUniform(c.engine, [8, 1, T, d], { seed: 12 }));
+        const fb = await timeOp(async () => {
+          tidy(() => backward(sum(attention(qg, qg, qg, undefined, variant))));
+          qg.grad?.dispose();
+          qg.grad = null;
+          await c.engine.sync();
+        }, 1, c.time);
+        // backward ≈ 2.5× the forward's matmul work (dQ, dK, dV and the recomputed scores)
+        c.rows.push(rateRow(`attention fwd + bwd (${variant} variant)`, `8x${T} tokens x${d}`, 'GFLOP/s', 3.5 * flops, fb));
+        q.dispose();
+        qg.dispose();
+      }
     }
   }
   if (c.want('pool')) {

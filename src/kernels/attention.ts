@@ -1,9 +1,17 @@
-// Fused scaled dot-product self-attention (shaders/attention_*.wgsl): no score matrix is stored in the
-// forward; the backward recomputes scores from the saved log-sum-exp (FlashAttention-style).
+// Scaled dot-product self-attention, two variants chosen per shape by the autotuner: 'matmul' (scores
+// with the matmul kernels, softmax, then ·v; autograd through them; keeps the [T, T] probabilities) and
+// 'fused' (shaders/attention_*.wgsl: no score matrix is stored in the forward; the backward recomputes
+// scores from the saved log-sum-exp, FlashAttention-style). The fused kernels load every k and v row
+// once per query, which costs a per-lane load per multiply-add on CPU adapters; the matmul kernels keep
+// register tiles, so 'matmul' is the default where the [T, T] matrices are small.
 import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { binary } from './elementwise.js';
+import { transpose } from './copy.js';
+import { affine, binary } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { randUniform } from './random.js';
+import { softmax } from './softmax.js';
 import { sum } from './reduce.js';
 import { empty, sameEngine, sameShape, shapeStr } from './util.js';
 
@@ -13,7 +21,14 @@ const CHUNK = 16; // vec4s of the head dimension per invocation (shaders/lib/att
  * softmax(scale·q·kᵀ)·v over the last two axes: q, k, v are [..., T, d] (leading axes = batch × heads),
  * d a multiple of 4. scale defaults to 1/√d. Differentiable in q, k and v.
  */
-export function attention(q: Tensor, k: Tensor, v: Tensor, scale?: number): Tensor {
+export type AttentionVariant = 'matmul' | 'fused';
+
+/** The variants for T tokens, the untuned default first: score matrices above 1024² tokens stay fused. */
+export function attentionVariants(T: number): AttentionVariant[] {
+  return T <= 1024 ? ['matmul', 'fused'] : ['fused'];
+}
+
+export function attention(q: Tensor, k: Tensor, v: Tensor, scale?: number, variant?: AttentionVariant): Tensor {
   const e = sameEngine(q, k, v);
   if (!sameShape(q.shape, k.shape) || !sameShape(q.shape, v.shape) || q.rank < 2) {
     throw new Error(`attention: q, k, v must have one shape [..., T, d], got ${shapeStr(q.shape, k.shape, v.shape)}`);
@@ -23,6 +38,19 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, scale?: number): Tens
   if (d % 4 !== 0) throw new Error(`attention: head dimension ${d} must be a multiple of 4`);
   const BH = q.size / (T * d);
   const s = scale ?? 1 / Math.sqrt(d);
+  const variants = attentionVariants(T);
+  if (variant && !variants.includes(variant)) throw new Error(`attention: variant '${variant}' does not apply to ${T} tokens`);
+  const v0 = variant ?? e.autotuner.pick('attention', `${BH}x${T}x${d}`, variants, () => {
+    const sq = randUniform(e, q.shape, { seed: 1 }, -1, 1);
+    const run = (id: AttentionVariant) => () => attention(sq, sq, sq, s, id).dispose();
+    return { candidates: Object.fromEntries(variants.map((id) => [id, run(id)])), dispose: () => sq.dispose() };
+  });
+  if (v0 === 'matmul') return matmul(softmax(matmul(affine(q, s, 0), transpose(k))), v);
+  return attentionFused(q, k, v, T, d, BH, s);
+}
+
+function attentionFused(q: Tensor, k: Tensor, v: Tensor, T: number, d: number, BH: number, s: number): Tensor {
+  const e = q.engine;
   const chunks = Math.ceil(d / 4 / CHUNK);
   const uniforms = { BH, T, d4: d / 4, chunks, scale: s };
   const grid: [number, number] = [Math.ceil(T / 64), BH * chunks];
