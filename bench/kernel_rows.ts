@@ -1,7 +1,7 @@
 // Per-kernel rows at the models' shapes: ours against tfjs-backend-webgpu and jax-js (same Dawn adapter)
 // and onnxruntime-node (CPU, the reference a CPU user would pick).
 import {
-  Adam, add, attention, awgnChannel, backward, convTranspose2d, diffusionStep, groupNorm, matmul, maxPool2d, mul, randUniform,
+  Adam, add, attention, awgnChannel, backward, conv2d, convTranspose2d, noGrad, transpose, diffusionStep, groupNorm, matmul, maxPool2d, mul, randUniform,
   requireGrad, softmax, sum, tensor, tidy, upsampleNearest,
 } from '../src/index.js';
 import { conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convGeometry } from '../src/kernels/conv2d.js';
@@ -57,9 +57,13 @@ export async function convRows(c: BenchContext): Promise<void> {
     const tfPad = p === 0 ? 'valid' : ([[0, 0], [p, p], [p, p], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
     const convAttrs = { kernel_shape: [g.KH, g.KW], pads: [p, p, p, p], strides: [s, s] };
 
-    conv2dRaw(x, w, null, g).dispose();
+    // the path the models take: 1×1 convolutions run as matmuls (src/kernels/conv2d.ts conv1x1)
+    const is1x1 = g.KH === 1 && g.KW === 1 && s === 1;
+    const [w2, x3] = [w.reshape([g.Cout, g.Cin]), x.reshape([g.N, g.Cin, g.H * g.W])];
+    const forward = () => (is1x1 ? noGrad(() => conv2d(x, w, null, { stride: s, padding: p })) : conv2dRaw(x, w, null, g));
+    forward().dispose();
     await c.engine.autotune();
-    const fwd = await timeOurs(c, () => conv2dRaw(x, w, null, g), 1);
+    const fwd = await timeOurs(c, forward, 1);
     const t = await timeTfjs(c, (tf) => {
       const tx = tf.randomUniform([xs[0], xs[2], xs[3], xs[1]]) as tfType.Tensor4D; // tfjs convs are NHWC
       const tw = tf.randomUniform([ws[2], ws[3], ws[1], ws[0]]) as tfType.Tensor4D;
@@ -75,7 +79,11 @@ export async function convRows(c: BenchContext): Promise<void> {
 
     // input gradient (= conv_transpose of dy): tfjs conv2dTranspose, ONNX ConvTranspose
     const dy = randUniform(c.engine, ys, { seed: 3 }, -1, 1);
-    const dxT = await timeOurs(c, () => conv2dInputGradRaw(dy, w, g), 1);
+    const dy3 = dy.reshape([g.N, g.Cout, g.OH * g.OW]);
+    const inputGrad = () => (is1x1 ? tidy(() => matmul(transpose(w2), dy3)) : conv2dInputGradRaw(dy, w, g));
+    inputGrad().dispose();
+    await c.engine.autotune();
+    const dxT = await timeOurs(c, inputGrad, 1);
     const tdx = await timeTfjs(c, (tf) => {
       const tdy = tf.randomUniform([g.N, g.OH, g.OW, g.Cout]) as tfType.Tensor4D;
       const tw = tf.randomUniform([ws[2], ws[3], ws[1], ws[0]]) as tfType.Tensor4D;
@@ -86,9 +94,12 @@ export async function convRows(c: BenchContext): Promise<void> {
     c.rows.push(rateRow(`conv2d input-grad ${name}`, shape, 'GFLOP/s', flops, dxT, { tfjs: tdx, ort: rdx }));
 
     // weight gradient: no peer exposes it as an op (tfjs keeps conv2DBackpropFilter internal)
-    const dwT = await timeOurs(c, () => conv2dWeightGradRaw(x, dy, g), 1);
+    const weightGrad = () => (is1x1 ? tidy(() => sum(matmul(dy3, transpose(x3)), [0])) : conv2dWeightGradRaw(x, dy, g));
+    weightGrad().dispose();
+    await c.engine.autotune();
+    const dwT = await timeOurs(c, weightGrad, 1);
     c.rows.push(rateRow(`conv2d weight-grad ${name}`, shape, 'GFLOP/s', flops, dwT));
-    for (const q of [x, w, dy]) q.dispose();
+    for (const q of [x, w, dy, w2, x3, dy3]) q.dispose();
   }
 
   // conv_transpose2d forward: the DeepJSCC decoder's upsampling layer

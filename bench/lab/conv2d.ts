@@ -4,7 +4,8 @@
 import { Engine, randUniform } from '../../src/index.js';
 import { conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convWeightGradVariants, type ConvForwardVariant } from '../../src/kernels/conv2d.js';
 
-const engine = await Engine.create();
+// LAB_NO_ROBUSTNESS=1: Dawn's robustness transform off (an opt-in for trusted shaders in Node)
+const engine = await Engine.create(process.env.LAB_NO_ROBUSTNESS ? { dawnFlags: ['enable-dawn-features=disable_robustness'] } : {});
 
 function reference(x: Float32Array, w: Float32Array, xs: number[], ws: number[], pad: number): Float64Array {
   const [N, C, H, W] = xs;
