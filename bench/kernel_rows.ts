@@ -59,7 +59,7 @@ export async function convRows(c: BenchContext): Promise<void> {
 
     // the path the models take: 1×1 convolutions run as matmuls (src/kernels/conv2d.ts conv1x1)
     const is1x1 = g.KH === 1 && g.KW === 1 && s === 1;
-    const [w2, x3] = [w.reshape([g.Cout, g.Cin]), x.reshape([g.N, g.Cin, g.H * g.W])];
+    const [w2, x3] = is1x1 ? [w.reshape([g.Cout, g.Cin]), x.reshape([g.N, g.Cin, g.H * g.W])] : [w, x];
     const forward = () => (is1x1 ? noGrad(() => conv2d(x, w, null, { stride: s, padding: p })) : conv2dRaw(x, w, null, g));
     forward().dispose();
     await c.engine.autotune();
@@ -79,7 +79,7 @@ export async function convRows(c: BenchContext): Promise<void> {
 
     // input gradient (= conv_transpose of dy): tfjs conv2dTranspose, ONNX ConvTranspose
     const dy = randUniform(c.engine, ys, { seed: 3 }, -1, 1);
-    const dy3 = dy.reshape([g.N, g.Cout, g.OH * g.OW]);
+    const dy3 = is1x1 ? dy.reshape([g.N, g.Cout, g.OH * g.OW]) : dy;
     const inputGrad = () => (is1x1 ? tidy(() => matmul(transpose(w2), dy3)) : conv2dInputGradRaw(dy, w, g));
     inputGrad().dispose();
     await c.engine.autotune();
@@ -99,7 +99,7 @@ export async function convRows(c: BenchContext): Promise<void> {
     await c.engine.autotune();
     const dwT = await timeOurs(c, weightGrad, 1);
     c.rows.push(rateRow(`conv2d weight-grad ${name}`, shape, 'GFLOP/s', flops, dwT));
-    for (const q of [x, w, dy, w2, x3, dy3]) q.dispose();
+    for (const q of new Set([x, w, dy, w2, x3, dy3])) q.dispose();
   }
 
   // conv_transpose2d forward: the DeepJSCC decoder's upsampling layer
