@@ -283,14 +283,17 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, metho
 }
 
 /** dW [Cout, cinG, KH, KW] of the convolution g given its input x and dy. */
-/** Weight-gradient variants: 'general' and 'k3' (KW = 3). */
-export type ConvWeightGradVariant = 'general' | 'k3';
+/** Weight-gradient variants: 'general', 'k3' (KW = 3) and 'k3slide' (KW = 3, stride and dilation 1 along W). */
+export type ConvWeightGradVariant = 'general' | 'k3' | 'k3slide';
 
 export function convWeightGradVariants(g: ConvGeometry): ConvWeightGradVariant[] {
-  return g.KW === 3 ? ['k3', 'general'] : ['general'];
+  if (g.KW !== 3) return ['general'];
+  return g.strideW === 1 && g.dilW === 1 ? ['k3slide', 'k3', 'general'] : ['k3', 'general'];
 }
 
-const WEIGHT_GRAD_KERNEL: Record<ConvWeightGradVariant, string> = { general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3' };
+const WEIGHT_GRAD_KERNEL: Record<ConvWeightGradVariant, string> = {
+  general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3_slide',
+};
 
 export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, variant?: ConvWeightGradVariant): Tensor {
   const e = sameEngine(x, dy);
