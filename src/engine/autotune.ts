@@ -43,7 +43,7 @@ interface Clock {
 export class Autotuner {
   enabled: boolean;
   private choices: Record<string, string>;
-  private pending = new Map<string, () => TuningJob>();
+  private pending = new Map<string, { job: () => TuningJob; fallback: string }>();
   private running = false;
   readonly results: TuneResult[] = [];
 
@@ -70,7 +70,7 @@ export class Autotuner {
     const k = this.fullKey(family, key);
     const known = this.choices[k] as V | undefined;
     if (known !== undefined && variants.includes(known)) return known;
-    if (this.enabled && variants.length > 1 && !this.pending.has(k)) this.pending.set(k, job);
+    if (this.enabled && variants.length > 1 && !this.pending.has(k)) this.pending.set(k, { job, fallback: variants[0] });
     return variants[0];
   }
 
@@ -90,17 +90,22 @@ export class Autotuner {
     const done: TuneResult[] = [];
     try {
       await this.clock.sync(); // queued model work must not count against the first candidate
-      for (const [k, make] of [...this.pending]) {
+      for (const [k, { job: make, fallback }] of [...this.pending]) {
         this.pending.delete(k);
-        const job = make();
+        let job: TuningJob | null = null;
         try {
+          job = make();
           const medians: Record<string, number> = {};
           for (const [id, run] of Object.entries(job.candidates)) medians[id] = await this.time(run);
           const choice = Object.entries(medians).sort((a, b) => a[1] - b[1])[0][0];
           this.choices[k] = choice;
           done.push({ key: k, choice, medians });
+        } catch (e) {
+          // a candidate that fails (out of memory, say) must not stop the caller's loop: keep the fallback
+          console.warn(`autotune: ${k}: ${(e as Error).message.split('\n')[0]}; keeping '${fallback}'`);
+          this.choices[k] = fallback;
         } finally {
-          job.dispose();
+          job?.dispose();
         }
       }
       if (done.length) this.store.save(this.choices);

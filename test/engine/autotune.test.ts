@@ -35,6 +35,23 @@ describe('autotuner', () => {
     expect(new Autotuner(clock, store, 'other-adapter', false).choice('op', 'shape A')).toBeUndefined();
   });
 
+  it('a failing candidate keeps the fallback and does not throw into the caller', async () => {
+    const tuner = new Autotuner(clock, memoryStore(), 's', true, 2);
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (m: string) => void warnings.push(m);
+    try {
+      const job = () => ({ candidates: { a: () => spin(0.1), b: () => { throw new Error('out of memory'); } }, dispose: () => {} });
+      tuner.pick('op', 'k', ['a', 'b'] as const, job);
+      expect(await tuner.runPending()).toEqual([]);
+      expect(warnings.join()).toMatch(/out of memory; keeping 'a'/);
+      expect(tuner.pick('op', 'k', ['a', 'b'] as const, job)).toBe('a');
+      expect(tuner.pendingCount).toBe(0);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('when disabled never queues; a stored choice that is not a variant any more falls back', () => {
     const off = new Autotuner(clock, memoryStore(), 's', false);
     off.pick('op', 'k', ['a', 'b'] as const, () => ({ candidates: {}, dispose: () => {} }));
