@@ -33,7 +33,7 @@ export interface TuneResult {
 }
 
 /** Bump when variants change meaning, so stale choices are not reused. */
-const TUNE_VERSION = 1;
+const TUNE_VERSION = 2;
 
 interface Clock {
   sync(): Promise<void>;
@@ -55,7 +55,8 @@ export class Autotuner {
     private readonly samples = 5,
   ) {
     this.enabled = enabled;
-    this.choices = store.load();
+    // entries of older versions are dropped at the next save
+    this.choices = Object.fromEntries(Object.entries(store.load()).filter(([k]) => k.startsWith(`v${TUNE_VERSION}|`)));
   }
 
   private fullKey(family: string, key: string): string {
@@ -67,16 +68,17 @@ export class Autotuner {
    * (the deterministic fallback), queueing a tuning job when enabled and there is a choice to make.
    */
   pick<V extends string>(family: string, key: string, variants: readonly V[], job: () => TuningJob): V {
-    const k = this.fullKey(family, key);
+    // the candidate set is part of the key: a new variant makes every shape class tune again
+    const k = this.fullKey(family, `${key}|${[...variants].sort().join(',')}`);
     const known = this.choices[k] as V | undefined;
     if (known !== undefined && variants.includes(known)) return known;
     if (this.enabled && variants.length > 1 && !this.pending.has(k)) this.pending.set(k, { job, fallback: variants[0] });
     return variants[0];
   }
 
-  /** The stored choice for (family, key), if any. */
-  choice(family: string, key: string): string | undefined {
-    return this.choices[this.fullKey(family, key)];
+  /** The stored choice for (family, key) among `variants`, if any. */
+  choice(family: string, key: string, variants: readonly string[]): string | undefined {
+    return this.choices[this.fullKey(family, `${key}|${[...variants].sort().join(',')}`)];
   }
 
   get pendingCount(): number {

@@ -31,8 +31,12 @@ describe('autotuner', () => {
     expect(tuner.pick('op', 'shape A', ['slow', 'fast'] as const, job)).toBe('fast');
     // the choice is per shape class and per adapter scope
     expect(tuner.pick('op', 'shape B', ['slow', 'fast'] as const, job)).toBe('slow');
-    expect(new Autotuner(clock, store, 'test-adapter', false).choice('op', 'shape A')).toBe('fast');
-    expect(new Autotuner(clock, store, 'other-adapter', false).choice('op', 'shape A')).toBeUndefined();
+    expect(new Autotuner(clock, store, 'test-adapter', false).choice('op', 'shape A', ['slow', 'fast'])).toBe('fast');
+    expect(new Autotuner(clock, store, 'other-adapter', false).choice('op', 'shape A', ['slow', 'fast'])).toBeUndefined();
+    // a new variant makes the shape class tune again
+    const grown = new Autotuner(clock, store, 'test-adapter', true, 3);
+    expect(grown.pick('op', 'shape A', ['slow', 'fast', 'new'] as const, job)).toBe('slow');
+    expect(grown.pendingCount).toBe(1);
   });
 
   it('a failing candidate keeps the fallback and does not throw into the caller', async () => {
@@ -56,7 +60,7 @@ describe('autotuner', () => {
     const off = new Autotuner(clock, memoryStore(), 's', false);
     off.pick('op', 'k', ['a', 'b'] as const, () => ({ candidates: {}, dispose: () => {} }));
     expect(off.pendingCount).toBe(0);
-    const stale = new Autotuner(clock, memoryStore({ 'v1|s|op|k': 'removed' }), 's', false);
+    const stale = new Autotuner(clock, memoryStore({ 'v2|s|op|k|a,b': 'removed' }), 's', false);
     expect(stale.pick('op', 'k', ['a', 'b'] as const, () => ({ candidates: {}, dispose: () => {} }))).toBe('a');
   });
 
