@@ -23,7 +23,7 @@ function reference(x: Float32Array, w: Float32Array, xs: number[], ws: number[],
   return y;
 }
 
-const VARIANTS: ConvForwardVariant[] = ['general', 'k3rows', 'rows'];
+const VARIANTS: ConvForwardVariant[] = ['general', 'k3rows', 'rows', 'k3rows_sg'];
 {
   const xs = [2, 5, 13, 19], ws = [7, 5, 3, 3];
   const x = randUniform(engine, xs, { seed: 1 }, -1, 1);

@@ -18,7 +18,7 @@ function labKernel(file: string, cols: number, rows: number, wg: number, source?
     engine.launch(name, {
       buffers: [a.buffer, b.buffer, c.buffer],
       uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N },
-      overrides: { WG: wg, ...(source ? { WGY: wgy } : {}) },
+      overrides: file.includes('_sg') ? { WG_X: wg } : { WG: wg, ...(source ? { WGY: wgy } : {}) },
       workgroups: [Math.ceil(Math.ceil(N / cols) / wg), Math.ceil(M / rows / wgy), 1],
     });
 }
@@ -33,6 +33,9 @@ function hoist(which: RegExp): string {
 }
 
 const VARIANTS: Record<string, Run> = {
+  rows: (a, b, c, M, N, K) => matmulRaw(a, b, c, M, N, K, 1, 0, 0, 'rows8x4'),
+  rows16_sg: labKernel('rows16_sg', 4, 16, 16),
+  rows_sg: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 16 }, workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 8), 1] }),
   // the loop counter made subgroup-uniform: A loads become one load + broadcast
   sg_8x1: labKernel('sg_8x1', 4, 8, 16, 'enable subgroups;\n' + genUniformRows(8, 1).replace('let kb0 = bBase + (k + 0u)', 'let ku = subgroupBroadcastFirst(k);\n    let kb0 = bBase + (ku + 0u)').replace(/\+ k \+ 0u\]/g, '+ ku]')),
   // timing probe only (wrong results): every lane reads the same B column, so all loads are uniform

@@ -3,6 +3,8 @@
 export interface DeviceFeatures {
   shaderF16: boolean;
   subgroups: boolean;
+  /** The adapter's smallest subgroup size (0 when unknown or without subgroups). */
+  subgroupMinSize: number;
   timestampQuery: boolean;
 }
 
@@ -74,9 +76,11 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
     );
   }
   const has = (f: string) => adapter.features.has(f as GPUFeatureName);
+  const sgMin = (adapter.info as unknown as { subgroupMinSize?: number } | undefined)?.subgroupMinSize ?? 0;
   const features: DeviceFeatures = {
     shaderF16: has('shader-f16'),
     subgroups: has('subgroups'),
+    subgroupMinSize: has('subgroups') ? sgMin : 0,
     timestampQuery: has('timestamp-query'),
   };
   const requiredFeatures: GPUFeatureName[] = [];

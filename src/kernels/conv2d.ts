@@ -137,11 +137,11 @@ export function conv2dRaw(
  * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3) and 'rows'
  * (conv2d_rows.wgsl: KW = 3 or 5), the last two for stride and dilation 1 along W.
  */
-export type ConvForwardVariant = 'general' | 'k3rows' | 'rows';
+export type ConvForwardVariant = 'general' | 'k3rows' | 'rows' | 'k3rows_sg';
 
 export function convForwardVariants(g: ConvGeometry): ConvForwardVariant[] {
   const alongW1 = g.strideW === 1 && g.dilW === 1;
-  if (alongW1 && g.KW === 3) return ['k3rows', 'rows', 'general'];
+  if (alongW1 && g.KW === 3) return ['k3rows', 'rows', 'general', 'k3rows_sg'];
   if (alongW1 && g.KW === 5) return ['rows', 'general'];
   return ['general'];
 }
@@ -167,7 +167,7 @@ function conv2dLaidOut(
   const coBlk = v === 'general' ? coBlock(g.coutG) : 4; // output channels per invocation
   const owBlocks = Math.ceil(g.OW / cols);
   const WG_X = 16, WG_Y = 4;
-  e.launch(v === 'k3rows' ? 'conv2d_k3_rows' : v === 'rows' ? 'conv2d_rows' : 'conv2d', {
+  e.launch(v === 'k3rows' ? 'conv2d_k3_rows' : v === 'rows' ? 'conv2d_rows' : v === 'k3rows_sg' ? 'conv2d_k3_rows_sg' : 'conv2d', {
     buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer, y.buffer],
     overrides: {
       ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y,

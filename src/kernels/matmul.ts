@@ -2,6 +2,7 @@
 // shaders/matmul_scalar.wgsl), with gradients. Batch dims broadcast when one side has batch size 1.
 import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
+import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { transpose } from './copy.js';
 import { broadcastShapes } from './elementwise.js';
@@ -13,9 +14,17 @@ function prod(a: readonly number[]): number {
   return a.reduce((x, y) => x * y, 1);
 }
 
-/** Variants of the vec4 path (K and N multiples of 4); the first is the untuned default. */
-export const MATMUL_VARIANTS = ['tile4x8', 'rows8x4'] as const;
+/** Variants of the vec4 path (K and N multiples of 4). */
+export const MATMUL_VARIANTS = ['tile4x8', 'rows8x4', 'rows8x4_sg'] as const;
 export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
+
+/**
+ * The variants this engine can run, the untuned default first: 'rows8x4_sg' (A shared through
+ * subgroups of at least 8 invocations: about 2× the others on lavapipe) where the device has them.
+ */
+export function matmulVariants(e: Engine): MatmulVariant[] {
+  return e.features.subgroups && e.features.subgroupMinSize >= 8 ? ['rows8x4_sg', 'tile4x8', 'rows8x4'] : ['tile4x8', 'rows8x4'];
+}
 
 /** Encodes one launch of a vec4 variant. */
 function launchVec4(v: MatmulVariant, a: Tensor, b: Tensor, c: Tensor, M: number, N: number, K: number, batch: number, strideA: number, strideB: number): void {
@@ -23,9 +32,9 @@ function launchVec4(v: MatmulVariant, a: Tensor, b: Tensor, c: Tensor, M: number
   const uniforms = { M, N, K, batch, strideA, strideB, strideC: M * N };
   const label = `${M}x${K}x${N} batch ${batch}`;
   const buffers = [a.buffer, b.buffer, c.buffer];
-  if (v === 'rows8x4') {
+  if (v === 'rows8x4' || v === 'rows8x4_sg') {
     const wx = 16;
-    e.launch('matmul_rows', { buffers, uniforms, overrides: { WG_X: wx }, workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8), batch], label });
+    e.launch(v === 'rows8x4' ? 'matmul_rows' : 'matmul_rows_sg', { buffers, uniforms, overrides: { WG_X: wx }, workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8), batch], label });
   } else {
     const wx = 8, wy = 8;
     e.launch('matmul_vec4', { buffers, uniforms, overrides: { WG_X: wx, WG_Y: wy }, workgroups: [Math.ceil(Math.ceil(N / 8) / wx), Math.ceil(Math.ceil(M / 4) / wy), batch], label });
@@ -41,12 +50,14 @@ export function matmulRaw(a: Tensor, b: Tensor, c: Tensor, M: number, N: number,
   if (M === 0 || N === 0 || batch === 0) return;
   if (K % 4 === 0 && N % 4 === 0) {
     const key = `${M}x${K}x${N} b${batch} sa${strideA ? 1 : 0} sb${strideB ? 1 : 0}`;
-    const v = variant ?? e.autotuner.pick('matmul', key, MATMUL_VARIANTS, () => {
+    const variants = matmulVariants(e);
+    if (variant && !variants.includes(variant)) throw new Error(`matmul: variant '${variant}' needs subgroups of at least 8 invocations`);
+    const v = variant ?? e.autotuner.pick('matmul', key, variants, () => {
       const sa = randUniform(e, [strideA ? batch * M * K : M * K], { seed: 1 });
       const sb = randUniform(e, [strideB ? batch * K * N : K * N], { seed: 2 });
       const sc = empty(e, [batch * M * N]);
       const run = (id: MatmulVariant) => () => launchVec4(id, sa, sb, sc, M, N, K, batch, strideA, strideB);
-      return { candidates: { tile4x8: run('tile4x8'), rows8x4: run('rows8x4') }, dispose: () => [sa, sb, sc].forEach((t) => t.dispose()) };
+      return { candidates: Object.fromEntries(variants.map((id) => [id, run(id)])), dispose: () => [sa, sb, sc].forEach((t) => t.dispose()) };
     });
     launchVec4(v, a, b, c, M, N, K, batch, strideA, strideB);
   } else {
