@@ -1,31 +1,36 @@
 enable subgroups;
-// conv2d_k3_rows.wgsl with the weights shared through the subgroup: all lanes of a subgroup compute the
-// same 4 output channels, so instead of every lane loading the 3 weight vec4s of a (ci, kh) step, lane t
-// loads tap t and subgroupBroadcast hands it to the others. Per step: 10 input loads + 1 weight vec4 load
-// per lane, against 10 + 3. Needs subgroups of at least 3 lanes whose invocations share gid.y (x-major
-// subgroups of a WG_X ≥ subgroup size workgroup); no early return, so the broadcasts stay in uniform control flow.
+// conv2d_k3_rows.wgsl with the weights shared through the subgroup. A workgroup is one row of
+// invocations (WG_Y = 1) that all compute the same 4 output channels, so the 12 weights of a (ci, kh)
+// step (3 taps × 4 channels) are loaded once across the subgroup — lane l loads weight l, lanes 0–3 also
+// weight 8 + l — and subgroupBroadcast hands them out: per step 10 input loads + 2 weight loads per
+// invocation, against 10 + 12. Needs subgroups of at least 8 invocations; no early return, so the
+// broadcasts stay in uniform control flow.
 override ACT: u32 = 0u;      // 0 none, 1 relu, 2 prelu (per output channel slope), 3 silu
 override HAS_BIAS: bool = false;
 override RESIDUAL: u32 = 0u;  // 0 none, 1 y = residual + act(conv), 2 y = residual − act(conv)
-override WG_X: u32 = 16u;
-override WG_Y: u32 = 4u;
+override WG_X: u32 = 64u;
 
 #include "lib/conv_forward_io"
+// the laid-out weights again, as scalars (the same buffer as wt)
+@group(0) @binding(7) var<storage, read> wts: array<f32>;
 
-@compute @workgroup_size(WG_X, WG_Y, 1)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+@compute @workgroup_size(WG_X, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
   let oh = gid.x / p.owBlocks;
   let ow0 = (gid.x % p.owBlocks) * 8u;
-  let co0 = gid.y * 4u;
-  let live = oh < p.OH && co0 < p.coutG;
+  let co0 = wid.y * 4u;
   let n = gid.z / p.groups;
   let g = gid.z % p.groups;
   let K = p.cinG * p.KH * 3u;
   let cw4 = p.coutG4 / 4u;
-  let wBase = g * K * cw4 + min(co0, p.coutG4 - 4u) / 4u;
+  let wBase = g * K * cw4 + co0 / 4u;
   let c0 = i32(ow0) - p.padLeft;
   let Wi = i32(p.W);
-  let tap = min(lane, 2u);
+  // the weights this lane loads: e = lane and e = 8 + lane of the 12 (tap e / 4, channel e % 4)
+  let e0 = min(lane, 11u);
+  let e1 = min(8u + lane, 11u);
+  let off0 = (e0 / 4u) * cw4 * 4u + e0 % 4u;
+  let off1 = (e1 / 4u) * cw4 * 4u + e1 % 4u;
   var acc0 = vec4<f32>(0.0);
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
@@ -37,11 +42,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocat
   for (var ci = 0u; ci < p.cinG; ci++) {
     let xPlane = (n * p.Cin + g * p.cinG + ci) * p.H * p.W;
     for (var kh = 0u; kh < p.KH; kh++) {
-      let wk = wBase + (ci * p.KH + kh) * 3u * cw4;
-      let mine = wt[wk + tap * cw4];
-      let w0 = subgroupBroadcast(mine, 0u);
-      let w1 = subgroupBroadcast(mine, 1u);
-      let w2 = subgroupBroadcast(mine, 2u);
+      let wk = (wBase + (ci * p.KH + kh) * 3u * cw4) * 4u;
+      let v0 = wts[wk + off0];
+      let v1 = wts[wk + off1];
+      let w0 = vec4<f32>(subgroupBroadcast(v0, 0u), subgroupBroadcast(v0, 1u), subgroupBroadcast(v0, 2u), subgroupBroadcast(v0, 3u));
+      let w1 = vec4<f32>(subgroupBroadcast(v0, 4u), subgroupBroadcast(v0, 5u), subgroupBroadcast(v0, 6u), subgroupBroadcast(v0, 7u));
+      let w2 = vec4<f32>(subgroupBroadcast(v1, 0u), subgroupBroadcast(v1, 1u), subgroupBroadcast(v1, 2u), subgroupBroadcast(v1, 3u));
       let ih = i32(oh * p.strideH + kh * p.dilH) - p.padTop;
       let rowOk = ih >= 0 && ih < i32(p.H);
       let xRow = xPlane + u32(clamp(ih, 0, i32(p.H) - 1)) * p.W;
@@ -65,7 +71,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocat
         acc7 += w0 * x7 + w1 * x8 + w2 * x9;
     }
   }
-  if (!live) { return; }
+  if (oh >= p.OH) { return; }
   let accs = array<vec4<f32>, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
   for (var i = 0u; i < 4u; i++) {
     let co = co0 + i;

@@ -30,7 +30,7 @@ const VARIANTS: ConvForwardVariant[] = ['general', 'k3rows', 'rows', 'k3rows_sg'
   const w = randUniform(engine, ws, { seed: 2 }, -1, 1);
   const ref = reference(await x.data(), await w.data(), xs, ws, 1);
   for (const v of VARIANTS) {
-    if (!convForwardVariants(convGeometry(xs, ws, { padding: 1 })).includes(v)) continue;
+    if (!convForwardVariants(convGeometry(xs, ws, { padding: 1 }), engine).includes(v)) continue;
     const y = conv2dRaw(x, w, null, convGeometry(xs, ws, { padding: 1 }), 'none', null, null, 1, v);
     const got = await y.data();
     let worst = 0;
@@ -45,7 +45,7 @@ for (const [xs, ws] of [[[8, 64, 64, 64], [64, 64, 3, 3]], [[8, 128, 16, 16], [1
   const w = randUniform(engine, ws, { seed: 2 });
   const flops = 2 * g.N * g.Cout * g.OH * g.OW * g.cinG * g.KH * g.KW;
   const line: string[] = [];
-  for (const v of convForwardVariants(g)) {
+  for (const v of convForwardVariants(g, engine)) {
     conv2dRaw(x, w, null, g, 'none', null, null, 1, v).dispose();
     await engine.sync();
     const t: number[] = [];

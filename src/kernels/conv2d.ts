@@ -134,17 +134,24 @@ export function conv2dRaw(
 }
 
 /**
- * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3) and 'rows'
- * (conv2d_rows.wgsl: KW = 3 or 5), the last two for stride and dilation 1 along W.
+ * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3), 'rows'
+ * (conv2d_rows.wgsl: KW = 3 or 5), the last two for stride and dilation 1 along W, and 'k3rows_sg'
+ * (conv2d_k3_rows_sg.wgsl: k3rows with the weights shared through subgroups of 8+ invocations).
  */
 export type ConvForwardVariant = 'general' | 'k3rows' | 'rows' | 'k3rows_sg';
 
-export function convForwardVariants(g: ConvGeometry): ConvForwardVariant[] {
+/** The variants for g on engine e, the untuned default first. */
+export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVariant[] {
   const alongW1 = g.strideW === 1 && g.dilW === 1;
-  if (alongW1 && g.KW === 3) return ['k3rows', 'rows', 'general', 'k3rows_sg'];
+  const sg = !!e && e.features.subgroups && e.features.subgroupMinSize >= 8;
+  if (alongW1 && g.KW === 3) return sg ? ['k3rows_sg', 'k3rows', 'rows', 'general'] : ['k3rows', 'rows', 'general'];
   if (alongW1 && g.KW === 5) return ['rows', 'general'];
   return ['general'];
 }
+
+const FORWARD_KERNEL: Record<ConvForwardVariant, string> = {
+  general: 'conv2d', k3rows: 'conv2d_k3_rows', rows: 'conv2d_rows', k3rows_sg: 'conv2d_k3_rows_sg',
+};
 
 /** Launches a forward kernel with weights already in the [group][k][co4] layout. */
 function conv2dLaidOut(
@@ -155,8 +162,8 @@ function conv2dLaidOut(
   const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const z = g.N * g.groups;
   if (z > e.limits.maxComputeWorkgroupsPerDimension) throw new Error(`conv2d: batch × groups = ${z} is too large`);
-  const variants = convForwardVariants(g);
-  if (variant && !variants.includes(variant)) throw new Error(`conv2d: variant '${variant}' does not apply to ${label(g)}`);
+  const variants = convForwardVariants(g, e);
+  if (variant && !variants.includes(variant)) throw new Error(`conv2d: variant '${variant}' does not apply to ${label(g)} on this device`);
   const v = variant ?? e.autotuner.pick('conv2d', label(g), variants, () => {
     const sx = randUniform(e, [g.N, g.Cin, g.H, g.W], { seed: 1 });
     const swt = randUniform(e, wt.shape, { seed: 2 });
@@ -166,12 +173,17 @@ function conv2dLaidOut(
   const cols = v === 'general' ? 4 : 8; // output columns per invocation
   const coBlk = v === 'general' ? coBlock(g.coutG) : 4; // output channels per invocation
   const owBlocks = Math.ceil(g.OW / cols);
-  const WG_X = 16, WG_Y = 4;
-  e.launch(v === 'k3rows' ? 'conv2d_k3_rows' : v === 'rows' ? 'conv2d_rows' : v === 'k3rows_sg' ? 'conv2d_k3_rows_sg' : 'conv2d', {
-    buffers: [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer, y.buffer],
+  // k3rows_sg: one row of invocations per workgroup, so a workgroup (and each subgroup) shares its channels
+  // (as wide as the output row blocks, 8 to 64 invocations, so small outputs do not idle half of them)
+  const [WG_X, WG_Y] = v === 'k3rows_sg' ? [Math.min(64, Math.max(8, 2 ** Math.ceil(Math.log2(g.OH * owBlocks)))), 1] : [16, 4];
+  const buffers = [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer, y.buffer];
+  e.launch(FORWARD_KERNEL[v], {
+    // k3rows_sg reads the weights through its scalar binding only (the unused vec4 one is not bound)
+    buffers: v === 'k3rows_sg' ? [...buffers.filter((_, i) => i !== 1), wt.buffer] : buffers,
     overrides: {
-      ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X, WG_Y,
+      ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X,
       RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0,
+      ...(v === 'k3rows_sg' ? {} : { WG_Y }),
       ...(v === 'general' ? { CO_VECS: coBlk / 4 } : {}),
       ...(v === 'rows' ? { TAPS: g.KW } : {}),
     },

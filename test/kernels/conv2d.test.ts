@@ -43,7 +43,7 @@ describe('conv2d', () => {
     }
   });
 
-  it('every forward variant (general, k3rows, rows) on 3- and 5-wide kernels: odd sizes, H stride/dilation, groups, bias + relu', async () => {
+  it('every forward variant (general, k3rows, rows, k3rows_sg) on 3- and 5-wide kernels: odd sizes, H stride/dilation, groups, bias + relu', async () => {
     const rng = testRng();
     const geos: Case[] = [
       c([2, 5, 13, 19], [7, 5, 3, 3], 1, 1), // widths not a multiple of 8
@@ -59,8 +59,9 @@ describe('conv2d', () => {
       const b = rng.f32(k.w[0]);
       const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k));
       const g = convGeometry(k.x, k.w, opts(k));
-      expect(convForwardVariants(g)).toEqual(k.w[3] === 3 ? ['k3rows', 'rows', 'general'] : ['rows', 'general']);
-      for (const v of convForwardVariants(g)) {
+      const sg = engine().features.subgroupMinSize >= 8;
+      expect(convForwardVariants(g, engine())).toEqual(k.w[3] === 3 ? [...(sg ? ['k3rows_sg'] : []), 'k3rows', 'rows', 'general'] : ['rows', 'general']);
+      for (const v of convForwardVariants(g, engine())) {
         const y = conv2dRaw(tensor(engine(), x, k.x), tensor(engine(), w, k.w), tensor(engine(), b, [k.w[0]]), g, 'relu', null, null, 1, v);
         expectClose(await y.data(), r.out.map((q) => Math.max(q, 0)), 1e-4, 1e-5, `${v} ${JSON.stringify(k)}`);
       }
