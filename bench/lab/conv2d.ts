@@ -60,7 +60,7 @@ for (const [xs, ws] of [[[8, 64, 64, 64], [64, 64, 3, 3]], [[8, 128, 16, 16], [1
     line.push(`${v} ${(flops / t[3] / 1e6).toFixed(1)}`);
   }
   const dy = randUniform(engine, [g.N, g.Cout, g.OH, g.OW], { seed: 3 });
-  for (const v of convWeightGradVariants(g)) {
+  for (const v of convWeightGradVariants(g, engine)) {
     conv2dWeightGradRaw(x, dy, g, v).dispose();
     await engine.sync();
     const t: number[] = [];

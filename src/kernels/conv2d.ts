@@ -295,22 +295,27 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, metho
 }
 
 /** dW [Cout, cinG, KH, KW] of the convolution g given its input x and dy. */
-/** Weight-gradient variants: 'general', 'k3' (KW = 3) and 'k3slide' (KW = 3, stride and dilation 1 along W). */
-export type ConvWeightGradVariant = 'general' | 'k3' | 'k3slide';
+/**
+ * Weight-gradient variants: 'general', 'k3' (KW = 3), 'k3slide' (KW = 3, stride and dilation 1 along W)
+ * and 'k3slide_sg' (k3slide with dy shared through subgroups of 4+ invocations).
+ */
+export type ConvWeightGradVariant = 'general' | 'k3' | 'k3slide' | 'k3slide_sg';
 
-export function convWeightGradVariants(g: ConvGeometry): ConvWeightGradVariant[] {
+export function convWeightGradVariants(g: ConvGeometry, e?: Engine): ConvWeightGradVariant[] {
   if (g.KW !== 3) return ['general'];
-  return g.strideW === 1 && g.dilW === 1 ? ['k3slide', 'k3', 'general'] : ['k3', 'general'];
+  if (g.strideW !== 1 || g.dilW !== 1) return ['k3', 'general'];
+  // k3slide_sg wins on some shapes only (0.7–1.2× of k3slide in the lab): the autotuner decides
+  return e && e.features.subgroups && e.features.subgroupMinSize >= 4 ? ['k3slide', 'k3slide_sg', 'k3', 'general'] : ['k3slide', 'k3', 'general'];
 }
 
 const WEIGHT_GRAD_KERNEL: Record<ConvWeightGradVariant, string> = {
-  general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3_slide',
+  general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3_slide', k3slide_sg: 'conv2d_weight_grad_k3_slide_sg',
 };
 
 export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, variant?: ConvWeightGradVariant): Tensor {
   const e = sameEngine(x, dy);
-  const variants = convWeightGradVariants(g);
-  if (variant && !variants.includes(variant)) throw new Error(`conv2d weight gradient: variant '${variant}' does not apply to ${label(g)}`);
+  const variants = convWeightGradVariants(g, e);
+  if (variant && !variants.includes(variant)) throw new Error(`conv2d weight gradient: variant '${variant}' does not apply to ${label(g)} on this device`);
   const v = variant ?? e.autotuner.pick('conv2d_weight_grad', label(g), variants, () => {
     const sx = randUniform(e, x.shape, { seed: 1 });
     const sdy = randUniform(e, dy.shape, { seed: 2 });
@@ -318,7 +323,8 @@ export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, vari
     return { candidates: Object.fromEntries(variants.map((id) => [id, run(id)])), dispose: () => [sx, sdy].forEach((t) => t.dispose()) };
   });
   const KHW = g.KH * g.KW;
-  const WG_X = 16, WG_Y = 4;
+  // k3slide_sg: one row of invocations per workgroup, so a workgroup (and each subgroup) shares its channels
+  const [WG_X, WG_Y] = v === 'k3slide_sg' ? [32, 1] : [16, 4];
   // the KW = 3 kernels: one invocation covers a kernel row (three taps), so each dy load serves three products
   const k3 = v !== 'general';
   const gx = Math.ceil(g.cinG / 4) * (k3 ? g.KH : KHW);
@@ -333,7 +339,7 @@ export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, vari
   const part = empty(e, [used, g.Cout, g.cinG, g.KH, g.KW]);
   e.launch(WEIGHT_GRAD_KERNEL[v], {
     buffers: [x.buffer, dy.buffer, part.buffer],
-    overrides: { WG_X, WG_Y },
+    overrides: v === 'k3slide_sg' ? { WG_X } : { WG_X, WG_Y },
     uniforms: { ...geomUniforms(g), splits: used, rowsPerSplit },
     workgroups: [Math.ceil(gx / WG_X), Math.ceil(gy / WG_Y), used * g.groups],
     label: label(g),

@@ -116,7 +116,7 @@ describe('conv2d', () => {
     }
   });
 
-  it('every weight-gradient variant (k3slide, k3, general) against the reference gradient', async () => {
+  it('every weight-gradient variant (k3slide, k3slide_sg, k3, general) against the reference gradient', async () => {
     const rng = testRng();
     const geos: Case[] = [
       c([2, 5, 9, 11], [6, 5, 3, 3], 1, 1), // widths not a multiple of 4 (tail columns)
@@ -130,8 +130,9 @@ describe('conv2d', () => {
       const x = rng.f32(size(k.x));
       const dy = rng.f32(g.N * g.Cout * g.OH * g.OW);
       const ref = conv2dWeightGradRef(x, k.x, dy, k.w, refOpts(k));
-      const variants = convWeightGradVariants(g);
-      expect(variants).toEqual(k.w[3] !== 3 ? ['general'] : k.stride[1] === 1 ? ['k3slide', 'k3', 'general'] : ['k3', 'general']);
+      const variants = convWeightGradVariants(g, engine());
+      const sg = engine().features.subgroupMinSize >= 4 ? ['k3slide_sg'] : [];
+      expect(variants).toEqual(k.w[3] !== 3 ? ['general'] : k.stride[1] === 1 ? ['k3slide', ...sg, 'k3', 'general'] : ['k3', 'general']);
       for (const v of variants) {
         const dw = conv2dWeightGradRaw(tensor(engine(), x, k.x), tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), g, v);
         expectClose(await dw.data(), ref, 1e-4, 1e-5 * Math.sqrt(g.N * g.OH * g.OW), `${v} ${JSON.stringify(k)}`);
