@@ -35,6 +35,9 @@ function hoist(which: RegExp): string {
 const VARIANTS: Record<string, Run> = {
   rows: (a, b, c, M, N, K) => matmulRaw(a, b, c, M, N, K, 1, 0, 0, 'rows8x4'),
   rows16_sg: labKernel('rows16_sg', 4, 16, 16),
+  rows8x8_sg: labKernel('rows8x8_sg', 8, 8, 16),
+  rows_sg_wg8: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 8 }, workgroups: [Math.ceil(N / 4 / 8), Math.ceil(M / 8), 1] }),
+  rows_sg_wg64: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 64 }, workgroups: [Math.ceil(N / 4 / 64), Math.ceil(M / 8), 1] }),
   rows_sg: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 16 }, workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 8), 1] }),
   // the loop counter made subgroup-uniform: A loads become one load + broadcast
   sg_8x1: labKernel('sg_8x1', 4, 8, 16, 'enable subgroups;\n' + genUniformRows(8, 1).replace('let kb0 = bBase + (k + 0u)', 'let ku = subgroupBroadcastFirst(k);\n    let kb0 = bBase + (ku + 0u)').replace(/\+ k \+ 0u\]/g, '+ ku]')),
