@@ -23,6 +23,8 @@ export interface AutotuneOptions {
   cachePath?: string;
   /** Timed runs per candidate (after one untimed compile run). */
   samples?: number;
+  /** Shape classes whose default variant runs longer than this (ms) keep it untuned (default 250). */
+  maxRunMs?: number;
 }
 
 export interface TuneResult {
@@ -53,6 +55,8 @@ export class Autotuner {
     private readonly scope: string,
     enabled: boolean,
     private readonly samples = 5,
+    /** A shape class whose default takes longer than this per run (ms) is not tuned. */
+    private readonly maxRunMs = 250,
   ) {
     this.enabled = enabled;
     // entries of older versions are dropped at the next save
@@ -98,7 +102,13 @@ export class Autotuner {
         try {
           job = make();
           const medians: Record<string, number> = {};
-          for (const [id, run] of Object.entries(job.candidates)) medians[id] = await this.time(run);
+          for (const [id, run] of Object.entries(job.candidates)) {
+            const t = await this.time(run);
+            medians[id] = t.ms;
+            // shape classes whose default already runs for long keep it: tuning them would cost
+            // seconds to minutes once (the 256×256 U-Net), for a few per cent
+            if (id === fallback && t.tooSlow) break;
+          }
           const choice = Object.entries(medians).sort((a, b) => a[1] - b[1])[0][0];
           this.choices[k] = choice;
           done.push({ key: k, choice, medians });
@@ -118,14 +128,17 @@ export class Autotuner {
     }
   }
 
-  private async time(run: () => void): Promise<number> {
+  /** Median ms of one run; `tooSlow` when a single run exceeds maxRunMs (then measured once only). */
+  private async time(run: () => void): Promise<{ ms: number; tooSlow: boolean }> {
     run(); // compiles the pipeline; not timed
     await this.clock.sync();
     const t0 = performance.now();
     run();
     await this.clock.sync();
+    const once = performance.now() - t0;
+    if (once > this.maxRunMs) return { ms: once, tooSlow: true };
     // short kernels: repeat inside a sample so submission overhead does not decide
-    const reps = Math.max(1, Math.min(16, Math.floor(20 / Math.max(performance.now() - t0, 0.01))));
+    const reps = Math.max(1, Math.min(16, Math.floor(20 / Math.max(once, 0.01))));
     const times: number[] = [];
     for (let s = 0; s < this.samples; s++) {
       const t = performance.now();
@@ -134,7 +147,7 @@ export class Autotuner {
       times.push((performance.now() - t) / reps);
     }
     times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)];
+    return { ms: times[Math.floor(times.length / 2)], tooSlow: false };
   }
 }
 

@@ -77,7 +77,7 @@ export class Engine {
     const scope = [info.vendor, info.architecture, info.device, info.description, globalThis.process?.env?.LP_NUM_THREADS ?? ''].join('/');
     const enabled = tune.enabled ?? autotuneEnabledByDefault();
     // untuned engines use the deterministic fallbacks only; tuned ones start from the stored choices
-    this.autotuner = new Autotuner(this, enabled ? defaultStore(tune) : memoryStore(), scope, enabled, tune.samples);
+    this.autotuner = new Autotuner(this, enabled ? defaultStore(tune) : memoryStore(), scope, enabled, tune.samples, tune.maxRunMs);
     this.uniformGpu = this.device.createBuffer({
       size: this.uniformCpu.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,

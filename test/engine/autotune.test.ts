@@ -57,6 +57,17 @@ describe('autotuner', () => {
     }
   });
 
+  it('a shape class whose default runs longer than maxRunMs keeps the default without timing the others', async () => {
+    const tuner = new Autotuner(clock, memoryStore(), 's', true, 3, 2);
+    let others = 0;
+    const job = () => ({ candidates: { slowDefault: () => spin(4), other: () => void others++ }, dispose: () => {} });
+    tuner.pick('op', 'big', ['slowDefault', 'other'] as const, job);
+    const [r] = await tuner.runPending();
+    expect(r.choice).toBe('slowDefault');
+    expect(others).toBe(0);
+    expect(tuner.pick('op', 'big', ['slowDefault', 'other'] as const, job)).toBe('slowDefault');
+  });
+
   it('when disabled never queues; a stored choice that is not a variant any more falls back', () => {
     const off = new Autotuner(clock, memoryStore(), 's', false);
     off.pick('op', 'k', ['a', 'b'] as const, () => ({ candidates: {}, dispose: () => {} }));
