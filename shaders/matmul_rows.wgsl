@@ -1,12 +1,7 @@
 // Batched C[b] = A[b] · B[b], row-major, K and N multiples of 4 (the variant 'rows8x4' of
 // src/kernels/matmul.ts). Each invocation computes 8 rows × 4 columns of C: per 4 values of k it loads
-// 4 vec4s of B and 8 vec4s of A for 128 multiply-adds. Same bindings and parameters as matmul_vec4.wgsl.
-// A batch stride of 0 broadcasts that operand over the batch.
-struct Params { M: u32, N: u32, K: u32, batch: u32, strideA: u32, strideB: u32, strideC: u32, _pad0: u32 }
-@group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> p: Params;
+// 4 vec4s of B and 8 vec4s of A for 128 multiply-adds.
+#include "lib/matmul_vec4_io"
 
 override WG_X: u32 = 16u;
 

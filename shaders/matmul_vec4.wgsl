@@ -1,11 +1,6 @@
 // Batched C[b] = A[b] · B[b], row-major, K and N multiples of 4. Each invocation computes a 4×8 block of C
 // in registers from vec4 loads; no workgroup memory (barriers are costly on CPU adapters).
-// A batch stride of 0 broadcasts that operand over the batch.
-struct Params { M: u32, N: u32, K: u32, batch: u32, strideA: u32, strideB: u32, strideC: u32, _pad0: u32 }
-@group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> p: Params;
+#include "lib/matmul_vec4_io"
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;

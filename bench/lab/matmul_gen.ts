@@ -2,11 +2,7 @@
 // from workgroup_id (uniform A loads) or per-lane (rowsFromLane).
 export function genUniformRows(R: number, C: number, rowsFromLane = false, UK = 1): string {
   const L: string[] = [];
-  L.push(`struct Params { M: u32, N: u32, K: u32, batch: u32, strideA: u32, strideB: u32, strideC: u32, _pad0: u32 }
-@group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> p: Params;
+  L.push(`#include "lib/matmul_vec4_io"
 override WG: u32 = 64u;
 override WGY: u32 = 1u;
 @compute @workgroup_size(WG, WGY, 1)
@@ -104,11 +100,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
 // derived only from workgroup_id (A rows) stay uniform. Writes partial sums P[z][M][N].
 export function genSplitK(R: number, C: number, KC: number): string {
   const L: string[] = [];
-  L.push(`struct Params { M: u32, N: u32, K: u32, batch: u32, strideA: u32, strideB: u32, strideC: u32, _pad0: u32 }
-@group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> p: Params;
+  L.push(`#include "lib/matmul_vec4_io"
 override WG: u32 = 64u;
 override WGY: u32 = 1u;
 @compute @workgroup_size(WG, WGY, 1)

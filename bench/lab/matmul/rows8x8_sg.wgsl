@@ -4,11 +4,7 @@ enable subgroups;
 // values of k each lane loads 4 vec4s of B and one of A (20 scalars) for 128 multiply-adds, against 48
 // scalars in matmul_rows.wgsl. Needs subgroups of at least 8 invocations; no early return before the loop,
 // so the broadcasts stay in uniform control flow.
-struct Params { M: u32, N: u32, K: u32, batch: u32, strideA: u32, strideB: u32, strideC: u32, _pad0: u32 }
-@group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> p: Params;
+#include "lib/matmul_vec4_io"
 
 override WG_X: u32 = 16u;
 

@@ -1,11 +1,7 @@
 // v2: lanes span columns (one vec4 of C each); the R rows of a workgroup come from workgroup_id, so the
 // A loads are the same for every lane of a subgroup (uniform: one scalar load + broadcast on CPU adapters)
 // and only B is loaded per lane.
-struct Params { M: u32, N: u32, K: u32, batch: u32, strideA: u32, strideB: u32, strideC: u32, _pad0: u32 }
-@group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> p: Params;
+#include "lib/matmul_vec4_io"
 
 override WG: u32 = 64u;
 const R = 8u;
