@@ -49,14 +49,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  for (var i = 0u; i < 4u; i++) {
-    let co = co0 + i;
-    if (co >= p.coutG) { break; }
-    let cAbs = g * p.coutG + co;
-    let b = select(0.0, bias[cAbs], HAS_BIAS);
-    let yRow = ((n * p.Cout + cAbs) * p.OH + oh) * p.OW;
-    for (var j = 0u; j < COLS; j++) {
-      if (ow0 + j < p.OW) { store(yRow + ow0 + j, acc[j][i] + b, cAbs); }
-    }
-  }
+  storeCols8(acc, n, g, co0, oh, ow0);
 }

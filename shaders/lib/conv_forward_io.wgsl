@@ -1,5 +1,5 @@
 // Bindings, parameters and the fused epilogue (activation, residual) of the forward conv2d kernels.
-// Needs the overrides ACT and RESIDUAL of the including kernel.
+// Needs the overrides ACT, HAS_BIAS and RESIDUAL of the including kernel.
 struct Params {
   N: u32, Cin: u32, H: u32, W: u32,
   Cout: u32, OH: u32, OW: u32, groups: u32,
@@ -31,5 +31,19 @@ fn store(at: u32, v: f32, co: u32) {
     case 1u: { y[at] = residual[at] + a; }
     case 2u: { y[at] = residual[at] - a; }
     default: { y[at] = a; }
+  }
+}
+
+/** Writes the block of 8 output columns from ow0 × 4 channels from co0 (channel co0 + i is component i). */
+fn storeCols8(accs: array<vec4<f32>, 8>, n: u32, g: u32, co0: u32, oh: u32, ow0: u32) {
+  for (var i = 0u; i < 4u; i++) {
+    let co = co0 + i;
+    if (co >= p.coutG) { break; }
+    let cAbs = g * p.coutG + co;
+    let b = select(0.0, bias[cAbs], HAS_BIAS);
+    let yRow = ((n * p.Cout + cAbs) * p.OH + oh) * p.OW;
+    for (var j = 0u; j < 8u; j++) {
+      if (ow0 + j < p.OW) { store(yRow + ow0 + j, accs[j][i] + b, cAbs); }
+    }
   }
 }
