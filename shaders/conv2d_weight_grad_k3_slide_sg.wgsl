@@ -1,5 +1,5 @@
 enable subgroups;
-// conv2d_weight_grad_k3_slide.wgsl with dy shared through the subgroup. A workgroup is one row of
+// conv2d_weight_grad_k3.wgsl with SLIDE and dy shared through the subgroup. A workgroup is one row of
 // invocations (WG_Y = 1): all share the 4 output channels and walk the same output pixels, so per pixel
 // lanes 0–3 each load one of the 4 dy values and subgroupBroadcast hands them out: per output column one
 // dy load and one input column (4 values) per invocation for 48 multiply-adds, against 4 + 4. Rows outside
@@ -9,16 +9,8 @@ override WG_X: u32 = 32u;
 
 #include "lib/conv_weight_grad_io"
 
-/** x at column c of the row for the 4 input channels (zero outside the row or when !ok). */
-fn xColumn(xRow: u32, c: i32, Wi: i32, ciOff: array<u32, 4>, ok: bool) -> vec4<f32> {
-  let o = xRow + u32(clamp(c, 0, Wi - 1));
-  let v = vec4<f32>(x[o + ciOff[0]], x[o + ciOff[1]], x[o + ciOff[2]], x[o + ciOff[3]]);
-  return select(vec4<f32>(0.0), v, ok && c >= 0 && c < Wi);
-}
-
 @compute @workgroup_size(WG_X, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
-  let KHW = p.KH * 3u;
   let kh = gid.x % p.KH;
   let ci0 = (gid.x / p.KH) * 4u;
   let co0 = wid.y * 4u;
@@ -58,22 +50,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     }
   }
   if (ci0 >= p.cinG || co0 >= p.coutG) { return; }
-  let accs = array<array<vec4<f32>, 4>, 3>(
+  storeTaps3(array<array<vec4<f32>, 4>, 3>(
     array<vec4<f32>, 4>(a00, a01, a02, a03),
     array<vec4<f32>, 4>(a10, a11, a12, a13),
     array<vec4<f32>, 4>(a20, a21, a22, a23),
-  );
-  let outBase = split * p.Cout * p.cinG * KHW;
-  for (var tap = 0u; tap < 3u; tap++) {
-    for (var i = 0u; i < 4u; i++) {
-      let co = co0 + i;
-      if (co >= p.coutG) { break; }
-      for (var j = 0u; j < 4u; j++) {
-        let ci = ci0 + j;
-        if (ci < p.cinG) {
-          dw[outBase + ((g * p.coutG + co) * p.cinG + ci) * KHW + kh * 3u + tap] = accs[tap][i][j];
-        }
-      }
-    }
-  }
+  ), split, g, co0, ci0, kh);
 }

@@ -308,8 +308,9 @@ export function convWeightGradVariants(g: ConvGeometry, e?: Engine): ConvWeightG
   return e && e.features.subgroups && e.features.subgroupMinSize >= 4 ? ['k3slide', 'k3slide_sg', 'k3', 'general'] : ['k3slide', 'k3', 'general'];
 }
 
+// k3slide is conv2d_weight_grad_k3.wgsl with its SLIDE override
 const WEIGHT_GRAD_KERNEL: Record<ConvWeightGradVariant, string> = {
-  general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3_slide', k3slide_sg: 'conv2d_weight_grad_k3_slide_sg',
+  general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3', k3slide_sg: 'conv2d_weight_grad_k3_slide_sg',
 };
 
 export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, variant?: ConvWeightGradVariant): Tensor {
@@ -339,7 +340,7 @@ export function conv2dWeightGradRaw(x: Tensor, dy: Tensor, g: ConvGeometry, vari
   const part = empty(e, [used, g.Cout, g.cinG, g.KH, g.KW]);
   e.launch(WEIGHT_GRAD_KERNEL[v], {
     buffers: [x.buffer, dy.buffer, part.buffer],
-    overrides: v === 'k3slide_sg' ? { WG_X } : { WG_X, WG_Y },
+    overrides: v === 'k3slide_sg' ? { WG_X } : v === 'general' ? { WG_X, WG_Y } : { WG_X, WG_Y, SLIDE: v === 'k3slide' },
     uniforms: { ...geomUniforms(g), splits: used, rowsPerSplit },
     workgroups: [Math.ceil(gx / WG_X), Math.ceil(gy / WG_Y), used * g.groups],
     label: label(g),
