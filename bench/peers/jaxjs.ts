@@ -1,5 +1,7 @@
 // @jax-js/jax's webgpu device on the same Dawn adapter, as a peer in the same run. jax-js looks for
 // navigator.gpu, so the webgpu package's GPU is put there before the dynamic import.
+import { exposeNodeGpu } from './node_gpu.js';
+
 type Jax = typeof import('@jax-js/jax');
 export type JaxArray = InstanceType<Jax['numpy']['Array']>;
 
@@ -11,17 +13,9 @@ export interface JaxPeer {
   time(op: () => JaxArray, k: number): () => Promise<void>;
 }
 
-let held: unknown; // the webgpu create() result must outlive the device
-
 export async function loadJaxjs(): Promise<JaxPeer | null> {
   try {
-    const modName = 'webgpu';
-    const { create, globals } = (await import(modName)) as { create: (f: string[]) => GPU; globals: Record<string, unknown> };
-    for (const [k, v] of Object.entries(globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-    const gpu = create([]);
-    held = gpu;
-    const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ?? {};
-    Object.defineProperty(globalThis, 'navigator', { value: { ...nav, gpu, userAgent: 'node' }, configurable: true, writable: true });
+    await exposeNodeGpu();
     const jax = await import('@jax-js/jax');
     const devices = await jax.init('webgpu');
     if (!devices.includes('webgpu')) return null;
@@ -47,7 +41,5 @@ export async function loadJaxjs(): Promise<JaxPeer | null> {
   } catch (e) {
     console.warn(`jax-js webgpu unavailable: ${(e as Error).message}`);
     return null;
-  } finally {
-    void held;
   }
 }

@@ -1,5 +1,6 @@
 // @tensorflow/tfjs-backend-webgpu on the same Dawn adapter, as a peer in the same run.
 import type * as tfType from '@tensorflow/tfjs-core';
+import { exposeNodeGpu } from './node_gpu.js';
 
 export interface TfjsPeer {
   tf: typeof tfType;
@@ -7,16 +8,9 @@ export interface TfjsPeer {
   sync(t: tfType.Tensor): Promise<void>;
 }
 
-let held: unknown; // the webgpu create() result must outlive the device
-
 export async function loadTfjs(): Promise<TfjsPeer | null> {
   try {
-    const modName = 'webgpu';
-    const { create, globals } = (await import(modName)) as { create: (f: string[]) => GPU; globals: Record<string, unknown> };
-    for (const [k, v] of Object.entries(globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-    const gpu = create([]);
-    held = gpu;
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node' }, configurable: true, writable: true });
+    await exposeNodeGpu();
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-webgpu');
     tf.env().set('WEBGPU_CPU_FORWARD', false);
@@ -34,7 +28,5 @@ export async function loadTfjs(): Promise<TfjsPeer | null> {
   } catch (e) {
     console.warn(`tfjs-backend-webgpu unavailable: ${(e as Error).message}`);
     return null;
-  } finally {
-    void held;
   }
 }
