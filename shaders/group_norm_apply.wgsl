@@ -21,8 +21,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let n = row / p.C;
     let st = stats[n * (p.C / p.cPerGroup) + c / p.cPerGroup];
     let a = st.y * weight[c];
-    let b = bias[c] - st.x * a;
+    let b = bias[c];
     let base = row * p.HW;
-    for (var i = 0u; i < p.HW; i++) { y[base + i] = act(x[base + i] * a + b); }
+    // (x − mean)·a, not x·a + (b − mean·a): with a small variance a is large, and the folded form
+    // cancels two large products
+    for (var i = 0u; i < p.HW; i++) { y[base + i] = act((x[base + i] - st.x) * a + b); }
   }
 }
