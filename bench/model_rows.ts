@@ -58,11 +58,11 @@ export async function modelRows(c: BenchContext): Promise<void> {
     const inn = new Inn(engine, DEFAULT_INN, 1);
     const R = cfg.resolution;
     const y = randUniform(engine, [1, 3, R, R], { seed: 2 });
-    const split: Record<string, number[]> = { unet: [], inn: [], guidance: [], update: [] };
+    const split: Record<string, number[]> = { unet: [], guidance: [], update: [] };
     const out = await comminSample(u, inn, sched, y, { method: 'ddim', steps, seed: 1, zeta: 0.4, startT: 500, profile: true,
       onStep: ({ i, ms }) => { if (i >= skip) for (const k of Object.keys(split)) split[k].push(ms[k as keyof typeof ms]); } });
     out.dispose();
-    for (const [k, v] of Object.entries(split)) rows.push(msRow(`CommIN step: ${k === 'guidance' ? 'guidance backward' : k === 'unet' ? 'U-Net forward' : k === 'inn' ? 'INN forward + inverse' : 'update'}`, `1x3x${R}x${R} ${label}`, median(v)));
+    for (const [k, v] of Object.entries(split)) rows.push(msRow(`CommIN step: ${k === 'guidance' ? 'INN guidance (forward, inverse, backward)' : k === 'unet' ? 'U-Net forward + x̂0' : 'update'}`, `1x3x${R}x${R} ${label}`, median(v)));
     u.dispose();
     inn.dispose();
     y.dispose();

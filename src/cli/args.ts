@@ -19,6 +19,12 @@ export function number(v: string): number {
   return n;
 }
 
+export function nonNegativeNumber(v: string): number {
+  const n = number(v);
+  if (n < 0) throw new InvalidArgumentError(`'${v}' is not a number ≥ 0`);
+  return n;
+}
+
 export function positiveNumber(v: string): number {
   const n = number(v);
   if (n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive number`);

@@ -5,7 +5,7 @@ import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
-import { addCommInOptions } from './commin_options.js';
+import { addCommInOptions, comminOptions } from './commin_options.js';
 import cliProgress from 'cli-progress';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -21,7 +21,7 @@ import { numberList, nonNegativeInt } from './args.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta } from '../models/commin.js';
+import { comminSample } from '../models/commin.js';
 import { lineChartSvg } from './plot.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
@@ -70,7 +70,7 @@ export function demoCommand(): Command {
         files.forEach((f, i) => rows.push({ image: basename(f), method: 'DeepJSCC', snr, psnr: p[i], ssim: s[i], lpips: l[i] }));
         if (prior) {
           const { inn } = loadInn(engine, new Uint8Array(readFileSync(innFor(snr))), innFor(snr));
-          const c = await comminSample(prior.model, inn, prior.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed, zeta: o.zeta ?? defaultZeta(snr), startT: o.startT,
+          const c = await comminSample(prior.model, inn, prior.schedule, y, { ...comminOptions(o, snr, o.seed),
             onStep: () => { bar?.update(++done, { snr }); } });
           const [pc, sc] = [await psnr(x, c), await ssim(x, c)];
           const lc = await noGrad(() => lp.distance(x, c)).data();

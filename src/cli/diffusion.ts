@@ -10,7 +10,7 @@ import { affine } from '../kernels/elementwise.js';
 import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { loadUNet } from '../models/load_unet.js';
-import { sample } from '../models/diffusion.js';
+import { sample } from '../models/sampler.js';
 import { SMALL_UNET } from '../models/unet.js';
 import { trainDdpm } from '../train/train_ddpm.js';
 import { nonNegativeInt, number, numberList, positiveInt, positiveNumber } from './args.js';
@@ -60,6 +60,7 @@ export function sampleCommand(): Command {
     .option('--eta <x>', 'DDIM η', number, 0)
     .option('--seed <n>', 'seed', nonNegativeInt, 0)
     .option('--raw', 'use the raw weights instead of the EMA')
+    .option('--no-clip', 'do not clip the x̂0 estimate to [−1, 1] at each step')
     .option('--out <file>', 'output PNG', 'out/samples.png')
     .action(async (o) => {
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
@@ -70,7 +71,7 @@ export function sampleCommand(): Command {
       let last = performance.now();
       let started = false;
       const y = await sample(model, schedule, [o.n, 3, R, R], {
-        method: o.method, steps: o.steps, eta: o.eta, seed: o.seed,
+        method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, clip: o.clip,
         onStep: ({ i, count }) => {
           if (!started) { bar.start(count, 0, { ms: '-' }); started = true; }
           const now = performance.now();

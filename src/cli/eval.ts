@@ -5,7 +5,7 @@ import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { addCommInOptions } from './commin_options.js';
+import { addCommInOptions, comminOptions } from './commin_options.js';
 import cliProgress from 'cli-progress';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -14,7 +14,7 @@ import { batchOf, loadImageSet } from '../data/folder.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta } from '../models/commin.js';
+import { comminSample } from '../models/commin.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
@@ -67,7 +67,7 @@ export function evalCommand(): Command {
           const x = tensor(engine, batchOf(val, idx), [idx.length, 3, S, S]);
           const y = noGrad(() => tidy(() => model.forward(x, tensor(engine, idx.map(() => snr), [idx.length]), o.seed, i)));
           for (const m of methods) {
-            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, { method: 'ddim', steps: o.steps, seed: o.seed + i, zeta: o.zeta ?? defaultZeta(snr), startT: o.startT });
+            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, comminOptions(o, snr, o.seed + i));
             const [p, s] = [await psnr(x, r), await ssim(x, r)];
             const l = await noGrad(() => lp.distance(x, r)).data();
             acc[m].feats.push(await lp.pooledFeatures(r).data());

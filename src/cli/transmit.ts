@@ -4,7 +4,7 @@ import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { addCommInOptions } from './commin_options.js';
+import { addCommInOptions, comminOptions } from './commin_options.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
@@ -16,7 +16,7 @@ import { nonNegativeInt, number, positiveInt } from './args.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
-import { comminSample, defaultZeta } from '../models/commin.js';
+import { comminSample } from '../models/commin.js';
 import { Lpips } from '../metrics/lpips.js';
 
 export function transmitCommand(): Command {
@@ -65,9 +65,7 @@ export function transmitCommand(): Command {
         for (const method of methods) {
           let out = y;
           if (method === 'commin') {
-            out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, {
-              method: 'ddim', steps: o.steps, seed: o.seed, zeta: o.zeta ?? defaultZeta(o.snr), startT: o.startT,
-            });
+            out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, comminOptions(o, o.snr, o.seed));
           }
           const [p] = await psnr(x, out);
           const [s] = await ssim(x, out);

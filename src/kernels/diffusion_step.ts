@@ -47,9 +47,34 @@ export const stepCoefficients = {
   },
   /** DDIM: x_{t−1} = √ᾱ_{t−1}·x̂0 + √(1−ᾱ_{t−1}−σ²)·ε + σ·z, σ = η·√((1−ᾱ_{t−1})/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_{t−1}). */
   ddim(alphaBar: number, alphaBarPrev: number, eta: number): StepCoefficients {
-    const sigma = eta * Math.sqrt((1 - alphaBarPrev) / (1 - alphaBar)) * Math.sqrt(1 - alphaBar / alphaBarPrev);
+    const sigma = ddimSigma(alphaBar, alphaBarPrev, eta);
     const x0 = stepCoefficients.x0(alphaBar);
     const dir = Math.sqrt(Math.max(0, 1 - alphaBarPrev - sigma * sigma));
     return { cx: Math.sqrt(alphaBarPrev) * x0.cx, ce: Math.sqrt(alphaBarPrev) * x0.ce + dir, sigma };
+  },
+};
+
+function ddimSigma(alphaBar: number, alphaBarPrev: number, eta: number): number {
+  return eta * Math.sqrt((1 - alphaBarPrev) / (1 - alphaBar)) * Math.sqrt(1 - alphaBar / alphaBarPrev);
+}
+
+/**
+ * The same updates written in x_t and x̂0 (for samplers that clip x̂0 and recompute ε from it):
+ * x_{t−1} = cx·x_t + ce·x̂0 + σ·z — pass x̂0 where `diffusionStep` takes ε. Without clipping they equal
+ * `stepCoefficients` exactly (in real arithmetic).
+ */
+export const stepCoefficientsFromX0 = {
+  /** The DDPM posterior mean μ̃(x_t, x̂0) = √ᾱ_{t−1}β_t/(1−ᾱ_t)·x̂0 + √α_t(1−ᾱ_{t−1})/(1−ᾱ_t)·x_t, σ² = β̃_t or β_t. */
+  ancestral(alphaBar: number, alphaBarPrev: number, posteriorVariance = false): StepCoefficients {
+    const alpha = alphaBar / alphaBarPrev;
+    const beta = 1 - alpha;
+    const sigma2 = posteriorVariance ? (beta * (1 - alphaBarPrev)) / (1 - alphaBar) : beta;
+    return { cx: (Math.sqrt(alpha) * (1 - alphaBarPrev)) / (1 - alphaBar), ce: (Math.sqrt(alphaBarPrev) * beta) / (1 - alphaBar), sigma: Math.sqrt(sigma2) };
+  },
+  /** DDIM with ε' = (x_t − √ᾱ_t·x̂0)/√(1−ᾱ_t): x_{t−1} = √ᾱ_{t−1}·x̂0 + √(1−ᾱ_{t−1}−σ²)·ε' + σ·z. */
+  ddim(alphaBar: number, alphaBarPrev: number, eta: number): StepCoefficients {
+    const sigma = ddimSigma(alphaBar, alphaBarPrev, eta);
+    const dir = Math.sqrt(Math.max(0, 1 - alphaBarPrev - sigma * sigma)) / Math.sqrt(1 - alphaBar);
+    return { cx: dir, ce: Math.sqrt(alphaBarPrev) - dir * Math.sqrt(alphaBar), sigma };
   },
 };

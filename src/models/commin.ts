@@ -1,19 +1,17 @@
-// The CommIN sampler: diffusion sampling guided by an INN that mimics the channel. After each reverse step
-// the x̂0 estimate is decomposed by the INN, its coarse part is replaced by the one that matches the
-// received image y, the INN is inverted (x_inn: details from the prior, coarse content from the channel),
-// and x_{t−1} moves along −ζ·∇_{x_t} ‖x_inn − x̂0‖ (the gradient flows through the U-Net; x_inn is a fixed
-// target of the step, as in the reference code).
+// The CommIN sampler: the diffusion sampler with an INN guidance hook. At each step the x̂0 estimate is
+// decomposed by the INN, its coarse part is replaced by the one that matches the received image y, the INN
+// is inverted (x_inn: details from the prior, coarse content from the channel), and x_{t−1} moves along
+// −ζ·∇_{x_t} ‖x_inn − x̂0‖, one norm per image. By default the gradient flows through the U-Net and the
+// INN forward, as in the reference code (INDIGO+); `innGradient: 'detached'` treats x_inn as a fixed target.
 import type { Tensor } from '../engine/tensor.js';
-import { backward, noGrad, requireGrad } from '../engine/autograd.js';
-import { keep, tidy, tidyAsync } from '../engine/scope.js';
-import { affine, clamp, mul, sqrt, square, sub } from '../kernels/elementwise.js';
-import { randNormal } from '../kernels/random.js';
+import { noGrad } from '../engine/autograd.js';
+import { keep, tidy } from '../engine/scope.js';
+import { affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
 import { sum } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
-import { tensor } from '../kernels/create.js';
-import { diffusionStep, stepCoefficients } from '../kernels/diffusion_step.js';
-import { qSample, samplerTimesteps, type Schedule } from './diffusion.js';
+import type { Schedule } from './diffusion.js';
 import type { Inn } from './inn.js';
+import { sample, type Guidance, type StepInfo } from './sampler.js';
 import type { UNet } from './unet.js';
 
 export interface CommInOptions {
@@ -23,21 +21,30 @@ export interface CommInOptions {
   seed: number;
   /** Guidance step size ζ (0: the plain sampler). */
   zeta: number;
-  /** 'l2' (the norm, as the reference code) or 'l2sq' (its square). */
+  /** 'l2' (the norm, as the reference code) or 'l2sq' (its square); per image either way. */
   distance?: 'l2' | 'l2sq';
+  /** 'through' (default, the reference): ∇ through the INN forward too; 'detached': x_inn is a fixed target. */
+  innGradient?: 'through' | 'detached';
+  /** Clip x̂0 to [−1, 1] (default true). */
+  clip?: boolean;
   /** Start from y noised to this timestep instead of pure noise (fewer steps). */
   startT?: number;
-  onStep?: (info: { i: number; t: number; count: number; x0: Tensor; ms: StepTimes }) => void | Promise<void>;
-  /** Measure the split of each step (adds a GPU sync per phase). */
+  /** Per-step callback; with `diagnostics` it also gets the per-image guidance distances of that step. */
+  onStep?: (info: StepInfo & { diagnostics?: CommInDiagnostics }) => void | Promise<void>;
+  /** Read back ‖x_inn − x̂0‖ and ‖target(y) − coarse(INN(x̂0))‖ per image at every step (a GPU sync each). */
+  diagnostics?: boolean;
   profile?: boolean;
 }
 
-export interface StepTimes {
-  unet: number;
-  inn: number;
-  guidance: number;
-  update: number;
+/** Per-image distances at one step, in the [−1, 1] image range the guidance uses. */
+export interface CommInDiagnostics {
+  /** ‖x_inn − x̂0‖: the guidance distance. */
+  innDistance: number[];
+  /** ‖target(y) − coarse(INN(x̂0))‖: how far the prior's estimate is from the channel's coarse content. */
+  coarseResidual: number[];
 }
+
+export type { StepTimes } from './sampler.js';
 
 /** Default start timestep: y noised to t, then denoised (chosen on validation faces outside the evaluation set). */
 export const DEFAULT_START_T = 100;
@@ -54,83 +61,62 @@ export function coarseTarget(inn: Inn, y01: Tensor): Tensor {
   return inn.cfg.mode === 'decimated' ? avgPool(y01, 2 ** inn.cfg.levels) : affine(y01, 1, 0);
 }
 
-/**
- * Reconstructs images from the received images y [N, 3, R, R] in [0, 1]. Returns x clamped to [0, 1].
- */
-export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tensor, o: CommInOptions): Promise<Tensor> {
-  // the guidance needs ∂/∂x_t only: freeze the networks so backward computes no weight gradients
-  const frozen = [...unet.params.list(), ...inn.params.list()].filter((p) => p.requiresGrad);
-  for (const p of frozen) p.requiresGrad = false;
-  try {
-    return await sampleFrozen(unet, inn, s, y01, o);
-  } finally {
-    for (const p of frozen) p.requiresGrad = true;
-  }
+/** Per-image L2 norm of a − b over all but the first axis, in the [−1, 1] range (a, b in [0, 1]). */
+function normPerImage(a: Tensor, b: Tensor, squared: boolean): Tensor {
+  const d2 = sum(square(affine(sub(a, b), 2, 0)), [1, 2, 3]);
+  return squared ? d2 : sqrt(d2);
 }
 
-async function sampleFrozen(unet: UNet, inn: Inn, s: Schedule, y01: Tensor, o: CommInOptions): Promise<Tensor> {
-  const e = unet.engine;
-  const shape = [...y01.shape];
-  const N = shape[0];
-  const target = keep(noGrad(() => coarseTarget(inn, y01)));
-  const ts = samplerTimesteps(s, { method: o.method, steps: o.steps, init: o.startT !== undefined ? { x0: y01, startT: o.startT } : undefined });
-  let x: Tensor;
-  if (o.startT !== undefined) {
-    x = keep(noGrad(() => tidy(() => qSample(affine(y01, 2, -1), randNormal(e, shape, { seed: o.seed, offset: 0x7fffffff }), new Array(N).fill(o.startT), s))));
-  } else x = keep(randNormal(e, shape, { seed: o.seed, offset: 0x7ffffffe }));
-  const now = async (on: boolean) => {
-    if (on) await e.sync();
-    return performance.now();
+/** The INN guidance for the sampler; `last` holds the step's per-image distances when diagnostics are on. */
+export function innGuidance(inn: Inn, target: Tensor, o: Pick<CommInOptions, 'zeta' | 'distance' | 'innGradient' | 'diagnostics'>) {
+  const state: { last: { inn: Tensor; coarse: Tensor } | null } = { last: null };
+  const guidance: Guidance = {
+    zeta: o.zeta,
+    frozen: inn.params.list(),
+    loss(x0: Tensor): Tensor {
+      const x0img = affine(x0, 0.5, 0.5);
+      const through = (o.innGradient ?? 'through') === 'through';
+      const code = through ? inn.forward(x0img) : noGrad(() => inn.forward(x0img));
+      // the reference form: x_inn depends on x̂0 through its details, so the gradient reaches x_t through
+      // the INN too; detached, x_inn is a constant of the step
+      const xInn = inn.inverse({ coarse: target, details: code.details });
+      const d = normPerImage(xInn, x0img, (o.distance ?? 'l2') === 'l2sq');
+      if (o.diagnostics) {
+        state.last?.inn.dispose();
+        state.last?.coarse.dispose();
+        state.last = noGrad(() => ({ inn: keep(normPerImage(xInn, x0img, false)), coarse: keep(normPerImage(target, code.coarse, false)) }));
+      }
+      return sum(d);
+    },
   };
-  for (let i = 0; i < ts.length; i++) {
-    const t = ts[i];
-    const tPrev = i + 1 < ts.length ? ts[i + 1] : -1;
-    const ab = s.alphaBar(t), abPrev = s.alphaBar(tPrev);
-    const c = o.method === 'ddpm' ? stepCoefficients.ancestral(ab, abPrev, true) : stepCoefficients.ddim(ab, abPrev, o.eta ?? 0);
-    const sigma = tPrev < 0 ? 0 : (c.sigma ?? 0);
-    const times: StepTimes = { unet: 0, inn: 0, guidance: 0, update: 0 };
-    let t0 = await now(!!o.profile);
-    const guided = o.zeta !== 0;
-    const xt = guided ? requireGrad(x) : x;
-    // one scope for the whole step: the U-Net's intermediates live until the guidance backward, then go
-    const step = await tidyAsync(async () => {
-      const run = () => {
-        const eps = unet.forward(xt, new Array(N).fill(t));
-        const x0 = diffusionStep(xt, eps, stepCoefficients.x0(ab));
-        const prev = noGrad(() => diffusionStep(xt, eps, { ...c, sigma, seed: o.seed, offset: t }));
-        return { x0, prev };
-      };
-      const inner = guided ? run() : noGrad(run);
-      let t1 = await now(!!o.profile);
-      times.unet = t1 - t0;
-      if (!guided) return { out: inner.prev, x0: inner.x0 };
-      const x0img = affine(inner.x0, 0.5, 0.5);
-      // x_inn: the INN code of x̂0 with its coarse part replaced by the channel's (no gradient: a target)
-      const xInn = noGrad(() => {
-        const code = inn.forward(x0img);
-        return inn.inverse({ coarse: target, details: code.details });
-      });
-      t0 = await now(!!o.profile);
-      times.inn = t0 - t1;
-      const d2 = sum(square(sub(xInn, x0img)));
-      backward((o.distance ?? 'l2') === 'l2' ? sqrt(d2) : d2);
-      t1 = await now(!!o.profile);
-      times.guidance = t1 - t0;
-      const out = noGrad(() => sub(inner.prev, mul(xt.grad!, tensor(e, [o.zeta], [1]))));
-      return { out, x0: noGrad(() => affine(inner.x0, 1, 0)) };
+  return { guidance, state };
+}
+
+/**
+ * Reconstructs images from the received images y [N, 3, R, R] in [0, 1]. Returns x clamped to [0, 1].
+ * The guidance distance is per image, so no image's step depends on another's.
+ */
+export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tensor, o: CommInOptions): Promise<Tensor> {
+  const target = keep(noGrad(() => coarseTarget(inn, y01)));
+  const { guidance, state } = innGuidance(inn, target, o);
+  const y = keep(noGrad(() => affine(y01, 2, -1)));
+  try {
+    const x = await sample(unet, s, [...y01.shape], {
+      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, clip: o.clip, profile: o.profile,
+      init: o.startT !== undefined ? { x0: y, startT: o.startT } : undefined,
+      guidance,
+      onStep: o.onStep && (async (info) => {
+        const diagnostics = state.last ? { innDistance: Array.from(await state.last.inn.data()), coarseResidual: Array.from(await state.last.coarse.data()) } : undefined;
+        await o.onStep!({ ...info, diagnostics });
+      }),
     });
-    const t2 = performance.now();
-    xt.grad?.dispose();
-    xt.grad = null;
+    const out = noGrad(() => tidy(() => clamp(affine(x, 0.5, 0.5), 0, 1)));
     x.dispose();
-    x = step.out;
-    times.update = (await now(!!o.profile)) - t2;
-    await o.onStep?.({ i, t, count: ts.length, x0: step.x0, ms: times });
-    step.x0.dispose();
-    await e.throttle();
+    return out;
+  } finally {
+    state.last?.inn.dispose();
+    state.last?.coarse.dispose();
+    target.dispose();
+    y.dispose();
   }
-  target.dispose();
-  const out = noGrad(() => tidy(() => clamp(affine(x, 0.5, 0.5), 0, 1)));
-  x.dispose();
-  return out;
 }

@@ -1,5 +1,5 @@
-// DDPM: the noise schedule, the ε-prediction training loss, EMA weights, and the DDPM (ancestral) and DDIM
-// samplers built on the fused update kernel. Data live in [−1, 1].
+// DDPM: the noise schedule, the forward noising, the ε-prediction training loss and EMA weights (the
+// samplers are in sampler.ts). Data live in [−1, 1].
 import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
@@ -7,7 +7,6 @@ import { tensor } from '../kernels/create.js';
 import { add, mul, sub, affine } from '../kernels/elementwise.js';
 import { randNormal } from '../kernels/random.js';
 import { mse } from '../kernels/losses.js';
-import { diffusionStep, stepCoefficients } from '../kernels/diffusion_step.js';
 import type { UNet } from './unet.js';
 
 export interface ScheduleConfig {
@@ -93,63 +92,4 @@ export class Ema {
   dispose(): void {
     for (const t of this.shadow) t.dispose();
   }
-}
-
-export interface SamplerOptions {
-  /** 'ddpm' (ancestral, every step) or 'ddim' (subsequence of `steps` timesteps, η). */
-  method: 'ddpm' | 'ddim';
-  steps?: number;
-  eta?: number;
-  seed: number;
-  /** Start from this image at timestep `startT` (noised to it) instead of pure noise at T−1. */
-  init?: { x0: Tensor; startT: number };
-  /** Called after every step with the step index, timestep, x_{t−1} and the x̂0 estimate (both in [−1, 1]). */
-  onStep?: (info: { i: number; t: number; x: Tensor; x0: Tensor; count: number }) => void | Promise<void>;
-  /** Posterior variance β̃ for the ancestral sampler (default) or β. */
-  posteriorVariance?: boolean;
-}
-
-/** The timesteps a sampler visits, from high to low. */
-export function samplerTimesteps(s: Schedule, o: Pick<SamplerOptions, 'method' | 'steps' | 'init'>): number[] {
-  const top = o.init ? o.init.startT : s.T - 1;
-  if (o.method === 'ddpm') return Array.from({ length: top + 1 }, (_, i) => top - i);
-  const n = Math.max(1, Math.min(o.steps ?? 50, top + 1));
-  const ts = Array.from({ length: n }, (_, i) => Math.round((top * (n - 1 - i)) / Math.max(1, n - 1)));
-  return [...new Set(ts)];
-}
-
-/**
- * Samples images [N, C, R, R] in [−1, 1]. Every update is the fused kernel; noise is seeded per step, so a
- * seed fixes the result.
- */
-export async function sample(model: UNet, s: Schedule, shape: number[], o: SamplerOptions): Promise<Tensor> {
-  const e = model.engine;
-  const ts = samplerTimesteps(s, o);
-  let x: Tensor;
-  if (o.init) {
-    const eps = randNormal(e, shape, { seed: o.seed, offset: 0x7fffffff });
-    x = keep(noGrad(() => tidy(() => qSample(o.init!.x0, eps, new Array(shape[0]).fill(o.init!.startT), s))));
-    eps.dispose();
-  } else x = keep(randNormal(e, shape, { seed: o.seed, offset: 0x7ffffffe }));
-  for (let i = 0; i < ts.length; i++) {
-    const t = ts[i];
-    const tPrev = i + 1 < ts.length ? ts[i + 1] : -1;
-    const ab = s.alphaBar(t);
-    const abPrev = s.alphaBar(tPrev);
-    const [next, x0] = noGrad(() =>
-      tidy(() => {
-        const eps = model.forward(x, new Array(shape[0]).fill(t));
-        const c = o.method === 'ddpm' ? stepCoefficients.ancestral(ab, abPrev, o.posteriorVariance ?? true) : stepCoefficients.ddim(ab, abPrev, o.eta ?? 0);
-        const sigma = tPrev < 0 ? 0 : (c.sigma ?? 0);
-        return [diffusionStep(x, eps, { ...c, sigma, seed: o.seed, offset: t }), diffusionStep(x, eps, stepCoefficients.x0(ab))];
-      }),
-    );
-    x.dispose();
-    x = keep(next);
-    keep(x0);
-    await o.onStep?.({ i, t, x, x0, count: ts.length });
-    x0.dispose();
-    await e.throttle();
-  }
-  return x;
 }

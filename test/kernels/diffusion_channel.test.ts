@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { awgnChannel, diffusionStep, losses, randNormal, stepCoefficients, tensor } from '../../src/index.js';
+import { stepCoefficientsFromX0 } from '../../src/kernels/diffusion_step.js';
 import { philoxNormal } from '../reference/rng.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
 
@@ -44,6 +45,28 @@ describe('fused diffusion step', () => {
     expect(d.sigma).toBe(0);
     const a = stepCoefficients.ancestral(ab, 0.4);
     expect(a.sigma! ** 2).toBeCloseTo(1 - ab / 0.4, 12);
+  });
+  it('the x̂0 forms of the DDPM and DDIM updates equal the ε forms when x̂0 is not clipped', () => {
+    const rng = testRng();
+    for (let k = 0; k < 20; k++) {
+      const ab = rng.uniform(0.01, 0.98), abPrev = Math.min(0.999, ab * rng.uniform(1.0001, 1.5));
+      const xt = rng.uniform(-2, 2), eps = rng.uniform(-2, 2), eta = rng.uniform(0, 1);
+      const x0c = stepCoefficients.x0(ab);
+      const x0 = x0c.cx * xt + x0c.ce * eps;
+      for (const [byEps, byX0] of [
+        [stepCoefficients.ancestral(ab, abPrev, true), stepCoefficientsFromX0.ancestral(ab, abPrev, true)],
+        [stepCoefficients.ancestral(ab, abPrev, false), stepCoefficientsFromX0.ancestral(ab, abPrev, false)],
+        [stepCoefficients.ddim(ab, abPrev, eta), stepCoefficientsFromX0.ddim(ab, abPrev, eta)],
+      ]) {
+        expect(byX0.cx * xt + byX0.ce * x0).toBeCloseTo(byEps.cx * xt + byEps.ce * eps, 10);
+        expect(byX0.sigma).toBeCloseTo(byEps.sigma!, 12);
+      }
+    }
+    // the last step (ᾱ_{t−1} = 1) returns x̂0 itself
+    for (const c of [stepCoefficientsFromX0.ancestral(0.999, 1, true), stepCoefficientsFromX0.ddim(0.999, 1, 0.5)]) {
+      expect(c.cx).toBeCloseTo(0, 12);
+      expect(c.ce).toBeCloseTo(1, 12);
+    }
   });
 });
 

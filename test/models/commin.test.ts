@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, backward, clamp, randNormal, randUniform, requireGrad, sqrt, square, sub, sum, tensor, tidy, affine, noGrad } from '../../src/index.js';
+import { Adam, backward, clamp, randNormal, randUniform, requireGrad, sqrt, square, sub, sum, tensor, tidy, affine, noGrad, keep } from '../../src/index.js';
 import { Inn, type InnConfig } from '../../src/models/inn.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { Schedule, sample } from '../../src/models/diffusion.js';
-import { coarseTarget, comminSample } from '../../src/models/commin.js';
+import { Schedule } from '../../src/models/diffusion.js';
+import { sample } from '../../src/models/sampler.js';
+import { coarseTarget, comminSample, innGuidance } from '../../src/models/commin.js';
+import type { Tensor } from '../../src/index.js';
 import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
 import { losses } from '../../src/index.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';
@@ -76,32 +78,79 @@ describe('CommIN sampler', () => {
       const plain01 = noGrad(() => clamp(affine(plain, 0.5, 0.5), 0, 1));
       const ours = await comminSample(unet, inn, s, y, { method, steps: 6, eta: 0.5, seed: 3, zeta: 0 });
       expect(Array.from(await ours.data())).toEqual(Array.from(await plain01.data()));
+      const fromY = await sample(unet, s, [2, 3, 8, 8], { method, steps: 4, eta: 0.5, seed: 3, init: { x0: noGrad(() => affine(y, 2, -1)), startT: 12 } });
+      const fromY01 = noGrad(() => clamp(affine(fromY, 0.5, 0.5), 0, 1));
+      const oursFromY = await comminSample(unet, inn, s, y, { method, steps: 4, eta: 0.5, seed: 3, zeta: 0, startT: 12 });
+      expect(Array.from(await oursFromY.data())).toEqual(Array.from(await fromY01.data()));
     }
   });
 
-  it('the guidance gradient ∇_{x_t}‖x_inn − x̂0‖ matches a finite-difference check (tiny U-Net)', async () => {
+  it('the guidance gradient ∇_{x_t} Σ‖x_inn − x̂0‖ matches finite differences, through the INN and detached (tiny U-Net and INN)', async () => {
     const e = engine();
     const rng = testRng();
     const unet = new UNet(e, TINY_UNET, 2);
     await randomize(unet.params.tensors, rng.int(0, 1e6), 0.2);
+    const inn = new Inn(e, { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 3);
+    await randomize(new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.5);
     const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
     const t = 12;
     const ab = s.alphaBar(t);
-    const xInn = randUniform(e, [1, 3, 8, 8], { seed: 5 }); // a fixed target, as in the sampler
-    const dist = (xt: import('../../src/index.js').Tensor) => {
-      const x0 = diffusionStep(xt, unet.forward(xt, [t]), stepCoefficients.x0(ab));
-      return sqrt(sum(square(sub(xInn, affine(x0, 0.5, 0.5)))));
+    const target = coarseTarget(inn, randUniform(e, [2, 3, 8, 8], { seed: rng.int(0, 1e6) }));
+    const x0Of = (xt: Tensor) => diffusionStep(xt, unet.forward(xt, [t, t]), stepCoefficients.x0(ab));
+    const xs = rng.f32(384, -1, 1);
+    const at = (k: number, dir: number[]) => tensor(e, xs.map((v, i) => v + k * dir[i]), [2, 3, 8, 8]);
+    // the loss whose gradient each form should be: through — x_inn follows x_t; detached — x_inn fixed at x_t's
+    const xInnFixed = keep(noGrad(() => tidy(() => {
+      const x0img = affine(x0Of(tensor(e, xs, [2, 3, 8, 8])), 0.5, 0.5);
+      return inn.inverse({ coarse: target, details: inn.forward(x0img).details });
+    })));
+    const fixedLoss = (xt: Tensor) => sum(sqrt(sum(square(affine(sub(xInnFixed, affine(x0Of(xt), 0.5, 0.5)), 2, 0)), [1, 2, 3])));
+    const grads: Float32Array[] = [];
+    for (const innGradient of ['through', 'detached'] as const) {
+      const { guidance } = innGuidance(inn, target, { zeta: 1, innGradient });
+      const loss = (xt: Tensor) => guidance.loss(x0Of(xt), t);
+      const x = requireGrad(tensor(e, xs, [2, 3, 8, 8]));
+      tidy(() => backward(loss(x)));
+      const g = await x.grad!.data();
+      grads.push(g);
+      const norm = Math.sqrt(g.reduce((a, b) => a + b * b, 0));
+      const dir = Array.from(g, (v) => (1e-2 * v) / norm);
+      const f = innGradient === 'through' ? loss : fixedLoss;
+      const value = async (k: number) => (await noGrad(() => tidy(() => f(at(k, dir)))).item());
+      const numeric = ((await value(1)) - (await value(-1))) / 2e-2;
+      expect(Math.abs(numeric - norm), innGradient).toBeLessThan(2e-2 * norm);
+    }
+    // the forms are different functions: the test above tells them apart
+    const diff = Math.sqrt(grads[0].reduce((a, v, i) => a + (v - grads[1][i]) ** 2, 0));
+    const size = Math.sqrt(grads[0].reduce((a, v) => a + v * v, 0));
+    expect(diff).toBeGreaterThan(0.05 * size);
+    xInnFixed.dispose();
+    unet.dispose();
+    inn.dispose();
+  });
+
+  it('no coupling across a batch: an image is the same whatever the other images of its batch are', async () => {
+    const e = engine();
+    const unet = new UNet(e, TINY_UNET, 1);
+    await randomize(unet.params.tensors, 7, 0.2);
+    const inn = new Inn(e, { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 1);
+    await randomize(new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), 8, 0.1);
+    const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
+    const first = await randUniform(e, [1, 3, 8, 8], { seed: 1 }).data();
+    const run = async (othersSeed: number) => {
+      const others = await randUniform(e, [2, 3, 8, 8], { seed: othersSeed }).data();
+      const y = tensor(e, [...first, ...others], [3, 3, 8, 8]);
+      const out = await comminSample(unet, inn, s, y, { method: 'ddim', steps: 5, eta: 0.5, seed: 3, zeta: 2, startT: 15 });
+      const d = Array.from(await out.data()).slice(0, 192);
+      out.dispose();
+      y.dispose();
+      return d;
     };
-    const x0s = rng.f32(192, -1, 1);
-    const x = requireGrad(tensor(e, x0s, [1, 3, 8, 8]));
-    tidy(() => backward(dist(x)));
-    const g = await x.grad!.data();
-    const norm = Math.sqrt(g.reduce((a, b) => a + b * b, 0));
-    const dir = Array.from(g, (v) => v / norm);
-    const eps = 1e-2;
-    const at = async (k: number) => (await tidy(() => dist(tensor(e, x0s.map((v, i) => v + k * eps * dir[i]), [1, 3, 8, 8]))).item());
-    const numeric = ((await at(1)) - (await at(-1))) / (2 * eps);
-    expect(Math.abs(numeric - norm)).toBeLessThan(2e-2 * norm);
+    const a = await run(11);
+    const b = await run(12);
+    expectClose(b, a, 1e-4, 1e-5, 'image 0 with other batch mates');
+    unet.dispose();
+    inn.dispose();
   });
 
   it('with ζ > 0 it runs, changes the result, reports per-step timings and keeps memory flat', async () => {

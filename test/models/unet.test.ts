@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backward, randNormal, requireGrad, sum, tensor, tidy, Adam } from '../../src/index.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { Schedule, diffusionLoss, sample, samplerTimesteps } from '../../src/models/diffusion.js';
+import { Schedule, diffusionLoss } from '../../src/models/diffusion.js';
+import { sample, samplerTimesteps } from '../../src/models/sampler.js';
 import { mulberry32 } from '../../src/util/rng.js';
 import { unetRef } from '../reference/unet.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';

@@ -55,6 +55,7 @@ def main():
     ap.add_argument("--every", type=int, default=500)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-minutes", type=float, default=0)
+    ap.add_argument("--no-flip", action="store_true", help="no random horizontal flips (on by default)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from converted weights (safetensors; used as model and EMA) when --out does not exist")
     a = ap.parse_args()
@@ -102,12 +103,17 @@ def main():
         idx = g.integers(0, len(images), size=a.batch)
         x0 = torch.from_numpy(images[idx].astype(np.float32) / 127.5 - 1).permute(0, 3, 1, 2)
         t = torch.from_numpy(g.integers(0, T, size=a.batch))
+        if not a.no_flip:  # drawn after idx and t so those stay what they were without flips
+            flip = torch.from_numpy(g.random(a.batch) < 0.5)
+            x0 = torch.where(flip[:, None, None, None], x0.flip(3), x0)
         eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(a.seed * 1_000_003 + step))
         ab = alpha_bar[t][:, None, None, None]
         xt = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
         for group in opt.param_groups:
             group["lr"] = cosine_lr(step, a.steps, a.lr)
         loss = torch.mean((model(xt, t) - eps) ** 2)
+        if not torch.isfinite(loss):
+            sys.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept")
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -1,0 +1,151 @@
+// The one diffusion sampling loop. DDPM (ancestral, every timestep) or DDIM (a subsequence, η); x̂0 is
+// clipped to [−1, 1] by default and the update is recomputed from the clipped x̂0, as the reference
+// samplers do (guided-diffusion's clip_denoised): at t ≈ T, x̂0 multiplies every error of ε̂ by ≈ 1/√ᾱ_t,
+// and an unclipped weak prior samples noise. An optional guidance hook moves each step along
+// −ζ·∇_{x_t} loss(x̂0) (CommIN, posterior sampling); with no hook or ζ = 0 it is the plain sampler.
+import type { Tensor } from '../engine/tensor.js';
+import { backward, noGrad, requireGrad } from '../engine/autograd.js';
+import { keep, tidy, tidyAsync } from '../engine/scope.js';
+import { affine, clamp, scaleBy, sub } from '../kernels/elementwise.js';
+import { randNormal } from '../kernels/random.js';
+import { diffusionStep, stepCoefficients, stepCoefficientsFromX0 } from '../kernels/diffusion_step.js';
+import { qSample, type Schedule } from './diffusion.js';
+import type { UNet } from './unet.js';
+
+/** A guidance term: x_{t−1} = x'_{t−1} − ζ·∇_{x_t} loss(x̂0(x_t)). */
+export interface Guidance {
+  zeta: number;
+  /**
+   * The loss of the x̂0 estimate (in [−1, 1], differentiable in x_t through the U-Net). Make it a sum of
+   * per-image terms, so that each image's step depends on that image alone.
+   */
+  loss(x0: Tensor, t: number): Tensor;
+  /** Parameters to hold fixed while guiding (the U-Net's always are): no weight gradients are computed. */
+  frozen?: Tensor[];
+}
+
+export interface StepTimes {
+  /** U-Net forward and the x̂0 estimate. */
+  unet: number;
+  /** The guidance loss and its backward pass (0 without guidance). */
+  guidance: number;
+  /** The update x_{t−1}. */
+  update: number;
+}
+
+export interface StepInfo {
+  i: number;
+  t: number;
+  count: number;
+  /** x_{t−1} and the (clipped) x̂0 estimate, both in [−1, 1]; valid during the callback only. */
+  x: Tensor;
+  x0: Tensor;
+  /** Per-phase milliseconds; measured with a GPU sync per phase only when `profile` is set. */
+  ms: StepTimes;
+}
+
+export interface SamplerOptions {
+  /** 'ddpm' (ancestral, every step) or 'ddim' (subsequence of `steps` timesteps, η). */
+  method: 'ddpm' | 'ddim';
+  steps?: number;
+  eta?: number;
+  seed: number;
+  /** Clip x̂0 to [−1, 1] and recompute the update from it (default true). */
+  clip?: boolean;
+  /** Start from this image (in [−1, 1]) noised to timestep `startT` instead of pure noise at T−1. */
+  init?: { x0: Tensor; startT: number };
+  /** Posterior variance β̃ for the ancestral sampler (default) or β. */
+  posteriorVariance?: boolean;
+  guidance?: Guidance;
+  onStep?: (info: StepInfo) => void | Promise<void>;
+  /** Sync the GPU between phases so `ms` splits a step truthfully (slower). */
+  profile?: boolean;
+}
+
+/** The timesteps a sampler visits, from high to low. */
+export function samplerTimesteps(s: Schedule, o: Pick<SamplerOptions, 'method' | 'steps' | 'init'>): number[] {
+  const top = o.init ? o.init.startT : s.T - 1;
+  if (o.method === 'ddpm') return Array.from({ length: top + 1 }, (_, i) => top - i);
+  const n = Math.max(1, Math.min(o.steps ?? 50, top + 1));
+  const ts = Array.from({ length: n }, (_, i) => Math.round((top * (n - 1 - i)) / Math.max(1, n - 1)));
+  return [...new Set(ts)];
+}
+
+/** Checks the options against the schedule before any work is done. */
+export function checkSamplerOptions(s: Schedule, o: SamplerOptions): void {
+  if (o.init && (!Number.isInteger(o.init.startT) || o.init.startT < 0 || o.init.startT >= s.T)) {
+    throw new Error(`sampler: start timestep must be an integer in [0, ${s.T - 1}], got ${o.init.startT}`);
+  }
+  if (o.eta !== undefined && !(o.eta >= 0 && o.eta <= 1)) throw new Error(`sampler: η must be in [0, 1], got ${o.eta}`);
+  if (o.guidance && !(Number.isFinite(o.guidance.zeta) && o.guidance.zeta >= 0)) throw new Error(`sampler: ζ must be a finite number ≥ 0, got ${o.guidance.zeta}`);
+  if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new Error(`sampler: seed must be a non-negative safe integer, got ${o.seed}`);
+}
+
+/**
+ * Samples images [N, C, R, R] in [−1, 1] (the last x, not clipped). Noise is seeded per step, so a seed
+ * fixes the result.
+ */
+export async function sample(model: UNet, s: Schedule, shape: number[], o: SamplerOptions): Promise<Tensor> {
+  checkSamplerOptions(s, o);
+  const guided = !!o.guidance && o.guidance.zeta !== 0;
+  // guidance needs ∂/∂x_t only: hold the networks fixed so backward computes no weight gradients
+  const frozen = guided ? [...model.params.list(), ...(o.guidance!.frozen ?? [])].filter((p) => p.requiresGrad) : [];
+  for (const p of frozen) p.requiresGrad = false;
+  try {
+    return await sampleLoop(model, s, shape, o, guided);
+  } finally {
+    for (const p of frozen) p.requiresGrad = true;
+  }
+}
+
+async function sampleLoop(model: UNet, s: Schedule, shape: number[], o: SamplerOptions, guided: boolean): Promise<Tensor> {
+  const e = model.engine;
+  const N = shape[0];
+  const ts = samplerTimesteps(s, o);
+  const clip = o.clip ?? true;
+  let x: Tensor;
+  if (o.init) {
+    const eps = randNormal(e, shape, { seed: o.seed, offset: 0x7fffffff });
+    x = keep(noGrad(() => tidy(() => qSample(o.init!.x0, eps, new Array(N).fill(o.init!.startT), s))));
+    eps.dispose();
+  } else x = keep(randNormal(e, shape, { seed: o.seed, offset: 0x7ffffffe }));
+  const now = async () => {
+    if (o.profile) await e.sync();
+    return performance.now();
+  };
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    const tPrev = i + 1 < ts.length ? ts[i + 1] : -1;
+    const ab = s.alphaBar(t), abPrev = s.alphaBar(tPrev);
+    const c = o.method === 'ddpm' ? stepCoefficientsFromX0.ancestral(ab, abPrev, o.posteriorVariance ?? true) : stepCoefficientsFromX0.ddim(ab, abPrev, o.eta ?? 0);
+    const sigma = tPrev < 0 ? 0 : (c.sigma ?? 0);
+    const ms: StepTimes = { unet: 0, guidance: 0, update: 0 };
+    let mark = await now();
+    const xt = guided ? requireGrad(x) : x;
+    // one scope for the whole step: the U-Net's intermediates live until the guidance backward, then go
+    const step = await tidyAsync(async () => {
+      const estimate = () => {
+        const raw = diffusionStep(xt, model.forward(xt, new Array(N).fill(t)), stepCoefficients.x0(ab));
+        return clip ? clamp(raw, -1, 1) : raw;
+      };
+      const x0 = guided ? estimate() : noGrad(estimate);
+      const prev = noGrad(() => diffusionStep(xt, x0, { ...c, sigma, seed: o.seed, offset: t }));
+      ms.unet = (await now()) - mark;
+      mark = await now();
+      if (!guided) return { next: prev, x0 };
+      backward(o.guidance!.loss(x0, t));
+      ms.guidance = (await now()) - mark;
+      mark = await now();
+      return { next: noGrad(() => sub(prev, scaleBy(xt.grad!, o.guidance!.zeta))), x0: noGrad(() => affine(x0, 1, 0)) };
+    });
+    xt.grad?.dispose();
+    xt.grad = null;
+    x.dispose();
+    x = step.next;
+    ms.update = (await now()) - mark;
+    await o.onStep?.({ i, t, count: ts.length, x, x0: step.x0, ms });
+    step.x0.dispose();
+    await e.throttle();
+  }
+  return x;
+}

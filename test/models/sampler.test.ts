@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { noGrad, randNormal, tidy, type Tensor } from '../../src/index.js';
+import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
+import { Schedule } from '../../src/models/diffusion.js';
+import { sample, samplerTimesteps } from '../../src/models/sampler.js';
+import { UNet, type UNetConfig } from '../../src/models/unet.js';
+import { expectClose, testRng, useEngine } from '../helpers.js';
+
+const engine = useEngine();
+const TINY: UNetConfig = { resolution: 8, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [4], dropout: 0, groups: 4, eps: 1e-6 };
+const schedule = new Schedule({ kind: 'linear', T: 50, betaStart: 1e-4, betaEnd: 0.1 });
+
+async function randomUNet(seed: number, std: number): Promise<UNet> {
+  const u = new UNet(engine(), TINY, seed);
+  let k = 0;
+  for (const [, p] of u.params.tensors) {
+    const r = randNormal(engine(), p.shape, { seed, offset: k++ }, 0, std);
+    engine().write(p.buffer, await r.data());
+    r.dispose();
+  }
+  return u;
+}
+
+const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+describe('sampler', () => {
+  it('keeps a deliberately weak model on the data range when x̂0 is clipped (and not without)', async () => {
+    const u = await randomUNet(testRng().int(0, 1e6), 0.6);
+    for (const method of ['ddpm', 'ddim'] as const) {
+      const x0max: number[] = [];
+      const clipped = await sample(u, schedule, [2, 3, 8, 8], { method, steps: 12, eta: 0.5, seed: 4, onStep: async ({ x0 }) => { x0max.push(maxAbs(await x0.data())); } });
+      expect(Math.max(...x0max)).toBeLessThanOrEqual(1);
+      const out = await clipped.data();
+      expect(out.every(Number.isFinite)).toBe(true);
+      expect(maxAbs(out)).toBeLessThanOrEqual(1); // the last step returns the clipped x̂0
+      const free = await sample(u, schedule, [2, 3, 8, 8], { method, steps: 12, eta: 0.5, seed: 4, clip: false });
+      expect(maxAbs(await free.data())).toBeGreaterThan(2);
+      clipped.dispose();
+      free.dispose();
+    }
+    u.dispose();
+  });
+
+  it('without clipping it equals the ε-form update loop (DDPM and DDIM with η)', async () => {
+    const u = await randomUNet(testRng().int(0, 1e6), 0.15);
+    const shape = [2, 3, 8, 8];
+    for (const o of [{ method: 'ddpm' as const, seed: 3 }, { method: 'ddim' as const, steps: 7, eta: 0.6, seed: 5 }]) {
+      const ours = await sample(u, schedule, shape, { ...o, clip: false });
+      // the loop written out with the ε coefficients
+      let x = randNormal(engine(), shape, { seed: o.seed, offset: 0x7ffffffe });
+      const ts = samplerTimesteps(schedule, o);
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i], tPrev = i + 1 < ts.length ? ts[i + 1] : -1;
+        const ab = schedule.alphaBar(t), abPrev = schedule.alphaBar(tPrev);
+        const c = o.method === 'ddpm' ? stepCoefficients.ancestral(ab, abPrev, true) : stepCoefficients.ddim(ab, abPrev, o.eta ?? 0);
+        const next: Tensor = noGrad(() => tidy(() => diffusionStep(x, u.forward(x, [t, t]), { ...c, sigma: tPrev < 0 ? 0 : c.sigma, seed: o.seed, offset: t })));
+        x.dispose();
+        x = next;
+        await engine().throttle();
+      }
+      expectClose(await ours.data(), await x.data(), 2e-4, 2e-4, o.method);
+      ours.dispose();
+      x.dispose();
+    }
+    u.dispose();
+  });
+
+  it('rejects a start timestep outside the schedule, η outside [0, 1] and unsafe seeds before any work', async () => {
+    const u = new UNet(engine(), TINY, 1);
+    const x0 = randNormal(engine(), [1, 3, 8, 8], { seed: 1 });
+    await expect(sample(u, schedule, [1, 3, 8, 8], { method: 'ddim', seed: 1, init: { x0, startT: 50 } })).rejects.toThrow(/start timestep must be an integer in \[0, 49\]/);
+    await expect(sample(u, schedule, [1, 3, 8, 8], { method: 'ddim', seed: 1, eta: 2 })).rejects.toThrow(/η must be in \[0, 1\]/);
+    await expect(sample(u, schedule, [1, 3, 8, 8], { method: 'ddim', seed: 1e300 })).rejects.toThrow(/safe integer/);
+    x0.dispose();
+    u.dispose();
+  });
+});
