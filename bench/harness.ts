@@ -10,6 +10,8 @@ export interface Row {
   ratio: number | null;
   jaxjs: number | null;
   ort: number | null;
+  /** The PyTorch reference on the CPU (training rows). */
+  pytorch?: number | null;
   /** First call, shader compile included (ms). */
   firstRunMs?: number | null;
   /** Median time of one op (ms). */
@@ -42,8 +44,8 @@ export function fmt(v: number | null, digits = 2): string {
 }
 
 export function printTable(rows: Row[]): void {
-  const head = ['kernel', 'shape', 'unit', 'ours', 'tfjs-webgpu', 'ours/tfjs', 'jax-js webgpu', 'ort cpu', 'first run ms'];
-  const lines = rows.map((r) => [r.name, r.shape, r.unit, fmt(r.ours), fmt(r.tfjs), fmt(r.ratio), fmt(r.jaxjs), fmt(r.ort), fmt(r.firstRunMs ?? null, 1)]);
+  const head = ['kernel', 'shape', 'unit', 'ours', 'tfjs-webgpu', 'ours/tfjs', 'jax-js webgpu', 'ort cpu', 'pytorch cpu', 'first run ms'];
+  const lines = rows.map((r) => [r.name, r.shape, r.unit, fmt(r.ours), fmt(r.tfjs), fmt(r.ratio), fmt(r.jaxjs), fmt(r.ort), fmt(r.pytorch ?? null), fmt(r.firstRunMs ?? null, 1)]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(line(head));

@@ -93,12 +93,6 @@ export async function modelRows(c: BenchContext): Promise<void> {
     const snr = tensor(engine, new Array(16).fill(5), [16]);
     return { step: () => tidy(() => { opt.zeroGrad(); backward(losses.mse(m.forward(x, snr, 1), x)); opt.update(); }), dispose: () => { m.dispose(); opt.dispose(); x.dispose(); } };
   }, 16, 10);
-  await trainRate('training U-Net 64×64 (small config, ε-loss)', () => {
-    const m = new UNet(engine, SMALL_UNET, 1);
-    const opt = new Adam(m.params.list());
-    const x = randUniform(engine, [8, 3, 64, 64], { seed: 4 }, -1, 1);
-    return { step: () => tidy(() => { opt.zeroGrad(); backward(losses.mse(m.forward(x, new Array(8).fill(300)), x)); opt.update(); }), dispose: () => { m.dispose(); opt.dispose(); x.dispose(); } };
-  }, 8, 3);
   rows.push({ name: 'peak GPU memory of the run (buffer pool)', shape: '-', unit: 'MiB', ours: engine.pool.peakAllocatedBytes / 2 ** 20, tfjs: null, ratio: null, jaxjs: null, ort: null });
 }
 

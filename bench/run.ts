@@ -2,13 +2,14 @@
 // and onnxruntime-node (CPU), then first-run compile times and the end-to-end rows; a table and JSON
 // (bench/results/latest.json plus a timestamped copy). `npm run bench -- --filter matmul --time 500`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Engine } from '../src/index.js';
 import { printTable } from './harness.js';
 import { msRow, type BenchContext } from './context.js';
 import { convRows, layerRows, matmulRows, memoryRows } from './kernel_rows.js';
 import { lpipsRows, modelRows } from './model_rows.js';
+import { trainingRows, type TorchTrainBench } from './training_rows.js';
 import { loadJaxjs } from './peers/jaxjs.js';
 import { loadOrt } from './peers/ort.js';
 import { loadTfjs } from './peers/tfjs.js';
@@ -18,8 +19,9 @@ const opts = new Command()
   .option('--time <ms>', 'measuring time per shape', (v) => Number(v), 1500)
   .option('--no-peers', 'skip tfjs, jax-js and onnxruntime-node')
   .option('--no-autotune', 'use the untuned default kernel variants')
+  .option('--merge', 'with --filter: replace those rows in bench/results/latest.json')
   .parse()
-  .opts<{ filter?: string; time: number; peers: boolean; autotune: boolean }>();
+  .opts<{ filter?: string; time: number; peers: boolean; autotune: boolean; merge?: boolean }>();
 
 const engine = await Engine.create({ autotune: opts.autotune });
 const c: BenchContext = {
@@ -55,6 +57,7 @@ if (c.want('compile')) {
 }
 if (c.want('lpips')) await lpipsRows(c);
 if (c.want('sampler') || c.want('train')) await modelRows(c);
+const torchTraining: TorchTrainBench | null = c.want('train') ? await trainingRows(c) : null;
 
 printTable(c.rows);
 const out = {
@@ -64,13 +67,24 @@ const out = {
   autotune: { enabled: engine.autotuner.enabled, tuned: engine.autotuner.results },
   peers: { tfjs: !!c.tfjs, jaxjs: !!c.jaxjs, ort: !!c.ort },
   rows: c.rows,
+  torchTraining,
 };
 mkdirSync('bench/results', { recursive: true });
 const stamp = out.date.replace(/[:.]/g, '-');
 writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(out, null, 2));
-if (opts.filter) {
+if (opts.filter && opts.merge && existsSync('bench/results/latest.json')) {
+  // a partial run replaces its own rows (by name) in the full results and leaves the others
+  const latest = JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as typeof out & { merged?: unknown[] };
+  const names = new Set(c.rows.map((r) => r.name));
+  latest.rows = [...latest.rows.filter((r) => !names.has(r.name)), ...c.rows];
+  if (torchTraining) latest.torchTraining = torchTraining;
+  (latest.merged ??= []).push({ date: out.date, filter: opts.filter, rows: c.rows.length });
+  writeFileSync('bench/results/latest.json.tmp', JSON.stringify(latest, null, 2));
+  renameSync('bench/results/latest.json.tmp', 'bench/results/latest.json');
+  console.log(`wrote bench/results/${stamp}.json and merged its ${c.rows.length} rows into latest.json`);
+} else if (opts.filter) {
   // a partial run does not replace the full results
-  console.log(`wrote bench/results/${stamp}.json (filtered run: latest.json unchanged)`);
+  console.log(`wrote bench/results/${stamp}.json (filtered run: latest.json unchanged; --merge folds it in)`);
 } else {
   writeFileSync('bench/results/latest.json.tmp', JSON.stringify(out, null, 2));
   renameSync('bench/results/latest.json.tmp', 'bench/results/latest.json');

@@ -1,7 +1,7 @@
 // Writes the card of a trained model next to it (FILE.card.json): what it is, the command line, data
 // split, steps, wall time and validation history, read from the checkpoint's metadata.
 //   npx tsx tools/model_card.ts models/deepjscc_64_bcr1-48.safetensors
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseSafetensors } from '../src/engine/safetensors.js';
 
 const file = process.argv[2];
@@ -21,6 +21,9 @@ const json = (k: string) => {
 let params = 0;
 for (const [n, t] of f.tensors) if (!n.startsWith('optimizer.') && !n.startsWith('ema.')) params += t.data.length;
 const history = (json('history') as unknown[] | undefined) ?? [];
+const cardPath = file.replace(/\.safetensors$/, '.card.json');
+// evaluations are appended by `commin prior-eval --record`; a rewritten card keeps them
+const previous = existsSync(cardPath) ? (JSON.parse(readFileSync(cardPath, 'utf8')) as { evaluations?: unknown[] }) : {};
 const card = {
   file,
   kind: m.kind ?? (m.config?.includes('bcr') ? 'deepjscc' : 'unknown'),
@@ -29,12 +32,18 @@ const card = {
   commandLine: m.commandLine ?? m.command,
   dataSplit: m.split ?? 'train/val by fnv1a32(file name) % 1000 < 50 → val (UTKFace: 8,816 train, 492 val)',
   steps: Number(m.step ?? 0),
+  batch: m.batch === undefined ? undefined : Number(m.batch),
+  imagesSeen: m.batch === undefined ? undefined : Number(m.step ?? 0) * Number(m.batch),
   runs: Number(m.runs ?? 1),
   wallTimeHours: +(Number(m.seconds ?? 0) / 3600).toFixed(3),
+  /** Where each stretch of training ran (steps, hours, machine), when the run recorded it. */
+  stretches: json('stretches'),
   lastValidation: history[history.length - 1] ?? null,
   history,
   containsOptimizerState: [...f.tensors.keys()].some((k) => k.startsWith('optimizer.')),
   source: m.source,
+  evaluations: previous.evaluations,
 };
-writeFileSync(file.replace(/\.safetensors$/, '.card.json'), JSON.stringify(card, null, 2) + '\n');
-console.log(`wrote ${file.replace(/\.safetensors$/, '.card.json')}`);
+writeFileSync(`${cardPath}.tmp`, JSON.stringify(card, null, 2) + '\n');
+renameSync(`${cardPath}.tmp`, cardPath);
+console.log(`wrote ${cardPath}`);

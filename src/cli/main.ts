@@ -8,6 +8,7 @@ import { metricsCommand } from './metrics.js';
 import { sampleCommand } from './diffusion.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
+import { priorEvalCommand } from './prior_eval.js';
 
 const program = new Command()
   .name('commin')
@@ -29,6 +30,7 @@ program.addCommand(metricsCommand());
 program.addCommand(sampleCommand());
 program.addCommand(demoCommand());
 program.addCommand(evalCommand());
+program.addCommand(priorEvalCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -65,11 +65,8 @@ export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): Im
   const cacheDir = o.cacheDir === undefined ? '.cache/datasets' : o.cacheDir;
   const cachePath = cacheDir ? join(cacheDir, `${basename(dir)}-${split}-${size}-${key}.bin`) : null;
   if (cachePath && existsSync(cachePath)) {
-    const buf = readFileSync(cachePath);
-    const hlen = buf.readUInt32LE(0);
-    const names = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as string[];
-    const pixels = new Uint8Array(buf.buffer, buf.byteOffset + 4 + hlen, names.length * size * size * 3);
-    if (pixels.length === names.length * size * size * 3) return { size, names, pixels: new Uint8Array(pixels) };
+    const cached = readImageCache(cachePath, size);
+    if (cached) return cached;
   }
   const names: string[] = [];
   const chunks: Uint8Array[] = [];
@@ -97,6 +94,24 @@ export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): Im
     renameSync(`${cachePath}.tmp`, cachePath);
   }
   return { size, names, pixels };
+}
+
+/**
+ * Reads a decoded-set file (uint32 header length, JSON names, N·size·size·3 bytes; also what
+ * tools/torch_ref/sample_ddpm.py writes). Returns null when its length does not match its header.
+ */
+export function readImageCache(path: string, size: number): ImageSet | null {
+  const buf = readFileSync(path);
+  if (buf.length < 4) return null;
+  const hlen = buf.readUInt32LE(0);
+  let names: string[];
+  try {
+    names = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as string[];
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(names) || buf.length !== 4 + hlen + names.length * size * size * 3) return null;
+  return { size, names, pixels: new Uint8Array(buf.subarray(4 + hlen)) };
 }
 
 /** NCHW float32 in [0, 1] for the images at the given indices. */

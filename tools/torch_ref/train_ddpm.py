@@ -12,6 +12,8 @@ import argparse
 import json
 import math
 import os
+import platform
+import signal
 import sys
 import time
 
@@ -56,6 +58,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-minutes", type=float, default=0)
     ap.add_argument("--no-flip", action="store_true", help="no random horizontal flips (on by default)")
+    ap.add_argument("--device", default="cpu", help="cpu | cuda | cuda:N (checkpoints are written with CPU tensors either way)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from converted weights (safetensors; used as model and EMA) when --out does not exist")
     a = ap.parse_args()
@@ -65,16 +68,19 @@ def main():
     if images.shape[1] != cfg["resolution"]:
         sys.exit(f"train_ddpm: cache has {images.shape[1]}×{images.shape[1]} images, the config wants {cfg['resolution']}")
     torch.manual_seed(a.seed)
-    model = UNet(cfg)
+    dev = torch.device(a.device)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        sys.exit("train_ddpm: --device cuda, but this torch sees no CUDA device")
+    model = UNet(cfg).to(dev)
     ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
-    step, seconds, runs = 0, 0.0, 0
+    step, seconds, runs, stretches = 0, 0.0, 0, []
     if a.resume and os.path.exists(a.out):
-        ck = torch.load(a.out)
+        ck = torch.load(a.out, map_location=dev)
         model.load_state_dict(ck["model"])
-        ema = ck["ema"]
+        ema = {k: v.to(dev) for k, v in ck["ema"].items()}
         opt.load_state_dict(ck["optimizer"])
-        step, seconds, runs = ck["step"], ck["seconds"], ck.get("runs", 0)
+        step, seconds, runs, stretches = ck["step"], ck["seconds"], ck.get("runs", 0), ck.get("stretches", [])
         print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
     elif a.init_from:
         import safetensors_io
@@ -86,19 +92,34 @@ def main():
         seconds = float(meta.get("seconds", 0))
         print(f"initialised from {a.init_from} (step {step}; optimizer state starts fresh)", flush=True)
     runs += 1
+    # where this stretch runs, for the model card
+    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} CPU, {a.threads} thread(s)"
+    stretch = {"run": runs, "fromStep": step, "device": where, "batch": a.batch, "host": platform.node()}
     T = 1000
-    alpha_bar = torch.tensor(np.cumprod(1 - np.linspace(1e-4, 0.02, T)), dtype=torch.float32)
+    alpha_bar = torch.tensor(np.cumprod(1 - np.linspace(1e-4, 0.02, T)), dtype=torch.float32).to(dev)
     t0 = time.time()
 
     def save():
         tmp = a.out + ".tmp"
-        torch.save({"model": model.state_dict(), "ema": ema, "optimizer": opt.state_dict(), "step": step,
+        cpu = lambda d: {k: v.detach().cpu() for k, v in d.items()}  # noqa: E731
+        optim = opt.state_dict()
+        optim["state"] = {k: {n: (v.cpu() if torch.is_tensor(v) else v) for n, v in s.items()} for k, s in optim["state"].items()}
+        torch.save({"model": cpu(model.state_dict()), "ema": cpu(ema), "optimizer": optim, "step": step,
                     "seconds": seconds + time.time() - t0, "runs": runs, "config": cfg,
+                    "stretches": stretches + [{**stretch, "toStep": step, "hours": round((time.time() - t0) / 3600, 3)}],
                     "command": " ".join(sys.argv)}, tmp)
         os.replace(tmp, a.out)
 
+    # a signal ends the run after the current step, checkpointed; exit code 128 + signal number
+    stop = {"signal": 0}
+
+    def on_signal(signum, _frame):
+        stop["signal"] = signum
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     last, last_step, losses = time.time(), step, []
-    while step < a.steps:
+    while step < a.steps and not stop["signal"]:
         g = np.random.default_rng([a.seed, step])
         idx = g.integers(0, len(images), size=a.batch)
         x0 = torch.from_numpy(images[idx].astype(np.float32) / 127.5 - 1).permute(0, 3, 1, 2)
@@ -107,6 +128,7 @@ def main():
             flip = torch.from_numpy(g.random(a.batch) < 0.5)
             x0 = torch.where(flip[:, None, None, None], x0.flip(3), x0)
         eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(a.seed * 1_000_003 + step))
+        x0, t, eps = x0.to(dev), t.to(dev), eps.to(dev)
         ab = alpha_bar[t][:, None, None, None]
         xt = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
         for group in opt.param_groups:
@@ -132,6 +154,8 @@ def main():
             break
     save()
     print(f"stopped at step {step}; checkpoint {a.out}", flush=True)
+    if stop["signal"]:
+        sys.exit(128 + stop["signal"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,84 @@
+// `commin prior-eval`: FD-/KID-squeeze of a prior's samples against validation faces next to the
+// training-faces floor, the x̂0 check at a few timesteps, a sample grid; optionally recorded in the model's
+// card (its evaluation history).
+import { createCliEngine } from './engine.js';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadImageSet, readImageCache } from '../data/folder.js';
+import { encodePng, nchwToImages } from '../data/image.js';
+import { squareGrid } from '../data/grid.js';
+import { loadUNet } from '../models/load_unet.js';
+import { Lpips } from '../metrics/lpips.js';
+import { DEFAULT_PRIOR_EVAL, evaluatePrior, type PriorEvaluation } from '../eval/prior_eval.js';
+import { nonNegativeInt, numberList, positiveInt } from './args.js';
+import { DEFAULT_DATA, DEFAULT_PRIOR, LPIPS_WEIGHTS } from './defaults.js';
+
+/** Appends an evaluation to FILE.card.json beside the model (written atomically). */
+export function recordInCard(modelPath: string, meta: Record<string, string>, r: PriorEvaluation, extra: Record<string, unknown>): string {
+  const cardPath = modelPath.replace(/\.safetensors$/, '.card.json');
+  if (!existsSync(cardPath)) throw new Error(`no card '${cardPath}' to record in (write it with tools/model_card.ts first)`);
+  const card = JSON.parse(readFileSync(cardPath, 'utf8')) as { evaluations?: unknown[] };
+  const { grid: _grid, ...numbers } = r;
+  (card.evaluations ??= []).push({ step: Number(meta.step ?? 0), date: new Date().toISOString().slice(0, 10), ...extra, ...numbers });
+  writeFileSync(`${cardPath}.tmp`, JSON.stringify(card, null, 2) + '\n');
+  renameSync(`${cardPath}.tmp`, cardPath);
+  return cardPath;
+}
+
+export function priorEvalCommand(): Command {
+  const d = DEFAULT_PRIOR_EVAL;
+  return new Command('prior-eval')
+    .description('how good a diffusion prior is: FD/KID-squeeze of its samples vs validation faces (with the training-faces floor) and x̂0 PSNR/LPIPS at several t')
+    .option('--model <file>', 'U-Net checkpoint (.safetensors)', DEFAULT_PRIOR)
+    .option('--data <dir>', 'face folder (validation split = reference, training split = floor)', DEFAULT_DATA)
+    .option('--lpips <file>', 'LPIPS weights (the squeeze features)', LPIPS_WEIGHTS)
+    .option('--count <n>', 'samples (and training faces for the floor)', positiveInt, d.count)
+    .option('--steps <n>', 'DDIM steps per sample (η = 0)', positiveInt, d.sampleSteps)
+    .option('--batch <n>', 'images per batch', positiveInt, d.batch)
+    .option('--seed <n>', 'seed (batch k samples with seed + k)', nonNegativeInt, d.seed)
+    .option('--t <list>', 'timesteps of the x̂0 check', numberList, d.timesteps)
+    .option('--denoise-count <n>', 'validation faces in the x̂0 check', positiveInt, d.denoiseCount)
+    .option('--no-clip', 'do not clip x̂0 to [−1, 1] while sampling')
+    .option('--samples <file>', 'use samples drawn elsewhere (tools/torch_ref/sample_ddpm.py) instead of sampling with the engine')
+    .option('--out <dir>', 'writes eval.json and samples.png here', 'out/prior-eval')
+    .option('--grid <file>', 'also write the 16-sample grid to this PNG')
+    .option('--record', "append the result to the model's card (FILE.card.json)")
+    .action(async (o) => {
+      for (const [what, f] of [['model', o.model], ['LPIPS weights', o.lpips], ['data folder', o.data], ...(o.samples ? [['sample file', o.samples]] : [])]) {
+        if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
+      }
+      // outputs checked before the work, not after it
+      for (const dir of [o.out, ...(o.grid ? [dirname(o.grid)] : [])]) {
+        mkdirSync(dir, { recursive: true });
+        accessSync(dir, constants.W_OK);
+      }
+      const engine = await createCliEngine();
+      const { model, schedule, meta } = loadUNet(engine, new Uint8Array(readFileSync(o.model)), o.model);
+      const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
+      const R = model.cfg.resolution;
+      const val = loadImageSet(o.data, R, { split: 'val' });
+      const train = loadImageSet(o.data, R, { split: 'train' });
+      const samples = o.samples ? readImageCache(o.samples, R) : undefined;
+      if (samples === null) throw new Error(`sample file '${o.samples}' is not a ${R}×${R} image cache (its length does not match its header)`);
+      const bar = new cliProgress.SingleBar({ format: 'prior-eval {phase} |{bar}| {value}/{total}' }, cliProgress.Presets.shades_classic);
+      let phase = '';
+      const r = await evaluatePrior(model, schedule, lp, val, train, { count: o.count, sampleSteps: o.steps, batch: o.batch, seed: o.seed, clip: o.clip, timesteps: o.t, denoiseCount: o.denoiseCount, samples }, (p, done, total) => {
+        if (p !== phase) { if (phase) bar.stop(); bar.start(total, 0, { phase: p }); phase = p; }
+        bar.update(done, { phase: p });
+      });
+      bar.stop();
+      const png = encodePng(squareGrid(nchwToImages(r.grid.data, r.grid.shape)));
+      writeFileSync(join(o.out, 'samples.png'), png);
+      if (o.grid) writeFileSync(o.grid, png);
+      const { grid: _grid, ...numbers } = r;
+      writeFileSync(join(o.out, 'eval.json'), JSON.stringify({ model: o.model, step: Number(meta.step ?? 0), clip: o.clip, sampledWith: o.samples ?? 'engine', ...numbers }, null, 2) + '\n');
+      console.log(`step ${meta.step ?? '?'}: ${r.samples.count} samples (${r.samples.steps} DDIM steps) vs ${r.reference.count} validation faces`);
+      console.log(`  FD-squeeze ${r.samples.fdSqueeze} (training faces: ${r.trainingFloor.fdSqueeze}, ratio ${r.fdRatio}×), KID-squeeze ${r.samples.kidSqueeze} (training faces: ${r.trainingFloor.kidSqueeze})`);
+      for (const dn of r.denoise) console.log(`  x̂0 at t = ${dn.t}: PSNR ${dn.psnr} dB, LPIPS ${dn.lpips} (${dn.count} faces)`);
+      if (o.record) console.log(`recorded in ${recordInCard(o.model, meta, r, { clip: o.clip, sampledWith: o.samples ? 'tools/torch_ref/sample_ddpm.py' : 'engine' })}`);
+      console.log(`wrote ${join(o.out, 'eval.json')} and ${join(o.out, 'samples.png')}${o.grid ? ` and ${o.grid}` : ''} (${r.seconds} s)`);
+      engine.destroy();
+    });
+}

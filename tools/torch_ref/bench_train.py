@@ -1,0 +1,96 @@
+"""Training throughput of the PyTorch reference U-Net (the 64×64 prior config) on this CPU: images/s of a
+full step (forward, backward, Adam) per variant, median of timed steps after warm-up. Prints one JSON
+object; `npm run bench` folds it into its results next to the engine's trainer.
+
+    /usr/bin/python3 tools/torch_ref/bench_train.py [--steps 8] [--batch 16] [--variants fp32-1t,fp32-2t,...]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from unet import UNet  # noqa: E402
+from train_ddpm import SMALL  # noqa: E402
+
+VARIANTS = {
+    "fp32-1t": dict(threads=1),
+    "fp32-2t": dict(threads=2),
+    "fp32-channels-last-2t": dict(threads=2, channels_last=True),
+    "bf16-autocast-2t": dict(threads=2, autocast=True),
+    "bf16-weights-2t": dict(threads=2, bf16=True),
+}
+
+
+def group_norm_in_float(model):
+    """torch 1.13's CPU GroupNorm refuses bfloat16 input with float32 weights ("expected scalar type
+    BFloat16 but found Float") under autocast: normalise in float32, the convolutions stay bfloat16."""
+    for mod in model.modules():
+        if isinstance(mod, torch.nn.GroupNorm):
+            mod.forward = (lambda f: lambda x: f(x.float()))(mod.forward)
+
+
+def run(name, threads, steps, batch, channels_last=False, autocast=False, bf16=False):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = UNet(SMALL)
+    dtype = torch.bfloat16 if bf16 else torch.float32
+    model = model.to(dtype)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(memory_format=fmt)
+    if autocast:
+        group_norm_in_float(model)
+    opt = torch.optim.Adam(model.parameters(), lr=2e-4)
+    x = torch.randn(batch, 3, 64, 64, dtype=dtype).to(memory_format=fmt)
+    eps = torch.randn_like(x)
+    t = torch.randint(0, 1000, (batch,))
+
+    def step():
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+            out = model(x, t)
+        loss = torch.mean((out.float() - eps.float()) ** 2)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    try:
+        t0 = time.perf_counter()
+        step()
+        first = time.perf_counter() - t0
+        step()
+        times = []
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - t0)
+    except Exception as e:  # a variant this torch build cannot run is reported, not hidden
+        return {"variant": name, "error": str(e).splitlines()[0][:200]}
+    times.sort()
+    med = times[len(times) // 2]
+    return {"variant": name, "threads": threads, "batch": batch, "imagesPerSecond": round(batch / med, 3),
+            "medianStepMs": round(med * 1000, 1), "firstStepMs": round(first * 1000, 1), "steps": steps}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    a = ap.parse_args()
+    rows = []
+    for name in a.variants.split(","):
+        if name not in VARIANTS:
+            sys.exit(f"bench_train: unknown variant '{name}' (known: {', '.join(VARIANTS)})")
+        rows.append(run(name, steps=a.steps, batch=a.batch, **VARIANTS[name]))
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    blas = torch.__config__.show()
+    print(json.dumps({"torch": torch.__version__, "cpuCapability": torch.backends.cpu.get_cpu_capability() if hasattr(torch.backends, "cpu") else None,
+                      "blas": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"), "rows": rows, "buildNote": "AVX2" if "AVX2" in blas else None}))
+
+
+if __name__ == "__main__":
+    main()
