@@ -11,7 +11,8 @@ import { psnr } from '../src/metrics/psnr.js';
 import { webgpuHelp } from './webgpu_help.js';
 import { loadUNet } from '../src/models/load_unet.js';
 import { loadInn } from '../src/models/load_inn.js';
-import { comminSample, defaultZeta, DEFAULT_START_T, DEFAULT_STEPS } from '../src/models/commin.js';
+import { comminSample } from '../src/models/commin.js';
+import { FAST_STEPS, presetOptions, rescaledZeta, type PresetName } from '../src/models/commin_presets.js';
 import type { UNet } from '../src/models/unet.js';
 import type { Schedule } from '../src/models/diffusion.js';
 import type { Inn } from '../src/models/inn.js';
@@ -119,10 +120,14 @@ async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number
     cap.textContent = `CommIN: no INN trained for ${snr} dB (models/inn_snr${snr}.safetensors)`;
     return null;
   }
-  const steps = Number($<HTMLInputElement>('steps').value) || DEFAULT_STEPS;
+  const preset = $<HTMLSelectElement>('preset').value as PresetName;
+  const base = presetOptions(preset, snr, seed);
+  const steps = base.method === 'ddim' ? Number($<HTMLInputElement>('steps').value) || base.steps : undefined;
+  // the fast preset keeps the paper's guidance per timestep when the step count changes
+  const zeta = preset === 'fast' ? rescaledZeta(snr, base.startT!, steps!) : base.zeta;
   const stepMs: { unet: number; guidance: number }[] = [];
   const out = await comminSample(prior.model, inn, prior.schedule, y, {
-    method: 'ddim', steps, seed, zeta: defaultZeta(snr), startT: DEFAULT_START_T, profile: true,
+    ...base, steps, zeta, lpips, profile: true,
     onStep: async ({ i, count, x0, ms }) => {
       stepMs.push({ unet: ms.unet, guidance: ms.guidance + ms.update });
       $('latency').textContent = `CommIN step ${i + 1}/${count}: ${(ms.unet + ms.guidance + ms.update).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, INN + guidance ${(ms.guidance + ms.update).toFixed(0)} ms)`;
@@ -145,7 +150,12 @@ async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number
 }
 
 async function main() {
-  $<HTMLInputElement>('steps').value = String(DEFAULT_STEPS);
+  $<HTMLInputElement>('steps').value = String(FAST_STEPS);
+  $<HTMLSelectElement>('preset').addEventListener('change', () => {
+    const p = presetOptions($<HTMLSelectElement>('preset').value as PresetName, 4, 0);
+    $<HTMLInputElement>('steps').value = String(p.steps ?? 1000);
+    $<HTMLInputElement>('steps').disabled = p.method !== 'ddim';
+  });
   const sample = $<HTMLSelectElement>('sample');
   for (let i = 1; i <= 24; i++) {
     const n = `kodim${String(i).padStart(2, '0')}.png`;

@@ -1,19 +1,41 @@
-// The CommIN sampler options shared by `transmit`, `demo` and `eval`, with one set of defaults.
-import type { Command } from 'commander';
-import { DEFAULT_START_T, DEFAULT_STEPS, defaultZeta, type CommInOptions } from '../models/commin.js';
+// The CommIN sampler options shared by `transmit`, `demo` and `eval`: a preset, and flags that override
+// single fields of it.
+import { Option, type Command } from 'commander';
+import type { CommInOptions } from '../models/commin.js';
+import { DEFAULT_PRESET, PRESETS, presetOptions, rescaledZeta, type PresetName } from '../models/commin_presets.js';
+import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, nonNegativeNumber, positiveInt } from './args.js';
 import { DEFAULT_PRIOR } from './defaults.js';
 
 export function addCommInOptions(cmd: Command): Command {
   return cmd
     .option('--prior <file>', 'CommIN: diffusion prior (U-Net safetensors)', DEFAULT_PRIOR)
-    .option('--steps <n>', 'CommIN: DDIM steps', positiveInt, DEFAULT_STEPS)
-    .option('--start-t <n>', 'CommIN: start from y noised to this timestep', nonNegativeInt, DEFAULT_START_T)
-    .option('--zeta <x>', 'CommIN: guidance step size ≥ 0 (default 0.3 / 0.4 / 0.5 from low to high SNR)', nonNegativeNumber)
+    .addOption(new Option('--preset <name>', 'CommIN: sampler settings — paper (DDPM, 1,000 steps), indigo (t 400, 100 DDIM steps, η 0.5, INN + LPIPS loss), fast (t 100, 10 DDIM steps)').choices([...PRESETS]).default(DEFAULT_PRESET))
+    .option('--steps <n>', 'CommIN: DDIM steps (overrides the preset)', positiveInt)
+    .option('--start-t <n>', "CommIN: start from y noised to this timestep (overrides the preset's)", nonNegativeInt)
+    .option('--zeta <x>', "CommIN: guidance step size ≥ 0 (overrides the preset's; 0 = no guidance)", nonNegativeNumber)
+    .option('--eta <x>', "CommIN: DDIM η (overrides the preset's)", nonNegativeNumber)
+    .addOption(new Option('--inn-gradient <form>', 'CommIN: the guidance gradient flows through the INN forward (reference) or treats x_inn as fixed').choices(['through', 'detached']).default('through'))
     .option('--no-clip', 'CommIN: do not clip the x̂0 estimate to [−1, 1] at each step');
 }
 
-/** The sampler options these flags select, for one SNR and seed. */
-export function comminOptions(o: { steps: number; startT: number; zeta?: number; clip: boolean }, snrDb: number, seed: number): CommInOptions {
-  return { method: 'ddim', steps: o.steps, seed, zeta: o.zeta ?? defaultZeta(snrDb), startT: o.startT, clip: o.clip };
+export interface CommInFlags {
+  preset: PresetName;
+  steps?: number;
+  startT?: number;
+  zeta?: number;
+  eta?: number;
+  innGradient: 'through' | 'detached';
+  clip: boolean;
+}
+
+/** The sampler options these flags select, for one SNR and seed (`lpips` for the indigo loss). */
+export function comminOptions(o: CommInFlags, snrDb: number, seed: number, lpips?: Lpips | null): CommInOptions {
+  const p = presetOptions(o.preset, snrDb, seed);
+  const steps = o.steps ?? p.steps;
+  const startT = o.startT ?? p.startT;
+  // the fast preset's ζ follows its steps and start (the rule in commin_presets.ts) unless given
+  const zeta = o.zeta ?? (o.preset === 'fast' && startT !== undefined && steps ? rescaledZeta(snrDb, startT, steps) : p.zeta);
+  if (p.loss === 'indigo' && !lpips) throw new Error("CommIN: the 'indigo' preset needs LPIPS weights (--lpips)");
+  return { ...p, steps, startT, zeta, eta: o.eta ?? p.eta, innGradient: o.innGradient, clip: o.clip, lpips: lpips ?? undefined };
 }

@@ -70,7 +70,7 @@ export function demoCommand(): Command {
         files.forEach((f, i) => rows.push({ image: basename(f), method: 'DeepJSCC', snr, psnr: p[i], ssim: s[i], lpips: l[i] }));
         if (prior) {
           const { inn } = loadInn(engine, new Uint8Array(readFileSync(innFor(snr))), innFor(snr));
-          const c = await comminSample(prior.model, inn, prior.schedule, y, { ...comminOptions(o, snr, o.seed),
+          const c = await comminSample(prior.model, inn, prior.schedule, y, { ...comminOptions(o, snr, o.seed, lp),
             onStep: () => { bar?.update(++done, { snr }); } });
           const [pc, sc] = [await psnr(x, c), await ssim(x, c)];
           const lc = await noGrad(() => lp.distance(x, c)).data();

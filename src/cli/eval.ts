@@ -5,7 +5,7 @@ import { createCliEngine } from './engine.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { addCommInOptions, comminOptions } from './commin_options.js';
+import { addCommInOptions, comminOptions, type CommInFlags } from './commin_options.js';
 import cliProgress from 'cli-progress';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -67,7 +67,7 @@ export function evalCommand(): Command {
           const x = tensor(engine, batchOf(val, idx), [idx.length, 3, S, S]);
           const y = noGrad(() => tidy(() => model.forward(x, tensor(engine, idx.map(() => snr), [idx.length]), o.seed, i)));
           for (const m of methods) {
-            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, comminOptions(o, snr, o.seed + i));
+            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, comminOptions(o, snr, o.seed + i, lp));
             const [p, s] = [await psnr(x, r), await ssim(x, r)];
             const l = await noGrad(() => lp.distance(x, r)).data();
             acc[m].feats.push(await lp.pooledFeatures(r).data());
@@ -94,7 +94,7 @@ export function evalCommand(): Command {
       }
       mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'per_image.csv'), lines.join('\n') + '\n');
-      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior: prior ? o.prior : null, seed: o.seed, skip: o.skip, commin: { steps: o.steps, startT: o.startT, zeta: o.zeta ?? 'per SNR' }, results: summary }, null, 2) + '\n');
+      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior: prior ? o.prior : null, seed: o.seed, skip: o.skip, commin: comminSummary(o, o.snr, lp), results: summary }, null, 2) + '\n');
       console.log(`wrote ${join(o.out, 'per_image.csv')} and summary.json`);
       engine.destroy();
     });
@@ -105,4 +105,13 @@ function concatF32(parts: Float32Array[]): Float32Array {
   let off = 0;
   for (const p of parts) { out.set(p, off); off += p.length; }
   return out;
+}
+
+/** The CommIN settings an evaluation ran with, resolved per SNR (preset plus overrides). */
+function comminSummary(o: CommInFlags, snrs: number[], lp: Lpips) {
+  const perSnr = Object.fromEntries(snrs.map((snr) => {
+    const c = comminOptions(o, snr, 0, lp);
+    return [snr, { method: c.method, steps: c.steps ?? null, startT: c.startT ?? null, eta: c.eta ?? 0, zeta: c.zeta, loss: c.loss ?? 'inn-distance', innGradient: c.innGradient, clip: c.clip }];
+  }));
+  return { preset: o.preset, perSnr };
 }

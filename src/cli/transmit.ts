@@ -30,6 +30,7 @@ export function transmitCommand(): Command {
     .addOption(new Option('--method <name>', 'reconstruction method(s): deepjscc, commin or both').choices(['deepjscc', 'commin', 'both']).default('deepjscc'))
     .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors)')
     .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)
+    .option('--force', 'use an INN trained for another SNR than --snr')
     .option('--out <dir>', 'output folder', 'out/transmit')
     .action(async (images: string[], o) => {
       for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
@@ -43,9 +44,17 @@ export function transmitCommand(): Command {
       const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = existsSync(o.lpips) ? Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips) : null;
-      const commin = methods.includes('commin')
-        ? { ...loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior), inn: loadInn(engine, new Uint8Array(readFileSync(innPath)), innPath).inn }
-        : null;
+      let commin = null;
+      if (methods.includes('commin')) {
+        const loaded = loadInn(engine, new Uint8Array(readFileSync(innPath)), innPath);
+        if (loaded.snr === null) console.warn(`warning: INN '${innPath}' does not record the SNR it was trained for`);
+        else if (loaded.snr !== o.snr) {
+          const what = `INN '${innPath}' was trained for ${loaded.snr} dB, the channel is at ${o.snr} dB`;
+          if (!o.force) throw new Error(`${what}; pass --force to use it anyway, or train one with commin train inn --snr ${o.snr}`);
+          console.warn(`warning: ${what} (--force)`);
+        }
+        commin = { ...loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior), inn: loaded.inn };
+      }
       if (commin && commin.model.cfg.resolution !== model.cfg.size) throw new Error(`prior ${o.prior} is for ${commin.model.cfg.resolution}×${commin.model.cfg.resolution} images, DeepJSCC for ${model.cfg.size}×${model.cfg.size}`);
       const S = model.cfg.size;
       if (o.size && o.size !== S) throw new Error(`model ${o.model} is for ${S}×${S} images, not ${o.size}×${o.size}`);
@@ -65,7 +74,7 @@ export function transmitCommand(): Command {
         for (const method of methods) {
           let out = y;
           if (method === 'commin') {
-            out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, comminOptions(o, o.snr, o.seed));
+            out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, comminOptions(o, o.snr, o.seed, lp));
           }
           const [p] = await psnr(x, out);
           const [s] = await ssim(x, out);

@@ -6,13 +6,14 @@
 import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
-import { affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
+import { add, affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
 import { sum } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
 import type { Schedule } from './diffusion.js';
 import type { Inn } from './inn.js';
 import { sample, type Guidance, type StepInfo } from './sampler.js';
 import type { UNet } from './unet.js';
+import type { Lpips } from '../metrics/lpips.js';
 
 export interface CommInOptions {
   method: 'ddpm' | 'ddim';
@@ -23,6 +24,14 @@ export interface CommInOptions {
   zeta: number;
   /** 'l2' (the norm, as the reference code) or 'l2sq' (its square); per image either way. */
   distance?: 'l2' | 'l2sq';
+  /**
+   * 'inn-distance' (default, the CommIN paper): ‖x_inn − x̂0‖; 'indigo' (INDIGO+): w0·‖target(y) −
+   * coarse(INN(x̂0))‖ + w1·LPIPS(x_inn, x̂0), which needs `lpips`.
+   */
+  loss?: 'inn-distance' | 'indigo';
+  /** [w0, w1] of the 'indigo' loss (default [2.5, 1]). */
+  weights?: [number, number];
+  lpips?: Lpips;
   /** 'through' (default, the reference): ∇ through the INN forward too; 'detached': x_inn is a fixed target. */
   innGradient?: 'through' | 'detached';
   /** Clip x̂0 to [−1, 1] (default true). */
@@ -46,11 +55,6 @@ export interface CommInDiagnostics {
 
 export type { StepTimes } from './sampler.js';
 
-/** Default start timestep: y noised to t, then denoised (chosen on validation faces outside the evaluation set). */
-export const DEFAULT_START_T = 100;
-/** Default DDIM steps from DEFAULT_START_T down to 0. */
-export const DEFAULT_STEPS = 10;
-
 /** Default ζ for the three SNRs of the reference evaluation, low to high. */
 export function defaultZeta(snrDb: number): number {
   return snrDb <= 2 ? 0.3 : snrDb <= 5 ? 0.4 : 0.5;
@@ -68,7 +72,10 @@ function normPerImage(a: Tensor, b: Tensor, squared: boolean): Tensor {
 }
 
 /** The INN guidance for the sampler; `last` holds the step's per-image distances when diagnostics are on. */
-export function innGuidance(inn: Inn, target: Tensor, o: Pick<CommInOptions, 'zeta' | 'distance' | 'innGradient' | 'diagnostics'>) {
+export function innGuidance(inn: Inn, target: Tensor, o: Pick<CommInOptions, 'zeta' | 'distance' | 'innGradient' | 'diagnostics' | 'loss' | 'weights' | 'lpips'>) {
+  const indigo = o.loss === 'indigo';
+  if (indigo && !o.lpips) throw new Error("CommIN: the 'indigo' loss needs LPIPS weights");
+  const [w0, w1] = o.weights ?? [2.5, 1];
   const state: { last: { inn: Tensor; coarse: Tensor } | null } = { last: null };
   const guidance: Guidance = {
     zeta: o.zeta,
@@ -80,7 +87,11 @@ export function innGuidance(inn: Inn, target: Tensor, o: Pick<CommInOptions, 'ze
       // the reference form: x_inn depends on x̂0 through its details, so the gradient reaches x_t through
       // the INN too; detached, x_inn is a constant of the step
       const xInn = inn.inverse({ coarse: target, details: code.details });
-      const d = normPerImage(xInn, x0img, (o.distance ?? 'l2') === 'l2sq');
+      const squared = (o.distance ?? 'l2') === 'l2sq';
+      // INDIGO+: the coarse residual (through the INN forward) plus the perceptual distance of x_inn to x̂0
+      const d = indigo
+        ? add(affine(normPerImage(target, code.coarse, squared), w0, 0), affine(o.lpips!.distance(xInn, x0img), w1, 0))
+        : normPerImage(xInn, x0img, squared);
       if (o.diagnostics) {
         state.last?.inn.dispose();
         state.last?.coarse.dispose();

@@ -147,6 +147,12 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     expect(r.stdout).toMatch(/method commin, SNR 4 dB.*PSNR -?[\d.]+ dB.*LPIPS/);
     expectCleanError(commin('transmit', KODAK, '--snr', '4', '--method', 'commin', '--prior', join(dir, 'none.safetensors')), /CommIN needs a diffusion prior/);
     expectCleanError(commin('transmit', KODAK, '--snr', '9', '--method', 'commin', '--prior', join(dir, 'prior.safetensors')), /CommIN needs an INN for 9 dB/);
+    // an INN trained for another SNR: refused, or used with --force and a warning naming both
+    const other = ['transmit', KODAK, '--snr', '7', '--method', 'commin', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '1', '--out', join(dir, 'out7')];
+    expectCleanError(commin(...other), /was trained for 4 dB, the channel is at 7 dB; pass --force/);
+    const forced = commin(...other, '--force');
+    expect(forced.status).toBe(0);
+    expect(forced.stderr).toMatch(/trained for 4 dB, the channel is at 7 dB \(--force\)/);
   });
 });
 
@@ -161,7 +167,9 @@ describe('commin eval', () => {
     expect(s.results.map((x: { snr: number; method: string }) => `${x.method}@${x.snr}`)).toEqual(['deepjscc@1', 'commin@1', 'deepjscc@7', 'commin@7']);
     expect(s.results[2].psnr).toBeGreaterThan(s.results[0].psnr - 1); // more SNR, not much worse
     for (const x of s.results) expect(x.fdSqueeze).toBeGreaterThan(0);
-    expect(s.commin).toEqual({ steps: 2, startT: 100, zeta: 'per SNR' });
+    expect(s.commin.preset).toBe('fast');
+    // ζ follows the fast preset's rule: the paper's ζ per timestep over t = 100 … 0, in 2 steps
+    expect(s.commin.perSnr['1']).toMatchObject({ method: 'ddim', steps: 2, startT: 100, zeta: (0.3 * 101) / 2, clip: true, innGradient: 'through' });
     expect(readFileSync(join(dir, 'per_image.csv'), 'utf8').trim().split('\n').length).toBe(1 + 4 * 2 * 2);
   });
 });

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { backward, keep, noGrad, randNormal, randUniform, requireGrad, tensor, tidy, type Tensor } from '../../src/index.js';
+import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
+import { Lpips } from '../../src/metrics/lpips.js';
+import { coarseTarget, comminSample, innGuidance } from '../../src/models/commin.js';
+import { presetOptions, rescaledZeta } from '../../src/models/commin_presets.js';
+import { Schedule } from '../../src/models/diffusion.js';
+import { Inn } from '../../src/models/inn.js';
+import { UNet, type UNetConfig } from '../../src/models/unet.js';
+import { comminOptions } from '../../src/cli/commin_options.js';
+import { testRng, useEngine } from '../helpers.js';
+
+const engine = useEngine();
+const R = 32;
+const TINY: UNetConfig = { resolution: R, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [], dropout: 0, groups: 4, eps: 1e-6 };
+const lpips = () => Lpips.load(engine(), new Uint8Array(readFileSync(new URL('../../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
+
+async function randomize(params: Map<string, Tensor>, seed: number, std: number) {
+  let k = 0;
+  for (const [, p] of params) {
+    const r = randNormal(engine(), p.shape, { seed, offset: k++ }, 0, std);
+    engine().write(p.buffer, await r.data());
+    r.dispose();
+  }
+}
+
+describe('CommIN presets', () => {
+  it('paper, indigo and fast hold the settings they are documented with', () => {
+    expect(presetOptions('paper', 1, 0)).toMatchObject({ method: 'ddpm', zeta: 0.3, loss: 'inn-distance' });
+    expect(presetOptions('paper', 1, 0).startT).toBeUndefined(); // from pure noise
+    expect(presetOptions('paper', 7, 0).zeta).toBe(0.5);
+    expect(presetOptions('indigo', 4, 0)).toMatchObject({ method: 'ddim', steps: 100, eta: 0.5, startT: 400, zeta: 3.5, loss: 'indigo', weights: [2.5, 1] });
+    expect(presetOptions('fast', 4, 0)).toMatchObject({ method: 'ddim', steps: 10, eta: 0, startT: 100 });
+    // the fast rule: the paper's ζ for each of the timesteps 100 … 0, gathered into 10 steps
+    expect(presetOptions('fast', 4, 0).zeta).toBeCloseTo((0.4 * 101) / 10, 12);
+    expect(rescaledZeta(1, 100, 101)).toBeCloseTo(0.3, 12);
+  });
+
+  it('flags override single fields; the fast ζ follows overridden steps; indigo needs LPIPS', () => {
+    const base = { preset: 'fast' as const, innGradient: 'through' as const, clip: true };
+    expect(comminOptions({ ...base, steps: 20 }, 4, 3)).toMatchObject({ steps: 20, startT: 100, zeta: (0.4 * 101) / 20, seed: 3 });
+    expect(comminOptions({ ...base, steps: 20, zeta: 0 }, 4, 3).zeta).toBe(0);
+    expect(comminOptions({ ...base, preset: 'paper', startT: 250, clip: false }, 1, 0)).toMatchObject({ method: 'ddpm', startT: 250, zeta: 0.3, clip: false });
+    expect(() => comminOptions({ ...base, preset: 'indigo' }, 4, 0)).toThrow(/needs LPIPS weights/);
+  });
+
+  it("the indigo loss's gradient matches finite differences (tiny U-Net and INN, LPIPS-squeeze)", async () => {
+    const e = engine();
+    const rng = testRng();
+    const lp = lpips();
+    const unet = new UNet(e, TINY, 2);
+    await randomize(unet.params.tensors, rng.int(0, 1e6), 0.2);
+    const inn = new Inn(e, { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 3);
+    await randomize(new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.3);
+    const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
+    const t = 6;
+    const target = keep(coarseTarget(inn, randUniform(e, [1, 3, R, R], { seed: rng.int(0, 1e6) })));
+    const { guidance } = innGuidance(inn, target, { zeta: 1, loss: 'indigo', weights: [2.5, 1], lpips: lp });
+    const loss = (xt: Tensor) => guidance.loss(diffusionStep(xt, unet.forward(xt, [t]), stepCoefficients.x0(s.alphaBar(t))), t);
+    const xs = rng.f32(3 * R * R, -0.8, 0.8);
+    const x = requireGrad(tensor(e, xs, [1, 3, R, R]));
+    tidy(() => backward(loss(x)));
+    const g = await x.grad!.data();
+    const norm = Math.sqrt(g.reduce((a, b) => a + b * b, 0));
+    expect(norm).toBeGreaterThan(0);
+    const h = 1e-2;
+    const at = async (k: number) => (await noGrad(() => tidy(() => loss(tensor(e, xs.map((v, i) => v + (k * h * g[i]) / norm), [1, 3, R, R])))).item());
+    const numeric = ((await at(1)) - (await at(-1))) / (2 * h);
+    expect(Math.abs(numeric - norm)).toBeLessThan(3e-2 * norm);
+    // and the sampler runs with it, on the data range
+    const y = randUniform(e, [1, 3, R, R], { seed: 5 });
+    const out = await comminSample(unet, inn, s, y, { ...presetOptions('indigo', 4, 1), steps: 3, startT: 8, lpips: lp });
+    const d = await out.data();
+    expect(d.every((v) => v >= 0 && v <= 1)).toBe(true);
+    target.dispose();
+    unet.dispose();
+    inn.dispose();
+    lp.dispose();
+  });
+});
