@@ -1,6 +1,6 @@
 // Shared test helpers: one engine per test file, seeded inputs, tolerance checks, gradient checks.
 import { afterAll, beforeAll, expect, onTestFailed } from 'vitest';
-import { Engine, tensor, backward, requireGrad, tidy, mul, sum, type Tensor } from '../src/index.js';
+import { Engine, tensor, backward, requireGrad, tidy, mul, sum, randNormal, type Tensor } from '../src/index.js';
 import { Rng } from './reference/rng.js';
 
 /** A fresh seed per run (override with TEST_SEED); printed when a test fails. */
@@ -85,4 +85,14 @@ export async function checkGrad(
     }
     expectClose(grads[k], num, opts.rtol ?? 1e-3, opts.atol ?? 1e-4, `gradient of input ${k}`);
   });
+}
+
+/** Overwrites each parameter with seeded N(0, std²) values (trained-scale weights for model tests). */
+export async function randomizeParams(engine: Engine, params: Iterable<[string, Tensor]>, seed: number, std = 0.3): Promise<void> {
+  let k = 0;
+  for (const [, p] of params) {
+    const r = randNormal(engine, p.shape, { seed, offset: k++ }, 0, std);
+    engine.write(p.buffer, await r.data());
+    r.dispose();
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, backward, clamp, randNormal, randUniform, requireGrad, sqrt, square, sub, sum, tensor, tidy, affine, noGrad, keep } from '../../src/index.js';
+import { Adam, backward, clamp, randUniform, requireGrad, sqrt, square, sub, sum, tensor, tidy, affine, noGrad, keep } from '../../src/index.js';
 import { Inn, type InnConfig } from '../../src/models/inn.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
 import { Schedule } from '../../src/models/diffusion.js';
@@ -8,19 +8,11 @@ import { coarseTarget, comminSample, innGuidance } from '../../src/models/commin
 import type { Tensor } from '../../src/index.js';
 import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
 import { losses } from '../../src/index.js';
-import { expectClose, testRng, useEngine } from '../helpers.js';
+import { expectClose, randomizeParams, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
 const TINY_UNET: UNetConfig = { resolution: 8, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [4], dropout: 0, groups: 4, eps: 1e-6 };
 
-async function randomize(params: Map<string, import('../../src/index.js').Tensor>, seed: number, std = 0.3) {
-  let k = 0;
-  for (const [, p] of params) {
-    const r = randNormal(engine(), p.shape, { seed, offset: k++ }, 0, std);
-    engine().write(p.buffer, await r.data());
-    r.dispose();
-  }
-}
 
 describe('INN (lifting scheme)', () => {
   for (const mode of ['decimated', 'undecimated'] as const) {
@@ -30,7 +22,7 @@ describe('INN (lifting scheme)', () => {
         const cfg: InnConfig = { mode, levels, pairs: 2, width: 8, resBlocks: 1 };
         const inn = new Inn(engine(), cfg, rng.int(0, 1e6));
         // default init everywhere; the zero-initialised output convs get weights of a trained scale
-        await randomize(new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.05);
+        await randomizeParams(engine(), new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.05);
         const x = randUniform(engine(), [2, 3, H, W], { seed: rng.int(0, 1e6) });
         const back = tidy(() => inn.inverse(inn.forward(x)));
         const code = tidy(() => inn.forward(x).coarse);
@@ -69,7 +61,7 @@ describe('INN (lifting scheme)', () => {
 describe('CommIN sampler', () => {
   it('with ζ = 0 it equals the plain sampler bit for bit (same seed)', async () => {
     const unet = new UNet(engine(), TINY_UNET, 1);
-    await randomize(unet.params.tensors, 7);
+    await randomizeParams(engine(), unet.params.tensors, 7);
     const inn = new Inn(engine(), { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 1);
     const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
     const y = randUniform(engine(), [2, 3, 8, 8], { seed: 9 });
@@ -89,9 +81,9 @@ describe('CommIN sampler', () => {
     const e = engine();
     const rng = testRng();
     const unet = new UNet(e, TINY_UNET, 2);
-    await randomize(unet.params.tensors, rng.int(0, 1e6), 0.2);
+    await randomizeParams(engine(), unet.params.tensors, rng.int(0, 1e6), 0.2);
     const inn = new Inn(e, { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 3);
-    await randomize(new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.5);
+    await randomizeParams(engine(), new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.5);
     const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
     const t = 12;
     const ab = s.alphaBar(t);
@@ -132,9 +124,9 @@ describe('CommIN sampler', () => {
   it('no coupling across a batch: an image is the same whatever the other images of its batch are', async () => {
     const e = engine();
     const unet = new UNet(e, TINY_UNET, 1);
-    await randomize(unet.params.tensors, 7, 0.2);
+    await randomizeParams(engine(), unet.params.tensors, 7, 0.2);
     const inn = new Inn(e, { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 1);
-    await randomize(new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), 8, 0.1);
+    await randomizeParams(engine(), new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), 8, 0.1);
     const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
     const first = await randUniform(e, [1, 3, 8, 8], { seed: 1 }).data();
     const run = async (othersSeed: number) => {
@@ -155,7 +147,7 @@ describe('CommIN sampler', () => {
 
   it('with ζ > 0 it runs, changes the result, reports per-step timings and keeps memory flat', async () => {
     const unet = new UNet(engine(), TINY_UNET, 1);
-    await randomize(unet.params.tensors, 7);
+    await randomizeParams(engine(), unet.params.tensors, 7);
     const inn = new Inn(engine(), { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 1);
     const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
     const y = randUniform(engine(), [1, 3, 8, 8], { seed: 9 });

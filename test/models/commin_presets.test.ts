@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { backward, keep, noGrad, randNormal, randUniform, requireGrad, tensor, tidy, type Tensor } from '../../src/index.js';
+import { backward, keep, noGrad, randUniform, requireGrad, tensor, tidy, type Tensor } from '../../src/index.js';
 import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
 import { Lpips } from '../../src/metrics/lpips.js';
 import { coarseTarget, comminSample, innGuidance } from '../../src/models/commin.js';
@@ -9,21 +9,13 @@ import { Schedule } from '../../src/models/diffusion.js';
 import { Inn } from '../../src/models/inn.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
 import { comminOptions } from '../../src/cli/commin_options.js';
-import { testRng, useEngine } from '../helpers.js';
+import { randomizeParams, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
 const R = 32;
 const TINY: UNetConfig = { resolution: R, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [], dropout: 0, groups: 4, eps: 1e-6 };
 const lpips = () => Lpips.load(engine(), new Uint8Array(readFileSync(new URL('../../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
 
-async function randomize(params: Map<string, Tensor>, seed: number, std: number) {
-  let k = 0;
-  for (const [, p] of params) {
-    const r = randNormal(engine(), p.shape, { seed, offset: k++ }, 0, std);
-    engine().write(p.buffer, await r.data());
-    r.dispose();
-  }
-}
 
 describe('CommIN presets', () => {
   it('paper, indigo and fast hold the settings they are documented with', () => {
@@ -50,9 +42,9 @@ describe('CommIN presets', () => {
     const rng = testRng();
     const lp = lpips();
     const unet = new UNet(e, TINY, 2);
-    await randomize(unet.params.tensors, rng.int(0, 1e6), 0.2);
+    await randomizeParams(engine(), unet.params.tensors, rng.int(0, 1e6), 0.2);
     const inn = new Inn(e, { mode: 'decimated', levels: 1, pairs: 1, width: 4, resBlocks: 1 }, 3);
-    await randomize(new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.3);
+    await randomizeParams(engine(), new Map([...inn.params.tensors].filter(([n]) => n.endsWith('out.weight'))), rng.int(0, 1e6), 0.3);
     const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
     const t = 6;
     const target = keep(coarseTarget(inn, randUniform(e, [1, 3, R, R], { seed: rng.int(0, 1e6) })));

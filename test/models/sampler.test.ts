@@ -4,20 +4,16 @@ import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_ste
 import { Schedule } from '../../src/models/diffusion.js';
 import { sample, samplerTimesteps } from '../../src/models/sampler.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { expectClose, testRng, useEngine } from '../helpers.js';
+import { expectClose, randomizeParams, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
 const TINY: UNetConfig = { resolution: 8, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [4], dropout: 0, groups: 4, eps: 1e-6 };
 const schedule = new Schedule({ kind: 'linear', T: 50, betaStart: 1e-4, betaEnd: 0.1 });
 
+
 async function randomUNet(seed: number, std: number): Promise<UNet> {
   const u = new UNet(engine(), TINY, seed);
-  let k = 0;
-  for (const [, p] of u.params.tensors) {
-    const r = randNormal(engine(), p.shape, { seed, offset: k++ }, 0, std);
-    engine().write(p.buffer, await r.data());
-    r.dispose();
-  }
+  await randomizeParams(engine(), u.params.tensors, seed, std);
   return u;
 }
 

@@ -1,30 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { backward, randNormal, requireGrad, sum, tensor, tidy, Adam } from '../../src/index.js';
+import { backward, requireGrad, sum, tensor, tidy, Adam } from '../../src/index.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
 import { Schedule, diffusionLoss } from '../../src/models/diffusion.js';
 import { sample, samplerTimesteps } from '../../src/models/sampler.js';
 import { mulberry32 } from '../../src/util/rng.js';
 import { unetRef } from '../reference/unet.js';
-import { expectClose, testRng, useEngine } from '../helpers.js';
+import { expectClose, randomizeParams, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
 const TINY: UNetConfig = { resolution: 8, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [4], dropout: 0, groups: 4, eps: 1e-6 };
 
 /** Random non-trivial values for every parameter (GroupNorm affine and biases included). */
-async function randomize(m: UNet, seed: number) {
-  let k = 0;
-  for (const [, p] of m.params.tensors) {
-    const r = randNormal(engine(), p.shape, { seed, offset: k++ }, 0, 0.3);
-    engine().write(p.buffer, await r.data());
-    r.dispose();
-  }
-}
 
 describe('U-Net', () => {
   it('forward matches an independent float64 forward on a tiny config (attention, down/up, skips)', async () => {
     const rng = testRng();
     const m = new UNet(engine(), TINY, 1);
-    await randomize(m, rng.int(0, 1e6));
+    await randomizeParams(engine(), m.params.tensors, rng.int(0, 1e6));
     const x = rng.f32(2 * 3 * 8 * 8);
     const t = [3, 917];
     const y = m.forward(tensor(engine(), x, [2, 3, 8, 8]), t);
@@ -36,7 +28,7 @@ describe('U-Net', () => {
   it('gradient with respect to the input: directional derivative matches central differences', async () => {
     const rng = testRng();
     const m = new UNet(engine(), TINY, 2);
-    await randomize(m, rng.int(0, 1e6));
+    await randomizeParams(engine(), m.params.tensors, rng.int(0, 1e6));
     const x0 = rng.f32(3 * 64);
     const x = requireGrad(tensor(engine(), x0, [1, 3, 8, 8]));
     tidy(() => backward(sum(m.forward(x, [100]))));
@@ -72,7 +64,7 @@ describe('U-Net', () => {
   });
   it('DDPM and DDIM samplers: shapes, determinism for a seed, DDIM η=0 deterministic, η=1 adds noise', async () => {
     const m = new UNet(engine(), TINY, 4);
-    await randomize(m, 5);
+    await randomizeParams(engine(), m.params.tensors, 5);
     const s = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
     const run = async (o: Parameters<typeof sample>[3]) => {
       const y = await sample(m, s, [2, 3, 8, 8], o);
