@@ -152,7 +152,7 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     expectCleanError(commin(...other), /was trained for 4 dB, the channel is at 7 dB; pass --force/);
     const forced = commin(...other, '--force');
     expect(forced.status).toBe(0);
-    expect(forced.stderr).toMatch(/trained for 4 dB, the channel is at 7 dB \(--force\)/);
+    expect(forced.stderr.join('\n')).toMatch(/trained for 4 dB, the channel is at 7 dB \(--force\)/);
   });
 });
 

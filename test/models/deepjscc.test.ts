@@ -43,7 +43,7 @@ describe('DeepJSCC', () => {
     const got = (await psnr(x, y)).reduce((a, b) => a + b) / 8;
     expect(got).toBeGreaterThan(baseline + 4);
     model.dispose();
-  });
+  }, 300_000); // 250 training steps: minutes on a slow CPU adapter
 
   it('checkpoint: a resumed run equals an uninterrupted one bit for bit', async () => {
     const data = smallFolder(6, 16);
