@@ -12,7 +12,7 @@ import { webgpuHelp } from './webgpu_help.js';
 import { loadUNet } from '../src/models/load_unet.js';
 import { loadInn } from '../src/models/load_inn.js';
 import { comminSample } from '../src/models/commin.js';
-import { FAST_STEPS, presetOptions, rescaledZeta, type PresetName } from '../src/models/commin_presets.js';
+import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
 import type { UNet } from '../src/models/unet.js';
 import type { Schedule } from '../src/models/diffusion.js';
 import type { Inn } from '../src/models/inn.js';
@@ -123,11 +123,9 @@ async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number
   const preset = $<HTMLSelectElement>('preset').value as PresetName;
   const base = presetOptions(preset, snr, seed);
   const steps = base.method === 'ddim' ? Number($<HTMLInputElement>('steps').value) || base.steps : undefined;
-  // the fast preset keeps the paper's guidance per timestep when the step count changes
-  const zeta = preset === 'fast' ? rescaledZeta(snr, base.startT!, steps!) : base.zeta;
   const stepMs: { unet: number; guidance: number }[] = [];
   const out = await comminSample(prior.model, inn, prior.schedule, y, {
-    ...base, steps, zeta, lpips, profile: true,
+    ...base, steps, lpips, profile: true,
     onStep: async ({ i, count, x0, ms }) => {
       stepMs.push({ unet: ms.unet, guidance: ms.guidance + ms.update });
       $('latency').textContent = `CommIN step ${i + 1}/${count}: ${(ms.unet + ms.guidance + ms.update).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, INN + guidance ${(ms.guidance + ms.update).toFixed(0)} ms)`;

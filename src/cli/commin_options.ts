@@ -2,7 +2,7 @@
 // single fields of it.
 import { Option, type Command } from 'commander';
 import type { CommInOptions } from '../models/commin.js';
-import { DEFAULT_PRESET, PRESETS, presetOptions, rescaledZeta, type PresetName } from '../models/commin_presets.js';
+import { DEFAULT_PRESET, PRESETS, presetOptions, type PresetName } from '../models/commin_presets.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, nonNegativeNumber, positiveInt } from './args.js';
 import { DEFAULT_PRIOR } from './defaults.js';
@@ -34,8 +34,6 @@ export function comminOptions(o: CommInFlags, snrDb: number, seed: number, lpips
   const p = presetOptions(o.preset, snrDb, seed);
   const steps = o.steps ?? p.steps;
   const startT = o.startT ?? p.startT;
-  // the fast preset's ζ follows its steps and start (the rule in commin_presets.ts) unless given
-  const zeta = o.zeta ?? (o.preset === 'fast' && startT !== undefined && steps ? rescaledZeta(snrDb, startT, steps) : p.zeta);
   if (p.loss === 'indigo' && !lpips) throw new Error("CommIN: the 'indigo' preset needs LPIPS weights (--lpips)");
-  return { ...p, steps, startT, zeta, eta: o.eta ?? p.eta, innGradient: o.innGradient, clip: o.clip, lpips: lpips ?? undefined };
+  return { ...p, steps, startT, zeta: o.zeta ?? p.zeta, eta: o.eta ?? p.eta, innGradient: o.innGradient, clip: o.clip, lpips: lpips ?? undefined };
 }

@@ -11,7 +11,7 @@ import { loadDeepJscc } from '../../src/models/load_jscc.js';
 import { loadUNet } from '../../src/models/load_unet.js';
 import { loadInn } from '../../src/models/load_inn.js';
 import { comminSample } from '../../src/models/commin.js';
-import { FAST_START_T, presetOptions, rescaledZeta } from '../../src/models/commin_presets.js';
+import { presetOptions } from '../../src/models/commin_presets.js';
 import { smallFolder } from '../data_helpers.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
 
@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)('web demo: CommIN sampling with preview and latenc
     const img = toSquare(decodeImage(new Uint8Array(readFileSync('../shared/data/kodak/kodim05.png'))), 64);
     const { data, shape } = imagesToNchw([img]);
     const y = noGrad(() => tidy(() => model.forward(tensor(e, data, shape), tensor(e, [4], [1]), 7)));
-    const out = await comminSample(prior.model, inn, prior.schedule, y, { ...presetOptions('fast', 4, 7), steps: 2, zeta: rescaledZeta(4, FAST_START_T, 2) });
+    const out = await comminSample(prior.model, inn, prior.schedule, y, { ...presetOptions('fast', 4, 7), steps: 2 });
     const node = await out.data();
     e.destroy();
     let worst = 0;
