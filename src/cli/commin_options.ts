@@ -15,7 +15,7 @@ export function addCommInOptions(cmd: Command): Command {
     .option('--start-t <n>', "CommIN: start from y noised to this timestep (overrides the preset's)", nonNegativeInt)
     .option('--zeta <x>', "CommIN: guidance step size ≥ 0 (overrides the preset's; 0 = no guidance)", nonNegativeNumber)
     .option('--eta <x>', "CommIN: DDIM η (overrides the preset's)", nonNegativeNumber)
-    .addOption(new Option('--inn-gradient <form>', 'CommIN: the guidance gradient flows through the INN forward (reference) or treats x_inn as fixed').choices(['through', 'detached']).default('through'))
+    .addOption(new Option('--inn-gradient <form>', "CommIN: the guidance gradient flows through the INN forward (reference) or treats x_inn as fixed (overrides the preset's)").choices(['through', 'detached']))
     .option('--no-clip', 'CommIN: do not clip the x̂0 estimate to [−1, 1] at each step');
 }
 
@@ -25,7 +25,7 @@ export interface CommInFlags {
   startT?: number;
   zeta?: number;
   eta?: number;
-  innGradient: 'through' | 'detached';
+  innGradient?: 'through' | 'detached';
   clip: boolean;
 }
 
@@ -35,5 +35,5 @@ export function comminOptions(o: CommInFlags, snrDb: number, seed: number, lpips
   const steps = o.steps ?? p.steps;
   const startT = o.startT ?? p.startT;
   if (p.loss === 'indigo' && !lpips) throw new Error("CommIN: the 'indigo' preset needs LPIPS weights (--lpips)");
-  return { ...p, steps, startT, zeta: o.zeta ?? p.zeta, eta: o.eta ?? p.eta, innGradient: o.innGradient, clip: o.clip, lpips: lpips ?? undefined };
+  return { ...p, steps, startT, zeta: o.zeta ?? p.zeta, eta: o.eta ?? p.eta, innGradient: o.innGradient ?? p.innGradient, clip: o.clip, lpips: lpips ?? undefined };
 }
