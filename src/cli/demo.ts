@@ -22,6 +22,7 @@ import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR 
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
 import { comminSample } from '../models/commin.js';
+import { samplerTimesteps } from '../models/sampler.js';
 import { lineChartSvg } from './plot.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
@@ -58,10 +59,12 @@ export function demoCommand(): Command {
       const x = tensor(engine, data, shape);
       const rows: Row[] = [];
       const recon: RgbImage[][] = images.map((im) => [im]);
-      console.log(`${files.length} images at ${(o.snr as number[]).join(', ')} dB${prior ? `; CommIN: ${o.steps} DDIM steps per SNR from t = ${o.startT}` : ''}`);
+      const c0 = comminOptions(o, o.snr[0], o.seed, lp);
+      const stepsPerSnr = prior ? samplerTimesteps(prior.schedule, { method: c0.method, steps: c0.steps, init: c0.startT !== undefined ? { x0: x, startT: c0.startT } : undefined }).length : 0;
+      console.log(`${files.length} images at ${(o.snr as number[]).join(', ')} dB${prior ? `; CommIN (${o.preset} preset): ${stepsPerSnr} ${c0.method.toUpperCase()} steps per SNR from ${c0.startT !== undefined ? `y noised to t = ${c0.startT}` : 'pure noise'}` : ''}`);
       const bar = prior ? new cliProgress.SingleBar({ format: 'CommIN |{bar}| {value}/{total} steps | {snr} dB | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 20_000 }, cliProgress.Presets.shades_classic) : null;
       let done = 0;
-      bar?.start((o.snr as number[]).length * Math.min(o.steps, o.startT + 1), 0, { snr: o.snr[0] });
+      bar?.start((o.snr as number[]).length * stepsPerSnr, 0, { snr: o.snr[0] });
       for (const snr of o.snr as number[]) {
         const y = noGrad(() => tidy(() => model.forward(x, tensor(engine, images.map(() => snr), [images.length]), o.seed)));
         const [p, s] = [await psnr(x, y), await ssim(x, y)];
