@@ -18,6 +18,7 @@ import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
 import { comminSample } from '../models/commin.js';
 import { Lpips } from '../metrics/lpips.js';
+import { lineChartSvg } from './plot.js';
 
 export function transmitCommand(): Command {
   return addCommInOptions(new Command('transmit'))
@@ -31,6 +32,8 @@ export function transmitCommand(): Command {
     .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors)')
     .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)
     .option('--force', 'use an INN trained for another SNR than --snr')
+    .option('--verbose', "CommIN: print each step's ‖x_inn − x̂0‖, ‖target(y) − coarse(INN(x̂0))‖ and guidance RMS")
+    .option('--diagnostics <file>', 'CommIN: write those per-step values as JSON, and a plot beside it (.svg)')
     .option('--out <dir>', 'output folder', 'out/transmit')
     .action(async (images: string[], o) => {
       for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
@@ -53,7 +56,7 @@ export function transmitCommand(): Command {
           if (!o.force) throw new Error(`${what}; pass --force to use it anyway, or train one with commin train inn --snr ${o.snr}`);
           console.warn(`warning: ${what} (--force)`);
         }
-        commin = { ...loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior), inn: loaded.inn };
+        commin = { ...loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior), inn: loaded.inn, innMeta: loaded.meta };
       }
       if (commin && commin.model.cfg.resolution !== model.cfg.size) throw new Error(`prior ${o.prior} is for ${commin.model.cfg.resolution}×${commin.model.cfg.resolution} images, DeepJSCC for ${model.cfg.size}×${model.cfg.size}`);
       const S = model.cfg.size;
@@ -74,7 +77,18 @@ export function transmitCommand(): Command {
         for (const method of methods) {
           let out = y;
           if (method === 'commin') {
-            out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, comminOptions(o, o.snr, o.seed, lp));
+            const steps: StepDiagnostics[] = [];
+            const want = !!(o.verbose || o.diagnostics);
+            out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, {
+              ...comminOptions(o, o.snr, o.seed, lp), diagnostics: want,
+              onStep: want ? ({ i, t, diagnostics: d }) => {
+                if (!d) return;
+                const s = { i, t, innDistance: d.innDistance[0], coarseResidual: d.coarseResidual[0], guidanceRms: d.guidanceRms[0] ?? 0 };
+                steps.push(s);
+                if (o.verbose) console.log(`  step ${i + 1} t=${t}: ‖x_inn − x̂0‖ ${s.innDistance.toFixed(3)}, ‖target − coarse(INN(x̂0))‖ ${s.coarseResidual.toFixed(3)}, guidance RMS ${s.guidanceRms.toExponential(2)}`);
+              } : undefined,
+            });
+            if (want) reportDiagnostics(o, f, steps, commin!.innMeta, S);
           }
           const [p] = await psnr(x, out);
           const [s] = await ssim(x, out);
@@ -89,4 +103,31 @@ export function transmitCommand(): Command {
       }
       engine.destroy();
     });
+}
+
+interface StepDiagnostics { i: number; t: number; innDistance: number; coarseResidual: number; guidanceRms: number }
+
+/** The INN's own error floor (its validation coarse MSE in [0, 1], as a [−1, 1]-range norm over a coarse image), per-step values as JSON and a plot. */
+function reportDiagnostics(o: { verbose?: boolean; diagnostics?: string }, image: string, steps: StepDiagnostics[], innMeta: Record<string, string>, size: number): void {
+  let floor: number | null = null;
+  try {
+    const history = JSON.parse(innMeta.history ?? '[]') as { valCoarseMse?: number }[];
+    const cfg = JSON.parse(innMeta.config ?? '{}') as { levels?: number; mode?: string };
+    const mse = history[history.length - 1]?.valCoarseMse;
+    const side = size / (cfg.mode === 'decimated' ? 2 ** (cfg.levels ?? 0) : 1);
+    if (mse !== undefined) floor = 2 * Math.sqrt(mse * 3 * side * side);
+  } catch {
+    floor = null;
+  }
+  if (o.verbose) console.log(`  the INN's validation error as the same norm: ${floor === null ? 'not recorded' : floor.toFixed(3)} (a coarse residual at this level is the INN's floor, not the prior's)`);
+  if (!o.diagnostics) return;
+  if (steps.length === 0) console.warn('warning: no guided steps (ζ = 0): no diagnostics to write');
+  writeFileSync(o.diagnostics, JSON.stringify({ image, innErrorFloor: floor, steps }, null, 2) + '\n');
+  const series = (k: keyof StepDiagnostics) => [{ name: k, points: steps.map((s) => [s.i + 1, s[k]] as [number, number]) }];
+  const panels = [
+    { title: '‖x_inn − x̂0‖', series: series('innDistance') },
+    { title: '‖target − coarse(INN(x̂0))‖', series: floor === null ? series('coarseResidual') : [...series('coarseResidual'), { name: 'INN error floor', points: steps.map((s) => [s.i + 1, floor!] as [number, number]) }] },
+    { title: 'guidance step RMS', series: series('guidanceRms') },
+  ];
+  writeFileSync(o.diagnostics.replace(/\.json$/, '') + '.svg', lineChartSvg(panels, 'sampling step'));
 }

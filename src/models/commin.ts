@@ -7,7 +7,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
 import { add, affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
-import { sum } from '../kernels/reduce.js';
+import { mean, sum } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
 import type { Schedule } from './diffusion.js';
 import type { Inn } from './inn.js';
@@ -47,6 +47,8 @@ export interface CommInOptions {
 
 /** Per-image distances at one step, in the [−1, 1] image range the guidance uses. */
 export interface CommInDiagnostics {
+  /** RMS per pixel of the guidance step ζ·∇_{x_t} (0 when ζ = 0). */
+  guidanceRms: number[];
   /** ‖x_inn − x̂0‖: the guidance distance. */
   innDistance: number[];
   /** ‖target(y) − coarse(INN(x̂0))‖: how far the prior's estimate is from the channel's coarse content. */
@@ -63,6 +65,14 @@ export function defaultZeta(snrDb: number): number {
 /** The coarse target the INN's coarse part must match: y itself (undecimated) or y averaged over 2^J blocks. */
 export function coarseTarget(inn: Inn, y01: Tensor): Tensor {
   return inn.cfg.mode === 'decimated' ? avgPool(y01, 2 ** inn.cfg.levels) : affine(y01, 1, 0);
+}
+
+async function rmsPerImage(g: Tensor | undefined): Promise<number[]> {
+  if (!g) return [];
+  const ms = noGrad(() => tidy(() => mean(square(g), [1, 2, 3])));
+  const v = Array.from(await ms.data(), Math.sqrt);
+  ms.dispose();
+  return v;
 }
 
 /** Per-image L2 norm of a − b over all but the first axis, in the [−1, 1] range (a, b in [0, 1]). */
@@ -117,7 +127,7 @@ export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tenso
       init: o.startT !== undefined ? { x0: y, startT: o.startT } : undefined,
       guidance,
       onStep: o.onStep && (async (info) => {
-        const diagnostics = state.last ? { innDistance: Array.from(await state.last.inn.data()), coarseResidual: Array.from(await state.last.coarse.data()) } : undefined;
+        const diagnostics = state.last ? { innDistance: Array.from(await state.last.inn.data()), coarseResidual: Array.from(await state.last.coarse.data()), guidanceRms: await rmsPerImage(info.guidanceStep) } : undefined;
         await o.onStep!({ ...info, diagnostics });
       }),
     });

@@ -42,6 +42,8 @@ export interface StepInfo {
   x0: Tensor;
   /** Per-phase milliseconds; measured with a GPU sync per phase only when `profile` is set. */
   ms: StepTimes;
+  /** ζ·∇_{x_t} loss, the guidance step subtracted from x'_{t−1} (guided steps only; valid during the callback). */
+  guidanceStep?: Tensor;
 }
 
 export interface SamplerOptions {
@@ -132,19 +134,21 @@ async function sampleLoop(model: UNet, s: Schedule, shape: number[], o: SamplerO
       const prev = noGrad(() => diffusionStep(xt, x0, { ...c, sigma, seed: o.seed, offset: t }));
       ms.unet = (await now()) - mark;
       mark = await now();
-      if (!guided) return { next: prev, x0 };
+      if (!guided) return { next: prev, x0, g: null };
       backward(o.guidance!.loss(x0, t));
       ms.guidance = (await now()) - mark;
       mark = await now();
-      return { next: noGrad(() => sub(prev, scaleBy(xt.grad!, o.guidance!.zeta))), x0: noGrad(() => affine(x0, 1, 0)) };
+      const g = noGrad(() => scaleBy(xt.grad!, o.guidance!.zeta));
+      return { next: noGrad(() => sub(prev, g)), x0: noGrad(() => affine(x0, 1, 0)), g };
     });
     xt.grad?.dispose();
     xt.grad = null;
     x.dispose();
     x = step.next;
     ms.update = (await now()) - mark;
-    await o.onStep?.({ i, t, count: ts.length, x, x0: step.x0, ms });
+    await o.onStep?.({ i, t, count: ts.length, x, x0: step.x0, ms, guidanceStep: step.g ?? undefined });
     step.x0.dispose();
+    step.g?.dispose();
     await e.throttle();
   }
   return x;

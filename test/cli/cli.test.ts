@@ -141,8 +141,15 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     const dir = mkdtempSync(join(tmpdir(), 'cm-'));
     expect(commin('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '1', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior.safetensors')).status).toBe(0);
     expect(commin('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '1', '--out', join(dir, 'inn.safetensors')).status).toBe(0);
-    const r = commin('transmit', KODAK, '--snr', '4', '--method', 'both', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '2', '--out', join(dir, 'out'));
+    const r = commin('transmit', KODAK, '--snr', '4', '--method', 'both', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '2', '--out', join(dir, 'out'), '--verbose', '--diagnostics', join(dir, 'diag.json'));
     expect(r.status).toBe(0);
+    // per-step guidance diagnostics: printed, written as JSON, plotted
+    expect(r.stdout).toMatch(/step 2 t=0: ‖x_inn − x̂0‖ [\d.]+, ‖target − coarse\(INN\(x̂0\)\)‖ [\d.]+, guidance RMS/);
+    const { readFileSync, existsSync } = await import('node:fs');
+    const diag = JSON.parse(readFileSync(join(dir, 'diag.json'), 'utf8'));
+    expect(diag.steps.map((s: { t: number }) => s.t)).toEqual([100, 0]);
+    expect(diag.steps.every((s: { innDistance: number; guidanceRms: number }) => s.innDistance > 0 && s.guidanceRms > 0)).toBe(true);
+    expect(existsSync(join(dir, 'diag.svg'))).toBe(true);
     expect(r.stdout).toMatch(/method deepjscc, SNR 4 dB.*PSNR [\d.]+ dB.*LPIPS/);
     expect(r.stdout).toMatch(/method commin, SNR 4 dB.*PSNR -?[\d.]+ dB.*LPIPS/);
     expectCleanError(commin('transmit', KODAK, '--snr', '4', '--method', 'commin', '--prior', join(dir, 'none.safetensors')), /CommIN needs a diffusion prior/);
