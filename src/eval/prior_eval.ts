@@ -88,47 +88,44 @@ export async function evaluatePrior(
   const R = model.cfg.resolution;
   if (val.size !== R || train.size !== R) throw new Error(`prior evaluation: the model is ${R}×${R}, the images ${val.size}×${val.size}`);
   if (train.names.length < o.count) throw new Error(`prior evaluation: ${o.count} training faces wanted for the floor, the folder has ${train.names.length}`);
+  if (o.samples && (o.samples.size !== R || o.samples.names.length < o.count)) {
+    throw new Error(`prior evaluation: ${o.count} samples of ${R}×${R} wanted, the sample file has ${o.samples.names.length} of ${o.samples.size}×${o.samples.size}`);
+  }
+  for (const t of o.timesteps) {
+    if (!Number.isInteger(t) || t < 0 || t >= s.T) throw new Error(`prior evaluation: timestep ${t} is outside [0, ${s.T - 1}]`);
+  }
   const started = performance.now();
   const ref = await features(lp, imageBatches(e, val, val.names.length, o.batch));
   const floorFeat = await features(lp, imageBatches(e, train, o.count, o.batch));
   // samples: batch k uses seed + k, so the first batch of 16 is `commin sample -n 16 --seed S`
-  // the grid: the first 16 samples, whatever the batch size
-  const gridParts: Float32Array[] = [];
-  let gridCount = 0;
-  const addToGrid = async (img: Tensor) => {
-    const g = Math.min(16 - gridCount, img.shape[0]);
-    if (g <= 0) return;
-    gridParts.push((await img.data()).slice(0, g * 3 * R * R));
-    gridCount += g;
-  };
   const total = Math.ceil(o.count / o.batch);
   async function* sampled(): AsyncGenerator<Tensor> {
     for (let k = 0; k < total; k++) {
       const n = Math.min(o.batch, o.count - k * o.batch);
       const x = await sample(model, s, [n, 3, R, R], { method: 'ddim', steps: o.sampleSteps, eta: 0, seed: o.seed + k, clip: o.clip });
-      const img = noGrad(() => tidy(() => clamp(affine(x, 0.5, 0.5), 0, 1)));
+      yield noGrad(() => tidy(() => clamp(affine(x, 0.5, 0.5), 0, 1)));
       x.dispose();
-      await addToGrid(img);
-      onProgress?.('samples', k + 1, total);
-      yield img;
     }
   }
-  async function* given(set: ImageSet): AsyncGenerator<Tensor> {
+  // the grid keeps the first 16 samples, whatever the batch size
+  const gridParts: Float32Array[] = [];
+  let gridCount = 0;
+  async function* gridAndProgress(batches: AsyncIterable<Tensor> | Iterable<Tensor>): AsyncGenerator<Tensor> {
     let k = 0;
-    for (const img of imageBatches(e, set, o.count, o.batch)) {
-      await addToGrid(img);
+    for await (const img of batches) {
+      const g = Math.min(16 - gridCount, img.shape[0]);
+      if (g > 0) {
+        gridParts.push((await img.data()).slice(0, g * 3 * R * R));
+        gridCount += g;
+      }
       onProgress?.('samples', ++k, total);
       yield img;
     }
   }
-  if (o.samples && (o.samples.size !== R || o.samples.names.length < o.count)) {
-    throw new Error(`prior evaluation: ${o.count} samples of ${R}×${R} wanted, the sample file has ${o.samples.names.length} of ${o.samples.size}×${o.samples.size}`);
-  }
-  const sampleFeat = await features(lp, o.samples ? given(o.samples) : sampled());
+  const sampleFeat = await features(lp, gridAndProgress(o.samples ? imageBatches(e, o.samples, o.count, o.batch) : sampled()));
   const denoise: PriorEvaluation['denoise'] = [];
   const dn = Math.min(o.denoiseCount, val.names.length);
   for (const t of o.timesteps) {
-    if (!Number.isInteger(t) || t < 0 || t >= s.T) throw new Error(`prior evaluation: timestep ${t} is outside [0, ${s.T - 1}]`);
     const ps: number[] = [], ls: number[] = [];
     let k = 0;
     for (const x of imageBatches(e, val, dn, o.batch)) {

@@ -132,12 +132,14 @@ async function sampleLoop(model: UNet, s: Schedule, shape: number[], o: SamplerO
       };
       const x0 = guided ? estimate() : noGrad(estimate);
       const prev = noGrad(() => diffusionStep(xt, x0, { ...c, sigma, seed: o.seed, offset: t }));
-      ms.unet = (await now()) - mark;
-      mark = await now();
+      const afterUnet = await now();
+      ms.unet = afterUnet - mark;
+      mark = afterUnet;
       if (!guided) return { next: prev, x0, g: null };
       backward(o.guidance!.loss(x0, t));
-      ms.guidance = (await now()) - mark;
-      mark = await now();
+      const afterGuidance = await now();
+      ms.guidance = afterGuidance - mark;
+      mark = afterGuidance;
       const g = noGrad(() => scaleBy(xt.grad!, o.guidance!.zeta));
       return { next: noGrad(() => sub(prev, g)), x0: noGrad(() => affine(x0, 1, 0)), g };
     });
