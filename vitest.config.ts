@@ -8,7 +8,9 @@ export default defineConfig({
     env: { COMMIN_AUTOTUNE: '0' },
     hookTimeout: 60_000,
     pool: 'forks',
-    // each test file owns one WebGPU device; two at a time matches the two cores here
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // each test file owns one WebGPU device, and lavapipe already uses every core: one file at a time. Two
+    // files at once starved the CLI tests' child processes past vitest's 60 s worker RPC timeout on a
+    // 2-core AVX2 machine ("Timeout calling onTaskUpdate", which fails the run although every test passed)
+    poolOptions: { forks: { maxForks: 1, minForks: 1 } },
   },
 });
