@@ -13,7 +13,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from unet import UNet  # noqa: E402
+from unet import UNet, group_norm_in_float  # noqa: E402
 from train_ddpm import SMALL  # noqa: E402
 
 VARIANTS = {
@@ -23,14 +23,6 @@ VARIANTS = {
     "bf16-autocast-2t": dict(threads=2, autocast=True),
     "bf16-weights-2t": dict(threads=2, bf16=True),
 }
-
-
-def group_norm_in_float(model):
-    """torch 1.13's CPU GroupNorm refuses bfloat16 input with float32 weights ("expected scalar type
-    BFloat16 but found Float") under autocast: normalise in float32, the convolutions stay bfloat16."""
-    for mod in model.modules():
-        if isinstance(mod, torch.nn.GroupNorm):
-            mod.forward = (lambda f: lambda x: f(x.float()))(mod.forward)
 
 
 def run(name, threads, steps, batch, channels_last=False, autocast=False, bf16=False):

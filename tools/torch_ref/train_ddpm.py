@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from unet import UNet  # noqa: E402
+from unet import UNet, group_norm_in_float  # noqa: E402
 
 SMALL = {"resolution": 64, "inChannels": 3, "outChannels": 3, "ch": 32, "chMult": [1, 2, 2, 2], "numResBlocks": 1,
          "attnResolutions": [16], "dropout": 0, "groups": 32, "eps": 1e-6}
@@ -59,6 +59,9 @@ def main():
     ap.add_argument("--max-minutes", type=float, default=0)
     ap.add_argument("--no-flip", action="store_true", help="no random horizontal flips (on by default)")
     ap.add_argument("--device", default="cpu", help="cpu | cuda | cuda:N (checkpoints are written with CPU tensors either way)")
+    ap.add_argument("--precision", choices=["fp32", "bf16-autocast"], default="fp32",
+                    help="bf16-autocast: convolutions and matmuls in bfloat16, weights, Adam, EMA and the loss in float32 "
+                         "(1.7× the images/s of fp32 on a CPU with AVX-512 BF16; emulated and slower without it)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from converted weights (safetensors; used as model and EMA) when --out does not exist")
     a = ap.parse_args()
@@ -72,6 +75,9 @@ def main():
     if dev.type == "cuda" and not torch.cuda.is_available():
         sys.exit("train_ddpm: --device cuda, but this torch sees no CUDA device")
     model = UNet(cfg).to(dev)
+    autocast = a.precision == "bf16-autocast"
+    if autocast and dev.type == "cpu":
+        group_norm_in_float(model)
     ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     step, seconds, runs, stretches = 0, 0.0, 0, []
@@ -94,7 +100,8 @@ def main():
     runs += 1
     # where this stretch runs, for the model card
     where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} CPU, {a.threads} thread(s)"
-    stretch = {"run": runs, "fromStep": step, "device": where, "batch": a.batch, "host": platform.node()}
+    stretch = {"run": runs, "fromStep": step, "device": where, "batch": a.batch, "precision": a.precision,
+               "host": platform.node()}
     T = 1000
     alpha_bar = torch.tensor(np.cumprod(1 - np.linspace(1e-4, 0.02, T)), dtype=torch.float32).to(dev)
     t0 = time.time()
@@ -133,7 +140,9 @@ def main():
         xt = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
         for group in opt.param_groups:
             group["lr"] = cosine_lr(step, a.steps, a.lr)
-        loss = torch.mean((model(xt, t) - eps) ** 2)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=autocast):
+            out = model(xt, t)
+        loss = torch.mean((out.float() - eps) ** 2)
         if not torch.isfinite(loss):
             sys.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept")
         opt.zero_grad()

@@ -132,3 +132,11 @@ class UNet(nn.Module):
             if hasattr(lvl, "upsample"):
                 h = lvl.upsample.conv(F.interpolate(h, scale_factor=2.0, mode="nearest"))
         return self.conv_out(F.silu(self.norm_out(h)))
+
+
+def group_norm_in_float(model):
+    """torch 1.13's CPU GroupNorm refuses bfloat16 input with float32 weights ("expected scalar type
+    BFloat16 but found Float") under autocast: normalise in float32, the convolutions stay bfloat16."""
+    for mod in model.modules():
+        if isinstance(mod, torch.nn.GroupNorm):
+            mod.forward = (lambda f: lambda x: f(x.float()))(mod.forward)
