@@ -3,7 +3,7 @@
 // the coefficients from the schedule. 4 elements per invocation.
 override WG: u32 = 64u;
 
-struct Params { n: u32, seedLo: u32, seedHi: u32, offset: u32, cx: f32, ce: f32, sigma: f32, _pad0: u32 }
+struct Params { n: u32, seedLo: u32, seedHi: u32, offset: u32, cx: f32, ce: f32, sigma: f32, startQuad: u32 }
 @group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> eps: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> y: array<vec4<f32>>;
@@ -17,7 +17,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var t = gid.x; t < n4; t += nwg.x * WG) {
     var v = p.cx * x[t] + p.ce * eps[t];
     if (p.sigma != 0.0) {
-      v += p.sigma * normal4(vec4<u32>(t, p.offset, 0u, 0u), vec2<u32>(p.seedLo, p.seedHi));
+      v += p.sigma * normal4(vec4<u32>(p.startQuad + t, p.offset, 0u, 0u), vec2<u32>(p.seedLo, p.seedHi));
     }
     y[t] = v;
   }

@@ -1,9 +1,9 @@
-// Counter-based random numbers (Philox4x32-10): output i depends only on (seed, offset, i), so the same
-// seed gives the same numbers whatever the batching. DIST 0: uniform in [a, b); DIST 1: normal(a, b^2)
+// Counter-based random numbers (Philox4x32-10): output i depends only on (seed, offset, start + i), so the
+// same seed gives the same numbers whatever the batching (`start`, a multiple of 4, shifts the counter). DIST 0: uniform in [a, b); DIST 1: normal(a, b^2)
 // via Box-Muller on pairs.
 override DIST: u32 = 0u;
 
-struct Params { n: u32, seedLo: u32, seedHi: u32, offset: u32, a: f32, b: f32, _pad0: u32, _pad1: u32 }
+struct Params { n: u32, seedLo: u32, seedHi: u32, offset: u32, a: f32, b: f32, startQuad: u32, _pad0: u32 }
 @group(0) @binding(0) var<storage, read_write> y: array<f32>;
 @group(0) @binding(1) var<uniform> p: Params;
 
@@ -14,7 +14,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let t = gid.x + gid.y * nwg.x * 64u;
   let i0 = t * 4u;
   if (i0 >= p.n) { return; }
-  let r = philox(vec4<u32>(t, p.offset, 0u, 0u), vec2<u32>(p.seedLo, p.seedHi));
+  let r = philox(vec4<u32>(p.startQuad + t, p.offset, 0u, 0u), vec2<u32>(p.seedLo, p.seedHi));
   var u = vec4<f32>(unit(r.x), unit(r.y), unit(r.z), unit(r.w));
   var out: vec4<f32>;
   if (DIST == 0u) {

@@ -67,7 +67,7 @@ export function evalCommand(): Command {
           const x = tensor(engine, batchOf(val, idx), [idx.length, 3, S, S]);
           const y = noGrad(() => tidy(() => model.forward(x, tensor(engine, idx.map(() => snr), [idx.length]), o.seed, i)));
           for (const m of methods) {
-            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, comminOptions(o, snr, o.seed + i, lp));
+            const r = m === 'deepjscc' ? y : await comminSample(prior!.model, inn!, prior!.schedule, y, { ...comminOptions(o, snr, o.seed, lp), firstImage: i });
             const [p, s] = [await psnr(x, r), await ssim(x, r)];
             const l = await noGrad(() => lp.distance(x, r)).data();
             acc[m].feats.push(await lp.pooledFeatures(r).data());

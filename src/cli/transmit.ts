@@ -80,7 +80,7 @@ export function transmitCommand(): Command {
             const steps: StepDiagnostics[] = [];
             const want = !!(o.verbose || o.diagnostics);
             out = await comminSample(commin!.model, commin!.inn, commin!.schedule, y, {
-              ...comminOptions(o, o.snr, o.seed, lp), diagnostics: want,
+              ...comminOptions(o, o.snr, o.seed, lp), firstImage: i, diagnostics: want,
               onStep: want ? ({ i, t, diagnostics: d }) => {
                 if (!d) return;
                 const s = { i, t, innDistance: d.innDistance[0], coarseResidual: d.coarseResidual[0], guidanceRms: d.guidanceRms[0] ?? 0 };

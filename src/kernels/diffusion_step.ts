@@ -4,6 +4,7 @@ import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import { scaleBy } from './elementwise.js';
+import { startQuad } from './random.js';
 import { empty, gridStride, sameEngine, sameShape, shapeStr } from './util.js';
 
 export interface StepCoefficients {
@@ -14,6 +15,8 @@ export interface StepCoefficients {
   seed?: number;
   /** Counter offset, e.g. the step index, so each step draws fresh noise from one seed. */
   offset?: number;
+  /** Noise stream start (a multiple of 4), as in `RandomOptions.start`. */
+  start?: number;
 }
 
 export function diffusionStep(x: Tensor, eps: Tensor, c: StepCoefficients): Tensor {
@@ -25,7 +28,7 @@ export function diffusionStep(x: Tensor, eps: Tensor, c: StepCoefficients): Tens
   const y = empty(e, x.shape);
   e.launch('ddpm_step', {
     buffers: [x.buffer, eps.buffer, y.buffer],
-    uniforms: { n: x.size, seedLo: seed % 2 ** 32, seedHi: Math.floor(seed / 2 ** 32), offset: c.offset ?? 0, cx: c.cx, ce: c.ce, sigma },
+    uniforms: { n: x.size, seedLo: seed % 2 ** 32, seedHi: Math.floor(seed / 2 ** 32), offset: c.offset ?? 0, startQuad: startQuad(c.start), cx: c.cx, ce: c.ce, sigma },
     workgroups: gridStride(e, Math.ceil(x.size / 4), 64),
     label: shapeStr(x.shape),
   });

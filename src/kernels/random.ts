@@ -7,6 +7,16 @@ export interface RandomOptions {
   seed: number;
   /** Counter offset: draws with the same seed and different offsets are independent streams. */
   offset?: number;
+  /** Index of the first element in the stream (a multiple of 4): a slice of a larger draw, e.g. one image of a batch. */
+  start?: number;
+}
+
+/** The counter's quad index for a stream start, checked: the kernels draw 4 numbers per counter. */
+export function startQuad(start = 0): number {
+  if (!Number.isSafeInteger(start) || start < 0 || start % 4 !== 0 || start / 4 >= 2 ** 32) {
+    throw new Error(`random: start must be a non-negative multiple of 4 below 2^34, got ${start}`);
+  }
+  return start / 4;
 }
 
 function draw(engine: Engine, shape: Shape, dist: 0 | 1, a: number, b: number, opts: RandomOptions): Tensor {
@@ -23,6 +33,7 @@ function draw(engine: Engine, shape: Shape, dist: 0 | 1, a: number, b: number, o
       seedLo: opts.seed % 2 ** 32,
       seedHi: Math.floor(opts.seed / 2 ** 32),
       offset: opts.offset ?? 0,
+      startQuad: startQuad(opts.start),
       a,
       b,
     },

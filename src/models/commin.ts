@@ -20,6 +20,8 @@ export interface CommInOptions {
   steps?: number;
   eta?: number;
   seed: number;
+  /** Index of the batch's first image in the run: a batch of N equals N runs of batch 1 (see SamplerOptions). */
+  firstImage?: number;
   /** Guidance step size ζ (0: the plain sampler). */
   zeta: number;
   /** 'l2' (the norm, as the reference code) or 'l2sq' (its square); per image either way. */
@@ -123,7 +125,7 @@ export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tenso
   const y = keep(noGrad(() => affine(y01, 2, -1)));
   try {
     const x = await sample(unet, s, [...y01.shape], {
-      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, clip: o.clip, profile: o.profile,
+      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, firstImage: o.firstImage, clip: o.clip, profile: o.profile,
       init: o.startT !== undefined ? { x0: y, startT: o.startT } : undefined,
       guidance,
       onStep: o.onStep && (async (info) => {

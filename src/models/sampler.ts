@@ -52,6 +52,12 @@ export interface SamplerOptions {
   steps?: number;
   eta?: number;
   seed: number;
+  /**
+   * Index of the batch's first image in a larger run (default 0). Each image draws its noise from its own
+   * slice of the seed's stream, so a batch of N gives the same images as N runs of batch 1 with
+   * firstImage 0 … N−1 (needs C·R·R to be a multiple of 4).
+   */
+  firstImage?: number;
   /** Clip x̂0 to [−1, 1] and recompute the update from it (default true). */
   clip?: boolean;
   /** Start from this image (in [−1, 1]) noised to timestep `startT` instead of pure noise at T−1. */
@@ -81,6 +87,16 @@ export function checkSamplerOptions(s: Schedule, o: SamplerOptions): void {
   if (o.eta !== undefined && !(o.eta >= 0 && o.eta <= 1)) throw new Error(`sampler: η must be in [0, 1], got ${o.eta}`);
   if (o.guidance && !(Number.isFinite(o.guidance.zeta) && o.guidance.zeta >= 0)) throw new Error(`sampler: ζ must be a finite number ≥ 0, got ${o.guidance.zeta}`);
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new Error(`sampler: seed must be a non-negative safe integer, got ${o.seed}`);
+  if (o.firstImage !== undefined && !(Number.isSafeInteger(o.firstImage) && o.firstImage >= 0)) {
+    throw new Error(`sampler: firstImage must be a non-negative integer, got ${o.firstImage}`);
+  }
+}
+
+/** Where this batch's noise starts in the seed's stream (per-image slices, see `firstImage`). */
+function noiseStart(shape: number[], firstImage = 0): number {
+  const perImage = shape.slice(1).reduce((a, d) => a * d, 1);
+  if (firstImage > 0 && perImage % 4 !== 0) throw new Error(`sampler: firstImage needs C·H·W to be a multiple of 4, got [${shape.slice(1)}]`);
+  return firstImage * perImage;
 }
 
 /**
@@ -105,12 +121,13 @@ async function sampleLoop(model: UNet, s: Schedule, shape: number[], o: SamplerO
   const N = shape[0];
   const ts = samplerTimesteps(s, o);
   const clip = o.clip ?? true;
+  const start = noiseStart(shape, o.firstImage);
   let x: Tensor;
   if (o.init) {
-    const eps = randNormal(e, shape, { seed: o.seed, offset: 0x7fffffff });
+    const eps = randNormal(e, shape, { seed: o.seed, offset: 0x7fffffff, start });
     x = keep(noGrad(() => tidy(() => qSample(o.init!.x0, eps, new Array(N).fill(o.init!.startT), s))));
     eps.dispose();
-  } else x = keep(randNormal(e, shape, { seed: o.seed, offset: 0x7ffffffe }));
+  } else x = keep(randNormal(e, shape, { seed: o.seed, offset: 0x7ffffffe, start }));
   const now = async () => {
     if (o.profile) await e.sync();
     return performance.now();
@@ -131,7 +148,7 @@ async function sampleLoop(model: UNet, s: Schedule, shape: number[], o: SamplerO
         return clip ? clamp(raw, -1, 1) : raw;
       };
       const x0 = guided ? estimate() : noGrad(estimate);
-      const prev = noGrad(() => diffusionStep(xt, x0, { ...c, sigma, seed: o.seed, offset: t }));
+      const prev = noGrad(() => diffusionStep(xt, x0, { ...c, sigma, seed: o.seed, offset: t, start }));
       const afterUnet = await now();
       ms.unet = afterUnet - mark;
       mark = afterUnet;

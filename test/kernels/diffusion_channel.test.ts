@@ -19,6 +19,15 @@ describe('fused diffusion step', () => {
       expectClose(await y.data(), x.map((v, i) => 1.3 * v - 0.4 * eps[i] + 0.25 * z[i]), 1e-4, 1e-5, `n=${n}`);
     }
   });
+  it('a noise stream start gives the matching slice of the step on the whole tensor', async () => {
+    const rng = testRng();
+    const n = 1030, start = 516;
+    const x = rng.f32(n), eps = rng.f32(n);
+    const c = { cx: 0.9, ce: 0.3, sigma: 0.7, seed: rng.int(0, 2 ** 31), offset: 4 };
+    const whole = await diffusionStep(tensor(engine(), x, [n]), tensor(engine(), eps, [n]), c).data();
+    const part = await diffusionStep(tensor(engine(), x.slice(start), [n - start]), tensor(engine(), eps.slice(start), [n - start]), { ...c, start }).data();
+    expect(Array.from(part)).toEqual(Array.from(whole.slice(start)));
+  });
   it('the same seed and offset give the same step; σ = 0 adds nothing', async () => {
     const x = randNormal(engine(), [64], { seed: 1 });
     const e = randNormal(engine(), [64], { seed: 2 });

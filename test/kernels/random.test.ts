@@ -47,7 +47,17 @@ describe('counter-based random numbers', () => {
     expect(Math.abs(v - 1)).toBeLessThan(0.01);
     expect(Math.abs(k / (v * v) - 3)).toBeLessThan(0.05);
   });
-  it('rejects a bad seed', () => {
+  it('a stream start draws the matching slice of the longer draw (odd lengths)', async () => {
+    const rng = testRng();
+    const seed = rng.int(0, 2 ** 31);
+    const whole = await randNormal(engine(), [1003], { seed, offset: 9 }).data();
+    for (const start of [4, 100, 996]) {
+      const part = await randNormal(engine(), [1003 - start], { seed, offset: 9, start }).data();
+      expect(Array.from(part)).toEqual(Array.from(whole.slice(start)));
+    }
+  });
+  it('rejects a bad seed or stream start', () => {
     expect(() => randUniform(engine(), [2], { seed: -1 })).toThrow(/seed must be a non-negative integer/);
+    expect(() => randUniform(engine(), [2], { seed: 1, start: 6 })).toThrow(/start must be a non-negative multiple of 4/);
   });
 });
