@@ -1,6 +1,8 @@
 // Image codecs and resampling on the host: PNG (fast-png) and JPEG (jpeg-js) decode, PNG encode,
-// centre crop and area/bilinear resize. Pure JS, so Node and the browser share it.
-import { decode as decodePngRaw, encode as encodePngRaw } from 'fast-png';
+// centre crop and area/bilinear resize. Pure JS, so Node and the browser share it. Decoding reads the
+// size from the header first and refuses images over a pixel limit; every PNG bit depth and colour type
+// (palettes included) becomes 8-bit RGB; any failure, the libraries' included, is an error naming the file.
+import { decode as decodePngRaw, encode as encodePngRaw, type DecodedPng } from 'fast-png';
 import jpeg from 'jpeg-js';
 
 /** 8-bit RGB, row-major, 3 bytes per pixel. */
@@ -13,46 +15,170 @@ export interface RgbImage {
 const isPng = (b: Uint8Array) => b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 const isJpeg = (b: Uint8Array) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
-/** Decodes PNG or JPEG bytes to RGB; `name` identifies the image in errors. */
-export function decodeImage(bytes: Uint8Array, name = 'image'): RgbImage {
-  if (isPng(bytes)) {
-    let png;
-    try {
-      png = decodePngRaw(bytes);
-    } catch (e) {
-      throw new Error(`${name}: malformed PNG (${(e as Error).message})`);
-    }
-    const { width, height, channels } = png;
-    const src = png.data;
-    const depth = png.depth;
-    const out = new Uint8Array(width * height * 3);
-    const scale = depth === 16 ? 1 / 257 : 1;
-    for (let i = 0; i < width * height; i++) {
-      for (let c = 0; c < 3; c++) {
-        const ch = channels >= 3 ? c : 0; // grey (+alpha) → replicate
-        out[i * 3 + c] = Math.round(src[i * channels + ch] * scale);
-      }
-    }
-    if (png.palette) throw new Error(`${name}: palette PNGs are not supported`);
-    return { width, height, data: out };
-  }
-  if (isJpeg(bytes)) {
-    let img;
-    try {
-      img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 512 });
-    } catch (e) {
-      throw new Error(`${name}: malformed JPEG (${(e as Error).message})`);
-    }
-    const n = img.width * img.height;
-    const d = img.data as Uint8Array;
-    if (d.length === n * 3) return { width: img.width, height: img.height, data: new Uint8Array(d) };
-    // grey JPEGs come back with one channel per pixel
-    const out = new Uint8Array(n * 3);
-    const ch = d.length / n;
-    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = d[i * ch + Math.min(c, ch - 1)];
-    return { width: img.width, height: img.height, data: out };
-  }
+/** The default pixel limit (8192 × 8192): a small file claiming a huge size must not exhaust memory. */
+export const DEFAULT_MAX_PIXELS = 8192 * 8192;
+
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, read from the header before decoding. */
+  maxPixels?: number;
+}
+
+/** Decodes PNG or JPEG bytes to RGB (alpha is dropped); `name` identifies the image in errors. */
+export function decodeImage(bytes: Uint8Array, name = 'image', opts: DecodeOptions = {}): RgbImage {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (isPng(bytes)) return decodePng(bytes, name, maxPixels);
+  if (isJpeg(bytes)) return decodeJpeg(bytes, name, maxPixels);
   throw new Error(`${name}: not a PNG or JPEG file`);
+}
+
+/** Refuses empty images and images over the pixel limit, before any pixel memory is allocated. */
+function checkSize(width: number, height: number, name: string, kind: string, maxPixels: number): void {
+  if (width === 0 || height === 0) throw new Error(`${name}: malformed ${kind} (size ${width}×${height} is empty)`);
+  if (width * height > maxPixels) {
+    throw new Error(`${name}: the ${kind} is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (maxPixels)`);
+  }
+}
+
+/** A library error's message, with its cause (fast-png wraps zlib errors and leaves the detail there). */
+function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const msg = e.message.replace(/:\s*$/, '');
+  return e.cause instanceof Error ? `${msg}: ${e.cause.message}` : msg;
+}
+const u32 = (b: Uint8Array, p: number) => ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+const chunkType = (b: Uint8Array, p: number) => String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
+
+// The bit depths the PNG spec allows per colour type: grey, RGB, indexed, grey+alpha, RGBA.
+const PNG_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+
+interface PngHeader {
+  width: number;
+  height: number;
+  depth: number;
+  colorType: number;
+}
+
+/** Reads and checks the IHDR chunk; a later IHDR (which fast-png would obey) is refused, so the checked size holds. */
+function readPngHeader(b: Uint8Array, name: string, maxPixels: number): PngHeader {
+  const bad = (why: string) => new Error(`${name}: malformed PNG (${why})`);
+  if (b.length < 33 || u32(b, 8) !== 13 || chunkType(b, 12) !== 'IHDR') throw bad('no IHDR header chunk');
+  const h = { width: u32(b, 16), height: u32(b, 20), depth: b[24], colorType: b[25] };
+  if (!PNG_DEPTHS[h.colorType]?.includes(h.depth)) throw bad(`bit depth ${h.depth} with colour type ${h.colorType} is not a valid combination`);
+  if (b[28] > 1) throw bad(`unknown interlace method ${b[28]}`);
+  // fast-png's Adam7 path treats each pixel as a whole byte, so sub-byte depths would decode to garbage
+  if (b[28] === 1 && h.depth < 8) throw new Error(`${name}: interlaced PNGs with bit depth ${h.depth} are not supported; save it without interlacing`);
+  checkPngChunks(b, bad);
+  checkSize(h.width, h.height, name, 'PNG', maxPixels);
+  return h;
+}
+
+/** Every chunk must fit in the file up to IEND (fast-png would run off the end with a bare RangeError). */
+function checkPngChunks(b: Uint8Array, bad: (why: string) => Error): void {
+  for (let p = 8; ; p += 12 + u32(b, p)) {
+    if (p + 12 > b.length) throw bad(`cut short: the file ends at byte ${b.length}, before the IEND chunk`);
+    const type = chunkType(b, p + 4);
+    if (!/^[A-Za-z]{4}$/.test(type)) throw bad(`no chunk where one should start, at byte ${p}`);
+    if (p + 12 + u32(b, p) > b.length) throw bad(`cut short: chunk ${JSON.stringify(type)} at byte ${p} claims ${u32(b, p)} bytes, past the end of the file`);
+    if (type === 'IHDR' && p !== 8) throw bad('a second IHDR chunk');
+    if (type === 'IEND') return;
+  }
+}
+
+function decodePng(bytes: Uint8Array, name: string, maxPixels: number): RgbImage {
+  const h = readPngHeader(bytes, name, maxPixels);
+  let png: DecodedPng;
+  try {
+    png = decodePngRaw(bytes, { checkCrc: true });
+  } catch (e) {
+    throw new Error(`${name}: malformed PNG (${errorText(e)})`);
+  }
+  const { width, height, depth, channels } = png;
+  if (width !== h.width || height !== h.height || depth !== h.depth) throw new Error(`${name}: malformed PNG (the decoder disagrees with the header)`);
+  // below 8 bits fast-png returns the rows still packed (one channel: grey or palette index)
+  const rowLen = depth < 8 ? Math.ceil((width * depth) / 8) : width * channels;
+  if (png.data.length !== rowLen * height) throw new Error(`${name}: malformed PNG (${png.data.length} samples decoded, ${rowLen * height} expected)`);
+  const samples = depth < 8 ? unpackBits(png.data as Uint8Array, width, height, depth) : png.data;
+  const data = h.colorType === 3 ? expandPalette(samples, png.palette, name) : samplesToRgb(samples, width * height, channels, depth);
+  return { width, height, data };
+}
+
+/** One sample per byte from rows of `depth`-bit samples packed high bit first, each row padded to a byte. */
+function unpackBits(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const mask = (1 << depth) - 1;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth;
+      out[y * width + x] = (packed[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
+}
+
+/** Grey, grey+alpha, RGB or RGBA samples of any depth to 8-bit RGB; grey is replicated, alpha dropped. */
+function samplesToRgb(src: ArrayLike<number>, n: number, channels: number, depth: number): Uint8Array {
+  const scale = 255 / (2 ** depth - 1);
+  const out = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(src[i * channels + (channels >= 3 ? c : 0)] * scale);
+  }
+  return out;
+}
+
+function expandPalette(indices: ArrayLike<number>, palette: number[][] | undefined, name: string): Uint8Array {
+  if (!palette?.length) throw new Error(`${name}: malformed PNG (indexed colour without a PLTE palette)`);
+  const out = new Uint8Array(indices.length * 3);
+  for (let i = 0; i < indices.length; i++) {
+    const colour = palette[indices[i]];
+    if (!colour) throw new Error(`${name}: malformed PNG (pixel ${i} uses colour ${indices[i]} of a ${palette.length}-colour palette)`);
+    out[i * 3] = colour[0];
+    out[i * 3 + 1] = colour[1];
+    out[i * 3 + 2] = colour[2];
+  }
+  return out;
+}
+
+/** The frame size from the JPEG's SOF segment, or null when the segments cannot be followed (jpeg-js
+ *  tolerates some such files; its own resolution limit then stands in). */
+function readJpegSize(b: Uint8Array, name: string): { width: number; height: number } | null {
+  for (let p = 2; p + 4 <= b.length; ) {
+    if (b[p] !== 0xff) return null;
+    const m = b[p + 1];
+    if (m === 0xff) { p++; continue; } // fill byte
+    if (m === 0x00 || m === 0x01 || m === 0xd8 || (m >= 0xd0 && m <= 0xd7)) { p += 2; continue; } // no length field
+    if (m === 0xda || m === 0xd9) return null; // scan data or the end before any frame header
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      if (m > 0xc2) throw new Error(`${name}: unsupported JPEG coding (SOF${m - 0xc0}); only baseline and progressive Huffman JPEGs are decoded`);
+      if (p + 9 > b.length) return null;
+      return { height: (b[p + 5] << 8) | b[p + 6], width: (b[p + 7] << 8) | b[p + 8] };
+    }
+    p += 2 + ((b[p + 2] << 8) | b[p + 3]);
+  }
+  return null;
+}
+
+function decodeJpeg(bytes: Uint8Array, name: string, maxPixels: number): RgbImage {
+  const size = readJpegSize(bytes, name);
+  if (size) checkSize(size.width, size.height, name, 'JPEG', maxPixels);
+  let img;
+  try {
+    img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: maxPixels / 1e6,
+      // jpeg-js holds about 20 bytes per pixel while decoding; let its memory cap follow the pixel limit
+      maxMemoryUsageInMB: Math.max(512, Math.ceil((maxPixels * 24) / 2 ** 20)),
+    });
+  } catch (e) {
+    throw new Error(`${name}: malformed JPEG (${errorText(e)})`);
+  }
+  const { width, height } = img;
+  const data = img.data as Uint8Array;
+  if (size && (width !== size.width || height !== size.height)) throw new Error(`${name}: malformed JPEG (the decoder disagrees with the header)`);
+  if (!size) checkSize(width, height, name, 'JPEG', maxPixels);
+  if (data.length !== width * height * 3) throw new Error(`${name}: malformed JPEG (${data.length} bytes decoded for ${width}×${height} RGB)`);
+  return { width, height, data };
 }
 
 export function encodePng(img: RgbImage): Uint8Array {

@@ -1,6 +1,8 @@
 // The safetensors format: an 8-byte little-endian header length, a JSON header naming each tensor's dtype,
 // shape and byte range, then the raw little-endian data. Read F32/F16 (converted to float32), write F32
-// or F16. Pure byte handling, so it runs in Node and the browser alike.
+// or F16. Pure byte handling, so it runs in Node and the browser alike. The reader trusts nothing: a
+// malformed header, byte ranges that do not tile the data exactly, or a NaN/infinite weight is an error
+// naming the file and the tensor.
 
 export type Dtype = 'F32' | 'F16';
 
@@ -45,42 +47,123 @@ function f32ToF16(v: number): number {
   return h;
 }
 
-/** Parses a safetensors file; `what` names it in errors. */
-export function parseSafetensors(bytes: Uint8Array, what = 'safetensors file'): SafetensorsFile {
+type TensorEntry = { name: string; dtype: Dtype; shape: number[]; start: number; end: number };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const BYTES: Record<Dtype, number> = { F32: 4, F16: 2 };
+
+function readHeader(bytes: Uint8Array, what: string): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.byteLength < 8) throw new Error(`${what}: too short to be a safetensors file (${bytes.byteLength} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
   if (headerLen > bytes.byteLength - 8 || headerLen > 100 * 2 ** 20) throw new Error(`${what}: header length ${headerLen} exceeds the file`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
   } catch (e) {
     throw new Error(`${what}: header is not valid JSON (${(e as Error).message})`);
   }
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
-  const tensors = new Map<string, HostTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, info] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = info as Record<string, string>;
-      continue;
-    }
-    const t = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (!Array.isArray(t.shape) || !Array.isArray(t.data_offsets)) throw new Error(`${what}: tensor '${name}' has no shape or data_offsets`);
-    const [b0, b1] = t.data_offsets;
-    const count = t.shape.reduce((a, d) => a * d, 1);
-    const size = t.dtype === 'F32' ? 4 : t.dtype === 'F16' ? 2 : 0;
-    if (!size) throw new Error(`${what}: tensor '${name}' has dtype ${t.dtype}; only F32 and F16 are supported`);
-    if (b0 < 0 || b1 > dataLen || b1 - b0 !== count * size) {
-      throw new Error(`${what}: tensor '${name}' byte range [${b0}, ${b1}) does not match shape [${t.shape}] of ${t.dtype} or exceeds the file`);
-    }
-    const data = new Float32Array(count);
-    const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + b0, b1 - b0);
-    if (size === 4) for (let i = 0; i < count; i++) data[i] = dv.getFloat32(i * 4, true);
-    else for (let i = 0; i < count; i++) data[i] = f16ToF32(dv.getUint16(i * 2, true));
-    tensors.set(name, { shape: t.shape, data });
+  if (!isObject(header)) throw new Error(`${what}: header is ${describe(header)}, not a JSON object of tensors`);
+  return { header, dataStart: 8 + headerLen };
+}
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+}
+
+function readMetadata(info: unknown, what: string): Record<string, string> {
+  if (!isObject(info)) throw new Error(`${what}: __metadata__ is ${describe(info)}, not an object of strings`);
+  for (const [k, v] of Object.entries(info)) {
+    if (typeof v !== 'string') throw new Error(`${what}: __metadata__ entry '${k}' is ${describe(v)}, not a string`);
   }
+  return info as Record<string, string>;
+}
+
+function readEntry(name: string, info: unknown, dataLen: number, what: string): TensorEntry {
+  const where = `${what}: tensor '${name}'`;
+  if (!isObject(info)) throw new Error(`${where} is ${describe(info)}, not an object with dtype, shape and data_offsets`);
+  const { dtype, shape, data_offsets: offsets } = info;
+  if (dtype !== 'F32' && dtype !== 'F16') throw new Error(`${where} has dtype ${JSON.stringify(dtype)}; only F32 and F16 are supported`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) throw new Error(`${where} has shape ${JSON.stringify(shape)}, not a list of non-negative integers`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+    throw new Error(`${where} has data_offsets ${JSON.stringify(offsets)}, not [start, end] byte offsets with start ≤ end`);
+  }
+  const [start, end] = offsets as [number, number];
+  const count = shape.reduce((a: number, d: number) => a * d, 1);
+  if (end > dataLen) throw new Error(`${where} byte range [${start}, ${end}) exceeds the ${dataLen}-byte data section (is the file cut short?)`);
+  if (end - start !== count * BYTES[dtype]) {
+    throw new Error(`${where} byte range [${start}, ${end}) holds ${end - start} bytes; shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]}`);
+  }
+  return { name, dtype, shape: shape as number[], start, end };
+}
+
+/** The spec's rule: byte ranges, sorted, tile the data section exactly — no gap, no overlap, nothing left over. */
+function checkTiling(entries: TensorEntry[], dataLen: number, what: string): void {
+  const sorted = [...entries].sort((a, b) => a.start - b.start || a.end - b.end);
+  let pos = 0;
+  let prev: TensorEntry | null = null;
+  for (const e of sorted) {
+    if (e.start < pos) throw new Error(`${what}: tensors '${prev!.name}' [${prev!.start}, ${prev!.end}) and '${e.name}' [${e.start}, ${e.end}) overlap`);
+    if (e.start > pos) {
+      const before = prev ? `'${prev.name}' (ends at byte ${pos})` : 'the start of the data';
+      throw new Error(`${what}: ${e.start - pos} unused bytes between ${before} and '${e.name}' (starts at byte ${e.start})`);
+    }
+    pos = e.end;
+    prev = e;
+  }
+  if (pos !== dataLen) {
+    const last = prev ? `the last tensor '${prev.name}' ends at byte ${pos}` : 'there are no tensors';
+    throw new Error(`${what}: the data section has ${dataLen} bytes but ${last}`);
+  }
+}
+
+/** Decodes one tensor's bytes to float32; a NaN or infinity is refused, since no weight may hold one. */
+function readTensor(bytes: Uint8Array, dataStart: number, e: TensorEntry, what: string): HostTensor {
+  const count = (e.end - e.start) / BYTES[e.dtype];
+  const data = new Float32Array(count);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + e.start, e.end - e.start);
+  if (e.dtype === 'F32') for (let i = 0; i < count; i++) data[i] = dv.getFloat32(i * 4, true);
+  else for (let i = 0; i < count; i++) data[i] = f16ToF32(dv.getUint16(i * 2, true));
+  const bad = countNonFinite(data);
+  if (bad.count) {
+    throw new Error(`${what}: tensor '${e.name}' (shape [${e.shape}]) holds ${bad.count} non-finite value${bad.count > 1 ? 's' : ''} (first: ${bad.first} at index ${bad.index})`);
+  }
+  return { shape: e.shape, data };
+}
+
+function countNonFinite(data: Float32Array): { count: number; index: number; first: number } {
+  let count = 0, index = -1;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] - data[i] !== 0) { // NaN and ±Infinity only
+      if (!count) index = i;
+      count++;
+    }
+  }
+  return { count, index, first: data[index] };
+}
+
+/** f32ToF16, refusing values beyond the F16 range (±65504), which would become infinities. */
+function toF16Finite(v: number, name: string, i: number): number {
+  const h = f32ToF16(v);
+  if ((h & 0x7c00) === 0x7c00) throw new Error(`safetensors: tensor '${name}' value ${v} at index ${i} is out of the F16 range (±65504); save as F32`);
+  return h;
+}
+
+/** Parses a safetensors file; `what` names it in errors. Every malformed header, byte range or non-finite
+ *  value is refused with an error naming the file (and the tensor). */
+export function parseSafetensors(bytes: Uint8Array, what = 'safetensors file'): SafetensorsFile {
+  const { header, dataStart } = readHeader(bytes, what);
+  const dataLen = bytes.byteLength - dataStart;
+  let metadata: Record<string, string> = {};
+  const entries: TensorEntry[] = [];
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') metadata = readMetadata(info, what);
+    else entries.push(readEntry(name, info, dataLen, what));
+  }
+  checkTiling(entries, dataLen, what);
+  const tensors = new Map<string, HostTensor>();
+  for (const e of entries) tensors.set(e.name, readTensor(bytes, dataStart, e, what));
   return { tensors, metadata };
 }
 
@@ -93,6 +176,9 @@ export function serializeSafetensors(tensors: Map<string, HostTensor>, metadata:
   for (const [name, t] of tensors) {
     const n = t.data.length;
     if (n !== t.shape.reduce((a, d) => a * d, 1)) throw new Error(`safetensors: tensor '${name}' has ${n} values for shape [${t.shape}]`);
+    // the reader refuses non-finite weights, so never write a file it would refuse
+    const bad = countNonFinite(t.data);
+    if (bad.count) throw new Error(`safetensors: tensor '${name}' holds ${bad.count} non-finite value${bad.count > 1 ? 's' : ''} (first: ${bad.first} at index ${bad.index}); not writing it`);
     header[name] = { dtype, shape: t.shape, data_offsets: [off, off + n * size] };
     off += n * size;
   }
@@ -105,9 +191,9 @@ export function serializeSafetensors(tensors: Map<string, HostTensor>, metadata:
   view.setBigUint64(0, BigInt(hbytes.length), true);
   out.set(hbytes, 8);
   let p = 8 + hbytes.length;
-  for (const t of tensors.values()) {
+  for (const [name, t] of tensors) {
     if (dtype === 'F32') for (let i = 0; i < t.data.length; i++, p += 4) view.setFloat32(p, t.data[i], true);
-    else for (let i = 0; i < t.data.length; i++, p += 2) view.setUint16(p, f32ToF16(t.data[i]), true);
+    else for (let i = 0; i < t.data.length; i++, p += 2) view.setUint16(p, toF16Finite(t.data[i], name, i), true);
   }
   return out;
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePngRaw } from 'fast-png';
 import jpeg from 'jpeg-js';
-import { centerCropSquare, decodeImage, encodePng, imagesToNchw, nchwToImages, resize, type RgbImage } from '../../src/data/image.js';
+import { centerCropSquare, decodeImage, DEFAULT_MAX_PIXELS, encodePng, imagesToNchw, nchwToImages, resize, type RgbImage } from '../../src/data/image.js';
 import { Batcher, batchOf, loadImageSet, splitOf } from '../../src/data/folder.js';
 import { imageGrid } from '../../src/data/grid.js';
 import { testRng } from '../helpers.js';
+import { chunk, makePng } from './png_bytes.js';
 
 function randomImage(w: number, h: number, seed: number): RgbImage {
   const rng = testRng();
@@ -56,6 +57,101 @@ describe('image codecs and resampling', () => {
   });
 });
 
+/** Rows of random samples below 2^depth. */
+function randomRows(w: number, h: number, channels: number, depth: number, rng = testRng()): number[][] {
+  return Array.from({ length: h }, () => Array.from({ length: w * channels }, () => rng.int(0, 2 ** depth - 1)));
+}
+
+/** The RGB bytes a decoder must give for grey/RGB(+alpha) samples: scaled to 8 bits, grey replicated, alpha dropped. */
+function expectedRgb(rows: number[][], channels: number, depth: number): number[] {
+  const scale = 255 / (2 ** depth - 1);
+  const out: number[] = [];
+  for (const r of rows) {
+    for (let x = 0; x < r.length / channels; x++) for (let c = 0; c < 3; c++) out.push(Math.round(r[x * channels + (channels >= 3 ? c : 0)] * scale));
+  }
+  return out;
+}
+
+describe('PNG bit depths, colour types and palettes', () => {
+  it('1-, 2- and 4-bit greyscale decode sample by sample (rows padded to a byte)', () => {
+    for (const depth of [1, 2, 4]) {
+      const rows = randomRows(11, 3, 1, depth); // 11 pixels: rows end mid-byte
+      const img = decodeImage(makePng({ width: 11, height: 3, depth, colorType: 0, rows }), `grey${depth}.png`);
+      expect([img.width, img.height]).toEqual([11, 3]);
+      expect(Array.from(img.data), `depth ${depth}`).toEqual(expectedRgb(rows, 1, depth));
+    }
+  });
+  it('8- and 16-bit grey, grey+alpha, RGB and RGBA decode to 8-bit RGB (alpha dropped)', () => {
+    for (const depth of [8, 16])
+      for (const [colorType, channels] of [[0, 1], [4, 2], [2, 3], [6, 4]]) {
+        const rows = randomRows(5, 4, channels, depth);
+        const img = decodeImage(makePng({ width: 5, height: 4, depth, colorType, rows }), 'x.png');
+        expect(Array.from(img.data), `depth ${depth}, colour type ${colorType}`).toEqual(expectedRgb(rows, channels, depth));
+      }
+  });
+  it('indexed PNGs of 1, 2, 4 and 8 bits expand through the palette; a tRNS alpha is dropped', () => {
+    const rng = testRng();
+    for (const depth of [1, 2, 4, 8]) {
+      const palette = Array.from({ length: 2 ** depth }, () => [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)]);
+      const rows = randomRows(7, 3, 1, depth, rng);
+      const want = rows.flat().flatMap((i) => palette[i]);
+      const img = decodeImage(makePng({ width: 7, height: 3, depth, colorType: 3, rows, palette }), `pal${depth}.png`);
+      expect(Array.from(img.data), `depth ${depth}`).toEqual(want);
+      const alpha = palette.map(() => rng.int(0, 255));
+      expect(Array.from(decodeImage(makePng({ width: 7, height: 3, depth, colorType: 3, rows, palette, alpha })).data)).toEqual(want);
+    }
+  });
+  it('fast-png files decode too: its encoder, Adam7 interlacing at 8 and 16 bits', () => {
+    const img = randomImage(9, 6, 11);
+    expect(decodeImage(encodePngRaw({ width: 9, height: 6, data: img.data, channels: 3, depth: 8 }, { interlace: 'Adam7' }))).toEqual(img);
+    const grey = Uint16Array.from({ length: 9 * 6 }, (_, i) => i * 1000);
+    const d = decodeImage(encodePngRaw({ width: 9, height: 6, data: grey, channels: 1, depth: 16 }, { interlace: 'Adam7' }));
+    expect(Array.from(d.data)).toEqual(Array.from(grey).flatMap((v) => [v, v, v].map((x) => Math.round(x / 257))));
+  });
+  it('bad palettes, bad depths, unsupported interlacing and corrupt chunks are clear errors', () => {
+    const rows = [[0, 5, 1, 2]];
+    const pal = [[0, 0, 0], [255, 255, 255], [9, 9, 9], [7, 7, 7]];
+    expect(() => decodeImage(makePng({ width: 4, height: 1, depth: 4, colorType: 3, rows, palette: pal }), 'p.png')).toThrow(/p.png: malformed PNG \(pixel 1 uses colour 5 of a 4-colour palette\)/);
+    expect(() => decodeImage(makePng({ width: 4, height: 1, depth: 4, colorType: 3, rows }), 'p.png')).toThrow(/p.png: malformed PNG \(indexed colour without a PLTE palette\)/);
+    expect(() => decodeImage(makePng({ width: 2, height: 1, depth: 4, colorType: 2, rows: [[1, 2, 3, 4, 5, 6]] }), 'd.png')).toThrow(/d.png: malformed PNG \(bit depth 4 with colour type 2/);
+    expect(() => decodeImage(makePng({ width: 8, height: 8, depth: 1, colorType: 0, rows: randomRows(8, 8, 1, 1), interlace: 1 }), 'i.png')).toThrow(/i.png: interlaced PNGs with bit depth 1 are not supported/);
+    // stored (level 0) rows: a flipped pixel byte is still a valid zlib stream; only the chunk CRC catches it
+    const png = makePng({ width: 4, height: 4, depth: 8, colorType: 0, rows: randomRows(4, 4, 1, 8), level: 0 });
+    png[png.length - 12 - 4 - 8] ^= 0x10; // a byte of the last row, before the zlib checksum
+    expect(() => decodeImage(png, 'crc.png')).toThrow(/crc.png: malformed PNG \(CRC mismatch for chunk IDAT/);
+  });
+});
+
+describe('the pixel limit', () => {
+  /** A PNG whose IHDR claims w × h, with no image data: refusing it must not need the data. */
+  function pngClaiming(w: number, h: number): Uint8Array {
+    const ihdr = new Uint8Array(13);
+    new DataView(ihdr.buffer).setUint32(0, w);
+    new DataView(ihdr.buffer).setUint32(4, h);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    return Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', ihdr), ...chunk('IEND', new Uint8Array(0))]);
+  }
+  it('a header claiming a huge image is refused before decoding, naming the image, its size and the limit', () => {
+    expect(DEFAULT_MAX_PIXELS).toBe(8192 * 8192);
+    expect(() => decodeImage(pngClaiming(100_000, 100_000), 'huge.png')).toThrow(/huge.png: the PNG is 100000×100000 = 10000000000 pixels, over the limit of 67108864/);
+    expect(() => decodeImage(pngClaiming(0, 5), 'empty.png')).toThrow(/empty.png: malformed PNG \(size 0×5 is empty\)/);
+    const rgba = new Uint8Array(16 * 8 * 4).fill(200);
+    const jpg = new Uint8Array(jpeg.encode({ width: 16, height: 8, data: rgba }, 90).data);
+    const sof = jpg.findIndex((b, i) => b === 0xff && jpg[i + 1] === 0xc0);
+    jpg.set([0xea, 0x60, 0xea, 0x60], sof + 5); // 60000 × 60000
+    expect(() => decodeImage(jpg, 'huge.jpg')).toThrow(/huge.jpg: the JPEG is 60000×60000 = 3600000000 pixels, over the limit of 67108864/);
+  });
+  it('the limit is an option', () => {
+    const png = encodePng(randomImage(13, 7, 12));
+    expect(() => decodeImage(png, 'small.png', { maxPixels: 90 })).toThrow(/small.png: the PNG is 13×7 = 91 pixels, over the limit of 90/);
+    expect(decodeImage(png, 'small.png', { maxPixels: 91 }).width).toBe(13);
+    const rgba = new Uint8Array(16 * 8 * 4).fill(100);
+    const jpg = new Uint8Array(jpeg.encode({ width: 16, height: 8, data: rgba }, 90).data);
+    expect(() => decodeImage(jpg, 'small.jpg', { maxPixels: 127 })).toThrow(/small.jpg: the JPEG is 16×8 = 128 pixels, over the limit of 127/);
+    expect(decodeImage(jpg, 'small.jpg', { maxPixels: 128 }).height).toBe(8);
+  });
+});
+
 describe('datasets', () => {
   it('the split depends on the file name only (≈5 % validation)', () => {
     const names = Array.from({ length: 4000 }, (_, i) => `img_${i}.jpg`);
@@ -84,6 +180,19 @@ describe('datasets', () => {
     const b = loadImageSet(dir, 8, { cacheDir });
     expect(b.pixels).toEqual(a.pixels);
     expect(readFileSync(join(dir, 'a.png')).length).toBeGreaterThan(0);
+  });
+  it('an image replaced by another of the same byte size rebuilds the cache (keyed by size and mtime)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stale-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cc-'));
+    const flat = (v: number): RgbImage => ({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 3).fill(v) });
+    const [a, b] = [encodePng(flat(10)), encodePng(flat(200))];
+    expect(b.length).toBe(a.length); // the same byte size, other pixels
+    writeFileSync(join(dir, 'a.png'), a);
+    utimesSync(join(dir, 'a.png'), 1_700_000_000, 1_700_000_000);
+    expect(loadImageSet(dir, 8, { cacheDir }).pixels[0]).toBe(10);
+    writeFileSync(join(dir, 'a.png'), b);
+    utimesSync(join(dir, 'a.png'), 1_700_000_100, 1_700_000_100);
+    expect(loadImageSet(dir, 8, { cacheDir }).pixels[0]).toBe(200);
   });
   it('batches: every epoch visits each image once; the order is a function of (seed, step)', () => {
     const b = new Batcher(10, 4, 3);

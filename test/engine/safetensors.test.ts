@@ -3,6 +3,16 @@ import { readFileSync } from 'node:fs';
 import { parseSafetensors, serializeSafetensors } from '../../src/engine/safetensors.js';
 import { testRng } from '../helpers.js';
 
+/** A safetensors file with the given header (any JSON) and `dataLen` zero data bytes. */
+function fileOf(header: unknown, dataLen: number): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + dataLen);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  return out;
+}
+const f32 = (shape: number[], start: number, end: number) => ({ dtype: 'F32', shape, data_offsets: [start, end] });
+
 describe('safetensors', () => {
   it('F32 round trip is exact; metadata survives', () => {
     const rng = testRng();
@@ -40,5 +50,55 @@ describe('safetensors', () => {
     new DataView(junk.buffer).setBigUint64(0, BigInt(text.length), true);
     junk.set(text, 8);
     expect(() => parseSafetensors(junk)).toThrow(/not valid JSON/);
+  });
+  it('a header that is not an object of tensors names the file', () => {
+    expect(() => parseSafetensors(fileOf(null, 0), 'n.st')).toThrow(/n.st: header is null, not a JSON object/);
+    expect(() => parseSafetensors(fileOf([f32([1], 0, 4)], 4), 'a.st')).toThrow(/a.st: header is an array/);
+    expect(() => parseSafetensors(fileOf(7, 0), 's.st')).toThrow(/s.st: header is a number/);
+  });
+  it('malformed tensor entries name the file and the tensor', () => {
+    const bad = (entry: unknown, dataLen = 16) => () => parseSafetensors(fileOf({ w: entry }, dataLen), 'm.st');
+    expect(bad(null)).toThrow(/m.st: tensor 'w' is null/);
+    expect(bad('F32')).toThrow(/m.st: tensor 'w' is a string/);
+    expect(bad({ dtype: 'F32', shape: [2.5], data_offsets: [0, 16] })).toThrow(/m.st: tensor 'w' has shape \[2.5\], not a list of non-negative integers/);
+    expect(bad({ dtype: 'F32', shape: [-4], data_offsets: [0, 16] })).toThrow(/tensor 'w' has shape \[-4\]/);
+    expect(bad({ dtype: 'F32', shape: '4', data_offsets: [0, 16] })).toThrow(/tensor 'w' has shape "4"/);
+    expect(bad({ dtype: 'F32', shape: [4], data_offsets: ['0', '16'] })).toThrow(/m.st: tensor 'w' has data_offsets \["0","16"\]/);
+    expect(bad({ dtype: 'F32', shape: [4], data_offsets: [0, 16, 32] })).toThrow(/tensor 'w' has data_offsets \[0,16,32\]/);
+    expect(bad({ dtype: 'F32', shape: [0], data_offsets: [16, 0] }, 0)).toThrow(/tensor 'w' has data_offsets \[16,0\]/);
+    expect(bad({ dtype: 'I64', shape: [2], data_offsets: [0, 16] })).toThrow(/tensor 'w' has dtype "I64"; only F32 and F16/);
+    expect(bad(f32([4], 0, 12))).toThrow(/tensor 'w' byte range \[0, 12\) holds 12 bytes; shape \[4\] of F32 needs 16/);
+  });
+  it('__metadata__ must be an object of strings', () => {
+    expect(() => parseSafetensors(fileOf({ __metadata__: null }, 0), 'm.st')).toThrow(/m.st: __metadata__ is null/);
+    expect(() => parseSafetensors(fileOf({ __metadata__: ['a'] }, 0), 'm.st')).toThrow(/__metadata__ is an array/);
+    expect(() => parseSafetensors(fileOf({ __metadata__: { step: 12 } }, 0), 'm.st')).toThrow(/m.st: __metadata__ entry 'step' is a number, not a string/);
+    expect(parseSafetensors(fileOf({ __metadata__: { step: '12' } }, 0)).metadata).toEqual({ step: '12' });
+  });
+  it('byte ranges must tile the data section exactly (no overlap, gap, offset start or leftover)', () => {
+    const read = (header: object, dataLen: number) => () => parseSafetensors(fileOf(header, dataLen), 't.st');
+    expect(read({ a: f32([4], 0, 16), b: f32([4], 0, 16) }, 16)).toThrow(/t.st: tensors '(a|b)' \[0, 16\) and '(a|b)' \[0, 16\) overlap/);
+    expect(read({ a: f32([4], 0, 16), b: f32([4], 8, 24) }, 24)).toThrow(/t.st: tensors 'a' \[0, 16\) and 'b' \[8, 24\) overlap/);
+    expect(read({ a: f32([1], 0, 4), b: f32([1], 8, 12) }, 12)).toThrow(/t.st: 4 unused bytes between 'a' \(ends at byte 4\) and 'b'/);
+    expect(read({ b: f32([1], 4, 8) }, 8)).toThrow(/t.st: 4 unused bytes between the start of the data and 'b'/);
+    expect(read({ a: f32([1], 0, 4) }, 12)).toThrow(/t.st: the data section has 12 bytes but the last tensor 'a' ends at byte 4/);
+    expect(read({}, 4)).toThrow(/t.st: the data section has 4 bytes but there are no tensors/);
+    // header order need not be data order; empty tensors take no bytes
+    const ok = parseSafetensors(fileOf({ b: f32([1], 4, 8), e: f32([0], 8, 8), a: f32([1], 0, 4) }, 8));
+    expect([...ok.tensors.keys()]).toEqual(['b', 'e', 'a']);
+    expect(ok.tensors.get('e')!.data.length).toBe(0);
+  });
+  it('non-finite weights are refused when reading and when writing', () => {
+    for (const v of [NaN, Infinity, -Infinity]) {
+      const good = serializeSafetensors(new Map([['ok', { shape: [2], data: Float32Array.of(1, 2) }], ['w', { shape: [3], data: Float32Array.of(1, 2, 3) }]]));
+      new DataView(good.buffer).setFloat32(good.length - 8, v, true);
+      expect(() => parseSafetensors(good, 'nan.st')).toThrow(new RegExp(`nan.st: tensor 'w' \\(shape \\[3\\]\\) holds 1 non-finite value \\(first: ${v} at index 1\\)`));
+      expect(() => serializeSafetensors(new Map([['w', { shape: [2], data: Float32Array.of(0, v) }]]))).toThrow(/tensor 'w' holds 1 non-finite value .*not writing it/);
+    }
+    const half = serializeSafetensors(new Map([['h', { shape: [2], data: Float32Array.of(1, 2) }]]), {}, 'F16');
+    new DataView(half.buffer).setUint16(half.length - 2, 0x7c00, true); // F16 +Infinity
+    expect(() => parseSafetensors(half, 'h.st')).toThrow(/h.st: tensor 'h' .*non-finite value \(first: Infinity at index 1\)/);
+    // a finite F32 value beyond the F16 range would be written as an infinity
+    expect(() => serializeSafetensors(new Map([['big', { shape: [1], data: Float32Array.of(70000) }]]), {}, 'F16')).toThrow(/tensor 'big' value 70000 at index 0 is out of the F16 range/);
   });
 });
