@@ -65,3 +65,33 @@ export function intPair(v: string): [number, number] {
   if (l.length !== 2 || l.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError(`'${v}' is not two positive integers like 16,32`);
   return [l[0], l[1]];
 }
+
+// Channel SNRs the models and the channel are meant for; far outside, the noise power over- or underflows
+// float32 and every metric is NaN.
+export const SNR_MIN_DB = -20;
+export const SNR_MAX_DB = 40;
+export const SNR_RANGE_TEXT = `${SNR_MIN_DB}…${SNR_MAX_DB} dB`;
+
+function checkSnr(v: string, n: number): number {
+  if (n < SNR_MIN_DB || n > SNR_MAX_DB) throw new InvalidArgumentError(`SNR ${v} dB is outside ${SNR_RANGE_TEXT}`);
+  return n;
+}
+
+/** One SNR in dB within SNR_MIN_DB…SNR_MAX_DB. */
+export function snrDb(v: string): number {
+  return checkSnr(v, number(v));
+}
+
+/** "1,4,7" → SNRs in dB, each within range. */
+export function snrList(v: string): number[] {
+  const l = numberList(v);
+  l.forEach((n) => checkSnr(String(n), n));
+  return l;
+}
+
+/** "0:20" → an SNR range in dB within range. */
+export function snrRange(v: string): [number, number] {
+  const r = range(v);
+  r.forEach((n) => checkSnr(String(n), n));
+  return r;
+}

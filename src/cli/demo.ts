@@ -2,7 +2,7 @@
 // the AWGN channel at several SNRs with the committed DeepJSCC model; writes a side-by-side grid, a metrics
 // table (CSV and Markdown) and a plot (SVG) of PSNR and LPIPS against SNR.
 import { createCliEngine } from './engine.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
 import { addCommInOptions, comminOptions } from './commin_options.js';
@@ -17,7 +17,9 @@ import { loadDeepJscc } from '../models/load_jscc.js';
 import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
-import { numberList, nonNegativeInt } from './args.js';
+import { nonNegativeInt, snrList, SNR_RANGE_TEXT } from './args.js';
+import { prepareOutputDir } from './output.js';
+import { checkMetrics } from './metric_check.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
@@ -34,14 +36,15 @@ export function demoCommand(): Command {
     .option('--kodak <dir>', 'Kodak folder (one centre crop is added)', KODAK_DIR)
     .option('--faces <n>', 'validation faces', nonNegativeInt, 4)
     .option('--kodak-count <n>', 'Kodak images (centre crops)', nonNegativeInt, 1)
-    .option('--snr <list>', 'SNRs in dB', numberList, [1, 4, 7])
+    .option('--snr <list>', `SNRs in dB (each ${SNR_RANGE_TEXT})`, snrList, [1, 4, 7])
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--inn-dir <dir>', 'CommIN: folder with inn_snr<S>.safetensors per SNR', MODELS_DIR)
-    .option('--out <dir>', 'output folder', 'out/demo')
+    .option('--out <dir>', 'output folder (grid.png, metrics.csv, metrics.md, plot.svg; those of an earlier run are replaced)', 'out/demo')
     .action(async (o) => {
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
+      prepareOutputDir(o.out);
       const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
@@ -58,6 +61,10 @@ export function demoCommand(): Command {
       const { data, shape } = imagesToNchw(images);
       const x = tensor(engine, data, shape);
       const rows: Row[] = [];
+      const addRow = (r: Row) => {
+        checkMetrics(`${r.image} (${r.method}, ${r.snr} dB)`, { psnr: r.psnr, ssim: r.ssim, lpips: r.lpips });
+        rows.push(r);
+      };
       const recon: RgbImage[][] = images.map((im) => [im]);
       const c0 = comminOptions(o, o.snr[0], o.seed, lp);
       const stepsPerSnr = prior ? samplerTimesteps(prior.schedule, { method: c0.method, steps: c0.steps, init: c0.startT !== undefined ? { x0: x, startT: c0.startT } : undefined }).length : 0;
@@ -70,7 +77,7 @@ export function demoCommand(): Command {
         const [p, s] = [await psnr(x, y), await ssim(x, y)];
         const l = await noGrad(() => lp.distance(x, y)).data();
         nchwToImages(await y.data(), y.shape).forEach((im, i) => recon[i].push(im));
-        files.forEach((f, i) => rows.push({ image: basename(f), method: 'DeepJSCC', snr, psnr: p[i], ssim: s[i], lpips: l[i] }));
+        files.forEach((f, i) => addRow({ image: basename(f), method: 'DeepJSCC', snr, psnr: p[i], ssim: s[i], lpips: l[i] }));
         if (prior) {
           const { inn } = loadInn(engine, new Uint8Array(readFileSync(innFor(snr))), innFor(snr));
           const c = await comminSample(prior.model, inn, prior.schedule, y, { ...comminOptions(o, snr, o.seed, lp),
@@ -78,14 +85,13 @@ export function demoCommand(): Command {
           const [pc, sc] = [await psnr(x, c), await ssim(x, c)];
           const lc = await noGrad(() => lp.distance(x, c)).data();
           nchwToImages(await c.data(), c.shape).forEach((im, i) => recon[i].push(im));
-          files.forEach((f, i) => rows.push({ image: basename(f), method: 'CommIN', snr, psnr: pc[i], ssim: sc[i], lpips: lc[i] }));
+          files.forEach((f, i) => addRow({ image: basename(f), method: 'CommIN', snr, psnr: pc[i], ssim: sc[i], lpips: lc[i] }));
           c.dispose();
           inn.dispose();
         }
         y.dispose();
       }
       bar?.stop();
-      mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'grid.png'), encodePng(imageGrid(recon)));
       const csv = ['image,method,snr_db,psnr_db,ssim,lpips_squeeze', ...rows.map((r) => `${r.image},${r.method},${r.snr},${r.psnr.toFixed(3)},${r.ssim.toFixed(4)},${r.lpips.toFixed(4)}`)];
       writeFileSync(join(o.out, 'metrics.csv'), csv.join('\n') + '\n');

@@ -1,7 +1,6 @@
 // `commin train ddpm …` and `commin sample …`
 import { createCliEngine } from './engine.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { noGrad } from '../engine/autograd.js';
@@ -15,13 +14,15 @@ import { SMALL_UNET } from '../models/unet.js';
 import { trainDdpm } from '../train/train_ddpm.js';
 import { nonNegativeInt, number, numberList, positiveInt, positiveNumber } from './args.js';
 import { DEFAULT_DATA } from './defaults.js';
+import { checkNotInput, checkWritableFile } from './output.js';
+import { signalExitCode } from '../train/loop.js';
 
 export function addTrainDdpm(train: Command): void {
   train
     .command('ddpm')
     .description('train the DDPM prior (ε-prediction U-Net) on an image folder')
     .option('--data <dir>', 'image folder', DEFAULT_DATA)
-    .option('--size <n>', 'image size', positiveInt, SMALL_UNET.resolution)
+    .option('--size <n>', 'image size (a multiple of 2^(levels − 1), levels = entries of --ch-mult)', positiveInt, SMALL_UNET.resolution)
     .option('--ch <n>', 'base channels', positiveInt, SMALL_UNET.ch)
     .option('--ch-mult <list>', 'channel multipliers per level', numberList, SMALL_UNET.chMult)
     .option('--res-blocks <n>', 'residual blocks per level', positiveInt, SMALL_UNET.numResBlocks)
@@ -38,15 +39,17 @@ export function addTrainDdpm(train: Command): void {
     .option('--sample-steps <n>', 'DDIM steps for the sample grids', positiveInt, 50)
     .option('--max-minutes <m>', 'stop this run after m minutes (checkpointed)', positiveNumber)
     .option('--resume', 'continue from --out if it exists')
-    .requiredOption('--out <file>', 'checkpoint file (.safetensors); sample grids go beside it')
+    .option('--force', 'replace an existing --out instead of resuming it')
+    .requiredOption('--out <file>', 'checkpoint file (.safetensors); sample grids go beside it; an existing one needs --resume or --force')
     .action(async (o) => {
-      await trainDdpm({
+      const r = await trainDdpm({
         data: o.data, out: o.out,
         config: { ...SMALL_UNET, resolution: o.size, ch: o.ch, chMult: o.chMult, numResBlocks: o.resBlocks, attnResolutions: o.attn, groups: o.groups },
         schedule: { kind: o.schedule, T: o.T, betaStart: 1e-4, betaEnd: 0.02 },
-        steps: o.steps, batch: o.batch, lr: o.lr, emaDecay: o.ema, seed: o.seed, resume: !!o.resume, every: o.every,
+        steps: o.steps, batch: o.batch, lr: o.lr, emaDecay: o.ema, seed: o.seed, resume: !!o.resume, force: !!o.force, every: o.every,
         maxSeconds: o.maxMinutes ? o.maxMinutes * 60 : 0, sampleSteps: o.sampleSteps, commandLine: `commin ${process.argv.slice(2).join(' ')}`,
       });
+      process.exitCode = signalExitCode(r.signal);
     });
 }
 
@@ -64,6 +67,8 @@ export function sampleCommand(): Command {
     .option('--out <file>', 'output PNG', 'out/samples.png')
     .action(async (o) => {
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
+      checkNotInput(o.out, [o.model], 'output PNG');
+      checkWritableFile(o.out, 'output PNG');
       const engine = await createCliEngine();
       const { model, schedule } = loadUNet(engine, new Uint8Array(readFileSync(o.model)), o.model, !o.raw);
       const R = model.cfg.resolution;
@@ -81,7 +86,6 @@ export function sampleCommand(): Command {
       });
       bar.stop();
       const img = noGrad(() => tidy(() => affine(y, 0.5, 0.5)));
-      mkdirSync(dirname(o.out) || '.', { recursive: true });
       writeFileSync(o.out, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
       console.log(`wrote ${o.n} samples to ${o.out}`);
       engine.destroy();

@@ -2,7 +2,7 @@
 // same channel draws; per-image metrics to CSV and, per method and SNR, mean PSNR / SSIM / LPIPS and the
 // set metrics FD-squeeze and KID-squeeze against the originals.
 import { createCliEngine } from './engine.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { addCommInOptions, comminOptions, type CommInFlags } from './commin_options.js';
@@ -19,7 +19,9 @@ import { psnr } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
 import { frechetDistance, kernelDistance, rows } from '../metrics/distribution.js';
-import { nonNegativeInt, numberList, positiveInt } from './args.js';
+import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
+import { prepareOutputDir } from './output.js';
+import { checkMetrics } from './metric_check.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 
 export function evalCommand(): Command {
@@ -28,7 +30,7 @@ export function evalCommand(): Command {
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
     .option('--skip <n>', 'skip the first n validation images (tune on images the default evaluation does not use)', nonNegativeInt, 0)
-    .option('--snr <list>', 'SNRs in dB', numberList, [1, 4, 7])
+    .option('--snr <list>', `SNRs in dB (each ${SNR_RANGE_TEXT})`, snrList, [1, 4, 7])
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--inn-dir <dir>', 'folder with inn_snr<S>.safetensors', MODELS_DIR)
     .option('--batch <n>', 'images per batch', positiveInt, 10)
@@ -36,6 +38,8 @@ export function evalCommand(): Command {
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder', 'out/eval')
     .action(async (o) => {
+      for (const [what, f] of [['model', o.model], ['LPIPS weights', o.lpips], ['data folder', o.data]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
+      prepareOutputDir(o.out);
       const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
@@ -72,6 +76,7 @@ export function evalCommand(): Command {
             const l = await noGrad(() => lp.distance(x, r)).data();
             acc[m].feats.push(await lp.pooledFeatures(r).data());
             idx.forEach((k, j) => {
+              checkMetrics(`${val.names[k]} (${m}, ${snr} dB)`, { psnr: p[j], ssim: s[j], lpips: l[j] });
               acc[m].psnr.push(p[j]); acc[m].ssim.push(s[j]); acc[m].lpips.push(l[j]);
               lines.push(`${val.names[k]},${m},${snr},${p[j].toFixed(3)},${s[j].toFixed(4)},${l[j].toFixed(4)}`);
             });
@@ -87,12 +92,12 @@ export function evalCommand(): Command {
           const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
           const feats = rows(concatF32(acc[m].feats), 512);
           const row = { method: m, snr, images: n, psnr: mean(acc[m].psnr), ssim: mean(acc[m].ssim), lpips: mean(acc[m].lpips), fdSqueeze: frechetDistance(ref, feats), kidSqueeze: kernelDistance(ref, feats) };
+          checkMetrics(`${m} at ${snr} dB`, { fd: row.fdSqueeze, kid: row.kidSqueeze });
           summary.push(row);
           console.log(`SNR ${snr} dB ${m}: PSNR ${row.psnr.toFixed(2)} dB, SSIM ${row.ssim.toFixed(3)}, LPIPS ${row.lpips.toFixed(3)}, FD-squeeze ${row.fdSqueeze.toFixed(4)}, KID-squeeze ${row.kidSqueeze.toFixed(5)} (${n} validation faces)`);
         }
         inn?.dispose();
       }
-      mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, 'per_image.csv'), lines.join('\n') + '\n');
       writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior: prior ? o.prior : null, seed: o.seed, skip: o.skip, commin: comminSummary(o, o.snr, lp), results: summary }, null, 2) + '\n');
       console.log(`wrote ${join(o.out, 'per_image.csv')} and summary.json`);

@@ -9,6 +9,7 @@ import { psnr } from '../metrics/psnr.js';
 import { msSsim, ssim } from '../metrics/ssim.js';
 import { Lpips } from '../metrics/lpips.js';
 import { LPIPS_WEIGHTS } from './defaults.js';
+import { checkMetrics } from './metric_check.js';
 
 export function metricsCommand(): Command {
   return new Command('metrics')
@@ -35,13 +36,15 @@ export function metricsCommand(): Command {
         const it = tensor(engine, t.data, t.shape);
         const ms = await msSsim(rt, it);
         const lpipsT = lp.distance(rt, it);
+        const m = { psnr: (await psnr(rt, it))[0], ssim: (await ssim(rt, it))[0], msssim: ms.values[0], lpips: await lpipsT.item() };
+        checkMetrics(f, m);
         rows.push({
           image: basename(f),
-          psnr: +(await psnr(rt, it))[0].toFixed(3),
-          ssim: +(await ssim(rt, it))[0].toFixed(5),
-          msssim: +ms.values[0].toFixed(5),
+          psnr: +m.psnr.toFixed(3),
+          ssim: +m.ssim.toFixed(5),
+          msssim: +m.msssim.toFixed(5),
           msssimScales: ms.scales,
-          lpips: +(await lpipsT.item()).toFixed(5),
+          lpips: +m.lpips.toFixed(5),
         });
         it.dispose();
         lpipsT.dispose();

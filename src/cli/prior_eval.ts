@@ -2,8 +2,8 @@
 // training-faces floor, the x̂0 check at a few timesteps, a sample grid; optionally recorded in the model's
 // card (its evaluation history).
 import { createCliEngine } from './engine.js';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadImageSet, readImageCache } from '../data/folder.js';
@@ -14,6 +14,8 @@ import { Lpips } from '../metrics/lpips.js';
 import { DEFAULT_PRIOR_EVAL, evaluatePrior, type PriorEvaluation } from '../eval/prior_eval.js';
 import { nonNegativeInt, numberList, positiveInt } from './args.js';
 import { DEFAULT_DATA, DEFAULT_PRIOR, LPIPS_WEIGHTS } from './defaults.js';
+import { checkNotInput, checkWritableFile, prepareOutputDir } from './output.js';
+import { checkMetrics } from './metric_check.js';
 
 /** Appends an evaluation to FILE.card.json beside the model (written atomically). */
 export function recordInCard(modelPath: string, meta: Record<string, string>, r: PriorEvaluation, extra: Record<string, unknown>): string {
@@ -50,9 +52,10 @@ export function priorEvalCommand(): Command {
         if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
       }
       // outputs checked before the work, not after it
-      for (const dir of [o.out, ...(o.grid ? [dirname(o.grid)] : [])]) {
-        mkdirSync(dir, { recursive: true });
-        accessSync(dir, constants.W_OK);
+      prepareOutputDir(o.out);
+      if (o.grid) {
+        checkNotInput(o.grid, [o.model, o.lpips, ...(o.samples ? [o.samples] : [])], 'grid PNG');
+        checkWritableFile(o.grid, 'grid PNG');
       }
       const engine = await createCliEngine();
       const { model, schedule, meta } = loadUNet(engine, new Uint8Array(readFileSync(o.model)), o.model);
@@ -69,6 +72,8 @@ export function priorEvalCommand(): Command {
         bar.update(done, { phase: p });
       });
       bar.stop();
+      checkMetrics(`${r.samples.count} samples`, { fd: r.samples.fdSqueeze, kid: r.samples.kidSqueeze });
+      for (const dn of r.denoise) checkMetrics(`x̂0 at t = ${dn.t}`, { psnr: dn.psnr, lpips: dn.lpips });
       const png = encodePng(squareGrid(nchwToImages(r.grid.data, r.grid.shape)));
       writeFileSync(join(o.out, 'samples.png'), png);
       if (o.grid) writeFileSync(o.grid, png);

@@ -1,6 +1,7 @@
 // `commin train jscc …`
 import { Command } from 'commander';
-import { fraction, intPair, nonNegativeInt, positiveInt, positiveNumber, range } from './args.js';
+import { fraction, intPair, nonNegativeInt, positiveInt, positiveNumber, snrDb, snrRange, SNR_RANGE_TEXT } from './args.js';
+import { signalExitCode } from '../train/loop.js';
 import { trainJscc } from '../train/train_jscc.js';
 import { DEFAULT_DATA } from './defaults.js';
 import { addTrainDdpm } from './diffusion.js';
@@ -8,7 +9,6 @@ import { trainInn } from '../train/train_inn.js';
 import { DEFAULT_INN } from '../models/inn.js';
 import { DEFAULT_JSCC_MODEL } from './defaults.js';
 import { Option } from 'commander';
-import { number } from './args.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description('train a model');
@@ -16,9 +16,9 @@ export function trainCommand(): Command {
     .command('jscc')
     .description('train DeepJSCC end to end with MSE over an AWGN channel')
     .option('--data <dir>', 'image folder (recursive; PNG/JPEG)', DEFAULT_DATA)
-    .option('--size <n>', 'image size (square, divisible by 4)', positiveInt, 64)
+    .option('--size <n>', 'image size (square, a multiple of 4 that gives whole latent channels for --bcr)', positiveInt, 64)
     .option('--bcr <k/n>', 'bandwidth compression ratio', fraction, [1, 48] as [number, number])
-    .option('--snr <lo:hi>', 'training SNR range in dB (uniform per sample)', range, [0, 20] as [number, number])
+    .option('--snr <lo:hi>', `training SNR range in dB (uniform per sample; within ${SNR_RANGE_TEXT})`, snrRange, [0, 20] as [number, number])
     .option('--steps <n>', 'total training steps', positiveInt, 10000)
     .option('--batch <n>', 'batch size', positiveInt, 16)
     .option('--lr <x>', 'peak learning rate (cosine schedule)', positiveNumber, 1e-3)
@@ -29,9 +29,10 @@ export function trainCommand(): Command {
     .option('--val-count <n>', 'validation images', positiveInt, 100)
     .option('--max-minutes <m>', 'stop this run after m minutes (checkpointed; resume later)', positiveNumber)
     .option('--resume', 'continue from --out if it exists')
-    .requiredOption('--out <file>', 'checkpoint file (.safetensors)')
+    .option('--force', 'replace an existing --out instead of resuming it')
+    .requiredOption('--out <file>', 'checkpoint file (.safetensors); an existing one needs --resume or --force')
     .action(async (o) => {
-      await trainJscc({
+      const r = await trainJscc({
         data: o.data,
         out: o.out,
         config: { size: o.size, bcr: o.bcr, channels: o.channels, snrAdaptive: o.adaptive },
@@ -41,11 +42,13 @@ export function trainCommand(): Command {
         lr: o.lr,
         seed: o.seed,
         resume: !!o.resume,
+        force: !!o.force,
         every: o.every,
         valCount: o.valCount,
         maxSeconds: o.maxMinutes ? o.maxMinutes * 60 : 0,
         commandLine: `commin ${process.argv.slice(2).join(' ')}`,
       });
+      process.exitCode = signalExitCode(r.signal);
     });
   addTrainDdpm(train);
   train
@@ -53,7 +56,7 @@ export function trainCommand(): Command {
     .description("train CommIN's INN so that its coarse part matches DeepJSCC's output at one SNR")
     .option('--data <dir>', 'image folder', DEFAULT_DATA)
     .option('--jscc <file>', 'DeepJSCC checkpoint (fixes size and BCR)', DEFAULT_JSCC_MODEL)
-    .requiredOption('--snr <dB>', 'channel SNR in dB', number)
+    .requiredOption('--snr <dB>', `channel SNR in dB (${SNR_RANGE_TEXT})`, snrDb)
     .addOption(new Option('--mode <m>', 'split').choices(['decimated', 'undecimated']).default('decimated'))
     .option('--levels <n>', 'levels J', positiveInt, DEFAULT_INN.levels)
     .option('--pairs <n>', '(P, U) lifting pairs per level', positiveInt, DEFAULT_INN.pairs)
@@ -67,15 +70,17 @@ export function trainCommand(): Command {
     .option('--every <n>', 'steps between checkpoints', positiveInt, 100)
     .option('--max-minutes <m>', 'stop this run after m minutes (checkpointed)', positiveNumber)
     .option('--resume', 'continue from --out if it exists')
-    .requiredOption('--out <file>', 'checkpoint file (.safetensors)')
+    .option('--force', 'replace an existing --out instead of resuming it')
+    .requiredOption('--out <file>', 'checkpoint file (.safetensors); an existing one needs --resume or --force')
     .action(async (o) => {
-      await trainInn({
+      const r = await trainInn({
         valCount: o.valCount,
         data: o.data, jscc: o.jscc, snr: o.snr, out: o.out,
         config: { mode: o.mode, levels: o.levels, pairs: o.pairs, width: o.width, resBlocks: o.resBlocks },
-        steps: o.steps, batch: o.batch, lr: o.lr, seed: o.seed, resume: !!o.resume, every: o.every,
+        steps: o.steps, batch: o.batch, lr: o.lr, seed: o.seed, resume: !!o.resume, force: !!o.force, every: o.every,
         maxSeconds: o.maxMinutes ? o.maxMinutes * 60 : 0, commandLine: `commin ${process.argv.slice(2).join(' ')}`,
       });
+      process.exitCode = signalExitCode(r.signal);
     });
   return train;
 }

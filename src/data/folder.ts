@@ -1,7 +1,7 @@
 // Image datasets from a folder (Node): recursive listing, a deterministic train/validation split by a hash
 // of the file name, decoding with a cache of the decoded and resized set, and seeded shuffled batches.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { decodeImage, toSquare } from './image.js';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
@@ -53,17 +53,30 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Loads the images of a folder at size × size (centre crop + area resize), skipping unreadable files. */
-export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): ImageSet {
+/** The files of a folder that a load with these options reads, in order. */
+export function selectImages(dir: string, o: LoadOptions = {}): string[] {
   const split = o.split ?? 'all';
   let files = listImages(dir);
   if (split !== 'all') files = files.filter((f) => splitOf(f, o.valFraction) === split);
   if (o.skip) files = files.slice(o.skip);
   if (o.limit) files = files.slice(0, o.limit);
   if (files.length === 0) throw new Error(`no PNG or JPEG images in '${dir}'${split !== 'all' ? ` (${split} split)` : ''}`);
-  const key = fnv1a(`${size}|${files.map((f) => `${f}:${statSync(f).size}`).join('|')}`).toString(16);
+  return files;
+}
+
+/** The decoded-set cache file for these files at this size (null when caching is off). */
+export function imageCachePath(dir: string, size: number, files: string[], o: LoadOptions = {}): string | null {
   const cacheDir = o.cacheDir === undefined ? '.cache/datasets' : o.cacheDir;
-  const cachePath = cacheDir ? join(cacheDir, `${basename(dir)}-${split}-${size}-${key}.bin`) : null;
+  if (!cacheDir) return null;
+  // size and modification time of each file: a file replaced by another of the same size rebuilds the cache
+  const key = fnv1a(`${size}|${files.map((f) => { const st = statSync(f); return `${f}:${st.size}:${st.mtimeMs}`; }).join('|')}`).toString(16);
+  return join(cacheDir, `${basename(dir)}-${o.split ?? 'all'}-${size}-${key}.bin`);
+}
+
+/** Loads the images of a folder at size × size (centre crop + area resize), skipping unreadable files. */
+export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): ImageSet {
+  const files = selectImages(dir, o);
+  const cachePath = imageCachePath(dir, size, files, o);
   if (cachePath && existsSync(cachePath)) {
     const cached = readImageCache(cachePath, size);
     if (cached) return cached;
@@ -86,7 +99,7 @@ export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): Im
   const pixels = new Uint8Array(names.length * size * size * 3);
   chunks.forEach((c, i) => pixels.set(c, i * size * size * 3));
   if (cachePath) {
-    mkdirSync(cacheDir!, { recursive: true });
+    mkdirSync(dirname(cachePath), { recursive: true });
     const header = Buffer.from(JSON.stringify(names), 'utf8');
     const len = Buffer.alloc(4);
     len.writeUInt32LE(header.length, 0);

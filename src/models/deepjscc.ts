@@ -32,7 +32,8 @@ export function latentChannels(cfg: Pick<DeepJsccConfig, 'size' | 'bcr'>): numbe
   const n = cfg.size * cfg.size * 3;
   const k = (n * cfg.bcr[0]) / cfg.bcr[1];
   const c = (2 * k) / ((cfg.size / 4) * (cfg.size / 4));
-  if (cfg.size % 4 !== 0 || !Number.isInteger(k) || !Number.isInteger(c) || c < 1) {
+  if (!Number.isInteger(cfg.size) || cfg.size % 4 !== 0) throw new Error(`DeepJSCC: image size ${cfg.size} is not a multiple of 4 (two stride-2 stages)`);
+  if (!Number.isInteger(k) || !Number.isInteger(c) || c < 1) {
     throw new Error(`DeepJSCC: BCR ${cfg.bcr[0]}/${cfg.bcr[1]} at ${cfg.size}×${cfg.size} does not give a whole number of latent channels`);
   }
   return c;

@@ -55,6 +55,17 @@ export function timestepEmbedding(t: number[], dim: number): Float32Array {
   return out;
 }
 
+/** Throws when the config cannot make a working U-Net (trainers call it before loading data). */
+export function checkUNetConfig(cfg: UNetConfig): void {
+  if (cfg.dropout !== 0) throw new Error('U-Net: only dropout 0 is supported');
+  if (cfg.ch % 2 !== 0) throw new Error('U-Net: ch must be even (sinusoidal embedding)');
+  const f = 2 ** (cfg.chMult.length - 1);
+  if (!Number.isInteger(cfg.resolution) || cfg.resolution % f !== 0) throw new Error(`U-Net: image size ${cfg.resolution} is not a multiple of ${f} (${cfg.chMult.length} levels halve it ${cfg.chMult.length - 1} times)`);
+  for (const c of [cfg.ch, ...cfg.chMult.map((m) => m * cfg.ch)]) {
+    if (c % cfg.groups !== 0) throw new Error(`U-Net: ${c} channels are not divisible into ${cfg.groups} groups`);
+  }
+}
+
 export class UNet {
   readonly params: Params;
 
@@ -63,8 +74,7 @@ export class UNet {
     readonly cfg: UNetConfig,
     seed = 0,
   ) {
-    if (cfg.dropout !== 0) throw new Error('U-Net: only dropout 0 is supported');
-    if (cfg.ch % 2 !== 0) throw new Error('U-Net: ch must be even (sinusoidal embedding)');
+    checkUNetConfig(cfg);
     this.params = new Params(engine, seed);
     const p = this.params;
     const temb = cfg.ch * 4;

@@ -1,7 +1,9 @@
 // Training checkpoints: parameters, Adam state and progress in one safetensors file, written atomically
-// (temp file + rename) so an interrupted write never destroys the previous checkpoint.
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+// (temp file + rename) so an interrupted write never destroys the previous checkpoint, and never written
+// when a value is NaN or infinite (a diverged run keeps its last good checkpoint).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { prepareOutputDir } from '../cli/output.js';
 import type { HostTensor } from '../engine/safetensors.js';
 import { parseSafetensors, serializeSafetensors } from '../engine/safetensors.js';
 import type { Adam } from '../kernels/adam.js';
@@ -15,7 +17,19 @@ export interface Progress {
   [key: string]: unknown;
 }
 
-export async function saveCheckpoint(path: string, params: Params, opt: Adam | null, progress: Progress): Promise<void> {
+/** Refuses to start a run over an existing file unless it continues it (resume) or replaces it on purpose (force). */
+export function checkCheckpointTarget(path: string, o: { resume: boolean; force?: boolean }): void {
+  if (existsSync(path) && !o.resume && !o.force) throw new Error(`'${path}' already exists; pass --resume to continue training it, or --force to replace it`);
+}
+
+/** The first tensor holding a NaN or infinite value, and that value. */
+export function firstNonFinite(tensors: Map<string, HostTensor>): { name: string; value: number } | null {
+  for (const [name, t] of tensors) for (const v of t.data) if (!Number.isFinite(v)) return { name, value: v };
+  return null;
+}
+
+/** Writes the checkpoint (with `extra` tensors, e.g. EMA weights); throws instead when a value is not finite. */
+export async function saveCheckpoint(path: string, params: Params, opt: Adam | null, progress: Progress, extra?: Map<string, HostTensor>): Promise<void> {
   const tensors: Map<string, HostTensor> = await params.toHost();
   if (opt) {
     const names = [...params.tensors.keys()];
@@ -24,10 +38,16 @@ export async function saveCheckpoint(path: string, params: Params, opt: Adam | n
       tensors.set(`optimizer.v.${names[i]}`, { shape: [...opt.v[i].shape], data: await opt.v[i].data() });
     }
   }
+  for (const [k, t] of extra ?? []) tensors.set(k, t);
+  const bad = firstNonFinite(tensors);
+  if (bad) {
+    const kept = existsSync(path) ? `'${path}' keeps its last good checkpoint` : `nothing written to '${path}'`;
+    throw new Error(`training diverged by step ${progress.step}: '${bad.name}' holds ${bad.value}; ${kept} (try a lower --lr)`);
+  }
   const meta: Record<string, string> = { format: 'commin-gpu checkpoint v1' };
   for (const [k, v] of Object.entries(progress)) meta[k] = typeof v === 'string' ? v : JSON.stringify(v);
   if (opt) meta.adamStep = String(opt.step);
-  mkdirSync(dirname(path) || '.', { recursive: true });
+  prepareOutputDir(dirname(path) || '.', `folder of checkpoint '${path}'`);
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, serializeSafetensors(tensors, meta));
   renameSync(tmp, path);

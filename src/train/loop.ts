@@ -1,5 +1,6 @@
 // The loop the trainers share: steps with back-pressure, a progress bar (loss, images/s, ETA), periodic
-// checkpoints, a time budget, and a clean stop on SIGINT/SIGTERM (the caller then writes its checkpoint).
+// checkpoints, a time budget, a clean stop on SIGINT/SIGTERM (the caller then writes its checkpoint and exits
+// with signalExitCode), and a stop with an error when the loss is not finite (nothing is saved after that).
 import cliProgress from 'cli-progress';
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -25,6 +26,14 @@ export interface LoopResult {
   /** Steps done in total (the next step to run). */
   step: number;
   lastLoss: number;
+  /** The signal that stopped the run early, if one did. */
+  signal?: NodeJS.Signals;
+}
+
+/** The shell's exit status for a run stopped by a signal (128 + its number: SIGINT 130, SIGTERM 143); 0 without one. */
+export function signalExitCode(signal?: NodeJS.Signals): number {
+  if (!signal) return 0;
+  return signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1;
 }
 
 export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
@@ -36,6 +45,7 @@ export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
       );
   bar?.start(o.steps, o.start, { loss: '-', ips: '-' });
   let stopping = false;
+  let signal: NodeJS.Signals | undefined;
   // `npx` forwards the terminal's Ctrl-C, so one key press can arrive twice: the first signals stop after
   // this step (and write the checkpoint); only a signal more than two seconds later forces an exit.
   let firstSignal = 0;
@@ -43,9 +53,10 @@ export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
     const now = performance.now();
     if (!stopping) {
       stopping = true;
+      signal = sig;
       firstSignal = now;
       console.error(`\n${sig}: stopping after this step and writing the checkpoint (again to force)`);
-    } else if (now - firstSignal > 2000) process.exit(130);
+    } else if (now - firstSignal > 2000) process.exit(signalExitCode(sig));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -56,8 +67,14 @@ export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
     for (; step < o.steps && !stopping; step++) {
       const loss = o.step(step);
       await o.engine.throttle();
-      if (step % 10 === 0 || step + 1 === o.steps) {
+      // read now and then, and always before a checkpoint: a diverged run must not reach a save
+      const checkpointNext = (step + 1) % o.every === 0 || step + 1 === o.steps;
+      if (step % 10 === 0 || checkpointNext) {
         lastLoss = await loss.item();
+        if (!Number.isFinite(lastLoss)) {
+          loss.dispose();
+          throw new Error(`training diverged at step ${step + 1}: the loss is ${lastLoss}; nothing is saved from here, the last checkpoint is left as it was (try a lower --lr)`);
+        }
         lossSum += lastLoss;
         lossCount++;
       }
@@ -67,7 +84,7 @@ export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
         bar?.update(step + 1, { loss: (lossSum / Math.max(1, lossCount)).toFixed(5), ips: (((step + 1 - lastStep) * o.batch) / ((now - last) / 1000)).toFixed(1) });
         last = now; lastStep = step + 1; lossSum = 0; lossCount = 0;
       }
-      if ((step + 1) % o.every === 0 || step + 1 === o.steps) {
+      if (checkpointNext) {
         bar?.stop();
         const line = await o.checkpoint(step + 1);
         if (line && !o.quiet) console.log(line);
@@ -80,5 +97,5 @@ export async function trainingLoop(o: LoopOptions): Promise<LoopResult> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-  return { step, lastLoss };
+  return { step, lastLoss, signal };
 }

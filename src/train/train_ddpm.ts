@@ -2,13 +2,15 @@
 // with the prefix "ema."), periodic validation loss and sample grids (DDIM, fixed seed) written as PNG.
 import { createCliEngine } from '../cli/engine.js';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { HostTensor } from '../engine/safetensors.js';
+import { checkWritableFile } from '../cli/output.js';
 import { dirname, join } from 'node:path';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { Adam } from '../kernels/adam.js';
 import { tensor } from '../kernels/create.js';
 import { parseSafetensors } from '../engine/safetensors.js';
-import { UNet, type UNetConfig } from '../models/unet.js';
+import { UNet, checkUNetConfig, type UNetConfig } from '../models/unet.js';
 import { Ema, Schedule, diffusionLoss, type ScheduleConfig } from '../models/diffusion.js';
 import { sample } from '../models/sampler.js';
 import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
@@ -16,9 +18,9 @@ import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { mulberry32 } from '../util/rng.js';
 import { affine } from '../kernels/elementwise.js';
-import { parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { checkCheckpointTarget, parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
-import { trainingLoop } from './loop.js';
+import { trainingLoop, type LoopResult } from './loop.js';
 
 export interface TrainDdpmOptions {
   data: string;
@@ -31,6 +33,8 @@ export interface TrainDdpmOptions {
   emaDecay: number;
   seed: number;
   resume: boolean;
+  /** Replace an existing `out` without resuming it. */
+  force?: boolean;
   every: number;
   maxSeconds: number;
   sampleSteps: number;
@@ -38,7 +42,11 @@ export interface TrainDdpmOptions {
   quiet?: boolean;
 }
 
-export async function trainDdpm(o: TrainDdpmOptions): Promise<void> {
+export async function trainDdpm(o: TrainDdpmOptions): Promise<LoopResult> {
+  // everything that can be wrong with the arguments fails here, before the engine and the data load
+  checkCheckpointTarget(o.out, o);
+  checkWritableFile(o.out, 'checkpoint');
+  checkUNetConfig(o.config);
   const engine = await createCliEngine();
   const log = (s: string) => o.quiet || console.log(s);
   const S = o.config.resolution;
@@ -73,18 +81,15 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<void> {
   const runSeconds = () => (performance.now() - t0) / 1000;
   const save = async (step: number) => {
     // the EMA weights ride along under "ema."; the sampler loads them by default
-    const { serializeSafetensors } = await import('../engine/safetensors.js');
+    const names = [...model.params.tensors.keys()];
+    const emaHost = new Map<string, HostTensor>();
+    for (let i = 0; i < names.length; i++) emaHost.set(`ema.${names[i]}`, { shape: [...ema.shadow[i].shape], data: await ema.shadow[i].data() });
     await saveCheckpoint(o.out, model.params, opt, {
       step, seconds: seconds + runSeconds(), runs, config: o.config, schedule: o.schedule, commandLine: o.commandLine,
       emaDecay: o.emaDecay, history, kind: 'ddpm',
-    });
-    const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
-    const names = [...model.params.tensors.keys()];
-    for (let i = 0; i < names.length; i++) f.tensors.set(`ema.${names[i]}`, { shape: [...ema.shadow[i].shape], data: await ema.shadow[i].data() });
-    writeFileSync(`${o.out}.tmp`, serializeSafetensors(f.tensors, f.metadata));
-    (await import('node:fs')).renameSync(`${o.out}.tmp`, o.out);
+    }, emaHost);
   };
-  const { step } = await trainingLoop({
+  const result = await trainingLoop({
     engine, name: 'ddpm', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
     step: (step) => {
       opt.lr = cosineLr(step, o.steps, o.lr, 200);
@@ -106,9 +111,10 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<void> {
       await writeSampleGrid(model, ema, sched, join(dirname(o.out), `samples_step${step}.png`), o.sampleSteps);
     },
   });
-  await save(step);
-  log(`stopped at step ${step}; checkpoint ${o.out}`);
+  await save(result.step);
+  log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
   engine.destroy();
+  return result;
 }
 
 /** 16 DDIM samples from the EMA weights (swapped in for the call) as a PNG grid. */

@@ -13,7 +13,8 @@ import { coarseTarget } from '../models/commin.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import { Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
-import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { checkCheckpointTarget, loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { checkWritableFile } from '../cli/output.js';
 import { cosineLr } from './train_jscc.js';
 import { trainingLoop } from './loop.js';
 
@@ -28,6 +29,8 @@ export interface TrainInnOptions {
   lr: number;
   seed: number;
   resume: boolean;
+  /** Replace an existing `out` without resuming it. */
+  force?: boolean;
   every: number;
   maxSeconds: number;
   commandLine: string;
@@ -36,12 +39,17 @@ export interface TrainInnOptions {
   quiet?: boolean;
 }
 
-export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number }> {
+export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number; signal?: NodeJS.Signals }> {
+  // everything that can be wrong with the arguments fails here or just below, before the data load
   if (!existsSync(o.jscc)) throw new Error(`DeepJSCC model '${o.jscc}' does not exist`);
+  checkCheckpointTarget(o.out, o);
+  checkWritableFile(o.out, 'checkpoint');
   const engine = await createCliEngine();
   const log = (s: string) => o.quiet || console.log(s);
   const { model: jscc } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.jscc)), o.jscc);
   const S = jscc.cfg.size;
+  const f = 2 ** o.config.levels;
+  if (o.config.mode === 'decimated' && S % f !== 0) throw new Error(`INN: ${o.config.levels} decimated levels need an image side divisible by ${f}; DeepJSCC '${o.jscc}' is for ${S}×${S}`);
   const train = loadImageSet(o.data, S, { split: 'train' });
   const valCount = o.valCount ?? 64;
   // a folder too small to have validation images validates on training images, and says so
@@ -71,7 +79,7 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
     saveCheckpoint(o.out, inn.params, opt, {
       step, seconds: seconds + runSeconds(), runs, config: o.config, snr: o.snr, bcr: jscc.cfg.bcr, jscc: o.jscc, commandLine: o.commandLine, history, kind: 'inn',
     });
-  const { step, lastLoss } = await trainingLoop({
+  const { step, lastLoss, signal } = await trainingLoop({
     engine, name: 'inn', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
     step: (step) => {
       opt.lr = cosineLr(step, o.steps, o.lr, 50);
@@ -93,9 +101,9 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number 
     },
   });
   await save(step);
-  log(`stopped at step ${step} (loss ${lastLoss.toFixed(5)}); checkpoint ${o.out}`);
+  log(`stopped at step ${step}${signal ? ` by ${signal}` : ''} (loss ${lastLoss.toFixed(5)}); checkpoint ${o.out}`);
   engine.destroy();
-  return { finalLoss: lastLoss };
+  return { finalLoss: lastLoss, signal };
 }
 
 /** Mean MSE(coarse(INN(x)), target(y)) over the validation images, with fixed channel draws (seed + 2). */

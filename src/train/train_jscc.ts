@@ -8,12 +8,13 @@ import { tidy } from '../engine/scope.js';
 import { Adam } from '../kernels/adam.js';
 import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
-import { DeepJSCC, type DeepJsccConfig } from '../models/deepjscc.js';
+import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
+import { checkWritableFile } from '../cli/output.js';
 import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
 import { psnr } from '../metrics/psnr.js';
 import { mulberry32 } from '../util/rng.js';
-import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
-import { trainingLoop } from './loop.js';
+import { checkCheckpointTarget, loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { trainingLoop, type LoopResult } from './loop.js';
 
 export interface TrainJsccOptions {
   data: string;
@@ -25,6 +26,8 @@ export interface TrainJsccOptions {
   lr: number;
   seed: number;
   resume: boolean;
+  /** Replace an existing `out` without resuming it. */
+  force?: boolean;
   /** Steps between checkpoints and validations. */
   every: number;
   valCount: number;
@@ -67,7 +70,11 @@ export async function validateJscc(model: DeepJSCC, val: ImageSet, count: number
   return out;
 }
 
-export async function trainJscc(o: TrainJsccOptions): Promise<void> {
+export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
+  // everything that can be wrong with the arguments fails here, before the engine and the data load
+  checkCheckpointTarget(o.out, o);
+  checkWritableFile(o.out, 'checkpoint');
+  latentChannels(o.config);
   const engine = await createCliEngine();
   const log = (s: string) => o.quiet || console.log(s);
   log(`loading ${o.data} (train/val split by file-name hash) …`);
@@ -110,7 +117,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<void> {
       split: 'train/val by fnv1a(file name) % 1000 < 50 → val', history, ...extra,
     });
   };
-  const { step } = await trainingLoop({
+  const result = await trainingLoop({
     engine, name: 'jscc', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
     step: (step) => {
       opt.lr = cosineLr(step, o.steps, o.lr);
@@ -132,7 +139,8 @@ export async function trainJscc(o: TrainJsccOptions): Promise<void> {
       return `step ${step}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`;
     },
   });
-  await save(step);
-  log(`stopped at step ${step}; checkpoint ${o.out}`);
+  await save(result.step);
+  log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
   engine.destroy();
+  return result;
 }

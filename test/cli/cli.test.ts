@@ -46,6 +46,25 @@ describe('commin CLI errors', () => {
   });
 });
 
+describe('commin refuses bad arguments before any work (no engine, no data load)', () => {
+  it('an existing training --out, outputs under /proc, SNRs out of range, missing --lpips, a --size the model cannot take', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'pre-'));
+    const out = join(dir, 'm.safetensors');
+    writeFileSync(out, 'precious');
+    expectCleanError(commin('train', 'jscc', '--out', out), /already exists; pass --resume to continue training it, or --force to replace it/);
+    expect(readFileSync(out, 'utf8')).toBe('precious');
+    // Node's recursive mkdir spins forever under /proc: refused at once instead
+    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--out', '/proc/x'), /output folder '\/proc\/x' is under \/proc/);
+    expectCleanError(commin('sample', '--model', 'models/prior_64.safetensors', '--out', '/proc/x/s.png'), /under \/proc/);
+    expectCleanError(commin('train', 'inn', '--snr', '4', '--out', '/proc/x/inn.safetensors'), /under \/proc/);
+    expectCleanError(commin('transmit', KODAK, '--snr', '-1e9'), /SNR -1e9 dB is outside -20…40 dB/);
+    expectCleanError(commin('demo', '--snr', '1,1e9'), /SNR 1000000000 dB is outside -20…40 dB/);
+    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--lpips', join(dir, 'none.safetensors'), '--out', dir), /LPIPS weights '.*none\.safetensors' do not exist/);
+    expectCleanError(commin('train', 'ddpm', '--size', '63', '--out', join(dir, 'p.safetensors')), /U-Net: image size 63 is not a multiple of 8/);
+  });
+});
+
 describe('commin metrics', () => {
   const L = (f: string) => new URL(`../../../shared/data/lpips/${f}`, import.meta.url).pathname;
   it('prints PSNR, SSIM, MS-SSIM and LPIPS per image as JSON', () => {

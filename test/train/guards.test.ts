@@ -1,0 +1,108 @@
+// Training never loses or corrupts a checkpoint: an existing file is not replaced unasked, a diverged run
+// writes nothing, a bad --size fails before the data load, and a signal stops with the shell's exit code.
+import { describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useEngine } from '../helpers.js';
+import { tensor } from '../../src/kernels/create.js';
+import { Params } from '../../src/models/params.js';
+import { SMALL_UNET } from '../../src/models/unet.js';
+import { saveCheckpoint } from '../../src/train/checkpoint.js';
+import { signalExitCode, trainingLoop } from '../../src/train/loop.js';
+import { trainJscc } from '../../src/train/train_jscc.js';
+import { trainDdpm } from '../../src/train/train_ddpm.js';
+import { trainInn } from '../../src/train/train_inn.js';
+import { DEFAULT_INN } from '../../src/models/inn.js';
+import { DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
+
+const engine = useEngine();
+const tmp = () => mkdtempSync(join(tmpdir(), 'guard-'));
+const JSCC = { size: 16, bcr: [1, 12] as [number, number], channels: [4, 4] as [number, number], snrAdaptive: true };
+const base = { snr: [0, 20] as [number, number], batch: 2, lr: 1e-3, seed: 1, every: 2, valCount: 2, maxSeconds: 0, commandLine: 'test', quiet: true };
+
+describe('before any work', () => {
+  it('an existing --out without --resume or --force is refused by every trainer, the file untouched', async () => {
+    const out = join(tmp(), 'm.safetensors');
+    writeFileSync(out, 'precious');
+    const missing = '/nonexistent-data';
+    const refused = /already exists; pass --resume to continue training it, or --force to replace it/;
+    await expect(trainJscc({ ...base, data: missing, out, config: JSCC, steps: 2, resume: false })).rejects.toThrow(refused);
+    await expect(trainDdpm({ ...base, data: missing, out, config: SMALL_UNET, schedule: { kind: 'linear', T: 10, betaStart: 1e-4, betaEnd: 0.02 }, steps: 2, emaDecay: 0.9, resume: false, sampleSteps: 2 })).rejects.toThrow(refused);
+    await expect(trainInn({ ...base, data: missing, jscc: DEFAULT_JSCC_MODEL, snr: 4, out, config: DEFAULT_INN, steps: 2, resume: false })).rejects.toThrow(refused);
+    expect(readFileSync(out, 'utf8')).toBe('precious');
+    // --force gets past the check (to the missing data folder)
+    await expect(trainJscc({ ...base, data: missing, out, config: JSCC, steps: 2, resume: false, force: true })).rejects.toThrow(/data folder '\/nonexistent-data' does not exist/);
+  });
+  it('a --size the model cannot take fails before the data is loaded', async () => {
+    const out = join(tmp(), 'm.safetensors');
+    const missing = '/nonexistent-data'; // reaching the data load would fail with another message
+    await expect(trainJscc({ ...base, data: missing, out, config: { ...JSCC, size: 63 }, steps: 2, resume: false })).rejects.toThrow(/DeepJSCC: image size 63 is not a multiple of 4/);
+    await expect(trainDdpm({ ...base, data: missing, out, config: { ...SMALL_UNET, resolution: 63 }, schedule: { kind: 'linear', T: 10, betaStart: 1e-4, betaEnd: 0.02 }, steps: 2, emaDecay: 0.9, resume: false, sampleSteps: 2 })).rejects.toThrow(/U-Net: image size 63 is not a multiple of 8/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('divergence', () => {
+  it('a non-finite loss stops the loop naming the step; no checkpoint after it', async () => {
+    const e = engine();
+    const saved: number[] = [];
+    const run = trainingLoop({
+      engine: e, name: 'test', start: 0, steps: 10, batch: 1, every: 2, maxSeconds: 0, quiet: true,
+      step: (step) => tensor(e, [step >= 4 ? NaN : 1], [1]),
+      checkpoint: async (step) => { saved.push(step); },
+    });
+    await expect(run).rejects.toThrow(/training diverged at step 6: the loss is NaN; nothing is saved from here, the last checkpoint is left as it was/);
+    expect(saved).toEqual([2, 4]);
+  });
+  it('a checkpoint holding NaN or ∞ is not written; the last good one stays byte for byte', async () => {
+    const e = engine();
+    const p = new Params(e, 0);
+    const w = p.constant('w', [3], 1);
+    const path = join(tmp(), 'c.safetensors');
+    await saveCheckpoint(path, p, null, { step: 5, seconds: 1 });
+    const good = readFileSync(path);
+    e.write(w.buffer, Float32Array.of(1, NaN, 1));
+    await expect(saveCheckpoint(path, p, null, { step: 7, seconds: 2 })).rejects.toThrow(/training diverged by step 7: 'w' holds NaN; '.*c\.safetensors' keeps its last good checkpoint/);
+    e.write(w.buffer, Float32Array.of(1, 1, 1));
+    const ema = new Map([['ema.w', { shape: [3], data: Float32Array.of(0, Infinity, 0) }]]);
+    await expect(saveCheckpoint(path, p, null, { step: 8, seconds: 2 }, ema)).rejects.toThrow(/'ema.w' holds Infinity/);
+    expect(readFileSync(path).equals(good)).toBe(true);
+    expect(existsSync(`${path}.tmp`)).toBe(false);
+    await expect(saveCheckpoint(join(tmp(), 'new.safetensors'), p, null, { step: 1, seconds: 0 }, ema)).rejects.toThrow(/nothing written to/);
+    p.dispose();
+  });
+  it('DeepJSCC at --lr 1e9 stops with an error and keeps the last good checkpoint', async () => {
+    const data = tmp();
+    const { encodePng } = await import('../../src/data/image.js');
+    for (let i = 0; i < 4; i++) writeFileSync(join(data, `img${i}.png`), encodePng({ width: 16, height: 16, data: Uint8Array.from({ length: 16 * 16 * 3 }, (_, k) => (k * (i + 3)) % 256) }));
+    const out = join(tmp(), 'm.safetensors');
+    await trainJscc({ ...base, data, out, config: JSCC, steps: 2, resume: false });
+    const good = readFileSync(out);
+    await expect(trainJscc({ ...base, data, out, config: JSCC, steps: 40, lr: 1e9, resume: true })).rejects.toThrow(/training diverged (at|by) step \d+: .*(NaN|Infinity)/);
+    expect(readFileSync(out).equals(good)).toBe(true);
+  });
+});
+
+describe('signals', () => {
+  it('SIGINT stops after the current step and is reported; exit codes 130 (SIGINT) and 143 (SIGTERM)', async () => {
+    const e = engine();
+    const saved: number[] = [];
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const r = await trainingLoop({
+      engine: e, name: 'test', start: 0, steps: 100, batch: 1, every: 1000, maxSeconds: 0, quiet: true,
+      step: (step) => {
+        // the loop's own handler, called as the signal would call it (no real signal to the test process)
+        if (step === 2) (process.listeners('SIGINT').at(-1) as (s: NodeJS.Signals) => void)('SIGINT');
+        return tensor(e, [1], [1]);
+      },
+      checkpoint: async (step) => { saved.push(step); },
+    });
+    err.mockRestore();
+    expect(r).toMatchObject({ step: 3, signal: 'SIGINT' });
+    expect(saved).toEqual([]); // the caller writes the checkpoint after the loop
+    expect(signalExitCode(r.signal)).toBe(130);
+    expect(signalExitCode('SIGTERM')).toBe(143);
+    expect(signalExitCode(undefined)).toBe(0);
+  });
+});
