@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { bundleShaders } from './tools/bundle_shaders.js';
+
+// the kernels under test are the shaders/*.wgsl on disk: refresh their bundled module first
+bundleShaders();
 
 export default defineConfig({
   test: {

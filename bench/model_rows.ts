@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { Adam, backward, diffusionStep, losses, noGrad, randUniform, stepCoefficients, tensor, tidy } from '../src/index.js';
 import { msRow, timeOurs, type BenchContext } from './context.js';
+import { LPIPS_WEIGHTS } from '../src/cli/defaults.js';
 
 export async function lpipsRows(c: BenchContext): Promise<void> {
   const { Lpips } = await import('../src/metrics/lpips.js');
   const { engine, rows } = c;
-  const lp = Lpips.load(engine, new Uint8Array(readFileSync(new URL('../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
+  const lp = Lpips.load(engine, new Uint8Array(readFileSync(LPIPS_WEIGHTS)));
   for (const [n, s] of [[16, 64], [2, 256]]) {
     const a = randUniform(engine, [n, 3, s, s], { seed: 15 });
     const b = randUniform(engine, [n, 3, s, s], { seed: 16 });

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The `commin` command: runs the TypeScript CLI through tsx's loader (no build step).
-import { register } from 'tsx/esm/api';
+// The `commin` command: the compiled CLI in dist/ (made by `npm run build`, shipped in the package), run by
+// plain Node. In a source checkout, `npm run commin -- <args>` runs the TypeScript sources instead.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('commin: dist/ is missing: run `npm run build` first (or `npm run commin -- <args>` in a source checkout)');
+  process.exit(1);
+}
+await import(main.href);

@@ -1,4 +1,5 @@
 // Public entry point of the engine.
+/// <reference types="@webgpu/types" preserve="true" />
 export { Engine, WebGPUError, type Launch } from './engine/engine.js';
 export { Tensor, type Shape } from './engine/tensor.js';
 export { tidy, tidyAsync, keep } from './engine/scope.js';

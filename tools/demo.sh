@@ -8,4 +8,5 @@ if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1 && command -v apt-get >/d
   bash tools/install-system-deps.sh
 fi
 [ -d node_modules/webgpu ] || npm install --no-audit --no-fund
-exec node bin/commin.js demo "$@"
+# the TypeScript sources through tsx (no build needed in a checkout; an installed package runs `commin demo`)
+exec node --import tsx src/cli/main.ts demo "$@"

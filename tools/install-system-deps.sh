@@ -3,14 +3,70 @@
 # Mesa's lavapipe (Vulkan on the CPU) from bookworm-backports, which Dawn needs, and optionally Chromium.
 # With --torch: Debian's PyTorch for the reference trainer (tools/torch_ref/), with OpenBLAS — Debian's
 # torch otherwise runs its matrix products on the reference BLAS (measured 1.7× slower training on 2 threads).
-# Idempotent: skips what is already present.
+# Idempotent: skips what is already present. The backports line uses the Debian mirror this machine's apt
+# already uses for bookworm (from its sources, one-line or deb822 format); --print-mirror prints that line
+# and exits.
 set -euo pipefail
 want_chromium=0
 want_torch=0
+print_mirror=0
 for a in "$@"; do
   [ "$a" = "--chromium" ] && want_chromium=1
   [ "$a" = "--torch" ] && want_torch=1
+  [ "$a" = "--print-mirror" ] && print_mirror=1
 done
+APT_ETC="${APT_ETC:-/etc/apt}" # tests point this at a fixture
+
+# "URI SIGNED-BY" of the first enabled `deb` entry for the suite bookworm in this machine's apt sources
+# (SIGNED-BY "-" where the entry names no key file).
+bookworm_mirror() {
+  local f
+  for f in "$APT_ETC/sources.list" "$APT_ETC"/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    # deb [opt=value …] URI suite component…
+    awk '$1 == "deb" {
+      i = 2; key = "-"
+      if ($2 ~ /^\[/) {
+        for (; i <= NF; i++) { if ($i ~ /signed-by=/) { key = $i; sub(/.*signed-by=/, "", key); sub(/\]$/, "", key) } if ($i ~ /\]$/) break }
+        i++
+      }
+      if ($(i + 1) == "bookworm") { print $i, key; exit }
+    }' "$f"
+  done
+  for f in "$APT_ETC"/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    # deb822 stanzas: Types, URIs, Suites, Signed-By, Enabled
+    awk 'BEGIN { RS = ""; FS = "\n" } {
+      types = ""; uri = ""; suites = ""; key = "-"; enabled = "yes"
+      for (j = 1; j <= NF; j++) {
+        line = $j
+        if (line ~ /^#/) continue
+        if (line ~ /^Types:/) { types = " " substr(line, 7) " " }
+        else if (line ~ /^URIs:/) { split(substr(line, 6), u, " "); for (k in u) if (u[k] != "") { uri = u[k]; break } }
+        else if (line ~ /^Suites:/) { suites = " " substr(line, 8) " " }
+        else if (line ~ /^Signed-By: *\//) { key = substr(line, 11); gsub(/ /, "", key) }
+        else if (line ~ /^Enabled: *no/) { enabled = "no" }
+      }
+      if (enabled == "yes" && types ~ / deb / && suites ~ /[ \t]bookworm[ \t]/ && uri != "") { print uri, key; exit }
+    }' "$f"
+  done
+}
+
+backports_line() {
+  local uri key
+  read -r uri key < <(bookworm_mirror | head -n 1) || true
+  if [ -z "${uri:-}" ]; then
+    echo "install-system-deps: no Debian bookworm entry in $APT_ETC/sources.list or $APT_ETC/sources.list.d/ to take the mirror from;" >&2
+    echo "  add 'deb <your Debian mirror> bookworm-backports main' to $APT_ETC/sources.list.d/backports.list and run this again" >&2
+    return 1
+  fi
+  if [ "$key" != "-" ]; then echo "deb [signed-by=$key] $uri bookworm-backports main"; else echo "deb $uri bookworm-backports main"; fi
+}
+
+if [ $print_mirror -eq 1 ]; then
+  backports_line
+  exit
+fi
 
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -24,8 +80,10 @@ updated=0
 apt_update() { [ $updated -eq 1 ] || { $SUDO apt-get update -qq; updated=1; }; }
 
 if ! have_lavapipe; then
-  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/backports.list >/dev/null
+  if ! grep -rqs 'bookworm-backports' "$APT_ETC/sources.list" "$APT_ETC/sources.list.d/"; then
+    line="$(backports_line)"
+    echo "adding to $APT_ETC/sources.list.d/backports.list: $line"
+    echo "$line" | $SUDO tee "$APT_ETC/sources.list.d/backports.list" >/dev/null
   fi
   apt_update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null

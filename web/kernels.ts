@@ -2,7 +2,7 @@
 import { Engine } from '../src/engine/engine.js';
 import { tensor } from '../src/kernels/create.js';
 import { add, conv2d, matmul, softmax, type Tensor } from '../src/index.js';
-import { conv2dRef, matmulRef, softmaxRef } from '../test/reference/ops.js';
+import { conv2dRef, matmulRef, softmaxRef } from '../src/util/reference.js';
 import { webgpuHelp } from './webgpu_help.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

@@ -59,6 +59,25 @@ interface App {
 }
 
 let app: App | null = null;
+
+/**
+ * The sample images: the bundled 64×64 Kodak crops (assets/demo/). The models were trained on 64×64 UTKFace
+ * face crops, so the page opens on a portrait; other scenes come back face-like.
+ */
+const SAMPLES: { group: string; items: [file: string, label: string][] }[] = [
+  { group: 'Portraits (face crops)', items: [
+    ['faces/kodim04_face.png', 'Kodak 4: woman in a red hat'],
+    ['faces/kodim15_face.png', 'Kodak 15: girl with a painted face'],
+    ['faces/kodim17_face.png', "Kodak 17: a statue's head"],
+    ['faces/kodim18_face.png', 'Kodak 18: woman in a dark dress'],
+  ] },
+  { group: 'Other scenes (centre crops; the face models turn them into faces)', items: [
+    ['kodak/kodim01.png', 'Kodak 1: stone house'],
+    ['kodak/kodim03.png', 'Kodak 3: hats'],
+    ['kodak/kodim05.png', 'Kodak 5: motorcycles'],
+    ['kodak/kodim23.png', 'Kodak 23: parrots'],
+  ] },
+];
 let current: { name: string; image: RgbImage } | null = null;
 
 async function init(): Promise<App> {
@@ -155,10 +174,13 @@ async function main() {
     $<HTMLInputElement>('steps').disabled = p.method !== 'ddim';
   });
   const sample = $<HTMLSelectElement>('sample');
-  for (let i = 1; i <= 24; i++) {
-    const n = `kodim${String(i).padStart(2, '0')}.png`;
-    sample.add(new Option(`Kodak ${i} (centre crop)`, `/data/kodak/${n}`));
+  for (const { group, items } of SAMPLES) {
+    const g = document.createElement('optgroup');
+    g.label = group;
+    for (const [file, label] of items) g.append(new Option(label, `/data/demo/${file}`));
+    sample.append(g);
   }
+  sample.selectedIndex = 0; // a portrait: what the models know
   const snr = $<HTMLInputElement>('snr');
   snr.addEventListener('input', () => ($('snrOut').textContent = snr.value));
   try {
@@ -213,6 +235,7 @@ async function main() {
   (window as unknown as Record<string, unknown>).__commin = {
     ready: true,
     async transmitSample(url: string, s: number, seed: number) {
+      if (Array.from(sample.options).some((o) => o.value === url)) sample.value = url;
       await loadImage(url, await fetchBytes(url), size);
       return transmit(s, seed);
     },

@@ -1,21 +1,38 @@
 // The web demo and kernel playground: `npm run web` serves them; the committed models, the LPIPS weights
-// and sample images are served from the page's own origin (models/ and ../shared/data, never copied).
+// and the sample images are served from the page's own origin (models/ and assets/, never copied).
 import { defineConfig, type Plugin } from 'vite';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleShaders, SHADER_DIR } from '../tools/bundle_shaders.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const shared = join(repo, '../shared/data');
 
 const MOUNTS: Record<string, string> = {
   // COMMIN_WEB_MODELS points the page at another model folder (tests use tiny models)
   '/models/': process.env.COMMIN_WEB_MODELS ?? join(repo, 'models'),
-  '/data/lpips/': join(shared, 'lpips'),
-  '/data/kodak/': join(shared, 'kodak'),
-  '/data/faces/': join(shared, 'faces/utkface'),
+  // bundled in the repository (assets/README.md): the page needs nothing from ../shared
+  '/data/lpips/': join(repo, 'assets/lpips'),
+  '/data/demo/': join(repo, 'assets/demo'),
 };
 const TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.safetensors': 'application/octet-stream', '.json': 'application/json' };
+
+// The engine reads its WGSL from src/engine/shader_sources.generated.ts: rewritten from shaders/*.wgsl when
+// the page is built or served, and again when a .wgsl changes under the dev server (Vite then reloads).
+function shaderSources(): Plugin {
+  return {
+    name: 'commin-shaders',
+    buildStart() {
+      bundleShaders();
+    },
+    configureServer(server) {
+      server.watcher.add(SHADER_DIR);
+      server.watcher.on('change', (file) => {
+        if (file.endsWith('.wgsl')) bundleShaders();
+      });
+    },
+  };
+}
 
 function serveData(): Plugin {
   return {
@@ -43,10 +60,12 @@ function serveData(): Plugin {
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [serveData()],
+  plugins: [shaderSources(), serveData()],
+  // as a user's bundler does through package.json's "browser" field: the engine without its Node-only module
+  resolve: { alias: [{ find: /^\.\/platform\.js$/, replacement: './platform.browser.js' }] },
   server: { fs: { allow: [repo] }, host: '127.0.0.1' },
   build: {
-    outDir: join(repo, 'dist/web'),
+    outDir: join(repo, 'dist-web'), // dist/ is the library build (npm run build)
     emptyOutDir: true,
     target: 'es2022',
     rollupOptions: { input: { index: join(repo, 'web/index.html'), kernels: join(repo, 'web/kernels.html') } },

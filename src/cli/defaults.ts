@@ -1,12 +1,23 @@
-// Bundled defaults: the shared data folder next to the repository and the committed models.
+// Defaults: files bundled in the repository (assets/, models/) and the shared data folder beside it
+// (../shared/data), which only training and evaluation need: the UTKFace faces may not be redistributed.
 import { fileURLToPath } from 'node:url';
+import { describeDataFolder } from '../data/folder.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
 export const REPO_ROOT = root('');
+/** The face folder for training and evaluation (UTKFace crops, not in the repository). */
 export const DEFAULT_DATA = root('../shared/data/faces/utkface');
+/** The full Kodak set, when the shared data folder is there. */
 export const KODAK_DIR = root('../shared/data/kodak');
-export const LPIPS_WEIGHTS = root('../shared/data/lpips/lpips_squeeze_v0.1.safetensors');
+export const LPIPS_WEIGHTS = root('assets/lpips/lpips_squeeze_v0.1.safetensors');
+/** 64×64 face crops of the Kodak portraits: the demo's faces when the face folder is missing. */
+export const BUNDLED_FACES = root('assets/demo/faces');
+/** 64×64 centre crops of Kodak scenes: the demo's Kodak images when the full set is missing. */
+export const BUNDLED_KODAK = root('assets/demo/kodak');
 export const MODELS_DIR = root('models');
 export const DEFAULT_JSCC_MODEL = root('models/deepjscc_64_bcr1-48.safetensors');
 export const DEFAULT_PRIOR = root('models/prior_64.safetensors');
+
+// a missing default face folder: say what belongs there (checkDataFolder, before any command's work)
+describeDataFolder(DEFAULT_DATA, 'the default face folder: UTKFace face crops, which the repository does not include, expected in ../shared/data/faces/utkface beside it; pass --data DIR with a folder of face images');

@@ -2,7 +2,7 @@
 // the AWGN channel at several SNRs with the committed DeepJSCC model; writes a side-by-side grid, a metrics
 // table (CSV and Markdown) and a plot (SVG) of PSNR and LPIPS against SNR.
 import { createCliEngine } from './engine.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
 import { addCommInOptions, comminOptions } from './commin_options.js';
@@ -20,7 +20,7 @@ import { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, snrList, SNR_RANGE_TEXT } from './args.js';
 import { prepareOutputDir } from './output.js';
 import { checkMetrics } from './metric_check.js';
-import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
 import { comminSample } from '../models/commin.js';
@@ -29,11 +29,61 @@ import { lineChartSvg } from './plot.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
 
+const isFolder = (p: string) => existsSync(p) && statSync(p).isDirectory();
+
+export interface DemoImageOptions {
+  /** face folder: its first `faces` validation images */
+  data: string;
+  /** Kodak folder: the first `kodakCount` images, centre-cropped */
+  kodak: string;
+  faces: number;
+  kodakCount: number;
+  /** Whether the folders were named on the command line: a named folder must exist, a default one may not. */
+  named?: { data?: boolean; kodak?: boolean };
+  bundledFaces?: string;
+  bundledKodak?: string;
+}
+
+/**
+ * The demo's images: validation faces from the face folder and Kodak images from the Kodak folder, or, where
+ * a default folder is missing (a fresh clone without ../shared), the bundled 64×64 Kodak crops. Returns the
+ * files and one line per source saying which was used.
+ */
+export function demoImages(o: DemoImageOptions): { files: string[]; sources: string[] } {
+  const files: string[] = [];
+  const sources: string[] = [];
+  const bundledFaces = o.bundledFaces ?? BUNDLED_FACES, bundledKodak = o.bundledKodak ?? BUNDLED_KODAK;
+  if (o.faces > 0) {
+    if (isFolder(o.data) || o.named?.data) {
+      const f = listImages(o.data).filter((p) => splitOf(p) === 'val').slice(0, o.faces);
+      files.push(...f);
+      sources.push(`faces: ${f.length} validation faces from ${o.data}`);
+    } else {
+      const f = listImages(bundledFaces).slice(0, o.faces);
+      files.push(...f);
+      sources.push(`faces: no face folder at ${o.data} (UTKFace, not bundled); using ${f.length} bundled Kodak portrait crops from ${bundledFaces}`);
+    }
+  }
+  if (o.kodakCount > 0) {
+    if (isFolder(o.kodak) || o.named?.kodak) {
+      const f = listImages(o.kodak).slice(0, o.kodakCount);
+      files.push(...f);
+      sources.push(`Kodak: ${f.length} centre crop${f.length === 1 ? '' : 's'} from ${o.kodak}`);
+    } else {
+      const f = listImages(bundledKodak).slice(0, o.kodakCount);
+      files.push(...f);
+      sources.push(`Kodak: no Kodak folder at ${o.kodak}; using ${f.length} bundled centre crop${f.length === 1 ? '' : 's'} from ${bundledKodak}`);
+    }
+  }
+  if (files.length === 0) throw new Error(`no images: --faces and --kodak-count are 0, or the folders hold no validation faces / images`);
+  return { files, sources };
+}
+
 export function demoCommand(): Command {
   return addCommInOptions(new Command('demo'))
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
-    .option('--data <dir>', 'face folder (validation split images are used)', DEFAULT_DATA)
-    .option('--kodak <dir>', 'Kodak folder (one centre crop is added)', KODAK_DIR)
+    .option('--data <dir>', 'face folder (validation split images are used); where the default is missing, bundled Kodak portrait crops', DEFAULT_DATA)
+    .option('--kodak <dir>', 'Kodak folder (centre crops are added); where the default is missing, bundled crops', KODAK_DIR)
     .option('--faces <n>', 'validation faces', nonNegativeInt, 4)
     .option('--kodak-count <n>', 'Kodak images (centre crops)', nonNegativeInt, 1)
     .option('--snr <list>', `SNRs in dB (each ${SNR_RANGE_TEXT})`, snrList, [1, 4, 7])
@@ -42,9 +92,12 @@ export function demoCommand(): Command {
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--inn-dir <dir>', 'CommIN: folder with inn_snr<S>.safetensors per SNR', MODELS_DIR)
     .option('--out <dir>', 'output folder (grid.png, metrics.csv, metrics.md, plot.svg; those of an earlier run are replaced)', 'out/demo')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
       prepareOutputDir(o.out);
+      const { files, sources } = demoImages({ data: o.data, kodak: o.kodak, faces: o.faces, kodakCount: o.kodakCount,
+        named: { data: cmd.getOptionValueSource('data') === 'cli', kodak: cmd.getOptionValueSource('kodak') === 'cli' } });
+      for (const line of sources) console.log(line);
       const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);
       const lp = Lpips.load(engine, new Uint8Array(readFileSync(o.lpips)), o.lpips);
@@ -54,9 +107,6 @@ export function demoCommand(): Command {
       const useCommin = existsSync(o.prior) && (o.snr as number[]).every((snr) => existsSync(innFor(snr)));
       const prior = useCommin ? loadUNet(engine, new Uint8Array(readFileSync(o.prior)), o.prior) : null;
       if (!useCommin) console.log(`CommIN skipped: needs ${o.prior} and ${(o.snr as number[]).map(innFor).join(', ')}`);
-      const files = listImages(o.data).filter((f) => splitOf(f) === 'val').slice(0, o.faces);
-      if (existsSync(o.kodak)) files.push(...listImages(o.kodak).slice(0, o.kodakCount));
-      if (files.length === 0) throw new Error(`no images found in '${o.data}' or '${o.kodak}'`);
       const images = files.map((f) => toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), S));
       const { data, shape } = imagesToNchw(images);
       const x = tensor(engine, data, shape);

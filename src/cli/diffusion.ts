@@ -43,6 +43,7 @@ export function addTrainDdpm(train: Command): void {
     .requiredOption('--out <file>', 'checkpoint file (.safetensors); sample grids go beside it; an existing one needs --resume or --force')
     .action(async (o) => {
       const r = await trainDdpm({
+        engine: createCliEngine,
         data: o.data, out: o.out,
         config: { ...SMALL_UNET, resolution: o.size, ch: o.ch, chMult: o.chMult, numResBlocks: o.resBlocks, attnResolutions: o.attn, groups: o.groups },
         schedule: { kind: o.schedule, T: o.T, betaStart: 1e-4, betaEnd: 0.02 },

@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
-import { batchOf, loadImageSet } from '../data/folder.js';
+import { batchOf, checkDataFolder, loadImageSet } from '../data/folder.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
@@ -38,7 +38,8 @@ export function evalCommand(): Command {
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder', 'out/eval')
     .action(async (o) => {
-      for (const [what, f] of [['model', o.model], ['LPIPS weights', o.lpips], ['data folder', o.data]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
+      for (const [what, f] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
+      checkDataFolder(o.data);
       prepareOutputDir(o.out);
       const engine = await createCliEngine();
       const { model } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.model)), o.model);

@@ -1,39 +1,9 @@
-// The `commin` command line.
-import { Command } from 'commander';
-import { selfcheck } from './selfcheck.js';
-import { positiveInt } from './args.js';
-import { trainCommand } from './train.js';
-import { transmitCommand } from './transmit.js';
-import { metricsCommand } from './metrics.js';
-import { sampleCommand } from './diffusion.js';
-import { demoCommand } from './demo.js';
-import { evalCommand } from './eval.js';
-import { priorEvalCommand } from './prior_eval.js';
-
-const program = new Command()
-  .name('commin')
-  .description('WebGPU engine and semantic image communication (DeepJSCC, CommIN)')
-  .showHelpAfterError('(run with --help for usage)');
-
-program
-  .command('selfcheck')
-  .description('print the WebGPU adapter, check kernels against the CPU and time a matmul')
-  .option('--size <n>', 'matmul size', positiveInt, 256)
-  .action(async (opts: { size: number }) => {
-    const ok = await selfcheck(opts);
-    process.exitCode = ok ? 0 : 1;
-  });
-
-program.addCommand(trainCommand());
-program.addCommand(transmitCommand());
-program.addCommand(metricsCommand());
-program.addCommand(sampleCommand());
-program.addCommand(demoCommand());
-program.addCommand(evalCommand());
-program.addCommand(priorEvalCommand());
+// The `commin` command line. It runs its commands in a child process whose stderr it passes on without
+// Dawn's two start-up notices (quiet_dawn.ts); the commands load only there.
+import { runWithoutDawnNotices } from './quiet_dawn.js';
 
 try {
-  await program.parseAsync(process.argv);
+  if (!(await runWithoutDawnNotices())) await (await import('./program.js')).run(process.argv);
 } catch (e) {
   console.error(`commin: ${(e as Error).message}`);
   process.exitCode = 1;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { loadImageSet, readImageCache } from '../data/folder.js';
+import { checkDataFolder, loadImageSet, readImageCache } from '../data/folder.js';
 import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { loadUNet } from '../models/load_unet.js';
@@ -48,9 +48,10 @@ export function priorEvalCommand(): Command {
     .option('--grid <file>', 'also write the 16-sample grid to this PNG')
     .option('--record', "append the result to the model's card (FILE.card.json)")
     .action(async (o) => {
-      for (const [what, f] of [['model', o.model], ['LPIPS weights', o.lpips], ['data folder', o.data], ...(o.samples ? [['sample file', o.samples]] : [])]) {
+      for (const [what, f] of [['model', o.model], ['LPIPS weights', o.lpips], ...(o.samples ? [['sample file', o.samples]] : [])]) {
         if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
       }
+      checkDataFolder(o.data);
       // outputs checked before the work, not after it
       prepareOutputDir(o.out);
       if (o.grid) {

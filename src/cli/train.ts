@@ -9,6 +9,7 @@ import { trainInn } from '../train/train_inn.js';
 import { DEFAULT_INN } from '../models/inn.js';
 import { DEFAULT_JSCC_MODEL } from './defaults.js';
 import { Option } from 'commander';
+import { createCliEngine } from './engine.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description('train a model');
@@ -33,6 +34,7 @@ export function trainCommand(): Command {
     .requiredOption('--out <file>', 'checkpoint file (.safetensors); an existing one needs --resume or --force')
     .action(async (o) => {
       const r = await trainJscc({
+        engine: createCliEngine,
         data: o.data,
         out: o.out,
         config: { size: o.size, bcr: o.bcr, channels: o.channels, snrAdaptive: o.adaptive },
@@ -74,6 +76,7 @@ export function trainCommand(): Command {
     .requiredOption('--out <file>', 'checkpoint file (.safetensors); an existing one needs --resume or --force')
     .action(async (o) => {
       const r = await trainInn({
+        engine: createCliEngine,
         valCount: o.valCount,
         data: o.data, jscc: o.jscc, snr: o.snr, out: o.out,
         config: { mode: o.mode, levels: o.levels, pairs: o.pairs, width: o.width, resBlocks: o.resBlocks },

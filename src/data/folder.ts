@@ -1,10 +1,24 @@
 // Image datasets from a folder (Node): recursive listing, a deterministic train/validation split by a hash
 // of the file name, decoding with a cache of the decoded and resized set, and seeded shuffled batches.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { decodeImage, toSquare } from './image.js';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+
+const folderHints = new Map<string, string>();
+
+/** What checkDataFolder adds when the folder dir is missing (the CLI says what its default face folder holds). */
+export function describeDataFolder(dir: string, hint: string): void {
+  folderHints.set(resolve(dir), hint);
+}
+
+/** Throws, naming the folder, unless dir is a folder: the commands check --data before they start the engine. */
+export function checkDataFolder(dir: string): void {
+  if (existsSync(dir) && statSync(dir).isDirectory()) return;
+  const hint = folderHints.get(resolve(dir)) ?? 'pass --data DIR: a folder of PNG/JPEG images';
+  throw new Error(`data folder '${dir}' ${existsSync(dir) ? 'is not a folder' : 'does not exist'} (${hint})`);
+}
 
 /** All PNG/JPEG files below dir, sorted. */
 export function listImages(dir: string): string[] {

@@ -4,6 +4,7 @@
 // called by `engine.throttle()`, once per training/sampling iteration): each candidate is timed on
 // scratch inputs of the same shape, the fastest median wins, and the choice is stored on disk (Node)
 // or in localStorage (browser) so later runs start tuned.
+import { autotuneEnvDefault, defaultCachePath, fileStore, isNode } from './platform.js';
 
 /** Encodes one launch of each candidate variant on scratch inputs; `dispose` frees those inputs. */
 export interface TuningJob {
@@ -151,34 +152,8 @@ export class Autotuner {
   }
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
-
-/** A JSON file, written atomically (temp file + rename) so an interrupted run never leaves it torn. */
-export function fileStore(path: string): TuneStore {
-  const getBuiltin = (process as unknown as { getBuiltinModule: (id: string) => unknown }).getBuiltinModule;
-  const fs = getBuiltin('node:fs') as typeof import('node:fs');
-  const nodePath = getBuiltin('node:path') as typeof import('node:path');
-  return {
-    load() {
-      try {
-        const v = JSON.parse(fs.readFileSync(path, 'utf8')) as unknown;
-        return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : {};
-      } catch {
-        return {}; // missing or unreadable: start untuned
-      }
-    },
-    save(choices) {
-      try {
-        fs.mkdirSync(nodePath.dirname(path), { recursive: true });
-        const tmp = `${path}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(choices, null, 1));
-        fs.renameSync(tmp, path);
-      } catch (e) {
-        console.warn(`autotune: could not write ${path}: ${(e as Error).message}`);
-      }
-    },
-  };
-}
+// the cache file in Node: src/engine/platform.ts (a browser build has none)
+export { fileStore, defaultCachePath };
 
 export function memoryStore(initial: Record<string, string> = {}): TuneStore {
   let saved = { ...initial };
@@ -205,18 +180,11 @@ function localStorageStore(): TuneStore {
   };
 }
 
-export function defaultCachePath(): string {
-  const env = process.env;
-  if (env.COMMIN_AUTOTUNE_CACHE) return env.COMMIN_AUTOTUNE_CACHE;
-  const base = env.XDG_CACHE_HOME || `${env.HOME || env.USERPROFILE || '.'}/.cache`;
-  return `${base}/commin-gpu/autotune.json`;
-}
-
 export function defaultStore(opts: AutotuneOptions): TuneStore {
   if (isNode) return fileStore(opts.cachePath ?? defaultCachePath());
   return typeof globalThis.localStorage !== 'undefined' ? localStorageStore() : memoryStore();
 }
 
 export function autotuneEnabledByDefault(): boolean {
-  return isNode && process.env.COMMIN_AUTOTUNE === '1';
+  return autotuneEnvDefault();
 }

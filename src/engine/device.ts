@@ -1,4 +1,5 @@
-// One entry point for a GPUDevice in Node (Dawn via the `webgpu` package) and in the browser.
+// One entry point for a GPUDevice in Node (Dawn via the `webgpu` package, see platform.ts) and in the browser.
+import { isNode, nodeGpu } from './platform.js';
 
 export interface DeviceFeatures {
   shaderF16: boolean;
@@ -22,12 +23,6 @@ export interface DeviceOptions {
   dawnFlags?: string[];
 }
 
-// Dawn's Node binding crashes if the object returned by create() is garbage-collected while a device made
-// from it lives: every such object is held here for the life of the process.
-const heldNodeGpus: unknown[] = [];
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
-
 async function getGpu(opts: DeviceOptions): Promise<GPU> {
   if (typeof navigator !== 'undefined' && (navigator as Navigator).gpu && !isNode) return (navigator as Navigator).gpu;
   if (!isNode) {
@@ -36,19 +31,7 @@ async function getGpu(opts: DeviceOptions): Promise<GPU> {
         'or Firefox/Safari with WebGPU enabled.',
     );
   }
-  // Hidden from bundlers: this import only exists in Node.
-  const modName = 'webgpu';
-  const mod = (await import(/* @vite-ignore */ modName)) as {
-    create: (flags: string[]) => GPU;
-    globals: Record<string, unknown>;
-  };
-  for (const [k, v] of Object.entries(mod.globals)) {
-    if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-  }
-  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = '/tmp';
-  const gpu = mod.create(opts.dawnFlags ?? []);
-  heldNodeGpus.push(gpu);
-  return gpu;
+  return nodeGpu(opts.dawnFlags ?? []);
 }
 
 // Limits the kernels want as large as the adapter allows (the defaults are far smaller on most adapters).

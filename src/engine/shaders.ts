@@ -1,16 +1,8 @@
-// WGSL sources come from the repo's shaders/**/*.wgsl in every environment: bundled by Vite (browser,
-// vitest) through import.meta.glob, read from disk in plain Node. A line `#include "lib/name"` pastes
-// shaders/lib/name.wgsl in its place (shared functions of a kernel family).
-
-let bundled: Record<string, string> | null = null;
-try {
-  bundled = import.meta.glob('../../shaders/**/*.wgsl', { query: '?raw', import: 'default', eager: true }) as Record<
-    string,
-    string
-  >;
-} catch {
-  bundled = null; // not under Vite: fall back to the file system below
-}
+// WGSL sources: shaders/**/*.wgsl, bundled into src/engine/shader_sources.generated.ts by
+// tools/bundle_shaders.ts (npm run shaders; the build, vitest and the web page's Vite config regenerate it),
+// so Node, browsers and a user's bundler load them the same way, with no file system and no plugin. A line
+// `#include "lib/name"` pastes shaders/lib/name.wgsl in its place (shared functions of a kernel family).
+import { SHADER_SOURCES } from './shader_sources.generated.js';
 
 const cache = new Map<string, string>();
 const extra = new Map<string, string>();
@@ -32,8 +24,7 @@ export function shaderSource(name: string): string {
 }
 
 function rawSource(name: string): string {
-  let src: string | undefined = bundled?.[`../../shaders/${name}.wgsl`];
-  if (src === undefined && typeof process !== 'undefined' && process.versions?.node) src = readFromDisk(name);
+  const src = Object.hasOwn(SHADER_SOURCES, name) ? SHADER_SOURCES[name] : undefined;
   if (src === undefined) throw new Error(`unknown kernel '${name}': no shaders/${name}.wgsl`);
   return src;
 }
@@ -43,16 +34,4 @@ function expandIncludes(src: string, chain: string[]): string {
     if (chain.includes(inc)) throw new Error(`shader '${chain[0]}': #include cycle ${[...chain, inc].join(' → ')}`);
     return expandIncludes(rawSource(inc), [...chain, inc]);
   });
-}
-function readFromDisk(name: string): string | undefined {
-  // process.getBuiltinModule keeps 'node:fs' out of browser bundles.
-  const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  if (!getBuiltin) throw new Error('reading shaders from disk needs Node >= 20.16 (process.getBuiltinModule)');
-  const fs = getBuiltin('node:fs') as typeof import('node:fs');
-  const url = new URL(`../../shaders/${name}.wgsl`, import.meta.url);
-  try {
-    return fs.readFileSync(url, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

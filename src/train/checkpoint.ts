@@ -3,7 +3,7 @@
 // when a value is NaN or infinite (a diverged run keeps its last good checkpoint).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { prepareOutputDir } from '../cli/output.js';
+import { prepareOutputDir } from '../util/output.js';
 import type { HostTensor } from '../engine/safetensors.js';
 import { parseSafetensors, serializeSafetensors } from '../engine/safetensors.js';
 import type { Adam } from '../kernels/adam.js';

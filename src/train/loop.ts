@@ -5,6 +5,22 @@ import cliProgress from 'cli-progress';
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 
+/**
+ * The engine a trainer runs on: a ready one, which stays the caller's, or a function that makes one once the
+ * trainer has checked its arguments (so a bad argument fails before a device is opened); an engine made
+ * that way is destroyed when the training ends. The `commin` command passes its createCliEngine.
+ */
+export type EngineSource = Engine | (() => Promise<Engine>);
+
+/** The engine of a source, and what to call when the training is done with it. */
+export async function openEngine(source: EngineSource): Promise<{ engine: Engine; release: () => void }> {
+  if (typeof source === 'function') {
+    const engine = await source();
+    return { engine, release: () => engine.destroy() };
+  }
+  return { engine: source, release: () => {} };
+}
+
 export interface LoopOptions {
   engine: Engine;
   name: string;

@@ -1,9 +1,8 @@
 // DDPM prior training: ε-prediction loss, Adam, EMA weights, atomic resumable checkpoints (the EMA is saved
 // with the prefix "ema."), periodic validation loss and sample grids (DDIM, fixed seed) written as PNG.
-import { createCliEngine } from '../cli/engine.js';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import type { HostTensor } from '../engine/safetensors.js';
-import { checkWritableFile } from '../cli/output.js';
+import { checkWritableFile } from '../util/output.js';
 import { dirname, join } from 'node:path';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -13,16 +12,18 @@ import { parseSafetensors } from '../engine/safetensors.js';
 import { UNet, checkUNetConfig, type UNetConfig } from '../models/unet.js';
 import { Ema, Schedule, diffusionLoss, type ScheduleConfig } from '../models/diffusion.js';
 import { sample } from '../models/sampler.js';
-import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
+import { checkDataFolder, Batcher, batchOf, loadImageSet } from '../data/folder.js';
 import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { mulberry32 } from '../util/rng.js';
 import { affine } from '../kernels/elementwise.js';
 import { checkCheckpointTarget, parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
-import { trainingLoop, type LoopResult } from './loop.js';
+import { openEngine, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
 
 export interface TrainDdpmOptions {
+  /** The engine to train on (see EngineSource). */
+  engine: EngineSource;
   data: string;
   out: string;
   config: UNetConfig;
@@ -47,7 +48,8 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<LoopResult> {
   checkCheckpointTarget(o.out, o);
   checkWritableFile(o.out, 'checkpoint');
   checkUNetConfig(o.config);
-  const engine = await createCliEngine();
+  checkDataFolder(o.data);
+  const { engine, release } = await openEngine(o.engine);
   const log = (s: string) => o.quiet || console.log(s);
   const S = o.config.resolution;
   const train = loadImageSet(o.data, S, { split: 'train' });
@@ -113,7 +115,7 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<LoopResult> {
   });
   await save(result.step);
   log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
-  engine.destroy();
+  release();
   return result;
 }
 

@@ -1,7 +1,6 @@
 // INN training for CommIN: pairs (x, y = DeepJSCC(x) at a fixed SNR, a fresh channel draw every step);
 // loss = MSE(coarse(INN(x)), target(y)), target = y averaged to the coarse size (decimated) or y itself
 // (undecimated). One INN per (SNR, BCR) setting, as in the paper. Resumable like the other trainers.
-import { createCliEngine } from '../cli/engine.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -12,13 +11,15 @@ import { Inn, type InnConfig } from '../models/inn.js';
 import { coarseTarget } from '../models/commin.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
-import { Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
+import { checkDataFolder, Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
 import { checkCheckpointTarget, loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
-import { checkWritableFile } from '../cli/output.js';
+import { checkWritableFile } from '../util/output.js';
 import { cosineLr } from './train_jscc.js';
-import { trainingLoop } from './loop.js';
+import { openEngine, trainingLoop, type EngineSource } from './loop.js';
 
 export interface TrainInnOptions {
+  /** The engine to train on (see EngineSource). */
+  engine: EngineSource;
   data: string;
   jscc: string;
   snr: number;
@@ -44,7 +45,8 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number;
   if (!existsSync(o.jscc)) throw new Error(`DeepJSCC model '${o.jscc}' does not exist`);
   checkCheckpointTarget(o.out, o);
   checkWritableFile(o.out, 'checkpoint');
-  const engine = await createCliEngine();
+  checkDataFolder(o.data);
+  const { engine, release } = await openEngine(o.engine);
   const log = (s: string) => o.quiet || console.log(s);
   const { model: jscc } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.jscc)), o.jscc);
   const S = jscc.cfg.size;
@@ -102,7 +104,7 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number;
   });
   await save(step);
   log(`stopped at step ${step}${signal ? ` by ${signal}` : ''} (loss ${lastLoss.toFixed(5)}); checkpoint ${o.out}`);
-  engine.destroy();
+  release();
   return { finalLoss: lastLoss, signal };
 }
 

@@ -1,7 +1,6 @@
 // DeepJSCC training: MSE, Adam, SNR drawn uniformly per sample, cosine learning rate, periodic validation
 // PSNR, atomic resumable checkpoints. Deterministic: the batch order, SNRs and channel noise of a step are
 // functions of (seed, step), so a resumed run continues exactly where it stopped.
-import { createCliEngine } from '../cli/engine.js';
 import { existsSync } from 'node:fs';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -9,14 +8,16 @@ import { Adam } from '../kernels/adam.js';
 import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
-import { checkWritableFile } from '../cli/output.js';
-import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
+import { checkWritableFile } from '../util/output.js';
+import { checkDataFolder, Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
 import { psnr } from '../metrics/psnr.js';
 import { mulberry32 } from '../util/rng.js';
 import { checkCheckpointTarget, loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
-import { trainingLoop, type LoopResult } from './loop.js';
+import { openEngine, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
 
 export interface TrainJsccOptions {
+  /** The engine to train on (see EngineSource). */
+  engine: EngineSource;
   data: string;
   out: string;
   config: DeepJsccConfig;
@@ -75,7 +76,8 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   checkCheckpointTarget(o.out, o);
   checkWritableFile(o.out, 'checkpoint');
   latentChannels(o.config);
-  const engine = await createCliEngine();
+  checkDataFolder(o.data);
+  const { engine, release } = await openEngine(o.engine);
   const log = (s: string) => o.quiet || console.log(s);
   log(`loading ${o.data} (train/val split by file-name hash) …`);
   const train = loadImageSet(o.data, o.config.size, { split: 'train' });
@@ -141,6 +143,6 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   });
   await save(result.step);
   log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
-  engine.destroy();
+  release();
   return result;
 }

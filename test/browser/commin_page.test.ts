@@ -12,7 +12,7 @@ import { loadUNet } from '../../src/models/load_unet.js';
 import { loadInn } from '../../src/models/load_inn.js';
 import { comminSample } from '../../src/models/commin.js';
 import { presetOptions } from '../../src/models/commin_presets.js';
-import { smallFolder } from '../data_helpers.js';
+import { kodakCrop, smallFolder } from '../data_helpers.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
 
 /** A model folder with the committed DeepJSCC and a tiny prior and INN for 4 dB, made with the CLI. */
@@ -21,7 +21,7 @@ function tinyModels(): string {
   copyFileSync('models/deepjscc_64_bcr1-48.safetensors', join(dir, 'deepjscc_64_bcr1-48.safetensors'));
   const data = smallFolder(4, 64);
   const run = (...a: string[]) => {
-    const r = spawnSync(process.execPath, ['bin/commin.js', ...a], { encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...a], { encoding: 'utf8', timeout: 300_000 });
     if (r.status !== 0) throw new Error(r.stderr);
   };
   run('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '2', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior_64.safetensors'));
@@ -51,7 +51,7 @@ describe.skipIf(!hasChromium)('web demo: CommIN sampling with preview and latenc
     await page.fill('#steps', '2');
     const got = await page.evaluate(async () => {
       const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number): Promise<{ commin: { values: number[]; stepMs: unknown[] } | null }> } }).__commin;
-      return c.transmitSample('/data/kodak/kodim05.png', 4, 7);
+      return c.transmitSample('/data/demo/kodak/kodim05.png', 4, 7);
     });
     expect(got.commin).not.toBeNull();
     expect(got.commin!.stepMs.length).toBe(2);
@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)('web demo: CommIN sampling with preview and latenc
     const { model } = loadDeepJscc(e, new Uint8Array(readFileSync(join(models, 'deepjscc_64_bcr1-48.safetensors'))), 'jscc');
     const prior = loadUNet(e, new Uint8Array(readFileSync(join(models, 'prior_64.safetensors'))), 'prior');
     const { inn } = loadInn(e, new Uint8Array(readFileSync(join(models, 'inn_snr4.safetensors'))), 'inn');
-    const img = toSquare(decodeImage(new Uint8Array(readFileSync('../shared/data/kodak/kodim05.png'))), 64);
+    const img = toSquare(decodeImage(new Uint8Array(readFileSync(kodakCrop('05')))), 64);
     const { data, shape } = imagesToNchw([img]);
     const y = noGrad(() => tidy(() => model.forward(tensor(e, data, shape), tensor(e, [4], [1]), 7)));
     const out = await comminSample(prior.model, inn, prior.schedule, y, { ...presetOptions('fast', 4, 7), steps: 2 });

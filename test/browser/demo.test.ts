@@ -6,6 +6,8 @@ import { Engine, noGrad, tensor, tidy } from '../../src/index.js';
 import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
 import { loadDeepJscc } from '../../src/models/load_jscc.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
+import { join } from 'node:path';
+import { BUNDLED_FACES } from '../../src/cli/defaults.js';
 
 const SHOT = 'out/browser/demo.png';
 
@@ -25,17 +27,22 @@ describe.skipIf(!hasChromium)('web demo in headless Chromium (WebGPU on SwiftSha
     await server?.close();
   });
 
-  it('transmits a Kodak crop with the same output as Node for the same seed', async () => {
+  it('opens on a portrait and says what the models were trained on', async () => {
+    expect(await page.inputValue('#sample')).toBe('/data/demo/faces/kodim04_face.png');
+    expect(await page.textContent('#trained')).toMatch(/trained on 64×64 face crops \(UTKFace\)/);
+  });
+
+  it('transmits the portrait with the same output as Node for the same seed', async () => {
     // the committed models include CommIN's: two sampling steps keep SwiftShader's run short
     await page.fill('#steps', '2');
     const got = await page.evaluate(async () => {
       const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number): Promise<{ values: number[]; psnr: number; lpips: number }> } }).__commin;
-      return c.transmitSample('/data/kodak/kodim05.png', 4, 7);
+      return c.transmitSample('/data/demo/faces/kodim04_face.png', 4, 7);
     });
     // the same transmission in Node
     const e = await Engine.create();
     const { model } = loadDeepJscc(e, new Uint8Array(readFileSync('models/deepjscc_64_bcr1-48.safetensors')), 'model');
-    const img = toSquare(decodeImage(new Uint8Array(readFileSync('../shared/data/kodak/kodim05.png'))), 64);
+    const img = toSquare(decodeImage(new Uint8Array(readFileSync(join(BUNDLED_FACES, 'kodim04_face.png')))), 64);
     const { data, shape } = imagesToNchw([img]);
     const y = noGrad(() => tidy(() => model.forward(tensor(e, data, shape), tensor(e, [4], [1]), 7)));
     const node = await y.data();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSafetensors, serializeSafetensors } from '../../src/engine/safetensors.js';
 import { testRng } from '../helpers.js';
+import { LPIPS_FILE } from '../data_helpers.js';
 
 /** A safetensors file with the given header (any JSON) and `dataLen` zero data bytes. */
 function fileOf(header: unknown, dataLen: number): Uint8Array {
@@ -32,7 +33,7 @@ describe('safetensors', () => {
     vals.forEach((v, i) => expect(Math.abs(back[i] - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * 2 ** -11, 2 ** -24)));
   });
   it('reads the shipped LPIPS weights (59 tensors, 724,742 parameters)', () => {
-    const f = parseSafetensors(new Uint8Array(readFileSync(new URL('../../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
+    const f = parseSafetensors(new Uint8Array(readFileSync(LPIPS_FILE)));
     expect(f.tensors.size).toBe(59);
     let n = 0;
     for (const t of f.tensors.values()) n += t.data.length;

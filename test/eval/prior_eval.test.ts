@@ -6,13 +6,14 @@ import { UNet, type UNetConfig } from '../../src/models/unet.js';
 import { evaluatePrior, type PriorEvalOptions } from '../../src/eval/prior_eval.js';
 import type { ImageSet } from '../../src/data/folder.js';
 import { useEngine } from '../helpers.js';
+import { LPIPS_FILE } from '../data_helpers.js';
 import { Rng } from '../reference/rng.js';
 
 const engine = useEngine();
 const R = 32;
 const TINY: UNetConfig = { resolution: R, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [], dropout: 0, groups: 4, eps: 1e-6 };
 const schedule = new Schedule({ kind: 'linear', T: 20, betaStart: 1e-4, betaEnd: 0.2 });
-const lpips = () => Lpips.load(engine(), new Uint8Array(readFileSync(new URL('../../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
+const lpips = () => Lpips.load(engine(), new Uint8Array(readFileSync(LPIPS_FILE)));
 
 /** Smooth random images (a few blobs of colour), so features are not all alike. */
 function imageSet(n: number, seed: number): ImageSet {

@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import { backward, requireGrad, sum, tensor, tidy, randUniform } from '../../src/index.js';
 import { Lpips } from '../../src/metrics/lpips.js';
 import { decodeImage, imagesToNchw } from '../../src/data/image.js';
+import { listImages } from '../../src/data/folder.js';
+import { BUNDLED_FACES, BUNDLED_KODAK } from '../../src/cli/defaults.js';
 import { testRng, useEngine } from '../helpers.js';
+import { LPIPS_FILE, lpipsExample } from '../data_helpers.js';
 
 const engine = useEngine();
-const LP = (f: string) => new URL(`../../../shared/data/lpips/${f}`, import.meta.url);
-const load = () => Lpips.load(engine(), new Uint8Array(readFileSync(LP('lpips_squeeze_v0.1.safetensors'))));
+const load = () => Lpips.load(engine(), new Uint8Array(readFileSync(LPIPS_FILE)));
 const img = (f: string) => {
-  const { data, shape } = imagesToNchw([decodeImage(new Uint8Array(readFileSync(LP(f))), f)]);
+  const { data, shape } = imagesToNchw([decodeImage(new Uint8Array(readFileSync(lpipsExample(f))), f)]);
   return tensor(engine(), data, shape);
 };
 
@@ -55,7 +57,12 @@ describe('LPIPS (squeeze)', () => {
   });
   it('works at Kodak size (768×512)', async () => {
     const m = load();
-    const k = decodeImage(new Uint8Array(readFileSync(new URL('../../../shared/data/kodak/kodim01.png', import.meta.url))), 'kodim01');
+    // a 768×512 mosaic of the bundled 64×64 Kodak crops (natural-image detail at every scale LPIPS sees)
+    const tiles = [...listImages(BUNDLED_FACES), ...listImages(BUNDLED_KODAK)].map((f) => decodeImage(new Uint8Array(readFileSync(f)), f));
+    const k = { width: 768, height: 512, data: new Uint8Array(768 * 512 * 3) };
+    for (let ty = 0; ty < 8; ty++)
+      for (let tx = 0; tx < 12; tx++)
+        for (let y = 0; y < 64; y++) k.data.set(tiles[(ty * 12 + tx) % tiles.length].data.subarray(y * 192, (y + 1) * 192), ((ty * 64 + y) * 768 + tx * 64) * 3);
     const { data, shape } = imagesToNchw([k]);
     const rng = testRng();
     const a = tensor(engine(), data, shape);
@@ -68,7 +75,7 @@ describe('LPIPS (squeeze)', () => {
   });
   it('a missing or mis-shaped tensor is named', async () => {
     const { parseSafetensors, serializeSafetensors } = await import('../../src/engine/safetensors.js');
-    const f = parseSafetensors(new Uint8Array(readFileSync(LP('lpips_squeeze_v0.1.safetensors'))));
+    const f = parseSafetensors(new Uint8Array(readFileSync(LPIPS_FILE)));
     f.tensors.delete('lins.6.model.1.weight');
     expect(() => Lpips.load(engine(), serializeSafetensors(f.tensors), 'cut.safetensors', 'squeeze')).toThrow(/cut.safetensors: missing tensor 'lins.6.model.1.weight'/);
     f.tensors.set('lins.6.model.1.weight', { shape: [1, 3, 1, 1], data: new Float32Array(3) });

@@ -10,11 +10,12 @@ import { Inn } from '../../src/models/inn.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
 import { comminOptions } from '../../src/cli/commin_options.js';
 import { randomizeParams, testRng, useEngine } from '../helpers.js';
+import { LPIPS_FILE } from '../data_helpers.js';
 
 const engine = useEngine();
 const R = 32;
 const TINY: UNetConfig = { resolution: R, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [], dropout: 0, groups: 4, eps: 1e-6 };
-const lpips = () => Lpips.load(engine(), new Uint8Array(readFileSync(new URL('../../../shared/data/lpips/lpips_squeeze_v0.1.safetensors', import.meta.url))));
+const lpips = () => Lpips.load(engine(), new Uint8Array(readFileSync(LPIPS_FILE)));
 
 
 describe('CommIN presets', () => {

@@ -8,6 +8,7 @@ import { batchOf, loadImageSet } from '../../src/data/folder.js';
 import { psnr } from '../../src/metrics/psnr.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { trainJscc } from '../../src/train/train_jscc.js';
+import { createCliEngine } from '../../src/cli/engine.js';
 import { useEngine } from '../helpers.js';
 import { smallFolder } from '../data_helpers.js';
 
@@ -49,6 +50,7 @@ describe('DeepJSCC', () => {
     const data = smallFolder(6, 16);
     const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
     const base = {
+      engine: createCliEngine,
       data, config: { size: 16, bcr: [1, 12] as [number, number], channels: [8, 8] as [number, number], snrAdaptive: true },
       snr: [0, 20] as [number, number], batch: 2, lr: 1e-3, seed: 5, every: 1000, valCount: 2, maxSeconds: 0, commandLine: 'test', quiet: true,
     };

@@ -15,11 +15,13 @@ import { trainDdpm } from '../../src/train/train_ddpm.js';
 import { trainInn } from '../../src/train/train_inn.js';
 import { DEFAULT_INN } from '../../src/models/inn.js';
 import { DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
+import { createCliEngine } from '../../src/cli/engine.js';
 
 const engine = useEngine();
 const tmp = () => mkdtempSync(join(tmpdir(), 'guard-'));
 const JSCC = { size: 16, bcr: [1, 12] as [number, number], channels: [4, 4] as [number, number], snrAdaptive: true };
-const base = { snr: [0, 20] as [number, number], batch: 2, lr: 1e-3, seed: 1, every: 2, valCount: 2, maxSeconds: 0, commandLine: 'test', quiet: true };
+// each trainer makes its own engine after checking its arguments, as the CLI's do
+const base = { engine: createCliEngine, snr: [0, 20] as [number, number], batch: 2, lr: 1e-3, seed: 1, every: 2, valCount: 2, maxSeconds: 0, commandLine: 'test', quiet: true };
 
 describe('before any work', () => {
   it('an existing --out without --resume or --force is refused by every trainer, the file untouched', async () => {

@@ -1,0 +1,43 @@
+// The `commin` command line: its commands (main.ts is the entry point).
+import { Command } from 'commander';
+import { selfcheck } from './selfcheck.js';
+import { positiveInt } from './args.js';
+import { trainCommand } from './train.js';
+import { transmitCommand } from './transmit.js';
+import { metricsCommand } from './metrics.js';
+import { sampleCommand } from './diffusion.js';
+import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
+import { priorEvalCommand } from './prior_eval.js';
+
+const program = new Command()
+  .name('commin')
+  .description('WebGPU engine and semantic image communication (DeepJSCC, CommIN)')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('selfcheck')
+  .description('print the WebGPU adapter, check kernels against the CPU and time a matmul')
+  .option('--size <n>', 'matmul size', positiveInt, 256)
+  .action(async (opts: { size: number }) => {
+    const ok = await selfcheck(opts);
+    process.exitCode = ok ? 0 : 1;
+  });
+
+program.addCommand(trainCommand());
+program.addCommand(transmitCommand());
+program.addCommand(metricsCommand());
+program.addCommand(sampleCommand());
+program.addCommand(demoCommand());
+program.addCommand(evalCommand());
+program.addCommand(priorEvalCommand());
+
+/** Runs the command line argv (process.argv's layout); errors are one line on stderr and exit code 1. */
+export async function run(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    console.error(`commin: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}

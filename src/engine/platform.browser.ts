@@ -1,0 +1,21 @@
+// platform.ts for browser bundles (package.json "browser" field): the same exports without Node code.
+// WebGPU comes from navigator.gpu (device.ts), autotune choices from localStorage (autotune.ts).
+import type { TuneStore } from './autotune.js';
+
+export const isNode = false;
+
+export async function nodeGpu(_dawnFlags: string[]): Promise<GPU> {
+  throw new Error('commin-gpu: Node WebGPU requested in a browser build');
+}
+
+export function fileStore(path: string): TuneStore {
+  throw new Error(`commin-gpu: no autotune cache file (${path}) in a browser build; choices are kept in localStorage`);
+}
+
+export function defaultCachePath(): string {
+  throw new Error('commin-gpu: no autotune cache file in a browser build');
+}
+
+export function autotuneEnvDefault(): boolean {
+  return false;
+}

@@ -1,0 +1,69 @@
+// The engine's Node-only code, in one module: Node's WebGPU (Dawn, from the `webgpu` package) and the
+// autotune cache file. Bundlers building for browsers load platform.browser.ts in its place (the "browser"
+// field of package.json maps dist/engine/platform.js to it), so no Node code path reaches a web page;
+// in Node and in this repository's own tools both run from this file, which checks where it runs.
+import type { TuneStore } from './autotune.js';
+
+export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+// Dawn's Node binding crashes if the object returned by create() is garbage-collected while a device made
+// from it lives: every such object is held here for the life of the process.
+const heldNodeGpus: unknown[] = [];
+
+/** Node's WebGPU: Dawn from the `webgpu` package, its globals (GPUBufferUsage, …) installed. */
+export async function nodeGpu(dawnFlags: string[]): Promise<GPU> {
+  // Hidden from bundlers that still see this file: this import only exists in Node.
+  const modName = 'webgpu';
+  const mod = (await import(/* @vite-ignore */ modName)) as {
+    create: (flags: string[]) => GPU;
+    globals: Record<string, unknown>;
+  };
+  for (const [k, v] of Object.entries(mod.globals)) {
+    if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+  }
+  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = '/tmp';
+  const gpu = mod.create(dawnFlags);
+  heldNodeGpus.push(gpu);
+  return gpu;
+}
+
+/** A JSON file, written atomically (temp file + rename) so an interrupted run never leaves it torn. */
+export function fileStore(path: string): TuneStore {
+  // process.getBuiltinModule: no static 'node:' import for a bundler to trip on
+  const getBuiltin = (process as unknown as { getBuiltinModule: (id: string) => unknown }).getBuiltinModule;
+  const fs = getBuiltin('node:fs') as typeof import('node:fs');
+  const nodePath = getBuiltin('node:path') as typeof import('node:path');
+  return {
+    load() {
+      try {
+        const v = JSON.parse(fs.readFileSync(path, 'utf8')) as unknown;
+        return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : {};
+      } catch {
+        return {}; // missing or unreadable: start untuned
+      }
+    },
+    save(choices) {
+      try {
+        fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+        const tmp = `${path}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(choices, null, 1));
+        fs.renameSync(tmp, path);
+      } catch (e) {
+        console.warn(`autotune: could not write ${path}: ${(e as Error).message}`);
+      }
+    },
+  };
+}
+
+/** $COMMIN_AUTOTUNE_CACHE, else $XDG_CACHE_HOME/commin-gpu/autotune.json (~/.cache by default). */
+export function defaultCachePath(): string {
+  const env = process.env;
+  if (env.COMMIN_AUTOTUNE_CACHE) return env.COMMIN_AUTOTUNE_CACHE;
+  const base = env.XDG_CACHE_HOME || `${env.HOME || env.USERPROFILE || '.'}/.cache`;
+  return `${base}/commin-gpu/autotune.json`;
+}
+
+/** Whether kernel variants are tuned when the engine's options do not say: in Node with COMMIN_AUTOTUNE=1. */
+export function autotuneEnvDefault(): boolean {
+  return isNode && process.env.COMMIN_AUTOTUNE === '1';
+}

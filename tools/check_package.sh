@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The npm package as a new user gets it (npm run check:package; .ci/run runs it): `npm pack` (its prepack
+# runs `npm run build`: the shader module, then tsc → dist/), the tarball installed in an empty folder, then
+# `npx commin --help`, a real `commin transmit` of a generated 64×64 PNG, `import { Engine } from
+# 'commin-gpu'` running a matmul in plain Node, and examples/vite-basic type-checked and built against the
+# tarball, its bundle free of Node code. Prints the tarball's size, the install time and the transmit time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$PWD"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+# the engine's Dawn prints these on lavapipe; they are not errors
+quiet() { grep -v 'artificially reduced' "$1" || true; }
+
+npm pack --silent --pack-destination "$work" >"$work/pack.log" 2>&1 || { cat "$work/pack.log"; exit 1; }
+tgz="$(ls "$work"/commin-gpu-*.tgz)"
+echo "package: $(basename "$tgz"): $(du -k "$tgz" | cut -f1) KiB, $(tar -tzf "$tgz" | wc -l) files"
+
+mkdir "$work/app"
+cd "$work/app"
+npm init -y >/dev/null
+t0=$(now)
+npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
+echo "install of the tarball in an empty folder: $(since "$t0")"
+
+npx commin --help >"$work/help.log"
+grep -q 'transmit' "$work/help.log"
+echo "npx commin --help: ok"
+
+# a 64×64 RGB gradient as the photo (fast-png comes with the package)
+node --input-type=module -e "
+import { writeFileSync } from 'node:fs';
+import { encode } from 'fast-png';
+const w = 64, h = 64, data = new Uint8Array(w * h * 3);
+for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([x * 4, y * 4, 255 - x * 2], (y * w + x) * 3);
+writeFileSync('photo.png', encode({ width: w, height: h, data, channels: 3, depth: 8 }));"
+t0=$(now)
+npx commin transmit photo.png --snr 4 --method deepjscc --out received >"$work/transmit.log" 2>&1 || { cat "$work/transmit.log"; exit 1; }
+quiet "$work/transmit.log"
+test -s received/photo_deepjscc_snr4.png
+echo "npx commin transmit photo.png --snr 4 --method deepjscc: $(since "$t0")"
+
+node --input-type=module -e "
+import { Engine, tensor, matmul } from 'commin-gpu';
+const engine = await Engine.create();
+const c = Array.from(await matmul(tensor(engine, [1, 2, 3, 4], [2, 2]), tensor(engine, [5, 6, 7, 8], [2, 2])).data());
+if (String(c) !== '19,22,43,50') throw new Error('matmul gave ' + c);
+console.log('import { Engine } from \'commin-gpu\': matmul [[1,2],[3,4]]·[[5,6],[7,8]] = ' + JSON.stringify(c));
+engine.destroy();" >"$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }
+quiet "$work/engine.log"
+
+cp -r "$repo/examples/vite-basic" "$work/example"
+cd "$work/example"
+rm -rf node_modules dist package-lock.json
+npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/example-install.log" 2>&1 || { cat "$work/example-install.log"; exit 1; }
+"$repo/node_modules/.bin/tsc" -p .
+npx vite build --logLevel warn
+if grep -l 'node:fs\|getBuiltinModule\|"webgpu"' dist/assets/*.js; then
+  echo 'examples/vite-basic: Node-only code in the browser bundle' >&2
+  exit 1
+fi
+echo "examples/vite-basic: type-checked and built against the tarball ($(du -k dist/assets/*.js | cut -f1) KiB of JavaScript, no Node code)"
