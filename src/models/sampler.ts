@@ -75,7 +75,8 @@ export function samplerTimesteps(s: Schedule, o: Pick<SamplerOptions, 'method' |
   const top = o.init ? o.init.startT : s.T - 1;
   if (o.method === 'ddpm') return Array.from({ length: top + 1 }, (_, i) => top - i);
   const n = Math.max(1, Math.min(o.steps ?? 50, top + 1));
-  const ts = Array.from({ length: n }, (_, i) => Math.round((top * (n - 1 - i)) / Math.max(1, n - 1)));
+  // evenly spaced from `top` down to 0; a single step is taken at `top` (x̂0 from the start)
+  const ts = n === 1 ? [top] : Array.from({ length: n }, (_, i) => Math.round((top * (n - 1 - i)) / (n - 1)));
   return [...new Set(ts)];
 }
 

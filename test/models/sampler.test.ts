@@ -61,6 +61,13 @@ describe('sampler', () => {
     u.dispose();
   });
 
+  it('visits evenly spaced timesteps from the start down to 0; one step is taken at the start', () => {
+    expect(samplerTimesteps(schedule, { method: 'ddim', steps: 5, init: { x0: null as never, startT: 40 } })).toEqual([40, 30, 20, 10, 0]);
+    expect(samplerTimesteps(schedule, { method: 'ddim', steps: 1, init: { x0: null as never, startT: 40 } })).toEqual([40]);
+    expect(samplerTimesteps(schedule, { method: 'ddim', steps: 1 })).toEqual([49]);
+    expect(samplerTimesteps(schedule, { method: 'ddpm', init: { x0: null as never, startT: 3 } })).toEqual([3, 2, 1, 0]);
+  });
+
   it('rejects a start timestep outside the schedule, η outside [0, 1] and unsafe seeds before any work', async () => {
     const u = new UNet(engine(), TINY, 1);
     const x0 = randNormal(engine(), [1, 3, 8, 8], { seed: 1 });
