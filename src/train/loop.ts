@@ -4,6 +4,9 @@
 import cliProgress from 'cli-progress';
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
+import { checkDataFolder } from '../data/folder.js';
+import { checkWritableFile } from '../util/output.js';
+import { checkCheckpointTarget } from './checkpoint.js';
 
 /**
  * The engine a trainer runs on: a ready one, which stays the caller's, or a function that makes one once the
@@ -19,6 +22,29 @@ export async function openEngine(source: EngineSource): Promise<{ engine: Engine
     return { engine, release: () => engine.destroy() };
   }
   return { engine: source, release: () => {} };
+}
+
+/** What every trainer's start needs. */
+export interface RunStart {
+  out: string;
+  resume: boolean;
+  force?: boolean;
+  data: string;
+  engine: EngineSource;
+  quiet?: boolean;
+}
+
+/**
+ * A run's common start: the checkpoint target, the model's own check and the data folder fail here, before
+ * the engine opens and the data loads; then the engine and the run's logger.
+ */
+export async function startRun(o: RunStart, checkModel: () => void): Promise<{ engine: Engine; release: () => void; log: (s: string) => void }> {
+  checkCheckpointTarget(o.out, o);
+  checkWritableFile(o.out, 'checkpoint');
+  checkModel();
+  checkDataFolder(o.data);
+  const { engine, release } = await openEngine(o.engine);
+  return { engine, release, log: (s: string) => void (o.quiet || console.log(s)) };
 }
 
 export interface LoopOptions {

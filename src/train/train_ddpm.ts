@@ -2,7 +2,6 @@
 // with the prefix "ema."), periodic validation loss and sample grids (DDIM, fixed seed) written as PNG.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import type { HostTensor } from '../engine/safetensors.js';
-import { checkWritableFile } from '../util/output.js';
 import { dirname, join } from 'node:path';
 import { backward, noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -12,14 +11,14 @@ import { parseSafetensors } from '../engine/safetensors.js';
 import { UNet, checkUNetConfig, type UNetConfig } from '../models/unet.js';
 import { Ema, Schedule, diffusionLoss, type ScheduleConfig } from '../models/diffusion.js';
 import { sample } from '../models/sampler.js';
-import { checkDataFolder, Batcher, batchOf, loadImageSet } from '../data/folder.js';
+import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
 import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { mulberry32 } from '../util/rng.js';
 import { affine } from '../kernels/elementwise.js';
-import { checkCheckpointTarget, parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
-import { openEngine, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
+import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
 
 export interface TrainDdpmOptions {
   /** The engine to train on (see EngineSource). */
@@ -45,12 +44,7 @@ export interface TrainDdpmOptions {
 
 export async function trainDdpm(o: TrainDdpmOptions): Promise<LoopResult> {
   // everything that can be wrong with the arguments fails here, before the engine and the data load
-  checkCheckpointTarget(o.out, o);
-  checkWritableFile(o.out, 'checkpoint');
-  checkUNetConfig(o.config);
-  checkDataFolder(o.data);
-  const { engine, release } = await openEngine(o.engine);
-  const log = (s: string) => o.quiet || console.log(s);
+  const { engine, release, log } = await startRun(o, () => checkUNetConfig(o.config));
   const S = o.config.resolution;
   const train = loadImageSet(o.data, S, { split: 'train' });
   log(`train ${train.names.length} images at ${S}×${S}`);

@@ -11,11 +11,10 @@ import { Inn, type InnConfig } from '../models/inn.js';
 import { coarseTarget } from '../models/commin.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
-import { checkDataFolder, Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
-import { checkCheckpointTarget, loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
-import { checkWritableFile } from '../util/output.js';
+import { Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
+import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
-import { openEngine, trainingLoop, type EngineSource } from './loop.js';
+import { startRun, trainingLoop, type EngineSource } from './loop.js';
 
 export interface TrainInnOptions {
   /** The engine to train on (see EngineSource). */
@@ -43,11 +42,7 @@ export interface TrainInnOptions {
 export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number; signal?: NodeJS.Signals }> {
   // everything that can be wrong with the arguments fails here or just below, before the data load
   if (!existsSync(o.jscc)) throw new Error(`DeepJSCC model '${o.jscc}' does not exist`);
-  checkCheckpointTarget(o.out, o);
-  checkWritableFile(o.out, 'checkpoint');
-  checkDataFolder(o.data);
-  const { engine, release } = await openEngine(o.engine);
-  const log = (s: string) => o.quiet || console.log(s);
+  const { engine, release, log } = await startRun(o, () => {});
   const { model: jscc } = loadDeepJscc(engine, new Uint8Array(readFileSync(o.jscc)), o.jscc);
   const S = jscc.cfg.size;
   const f = 2 ** o.config.levels;

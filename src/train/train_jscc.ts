@@ -8,12 +8,11 @@ import { Adam } from '../kernels/adam.js';
 import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
-import { checkWritableFile } from '../util/output.js';
-import { checkDataFolder, Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
+import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
 import { psnr } from '../metrics/psnr.js';
 import { mulberry32 } from '../util/rng.js';
-import { checkCheckpointTarget, loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
-import { openEngine, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
+import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
 
 export interface TrainJsccOptions {
   /** The engine to train on (see EngineSource). */
@@ -73,12 +72,7 @@ export async function validateJscc(model: DeepJSCC, val: ImageSet, count: number
 
 export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   // everything that can be wrong with the arguments fails here, before the engine and the data load
-  checkCheckpointTarget(o.out, o);
-  checkWritableFile(o.out, 'checkpoint');
-  latentChannels(o.config);
-  checkDataFolder(o.data);
-  const { engine, release } = await openEngine(o.engine);
-  const log = (s: string) => o.quiet || console.log(s);
+  const { engine, release, log } = await startRun(o, () => latentChannels(o.config));
   log(`loading ${o.data} (train/val split by file-name hash) …`);
   const train = loadImageSet(o.data, o.config.size, { split: 'train' });
   let val: ImageSet;

@@ -39,8 +39,8 @@ export interface ConvRefOpts {
   groups: number;
 }
 
-/** Direct-loop convolution: x [N,Cin,H,W], w [Cout,Cin/g,KH,KW], bias [Cout] or null. */
-export function conv2dRef(x: Arr, xs: number[], w: Arr, ws: number[], bias: Arr | null, o: ConvRefOpts): { out: Arr; shape: number[] } {
+/** The sizes a convolution's loops need: input [N,Cin,H,W], weights [Cout,Cin/g,KH,KW], output OH × OW. */
+export function convGeometry(xs: number[], ws: number[], o: ConvRefOpts) {
   const [N, Cin, H, W] = xs;
   const [Cout, cinG, KH, KW] = ws;
   const [sh, sw] = o.stride;
@@ -48,7 +48,12 @@ export function conv2dRef(x: Arr, xs: number[], w: Arr, ws: number[], bias: Arr 
   const [dh, dw] = o.dil;
   const OH = Math.floor((H + pt + pb - dh * (KH - 1) - 1) / sh) + 1;
   const OW = Math.floor((W + pl + pr - dw * (KW - 1) - 1) / sw) + 1;
-  const coutG = Cout / o.groups;
+  return { N, Cin, H, W, Cout, cinG, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw, OH, OW, coutG: Cout / o.groups };
+}
+
+/** Direct-loop convolution: x [N,Cin,H,W], w [Cout,Cin/g,KH,KW], bias [Cout] or null. */
+export function conv2dRef(x: Arr, xs: number[], w: Arr, ws: number[], bias: Arr | null, o: ConvRefOpts): { out: Arr; shape: number[] } {
+  const { N, Cin, H, W, Cout, cinG, KH, KW, sh, sw, pt, pl, dh, dw, OH, OW, coutG } = convGeometry(xs, ws, o);
   const out = new Float64Array(N * Cout * OH * OW);
   for (let n = 0; n < N; n++)
     for (let co = 0; co < Cout; co++) {

@@ -3,7 +3,7 @@
 export type Arr = Float64Array;
 
 // the references the web kernel playground shows too live in src/
-import { softmaxRef, type ConvRefOpts } from '../../src/util/reference.js';
+import { convGeometry, softmaxRef, type ConvRefOpts } from '../../src/util/reference.js';
 export { matmulRef, softmaxRef, conv2dRef, type ConvRefOpts } from '../../src/util/reference.js';
 
 export function size(shape: readonly number[]): number {
@@ -169,14 +169,7 @@ export function convTranspose2dRef(
 
 /** Reference weight gradient of conv2dRef: dW[co,ci,kh,kw] = Σ dy·x (direct loops). */
 export function conv2dWeightGradRef(x: Arr, xs: number[], dy: Arr, ws: number[], o: ConvRefOpts): Arr {
-  const [N, Cin, H, W] = xs;
-  const [Cout, cinG, KH, KW] = ws;
-  const [sh, sw] = o.stride;
-  const [pt, pb, pl, pr] = o.pad;
-  const [dh, dw] = o.dil;
-  const OH = Math.floor((H + pt + pb - dh * (KH - 1) - 1) / sh) + 1;
-  const OW = Math.floor((W + pl + pr - dw * (KW - 1) - 1) / sw) + 1;
-  const coutG = Cout / o.groups;
+  const { N, Cin, H, W, Cout, cinG, KH, KW, sh, sw, pt, pl, dh, dw, OH, OW, coutG } = convGeometry(xs, ws, o);
   const out = new Float64Array(Cout * cinG * KH * KW);
   for (let n = 0; n < N; n++)
     for (let co = 0; co < Cout; co++) {
