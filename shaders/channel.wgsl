@@ -1,11 +1,12 @@
 // The AWGN channel with per-sample power normalisation, fused. Each sample's 2k reals are k complex
 // symbols; z is scaled to average symbol power 1 (z ← √k·z/‖z‖) and complex Gaussian noise of variance
-// σ² = 10^(−SNR/10) is added (σ²/2 per real part). SNR is per sample (a buffer), noise is seeded.
+// σ² = 10^(−SNR/10) is added (σ²/2 per real part). SNR is per sample (a buffer), noise is seeded and
+// keyed by the sample's index in the whole run (firstImage + s), so a batch equals its samples sent one by one.
 // One invocation per sample (a sample's symbols are few: k = n·BCR).
 override WG: u32 = 64u;
 override NOISE: bool = true;
 
-struct Params { samples: u32, len: u32, seedLo: u32, seedHi: u32, offset: u32, _pad0: u32, _pad1: u32, _pad2: u32 }
+struct Params { samples: u32, len: u32, seedLo: u32, seedHi: u32, offset: u32, firstImage: u32, _pad1: u32, _pad2: u32 }
 @group(0) @binding(0) var<storage, read> z: array<f32>;
 @group(0) @binding(1) var<storage, read> snrDb: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
@@ -28,7 +29,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let key = vec2<u32>(p.seedLo, p.seedHi);
   for (var i = 0u; i < p.len; i += 4u) {
     var nz = vec4<f32>(0.0);
-    if (NOISE) { nz = noiseStd * normal4(vec4<u32>((base + i) / 4u, p.offset, s, 1u), key); }
+    if (NOISE) { nz = noiseStd * normal4(vec4<u32>(i / 4u, p.offset, p.firstImage + s, 1u), key); }
     for (var j = 0u; j < 4u; j++) {
       if (i + j < p.len) { y[base + i + j] = a * z[base + i + j] + nz[j]; }
     }

@@ -4,20 +4,10 @@ import { noGrad } from '../src/engine/autograd.js';
 import { tidy } from '../src/engine/scope.js';
 import { tensor } from '../src/kernels/create.js';
 import { decodeImage, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../src/data/image.js';
-import { loadDeepJscc } from '../src/models/load_jscc.js';
-import type { DeepJSCC } from '../src/models/deepjscc.js';
-import { Lpips } from '../src/metrics/lpips.js';
-import { psnr } from '../src/metrics/psnr.js';
 import { webgpuHelp } from './webgpu_help.js';
-import { loadUNet } from '../src/models/load_unet.js';
-import { loadInn } from '../src/models/load_inn.js';
-import { comminSample } from '../src/models/commin.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
-import type { UNet } from '../src/models/unet.js';
-import type { Schedule } from '../src/models/diffusion.js';
-import type { Inn } from '../src/models/inn.js';
-import type { Tensor } from '../src/engine/tensor.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
+import { fetchSource, getMethod, loadSystem, missingModels, receive, reconstructAll, type Method, type System } from '../src/pipeline/index.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (s: string) => ($('status').textContent = s);
@@ -39,11 +29,6 @@ function draw(canvas: HTMLCanvasElement, img: RgbImage) {
   ctx.putImageData(d, 0, 0);
 }
 
-async function fetchOptional(url: string): Promise<Uint8Array | null> {
-  const r = await fetch(url);
-  return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
-}
-
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`could not load ${url} (${r.status})`);
@@ -52,10 +37,8 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 
 interface App {
   engine: Engine;
-  model: DeepJSCC;
-  lpips: Lpips;
-  /** The diffusion prior, when the site has one (models/prior_64.safetensors). */
-  prior: { model: UNet; schedule: Schedule } | null;
+  /** DeepJSCC and LPIPS at once; the prior and INNs (when the site has them) on first use. */
+  system: System;
 }
 
 let app: App | null = null;
@@ -80,14 +63,20 @@ const SAMPLES: { group: string; items: [file: string, label: string][] }[] = [
 ];
 let current: { name: string; image: RgbImage } | null = null;
 
+/** The site's models, by URL: the same loader as the CLI's, fed by fetch. */
+const MODELS = {
+  jscc: '/models/deepjscc_64_bcr1-48.safetensors',
+  lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
+  prior: '/models/prior_64.safetensors',
+  inn: (snr: number) => `/models/inn_snr${snr}.safetensors`,
+};
+
 async function init(): Promise<App> {
   if (!('gpu' in navigator)) throw Object.assign(new Error(webgpuHelp()), { noGpu: true });
   const engine = await Engine.create();
-  const { model } = loadDeepJscc(engine, await fetchBytes('/models/deepjscc_64_bcr1-48.safetensors'), 'DeepJSCC model');
-  const lpips = Lpips.load(engine, await fetchBytes('/data/lpips/lpips_squeeze_v0.1.safetensors'), 'LPIPS weights');
-  const priorBytes = await fetchOptional('/models/prior_64.safetensors');
-  const prior = priorBytes ? loadUNet(engine, priorBytes, 'diffusion prior') : null;
-  return { engine, model, lpips, prior };
+  const system = await loadSystem(engine, fetchSource(MODELS));
+  if (!system.lpips) throw new Error(`could not load ${MODELS.lpips}`);
+  return { engine, system };
 }
 
 async function loadImage(name: string, bytes: Uint8Array, size: number) {
@@ -95,76 +84,69 @@ async function loadImage(name: string, bytes: Uint8Array, size: number) {
   draw($('orig'), current.image);
 }
 
-/** Transmits the current image; returns the received image values (NCHW, [0, 1]) and metrics. */
+/** The page's columns: a canvas and a caption per method. */
+const COLUMNS: { method: Method; canvas: string; caption: string }[] = [
+  { method: getMethod('deepjscc'), canvas: 'jscc', caption: 'jsccCap' },
+  { method: getMethod('commin'), canvas: 'commin', caption: 'comminCap' },
+];
+
+interface Shown { values: number[]; psnr: number; lpips: number }
+
+/**
+ * Transmits the current image once and reconstructs it with every column's method whose models the site
+ * has; returns DeepJSCC's received image values (NCHW, [0, 1]) and metrics, and CommIN's with step times.
+ */
 async function transmit(snr: number, seed: number) {
   if (!app || !current) throw new Error('nothing to transmit yet');
-  const { engine, model, lpips } = app;
+  const { engine, system } = app;
   const { data, shape } = imagesToNchw([current.image]);
+  const x = tensor(engine, data, shape);
   const t0 = performance.now();
-  const [x, y] = noGrad(() =>
-    tidy(() => {
-      const x = tensor(engine, data, shape);
-      return [x, model.forward(x, tensor(engine, [snr], [1]), seed)];
-    }),
-  );
-  const values = await y.data();
+  const y = receive(system, x, snr, seed);
+  await y.data();
   const ms = performance.now() - t0;
-  const [p] = await psnr(x, y);
-  const lp = noGrad(() => lpips.distance(x, y));
-  const l = await lp.item();
-  draw($('jscc'), nchwToImages(values, y.shape)[0]);
-  $('jsccCap').textContent = `DeepJSCC — PSNR ${p.toFixed(2)} dB, LPIPS ${l.toFixed(3)}`;
   $('latency').textContent = `DeepJSCC encode + channel + decode: ${ms.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}`;
-  const commin = await reconstructCommin(x, y, snr, seed);
-  for (const t of [x, y, lp]) t.dispose();
-  return { values: Array.from(values), psnr: p, lpips: l, ms, commin };
-}
-
-const innCache = new Map<number, Inn | null>();
-
-/** CommIN from the same received image, with a preview of x̂0 and the per-step latency while it samples. */
-async function reconstructCommin(x: Tensor, y: Tensor, snr: number, seed: number) {
-  const { engine, prior, lpips } = app!;
-  const cap = $('comminCap');
-  if (!prior) {
-    cap.textContent = 'CommIN: this site has no diffusion prior (models/prior_64.safetensors)';
-    return null;
+  const methods: Method[] = [];
+  for (const c of COLUMNS) {
+    const missing = await missingModels(system, c.method, snr);
+    if (missing.length) $(c.caption).textContent = `${c.method.label}: this site has no ${missing.join(', ')}`;
+    else methods.push(c.method);
   }
-  if (!innCache.has(snr)) {
-    const bytes = await fetchOptional(`/models/inn_snr${snr}.safetensors`);
-    innCache.set(snr, bytes ? loadInn(engine, bytes, `INN for ${snr} dB`).inn : null);
-  }
-  const inn = innCache.get(snr)!;
-  if (!inn) {
-    cap.textContent = `CommIN: no INN trained for ${snr} dB (models/inn_snr${snr}.safetensors)`;
-    return null;
-  }
+  const shown: Record<string, Shown> = {};
+  const stepMs: { unet: number; guidance: number }[] = [];
   const preset = $<HTMLSelectElement>('preset').value as PresetName;
   const base = presetOptions(preset, snr, seed);
   const steps = base.method === 'ddim' ? Number($<HTMLInputElement>('steps').value) || base.steps : undefined;
-  const stepMs: { unet: number; guidance: number }[] = [];
-  const out = await comminSample(prior.model, inn, prior.schedule, y, {
-    ...base, steps, lpips, profile: true,
-    onStep: async ({ i, count, x0, ms }) => {
-      stepMs.push({ unet: ms.unet, guidance: ms.guidance + ms.update });
-      $('latency').textContent = `CommIN step ${i + 1}/${count}: ${(ms.unet + ms.guidance + ms.update).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, INN + guidance ${(ms.guidance + ms.update).toFixed(0)} ms)`;
-      if (i % 2 === 0 || i === count - 1) {
-        const prev = noGrad(() => tidy(() => clamp(affine(x0, 0.5, 0.5), 0, 1)));
-        draw($('commin'), nchwToImages(await prev.data(), prev.shape)[0]);
-        prev.dispose();
-      }
-    },
-  });
-  const [p] = await psnr(x, out);
-  const lp = noGrad(() => lpips.distance(x, out));
-  const l = await lp.item();
-  draw($('commin'), nchwToImages(await out.data(), out.shape)[0]);
-  cap.textContent = `CommIN — PSNR ${p.toFixed(2)} dB, LPIPS ${l.toFixed(3)}`;
-  const values = Array.from(await out.data());
-  out.dispose();
-  lp.dispose();
-  return { values, psnr: p, lpips: l, stepMs };
+  try {
+    await reconstructAll(system, x, y, {
+      methods, snr, seed, options: { commin: { preset, steps, profile: true } },
+      // a preview of x̂0 and the per-step latency while a diffusion method samples
+      onStep: async (m, { i, count, x0, ms }) => {
+        stepMs.push({ unet: ms.unet, guidance: ms.guidance + ms.update });
+        $('latency').textContent = `${m.label} step ${i + 1}/${count}: ${(ms.unet + ms.guidance + ms.update).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, INN + guidance ${(ms.guidance + ms.update).toFixed(0)} ms)`;
+        if (i % 2 === 0 || i === count - 1) {
+          const prev = noGrad(() => tidy(() => clamp(affine(x0, 0.5, 0.5), 0, 1)));
+          draw($(column(m).canvas), nchwToImages(await prev.data(), prev.shape)[0]);
+          prev.dispose();
+        }
+      },
+      visit: async ({ method, out, scores }) => {
+        const data = await out.data();
+        draw($(column(method).canvas), nchwToImages(data, out.shape)[0]);
+        const values = Array.from(data);
+        $(column(method).caption).textContent = `${method.label} — PSNR ${scores.psnr[0].toFixed(2)} dB, LPIPS ${scores.lpips![0].toFixed(3)}`;
+        shown[method.name] = { values, psnr: scores.psnr[0], lpips: scores.lpips![0] };
+      },
+    });
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+  const j = shown.deepjscc;
+  return { ...j, ms, commin: shown.commin ? { ...shown.commin, stepMs } : null };
 }
+
+const column = (m: Method) => COLUMNS.find((c) => c.method === m)!;
 
 async function main() {
   $<HTMLInputElement>('steps').value = String(FAST_STEPS);
@@ -192,7 +174,7 @@ async function main() {
     status('WebGPU is not available.');
     return;
   }
-  const size = app.model.cfg.size;
+  const size = app.system.jscc.cfg.size;
   const pick = async () => {
     $('error').hidden = true;
     await loadImage(sample.value, await fetchBytes(sample.value), size);

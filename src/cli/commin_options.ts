@@ -1,8 +1,9 @@
 // The CommIN sampler options shared by `transmit`, `demo` and `eval`: a preset, and flags that override
-// single fields of it.
+// single fields of it (resolved by the pipeline, which the web page shares).
 import { Option, type Command } from 'commander';
 import type { CommInOptions } from '../models/commin.js';
-import { DEFAULT_PRESET, PRESETS, presetOptions, type PresetName } from '../models/commin_presets.js';
+import { DEFAULT_PRESET, PRESETS } from '../models/commin_presets.js';
+import { resolveCommin, type CommInSettings } from '../pipeline/commin_settings.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, nonNegativeNumber, positiveInt } from './args.js';
 import { DEFAULT_PRIOR } from './defaults.js';
@@ -19,21 +20,10 @@ export function addCommInOptions(cmd: Command): Command {
     .option('--no-clip', 'CommIN: do not clip the x̂0 estimate to [−1, 1] at each step');
 }
 
-export interface CommInFlags {
-  preset: PresetName;
-  steps?: number;
-  startT?: number;
-  zeta?: number;
-  eta?: number;
-  innGradient?: 'through' | 'detached';
-  clip: boolean;
-}
+/** The flags as parsed (--no-clip gives clip: false). */
+export type CommInFlags = CommInSettings & { clip: boolean };
 
 /** The sampler options these flags select, for one SNR and seed (`lpips` for the indigo loss). */
 export function comminOptions(o: CommInFlags, snrDb: number, seed: number, lpips?: Lpips | null): CommInOptions {
-  const p = presetOptions(o.preset, snrDb, seed);
-  const steps = o.steps ?? p.steps;
-  const startT = o.startT ?? p.startT;
-  if (p.loss === 'indigo' && !lpips) throw new Error("CommIN: the 'indigo' preset needs LPIPS weights (--lpips)");
-  return { ...p, steps, startT, zeta: o.zeta ?? p.zeta, eta: o.eta ?? p.eta, innGradient: o.innGradient ?? p.innGradient, clip: o.clip, lpips: lpips ?? undefined };
+  return resolveCommin(o, snrDb, seed, lpips);
 }

@@ -8,7 +8,10 @@ export interface ChannelOptions {
   /** SNR in dB per sample: a tensor [N]. */
   snrDb: Tensor;
   seed: number;
+  /** Counter offset, e.g. the training step: another offset, another draw. */
   offset?: number;
+  /** Index of sample 0 in the whole run: each sample's noise is keyed by its own index, so a batch of N equals N single-sample calls. */
+  firstImage?: number;
   /** false: power normalisation only (a noiseless channel). */
   noise?: boolean;
 }
@@ -24,12 +27,14 @@ export function awgnChannel(z: Tensor, o: ChannelOptions): Tensor {
   if (len % 2 !== 0) throw new Error(`channel: each sample needs an even number of reals (complex symbols), got ${len}`);
   if (o.snrDb.size !== N) throw new Error(`channel: snrDb must have one value per sample (${N}), got ${shapeStr(o.snrDb.shape)}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`channel: seed must be a non-negative integer, got ${o.seed}`);
+  const firstImage = o.firstImage ?? 0;
+  if (!Number.isInteger(firstImage) || firstImage < 0 || firstImage + N > 2 ** 32) throw new Error(`channel: firstImage must be a non-negative integer, got ${firstImage}`);
   const y = empty(e, z.shape);
   const scale = empty(e, [N]);
   e.launch('channel', {
     buffers: [z.buffer, o.snrDb.buffer, y.buffer, scale.buffer],
     overrides: { NOISE: o.noise ?? true },
-    uniforms: { samples: N, len, seedLo: o.seed % 2 ** 32, seedHi: Math.floor(o.seed / 2 ** 32), offset: o.offset ?? 0 },
+    uniforms: { samples: N, len, seedLo: o.seed % 2 ** 32, seedHi: Math.floor(o.seed / 2 ** 32), offset: o.offset ?? 0, firstImage },
     workgroups: [Math.ceil(N / 64)],
     label: shapeStr(z.shape),
   });

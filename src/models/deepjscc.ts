@@ -118,15 +118,18 @@ export class DeepJSCC {
     return h;
   }
 
-  /** Power-normalised symbols through complex AWGN at per-sample SNR (dB). */
-  transmit(z: Tensor, snrDb: Tensor, seed: number, offset = 0): Tensor {
+  /**
+   * Power-normalised symbols through complex AWGN at per-sample SNR (dB); `offset` (e.g. the training step)
+   * and `firstImage` (the batch's first image in the run) select the noise, as in ChannelOptions.
+   */
+  transmit(z: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0): Tensor {
     const [N] = z.shape;
-    return awgnChannel(z.reshape([N, z.size / N]), { snrDb, seed, offset }).reshape(z.shape);
+    return awgnChannel(z.reshape([N, z.size / N]), { snrDb, seed, offset, firstImage }).reshape(z.shape);
   }
 
   /** Encoder → channel → decoder. */
-  forward(x: Tensor, snrDb: Tensor, seed: number, offset = 0): Tensor {
-    return this.decode(this.transmit(this.encode(x, snrDb), snrDb, seed, offset), snrDb);
+  forward(x: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0): Tensor {
+    return this.decode(this.transmit(this.encode(x, snrDb), snrDb, seed, offset, firstImage), snrDb);
   }
 
   /** Complex symbols sent per image. */

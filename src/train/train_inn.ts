@@ -113,7 +113,7 @@ export async function validateInn(inn: Inn, jscc: DeepJSCC, val: ImageSet, snr: 
     const idx = Array.from({ length: Math.min(batch, n - i) }, (_, k) => i + k);
     const l = noGrad(() => tidy(() => {
       const x = tensor(e, batchOf(val, idx), [idx.length, 3, S, S]);
-      const y = jscc.forward(x, tensor(e, idx.map(() => snr), [idx.length]), seed + 2, i);
+      const y = jscc.forward(x, tensor(e, idx.map(() => snr), [idx.length]), seed + 2, 0, i);
       return mse(inn.forward(x).coarse, coarseTarget(inn, y));
     }));
     total += (await l.item()) * idx.length;

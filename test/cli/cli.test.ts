@@ -147,6 +147,21 @@ describe('commin demo and transmit with the committed model', () => {
   });
 });
 
+describe('commin --method(s) lists (the pipeline registry)', () => {
+  it('transmit runs the named methods in order on one draw; demo runs only the named ones; a missing model or unknown name is an error', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'methods-'));
+    const t = commin('transmit', KODAK, '--snr', '4', '--method', 'commin,deepjscc', '--steps', '1', '--out', join(dir, 't'));
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/method commin, SNR 4 dB[^]*method deepjscc, SNR 4 dB/);
+    const d = commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc', '--out', join(dir, 'd'));
+    expect(d.status).toBe(0);
+    expect(readFileSync(join(dir, 'd', 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(['DeepJSCC']);
+    expectCleanError(commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc,commin', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'e')), /CommIN needs .*missing\.safetensors/);
+    expectCleanError(commin('eval', '--methods', 'deepjscc,magic'), /'deepjscc,magic' is invalid.*unknown method 'magic'; choices/s);
+  });
+});
+
 describe('commin train inn', () => {
   it('trains an INN against the committed DeepJSCC at one SNR and resumes', async () => {
     const { smallFolder } = await import('../data_helpers.js');

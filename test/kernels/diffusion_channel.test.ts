@@ -114,6 +114,18 @@ describe('AWGN channel', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
+  it('a batch draws the same noise as its samples sent one by one (keyed by the image index)', async () => {
+    const N = 3, len = 38;
+    const z = testRng().f32(N * len);
+    const snr = [2, 5, 9];
+    const batch = await awgnChannel(tensor(engine(), z, [N, len]), { snrDb: tensor(engine(), snr, [N]), seed: 21, offset: 3, firstImage: 7 }).data();
+    for (let s = 0; s < N; s++) {
+      const one = await awgnChannel(tensor(engine(), z.slice(s * len, (s + 1) * len), [1, len]), { snrDb: tensor(engine(), [snr[s]], [1]), seed: 21, offset: 3, firstImage: 7 + s }).data();
+      expectClose(one, batch.slice(s * len, (s + 1) * len), 1e-6, 1e-6, `sample ${s}`);
+    }
+    const other = await awgnChannel(tensor(engine(), z.slice(0, len), [1, len]), { snrDb: tensor(engine(), [snr[0]], [1]), seed: 21, offset: 3, firstImage: 8 }).data();
+    expect(Array.from(other)).not.toEqual(Array.from(batch.slice(0, len)));
+  });
   it('gradient of the power normalisation', async () => {
     const rng = testRng();
     const len = 10;

@@ -1,0 +1,9 @@
+// DeepJSCC alone: its decoder output is the reconstruction.
+import type { Method } from '../method.js';
+
+export const deepjscc: Method = {
+  name: 'deepjscc',
+  label: 'DeepJSCC',
+  needs: [],
+  reconstruct: async ({ y }) => y,
+};

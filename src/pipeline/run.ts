@@ -1,0 +1,49 @@
+// One batch through every method: one channel draw, each method's reconstruction, its scores. Callers
+// see each reconstruction in `visit` (write it, draw it, take features) before it is freed.
+import type { Tensor } from '../engine/tensor.js';
+import type { Method, MethodOptions, StepEvent } from './method.js';
+import type { System } from './system.js';
+import { receive } from './channel.js';
+import { score, type Scores } from './score.js';
+
+export interface MethodResult { method: Method; out: Tensor; scores: Scores }
+
+export interface BatchRequest {
+  methods: Method[];
+  snr: number;
+  seed: number;
+  /** Index of the batch's first image in the run (channel offset and sampler noise slice). */
+  firstImage?: number;
+  options?: MethodOptions;
+  onStep?: (method: Method, info: StepEvent) => void | Promise<void>;
+  visit?: (r: MethodResult) => void | Promise<void>;
+}
+
+/** Each method on an already received y (the web page times the channel on its own). */
+export async function reconstructAll(system: System, x: Tensor, y: Tensor, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
+  const results = [];
+  for (const method of req.methods) {
+    const out = await method.reconstruct({
+      system, y, snr: req.snr, seed: req.seed, firstImage: req.firstImage ?? 0, options: req.options ?? {},
+      onStep: req.onStep && ((info) => req.onStep!(method, info)),
+    });
+    try {
+      const scores = await score(system, x, out);
+      await req.visit?.({ method, out, scores });
+      results.push({ method, scores });
+    } finally {
+      if (out !== y) out.dispose();
+    }
+  }
+  return results;
+}
+
+/** Sends x (NCHW in [0, 1]) over the channel once and reconstructs it with every method. */
+export async function runBatch(system: System, x: Tensor, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
+  const y = receive(system, x, req.snr, req.seed, req.firstImage ?? 0);
+  try {
+    return await reconstructAll(system, x, y, req);
+  } finally {
+    y.dispose();
+  }
+}

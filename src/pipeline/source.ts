@@ -1,0 +1,27 @@
+// Where a system's model files come from: paths (file names or URLs) and a reader for them. The CLI reads
+// files (file_source.ts), the web page fetches; the loader only sees bytes, so both share it.
+
+export interface ModelPaths {
+  jscc: string;
+  lpips?: string;
+  prior?: string;
+  /** The INN trained for one SNR. */
+  inn?: (snrDb: number) => string;
+}
+
+export interface ByteSource {
+  paths: ModelPaths;
+  /** The bytes at `path`, or null when there is nothing there (an optional model). */
+  read(path: string): Promise<Uint8Array | null>;
+}
+
+/** Models served over HTTP (the web page): a 404 is an absent model. */
+export function fetchSource(paths: ModelPaths): ByteSource {
+  return {
+    paths,
+    async read(url) {
+      const r = await fetch(url);
+      return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+    },
+  };
+}

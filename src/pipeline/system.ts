@@ -1,0 +1,60 @@
+// A loaded system: DeepJSCC and LPIPS at once, the prior and the per-SNR INNs on first use (cached), so a
+// caller loads only what the methods it runs need. The low-level parsers stay in src/models.
+import type { Engine } from '../engine/engine.js';
+import type { DeepJSCC } from '../models/deepjscc.js';
+import type { Inn } from '../models/inn.js';
+import type { Schedule } from '../models/diffusion.js';
+import type { UNet } from '../models/unet.js';
+import { loadDeepJscc } from '../models/load_jscc.js';
+import { loadUNet } from '../models/load_unet.js';
+import { loadInn } from '../models/load_inn.js';
+import { Lpips } from '../metrics/lpips.js';
+import type { ByteSource } from './source.js';
+
+export interface Prior { model: UNet; schedule: Schedule; meta: Record<string, string> }
+/** An INN with the SNR its file says it was trained for (null: not recorded). */
+export interface LoadedInn { inn: Inn; snr: number | null; meta: Record<string, string>; path: string }
+
+export interface System {
+  engine: Engine;
+  source: ByteSource;
+  jscc: DeepJSCC;
+  jsccMeta: Record<string, string>;
+  /** Null when the source has no LPIPS weights (scores then have no LPIPS). */
+  lpips: Lpips | null;
+  prior(): Promise<Prior | null>;
+  inn(snrDb: number): Promise<LoadedInn | null>;
+}
+
+export async function loadSystem(engine: Engine, source: ByteSource): Promise<System> {
+  const { paths } = source;
+  const jsccBytes = await source.read(paths.jscc);
+  if (!jsccBytes) throw new Error(`model '${paths.jscc}' does not exist`);
+  const { model: jscc, meta: jsccMeta } = loadDeepJscc(engine, jsccBytes, paths.jscc);
+  const lpBytes = paths.lpips ? await source.read(paths.lpips) : null;
+  const lpips = lpBytes ? Lpips.load(engine, lpBytes, paths.lpips!) : null;
+  let prior: Promise<Prior | null> | undefined;
+  const inns = new Map<number, Promise<LoadedInn | null>>();
+  return {
+    engine, source, jscc, jsccMeta, lpips,
+    prior() {
+      prior ??= (async () => {
+        const bytes = paths.prior ? await source.read(paths.prior) : null;
+        if (!bytes) return null;
+        const p = loadUNet(engine, bytes, paths.prior!);
+        const r = p.model.cfg.resolution, s = jscc.cfg.size;
+        if (r !== s) throw new Error(`prior ${paths.prior} is for ${r}×${r} images, DeepJSCC for ${s}×${s}`);
+        return p;
+      })();
+      return prior;
+    },
+    inn(snr) {
+      if (!inns.has(snr)) inns.set(snr, (async () => {
+        const path = paths.inn?.(snr);
+        const bytes = path ? await source.read(path) : null;
+        return bytes && path ? { ...loadInn(engine, bytes, path), path } : null;
+      })());
+      return inns.get(snr)!;
+    },
+  };
+}
