@@ -24,3 +24,4 @@ export { polyphaseSplit, polyphaseMerge, type Bands } from './kernels/lifting.js
 export { diffusionStep, stepCoefficients, type StepCoefficients } from './kernels/diffusion_step.js';
 export { awgnChannel, type ChannelOptions } from './kernels/channel.js';
 export * as losses from './kernels/losses.js';
+export * from './pipeline/index.js';

@@ -1,0 +1,128 @@
+"""Tests train_ddpm.py under torchrun with two CPU processes (gloo) on a tiny generated dataset and U-Net:
+- 2 ranks × --batch 2 give the weights and EMA of one process with --batch 4 (to 1e-5), and differ from
+  one process with --batch 2 (rank 0's half alone); the checkpoint loads, is at step 3 and its stretch records
+  worldSize 2, batch 4, batchPerRank 2; the ranks report identical weights at the end;
+- a 2-rank run stopped at step 2 and resumed to step 3 equals the run straight to step 3;
+- SIGTERM to torchrun: rank 0 saves a checkpoint, the workers exit 143;
+- a non-finite loss stops both ranks with the message and writes no checkpoint.
+Prints one line per check and exits 1 on the first failure. Run by test/tools/torch_ddp.test.ts, or alone:
+
+    /usr/bin/python3 tools/torch_ref/test_distributed.py [--trainer tools/torch_ref/train_ddpm.py] [--keep]
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TINY = {"resolution": 8, "inChannels": 3, "outChannels": 3, "ch": 8, "chMult": [1, 2], "numResBlocks": 1,
+        "attnResolutions": [], "dropout": 0, "groups": 4, "eps": 1e-6}
+
+
+def write_cache(path, n=12, res=8):
+    names = json.dumps([f"img{i}.png" for i in range(n)]).encode()
+    px = np.random.default_rng(7).integers(0, 256, size=(n, res, res, 3), dtype=np.uint8)
+    with open(path, "wb") as f:
+        f.write(len(names).to_bytes(4, "little") + names + px.tobytes())
+
+
+def max_diff(a, b):
+    return max(float((a[k].float() - b[k].float()).abs().max()) for k in a)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trainer", default=os.path.join(HERE, "train_ddpm.py"))
+    ap.add_argument("--keep", action="store_true", help="keep the temp folder")
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="ddp-test-")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    cache, config = os.path.join(tmp, "tiny.bin"), os.path.join(tmp, "tiny.json")
+    write_cache(cache)
+    json.dump(TINY, open(config, "w"))
+    # lr 0.05 (warm-up: 2.5e-4, 5e-4, 7.5e-4 over the 3 steps) moves the weights far beyond the tolerance
+    common = ["--cache", cache, "--config", config, "--threads", "1", "--lr", "0.05", "--ema", "0.5", "--every", "1000"]
+    # torchrun from this Python (a torchrun on PATH may belong to another), with the fix torchrun.py brings
+    torchrun = [sys.executable, os.path.join(HERE, "torchrun.py"), "--standalone", "--nproc_per_node", "2"]
+    failures = []
+
+    def run(cmd, expect=0):
+        t0 = time.time()
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        if expect is not None and p.returncode != expect:
+            sys.exit(f"FAIL: exit {p.returncode} (wanted {expect}): {' '.join(cmd)}\n{p.stdout}\n{p.stderr}")
+        return p, time.time() - t0
+
+    def check(ok, what):
+        print(f"{'ok  ' if ok else 'FAIL'} {what}", flush=True)
+        if not ok:
+            failures.append(what)
+
+    def out(name):
+        return os.path.join(tmp, name)
+
+    ddp, secs = run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("ddp.pt")])
+    print(f"     2 ranks × batch 2, 3 steps: {secs:.1f} s", flush=True)
+    _, secs = run([sys.executable, a.trainer, *common, "--steps", "3", "--batch", "4", "--out", out("one.pt")])
+    print(f"     1 process × batch 4, 3 steps: {secs:.1f} s", flush=True)
+    run([sys.executable, a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("half.pt")])
+    ck, one, half = (torch.load(out(n), map_location="cpu") for n in ("ddp.pt", "one.pt", "half.pt"))
+    check(ck["step"] == 3, f"checkpoint of the 2-rank run loads, step {ck['step']}")
+    s = ck["stretches"][-1]
+    check((s.get("worldSize"), s.get("batch"), s.get("batchPerRank")) == (2, 4, 2),
+          f"stretch records worldSize {s.get('worldSize')}, batch {s.get('batch')}, batchPerRank {s.get('batchPerRank')}")
+    check(one["stretches"][-1].get("worldSize") == 1 and "batchPerRank" not in one["stretches"][-1], "one process: worldSize 1")
+    check("2 ranks hold identical weights" in ddp.stdout, "the ranks report identical weights and EMA")
+    check(ddp.stdout.count("stopped at step 3") == 1, "only rank 0 logs the end")
+    d_model, d_ema = max_diff(ck["model"], one["model"]), max_diff(ck["ema"], one["ema"])
+    check(d_model < 1e-5 and d_ema < 1e-5, f"2 ranks × 2 = 1 process × 4: max |Δ| model {d_model:.2e}, EMA {d_ema:.2e}")
+    d_half = max_diff(half["model"], one["model"])
+    check(d_half > 1e-3, f"and not 1 process × 2 (rank 0's half alone): max |Δ| {d_half:.2e}")
+
+    run(torchrun + [a.trainer, *common, "--steps", "2", "--batch", "2", "--out", out("resumed.pt")])
+    run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("resumed.pt"), "--resume"])
+    r = torch.load(out("resumed.pt"), map_location="cpu")
+    d = max(max_diff(r["model"], ck["model"]), max_diff(r["ema"], ck["ema"]))
+    check(r["step"] == 3 and r["runs"] == 2 and d < 1e-6, f"2 ranks: 2 steps, then --resume to 3 = 3 steps straight (max |Δ| {d:.2e})")
+
+    # SIGTERM to torchrun, which passes it on to the workers: rank 0 saves, all exit 143
+    p = subprocess.Popen(torchrun + [a.trainer, *common, "--steps", "1000000", "--batch", "2", "--out", out("sig.pt")],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in p.stdout:  # the first log line (step 50): both ranks are training
+        lines.append(line)
+        if line.startswith("step "):
+            p.send_signal(signal.SIGTERM)
+            break
+    rest = p.communicate(timeout=120)[0]
+    text = "".join(lines) + rest
+    saved = torch.load(out("sig.pt"), map_location="cpu")["step"] if os.path.exists(out("sig.pt")) else None
+    check(saved is not None and saved >= 50 and "stopped at step" in text,
+          f"SIGTERM: rank 0 saved at step {saved} (torchrun exit {p.returncode})")
+    check("exitcode: 143" in text or "exitcode   : 143" in text or "exit code 143" in text or p.returncode == 143
+          or "Signals.SIGTERM" in text, "SIGTERM: the workers exit 143 / torchrun reports the signal")
+
+    nan, _ = run(torchrun + [a.trainer, *common, "--steps", "5", "--batch", "2", "--lr", "1e38", "--out", out("nan.pt")],
+                 expect=None)
+    check(nan.returncode != 0 and "non-finite loss at step" in nan.stdout + nan.stderr and not os.path.exists(out("nan.pt")),
+          f"non-finite loss: both ranks stop (torchrun exit {nan.returncode}), no checkpoint written")
+
+    if a.keep:
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp)
+    if failures:
+        sys.exit(f"{len(failures)} check(s) failed")
+    print("all checks passed")
+
+
+if __name__ == "__main__":
+    main()
