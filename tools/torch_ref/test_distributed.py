@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -35,7 +36,9 @@ def write_cache(path, n=12, res=8):
 
 
 def max_diff(a, b):
-    return max(float((a[k].float() - b[k].float()).abs().max()) for k in a)
+    # not the attention's key bias: softmax ignores it, its gradient is 0 up to rounding, and Adam scales
+    # that rounding noise up to a full step (measured 6e-6 apart, while every other tensor agrees to 5e-7)
+    return max(float((a[k].float() - b[k].float()).abs().max()) for k in a if not k.endswith("attn_1.k.bias"))
 
 
 def main():
@@ -93,22 +96,41 @@ def main():
     d = max(max_diff(r["model"], ck["model"]), max_diff(r["ema"], ck["ema"]))
     check(r["step"] == 3 and r["runs"] == 2 and d < 1e-6, f"2 ranks: 2 steps, then --resume to 3 = 3 steps straight (max |Δ| {d:.2e})")
 
-    # SIGTERM to torchrun, which passes it on to the workers: rank 0 saves, all exit 143
-    p = subprocess.Popen(torchrun + [a.trainer, *common, "--steps", "1000000", "--batch", "2", "--out", out("sig.pt")],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in p.stdout:  # the first log line (step 50): both ranks are training
-        lines.append(line)
-        if line.startswith("step "):
-            p.send_signal(signal.SIGTERM)
-            break
-    rest = p.communicate(timeout=120)[0]
-    text = "".join(lines) + rest
+    def until_training(p):  # reads up to the first log line (step 50): the ranks are training
+        lines = []
+        for line in p.stdout:
+            lines.append(line)
+            if line.startswith("step "):
+                return lines
+        return lines
+
+    # SIGTERM to torchrun, which passes it on to the workers (its own exit status is then 1): rank 0 saves
+    long = [a.trainer, *common, "--steps", "1000000", "--batch", "2"]
+    p = subprocess.Popen(torchrun + long + ["--out", out("sig.pt")], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    lines = until_training(p)
+    p.send_signal(signal.SIGTERM)
+    text = "".join(lines) + p.communicate(timeout=120)[0]
     saved = torch.load(out("sig.pt"), map_location="cpu")["step"] if os.path.exists(out("sig.pt")) else None
-    check(saved is not None and saved >= 50 and "stopped at step" in text,
-          f"SIGTERM: rank 0 saved at step {saved} (torchrun exit {p.returncode})")
-    check("exitcode: 143" in text or "exitcode   : 143" in text or "exit code 143" in text or p.returncode == 143
-          or "Signals.SIGTERM" in text, "SIGTERM: the workers exit 143 / torchrun reports the signal")
+    check(saved is not None and saved >= 50 and "2 ranks hold identical weights" in text and "stopped at step" in text,
+          f"SIGTERM to torchrun: rank 0 saved at step {saved}")
+
+    # the two ranks started without torchrun (as a cluster scheduler may), SIGTERM to rank 1 only: both stop at
+    # the same step, rank 0 saves, both exit 143
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    procs = [subprocess.Popen([sys.executable] + long + ["--out", out("sig1.pt")], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True,
+                              env={**env, "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "WORLD_SIZE": "2",
+                                   "RANK": str(r), "LOCAL_RANK": str(r)}) for r in range(2)]
+    lines = until_training(procs[0])
+    procs[1].send_signal(signal.SIGTERM)
+    texts = [p.communicate(timeout=120)[0] for p in procs]
+    saved = torch.load(out("sig1.pt"), map_location="cpu")["step"] if os.path.exists(out("sig1.pt")) else None
+    codes = [p.returncode for p in procs]
+    check(codes == [143, 143] and saved is not None and f"stopped at step {saved}" in "".join(lines) + texts[0]
+          and not texts[1].strip(), f"SIGTERM to rank 1 alone: exits {codes}, rank 0 saved at step {saved}, rank 1 printed nothing")
 
     nan, _ = run(torchrun + [a.trainer, *common, "--steps", "5", "--batch", "2", "--lr", "1e38", "--out", out("nan.pt")],
                  expect=None)

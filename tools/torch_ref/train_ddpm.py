@@ -2,10 +2,15 @@
 python3-torch), for when the engine's own trainer is too slow on a machine without a GPU. Same config,
 schedule, loss, Adam + cosine LR and EMA as `commin train ddpm`; checkpoints are torch.save archives written
 atomically and resumable; convert the result with tools/convert_ddpm.ts (it takes the EMA weights).
+Also runs under torchrun with DistributedDataParallel (gloo on CPUs, NCCL on GPUs; see distributed.py):
+--batch is then per rank, each step trains on WORLD_SIZE·--batch images (the same draws as one process with
+that batch), and only rank 0 logs and writes checkpoints.
 
     npx tsx tools/dataset_cache.ts --size 64            # prints the decoded training-set cache file
     /usr/bin/python3 tools/torch_ref/train_ddpm.py --cache .cache/datasets/utkface-train-64-….bin \\
         --out runs/prior_64.pt --steps 60000 --max-minutes 120 --resume
+    torchrun --nproc_per_node 2 tools/torch_ref/train_ddpm.py --threads 1 --batch 8 …   # 2 ranks × 8 = 16
+    (Debian's python3-torch 1.13: /usr/bin/python3 tools/torch_ref/torchrun.py … instead of its broken torchrun)
     npx tsx tools/convert_ddpm.ts runs/prior_64.pt models/prior_64.safetensors --config small
 """
 import argparse
@@ -22,12 +27,20 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 from unet import UNet, group_norm_in_float  # noqa: E402
+from distributed import Ranks  # noqa: E402
 
 SMALL = {"resolution": 64, "inChannels": 3, "outChannels": 3, "ch": 32, "chMult": [1, 2, 2, 2], "numResBlocks": 1,
          "attnResolutions": [16], "dropout": 0, "groups": 32, "eps": 1e-6}
 
 
-def load_cache(path):
+def load_cache(path, mmap=False):
+    if mmap:  # the ranks on one machine share the file's pages instead of holding a copy each
+        with open(path, "rb") as f:
+            n = int.from_bytes(f.read(4), "little")
+            names = json.loads(f.read(n))
+        px = np.memmap(path, dtype=np.uint8, mode="r", offset=4 + n)
+        size = int(round(math.sqrt(len(px) / len(names) / 3)))
+        return px.reshape(len(names), size, size, 3)
     with open(path, "rb") as f:
         data = f.read()
     n = int.from_bytes(data[:4], "little")
@@ -50,7 +63,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--config", help="JSON file with a UNetConfig (default: the small 64×64 config)")
     ap.add_argument("--steps", type=int, default=60000)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=16, help="per rank under torchrun (each step: WORLD_SIZE × batch images)")
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--seed", type=int, default=0)
@@ -58,7 +71,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-minutes", type=float, default=0)
     ap.add_argument("--no-flip", action="store_true", help="no random horizontal flips (on by default)")
-    ap.add_argument("--device", default="cpu", help="cpu | cuda | cuda:N (checkpoints are written with CPU tensors either way)")
+    ap.add_argument("--device", default="cpu", help="cpu | cuda | cuda:N (checkpoints are written with CPU tensors either way; "
+                    "under torchrun, cuda is the GPU numbered LOCAL_RANK)")
     ap.add_argument("--precision", choices=["fp32", "bf16-autocast"], default="fp32",
                     help="bf16-autocast: convolutions and matmuls in bfloat16, weights, Adam, EMA and the loss in float32 "
                          "(1.7× the images/s of fp32 on a CPU with AVX-512 BF16; emulated and slower without it)")
@@ -67,13 +81,15 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     cfg = json.load(open(a.config)) if a.config else SMALL
-    images = load_cache(a.cache)
+    ranks = Ranks()  # torchrun's WORLD_SIZE/RANK/LOCAL_RANK; one process without them
+    images = load_cache(a.cache, mmap=ranks.enabled)
     if images.shape[1] != cfg["resolution"]:
         sys.exit(f"train_ddpm: cache has {images.shape[1]}×{images.shape[1]} images, the config wants {cfg['resolution']}")
     torch.manual_seed(a.seed)
     dev = torch.device(a.device)
     if dev.type == "cuda" and not torch.cuda.is_available():
         sys.exit("train_ddpm: --device cuda, but this torch sees no CUDA device")
+    dev = ranks.setup(dev)
     model = UNet(cfg).to(dev)
     autocast = a.precision == "bf16-autocast"
     if autocast and dev.type == "cpu":
@@ -87,7 +103,8 @@ def main():
         ema = {k: v.to(dev) for k, v in ck["ema"].items()}
         opt.load_state_dict(ck["optimizer"])
         step, seconds, runs, stretches = ck["step"], ck["seconds"], ck.get("runs", 0), ck.get("stretches", [])
-        print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
+        if ranks.main:
+            print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
     elif a.init_from:
         import safetensors_io
         weights, meta = safetensors_io.load(a.init_from)
@@ -96,12 +113,18 @@ def main():
         ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
         step = int(meta.get("step", 0))
         seconds = float(meta.get("seconds", 0))
-        print(f"initialised from {a.init_from} (step {step}; optimizer state starts fresh)", flush=True)
+        if ranks.main:
+            print(f"initialised from {a.init_from} (step {step}; optimizer state starts fresh)", flush=True)
     runs += 1
     # where this stretch runs, for the model card
     where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} CPU, {a.threads} thread(s)"
-    stretch = {"run": runs, "fromStep": step, "device": where, "batch": a.batch, "precision": a.precision,
-               "host": platform.node()}
+    batch = a.batch * ranks.world  # images per step, over all ranks
+    stretch = {"run": runs, "fromStep": step, "device": where, "batch": batch, "precision": a.precision,
+               "host": platform.node(), "worldSize": ranks.world}
+    if ranks.enabled:
+        stretch["batchPerRank"] = a.batch
+    net, model = model, ranks.wrap(model)  # net: the U-Net itself (checkpoints, EMA); model: DDP around it
+    lo, hi = ranks.slice(a.batch)
     T = 1000
     alpha_bar = torch.tensor(np.cumprod(1 - np.linspace(1e-4, 0.02, T)), dtype=torch.float32).to(dev)
     t0 = time.time()
@@ -111,7 +134,7 @@ def main():
         cpu = lambda d: {k: v.detach().cpu() for k, v in d.items()}  # noqa: E731
         optim = opt.state_dict()
         optim["state"] = {k: {n: (v.cpu() if torch.is_tensor(v) else v) for n, v in s.items()} for k, s in optim["state"].items()}
-        torch.save({"model": cpu(model.state_dict()), "ema": cpu(ema), "optimizer": optim, "step": step,
+        torch.save({"model": cpu(net.state_dict()), "ema": cpu(ema), "optimizer": optim, "step": step,
                     "seconds": seconds + time.time() - t0, "runs": runs, "config": cfg,
                     "stretches": stretches + [{**stretch, "toStep": step, "hours": round((time.time() - t0) / 3600, 3)}],
                     "command": " ".join(sys.argv)}, tmp)
@@ -125,16 +148,20 @@ def main():
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    # under torchrun the ranks stop together, on what they agreed at a step (ranks.agree)
+    agreed = {"signal": 0, "timeUp": False}
+    stopping = (lambda: agreed["signal"]) if ranks.enabled else (lambda: stop["signal"])
     last, last_step, losses = time.time(), step, []
-    while step < a.steps and not stop["signal"]:
+    while step < a.steps and not stopping():
+        # the step's draws are those of one process with batch world·--batch; this rank trains on [lo, hi)
         g = np.random.default_rng([a.seed, step])
-        idx = g.integers(0, len(images), size=a.batch)
+        idx = g.integers(0, len(images), size=batch)[lo:hi]
         x0 = torch.from_numpy(images[idx].astype(np.float32) / 127.5 - 1).permute(0, 3, 1, 2)
-        t = torch.from_numpy(g.integers(0, T, size=a.batch))
+        t = torch.from_numpy(g.integers(0, T, size=batch)[lo:hi])
         if not a.no_flip:  # drawn after idx and t so those stay what they were without flips
-            flip = torch.from_numpy(g.random(a.batch) < 0.5)
+            flip = torch.from_numpy(g.random(batch)[lo:hi] < 0.5)
             x0 = torch.where(flip[:, None, None, None], x0.flip(3), x0)
-        eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(a.seed * 1_000_003 + step))
+        eps = torch.randn((batch, *x0.shape[1:]), generator=torch.Generator().manual_seed(a.seed * 1_000_003 + step))[lo:hi]
         x0, t, eps = x0.to(dev), t.to(dev), eps.to(dev)
         ab = alpha_bar[t][:, None, None, None]
         xt = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
@@ -143,28 +170,41 @@ def main():
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=autocast):
             out = model(xt, t)
         loss = torch.mean((out.float() - eps) ** 2)
-        if not torch.isfinite(loss):
+        if ranks.enabled:
+            time_up = bool(a.max_minutes) and time.time() - t0 > a.max_minutes * 60
+            mean_loss, agreed["signal"], agreed["timeUp"] = ranks.agree(loss, stop["signal"], time_up)
+            if not math.isfinite(mean_loss):
+                sys.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept" if ranks.main else 1)
+        elif not torch.isfinite(loss):
             sys.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept")
         opt.zero_grad()
         loss.backward()
         opt.step()
         with torch.no_grad():
-            for k, v in model.state_dict().items():
+            for k, v in net.state_dict().items():
                 ema[k].mul_(a.ema).add_(v.detach(), alpha=1 - a.ema)
-        losses.append(loss.item())
+        losses.append(mean_loss if ranks.enabled else loss.item())
         step += 1
-        if step % 50 == 0:
+        if step % 50 == 0 and ranks.main:
             now = time.time()
-            print(f"step {step} loss {np.mean(losses):.4f} {(step - last_step) * a.batch / (now - last):.1f} img/s", flush=True)
+            print(f"step {step} loss {np.mean(losses):.4f} {(step - last_step) * batch / (now - last):.1f} img/s", flush=True)
             last, last_step, losses = now, step, []
-        if step % a.every == 0:
+        if step % a.every == 0 and ranks.main:
             save()
-        if a.max_minutes and time.time() - t0 > a.max_minutes * 60:
+        if agreed["timeUp"] or (not ranks.enabled and a.max_minutes and time.time() - t0 > a.max_minutes * 60):
             break
-    save()
-    print(f"stopped at step {step}; checkpoint {a.out}", flush=True)
-    if stop["signal"]:
-        sys.exit(128 + stop["signal"])
+    if ranks.enabled:
+        same, digest = ranks.same_weights(net.state_dict(), ema)
+        if ranks.main:
+            print(f"{ranks.world} ranks hold {'identical' if same else 'DIFFERENT'} weights and EMA (rank 0: sha256 {digest[:16]})",
+                  file=sys.stdout if same else sys.stderr, flush=True)
+    if ranks.main:
+        save()
+        print(f"stopped at step {step}; checkpoint {a.out}", flush=True)
+    ranks.close()
+    signum = stop["signal"] or agreed["signal"]
+    if signum:
+        sys.exit(128 + signum)
 
 
 if __name__ == "__main__":
