@@ -23,7 +23,8 @@ function read(spec: string): { label: string; bySnr: Map<number, Rows> } {
 
 // two-sided 95% Student t quantiles for df 1…30, then the normal value
 const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-const t95 = (df: number) => (df <= 30 ? T95[df - 1] : 1.96);
+// beyond 30: the first Cornish-Fisher term, z + (z³ + z)/(4·df) (1.984 at df = 99, as the tables give)
+const t95 = (df: number) => (df <= 30 ? T95[df - 1] : 1.96 + (1.96 ** 3 + 1.96) / (4 * df));
 
 function ci(d: number[]): [number, number] {
   const n = d.length;
