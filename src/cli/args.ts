@@ -9,7 +9,8 @@ export function positiveInt(v: string): number {
 
 export function nonNegativeInt(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a non-negative integer`);
+  // a safe integer: above 2^53 neighbouring values collapse (seed 1e300 would draw what another seed draws)
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a non-negative integer below 2^53`);
   return n;
 }
 

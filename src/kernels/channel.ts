@@ -26,7 +26,7 @@ export function awgnChannel(z: Tensor, o: ChannelOptions): Tensor {
   const len = z.size / N;
   if (len % 2 !== 0) throw new Error(`channel: each sample needs an even number of reals (complex symbols), got ${len}`);
   if (o.snrDb.size !== N) throw new Error(`channel: snrDb must have one value per sample (${N}), got ${shapeStr(o.snrDb.shape)}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`channel: seed must be a non-negative integer, got ${o.seed}`);
+  if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new Error(`channel: seed must be a non-negative integer, got ${o.seed}`);
   const firstImage = o.firstImage ?? 0;
   if (!Number.isInteger(firstImage) || firstImage < 0 || firstImage + N > 2 ** 32) throw new Error(`channel: firstImage must be a non-negative integer, got ${firstImage}`);
   const y = empty(e, z.shape);

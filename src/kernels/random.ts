@@ -20,7 +20,7 @@ export function startQuad(start = 0): number {
 }
 
 function draw(engine: Engine, shape: Shape, dist: 0 | 1, a: number, b: number, opts: RandomOptions): Tensor {
-  if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > Number.MAX_SAFE_INTEGER) {
+  if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) {
     throw new Error(`random: seed must be a non-negative integer, got ${opts.seed}`);
   }
   const y = empty(engine, shape);

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../../src/cli/output.js';
-import { snrDb, snrList, snrRange } from '../../src/cli/args.js';
+import { nonNegativeInt, snrDb, snrList, snrRange } from '../../src/cli/args.js';
 import { checkMetrics } from '../../src/cli/metric_check.js';
 import { diagnosticsPath } from '../../src/cli/transmit.js';
 import { checkCheckpointTarget } from '../../src/train/checkpoint.js';
@@ -80,5 +80,13 @@ describe('training target', () => {
     expect(() => checkCheckpointTarget(out, { resume: true })).not.toThrow();
     expect(() => checkCheckpointTarget(out, { resume: false, force: true })).not.toThrow();
     expect(readFileSync(out, 'utf8')).toBe('precious');
+  });
+});
+
+describe('seeds', () => {
+  it('a seed must be a safe integer: 1e300 (which drew the same noise as seed 0) is refused', () => {
+    expect(nonNegativeInt('7')).toBe(7);
+    expect(nonNegativeInt(String(2 ** 53 - 1))).toBe(2 ** 53 - 1);
+    for (const bad of ['1e300', String(2 ** 53), '-1', '2.5', 'x']) expect(() => nonNegativeInt(bad)).toThrow(/is not a non-negative integer below 2\^53/);
   });
 });

@@ -59,5 +59,6 @@ describe('counter-based random numbers', () => {
   it('rejects a bad seed or stream start', () => {
     expect(() => randUniform(engine(), [2], { seed: -1 })).toThrow(/seed must be a non-negative integer/);
     expect(() => randUniform(engine(), [2], { seed: 1, start: 6 })).toThrow(/start must be a non-negative multiple of 4/);
+    expect(() => randUniform(engine(), [2], { seed: 1e300 })).toThrow(/seed must be a non-negative integer/);
   });
 });
