@@ -51,26 +51,35 @@ export function convGeometry(xs: number[], ws: number[], o: ConvRefOpts) {
   return { N, Cin, H, W, Cout, cinG, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw, OH, OW, coutG: Cout / o.groups };
 }
 
-/** Direct-loop convolution: x [N,Cin,H,W], w [Cout,Cin/g,KH,KW], bias [Cout] or null. */
-export function conv2dRef(x: Arr, xs: number[], w: Arr, ws: number[], bias: Arr | null, o: ConvRefOpts): { out: Arr; shape: number[] } {
+/**
+ * Visits every (input, weight, output) index triple of a convolution's valid taps, in direct-loop order:
+ * the forward pass and its weight gradient are the same loops with another update.
+ */
+export function forEachConvTap(xs: number[], ws: number[], o: ConvRefOpts, visit: (xi: number, wi: number, yi: number) => void): void {
   const { N, Cin, H, W, Cout, cinG, KH, KW, sh, sw, pt, pl, dh, dw, OH, OW, coutG } = convGeometry(xs, ws, o);
-  const out = new Float64Array(N * Cout * OH * OW);
   for (let n = 0; n < N; n++)
     for (let co = 0; co < Cout; co++) {
       const g = Math.floor(co / coutG);
       for (let oh = 0; oh < OH; oh++)
         for (let ow = 0; ow < OW; ow++) {
-          let s = bias ? bias[co] : 0;
+          const yi = ((n * Cout + co) * OH + oh) * OW + ow;
           for (let ci = 0; ci < cinG; ci++)
             for (let kh = 0; kh < KH; kh++)
               for (let kw = 0; kw < KW; kw++) {
                 const ih = oh * sh - pt + kh * dh;
                 const iw = ow * sw - pl + kw * dw;
                 if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-                s += w[((co * cinG + ci) * KH + kh) * KW + kw] * x[((n * Cin + g * cinG + ci) * H + ih) * W + iw];
+                visit(((n * Cin + g * cinG + ci) * H + ih) * W + iw, ((co * cinG + ci) * KH + kh) * KW + kw, yi);
               }
-          out[((n * Cout + co) * OH + oh) * OW + ow] = s;
         }
     }
+}
+
+/** Direct-loop convolution: x [N,Cin,H,W], w [Cout,Cin/g,KH,KW], bias [Cout] or null. */
+export function conv2dRef(x: Arr, xs: number[], w: Arr, ws: number[], bias: Arr | null, o: ConvRefOpts): { out: Arr; shape: number[] } {
+  const { N, Cout, OH, OW } = convGeometry(xs, ws, o);
+  const out = new Float64Array(N * Cout * OH * OW);
+  forEachConvTap(xs, ws, o, (xi, wi, yi) => { out[yi] += w[wi] * x[xi]; });
+  if (bias) for (let i = 0; i < out.length; i++) out[i] += bias[Math.floor(i / (OH * OW)) % Cout];
   return { out, shape: [N, Cout, OH, OW] };
 }

@@ -3,7 +3,7 @@
 export type Arr = Float64Array;
 
 // the references the web kernel playground shows too live in src/
-import { convGeometry, softmaxRef, type ConvRefOpts } from '../../src/util/reference.js';
+import { forEachConvTap, softmaxRef, type ConvRefOpts } from '../../src/util/reference.js';
 export { matmulRef, softmaxRef, conv2dRef, type ConvRefOpts } from '../../src/util/reference.js';
 
 export function size(shape: readonly number[]): number {
@@ -167,26 +167,10 @@ export function convTranspose2dRef(
   return { out, shape: [N, Cout, OH, OW] };
 }
 
-/** Reference weight gradient of conv2dRef: dW[co,ci,kh,kw] = Σ dy·x (direct loops). */
+/** Reference weight gradient of conv2dRef: dW[co,ci,kh,kw] = Σ dy·x (the forward's loops). */
 export function conv2dWeightGradRef(x: Arr, xs: number[], dy: Arr, ws: number[], o: ConvRefOpts): Arr {
-  const { N, Cin, H, W, Cout, cinG, KH, KW, sh, sw, pt, pl, dh, dw, OH, OW, coutG } = convGeometry(xs, ws, o);
-  const out = new Float64Array(Cout * cinG * KH * KW);
-  for (let n = 0; n < N; n++)
-    for (let co = 0; co < Cout; co++) {
-      const g = Math.floor(co / coutG);
-      for (let oh = 0; oh < OH; oh++)
-        for (let ow = 0; ow < OW; ow++) {
-          const d = dy[((n * Cout + co) * OH + oh) * OW + ow];
-          for (let ci = 0; ci < cinG; ci++)
-            for (let kh = 0; kh < KH; kh++)
-              for (let kw = 0; kw < KW; kw++) {
-                const ih = oh * sh - pt + kh * dh;
-                const iw = ow * sw - pl + kw * dw;
-                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-                out[((co * cinG + ci) * KH + kh) * KW + kw] += d * x[((n * Cin + g * cinG + ci) * H + ih) * W + iw];
-              }
-        }
-    }
+  const out = new Float64Array(ws.reduce((a, d) => a * d, 1));
+  forEachConvTap(xs, ws, o, (xi, wi, yi) => { out[wi] += dy[yi] * x[xi]; });
   return out;
 }
 
