@@ -13,7 +13,7 @@ import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbI
 import { imageGrid } from '../data/grid.js';
 import { listImages, splitOf } from '../data/folder.js';
 import { nonNegativeInt, snrList, SNR_RANGE_TEXT } from './args.js';
-import { prepareOutputDir } from './output.js';
+import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { samplerTimesteps } from '../models/sampler.js';

@@ -14,7 +14,7 @@ import { SMALL_UNET } from '../models/unet.js';
 import { trainDdpm } from '../train/train_ddpm.js';
 import { nonNegativeInt, number, numberList, positiveInt, positiveNumber } from './args.js';
 import { DEFAULT_DATA } from './defaults.js';
-import { checkNotInput, checkWritableFile } from './output.js';
+import { checkNotInput, checkWritableFile } from '../util/output.js';
 import { signalExitCode } from '../train/loop.js';
 
 export function addTrainDdpm(train: Command): void {

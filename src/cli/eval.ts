@@ -12,7 +12,7 @@ import { batchOf, checkDataFolder, loadImageSet } from '../data/folder.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { frechetDistance, kernelDistance, rows } from '../metrics/distribution.js';
 import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
-import { prepareOutputDir } from './output.js';
+import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, runBatch, splitAvailable, type Method } from '../pipeline/index.js';

@@ -14,7 +14,7 @@ import { Lpips } from '../metrics/lpips.js';
 import { DEFAULT_PRIOR_EVAL, evaluatePrior, type PriorEvaluation } from '../eval/prior_eval.js';
 import { nonNegativeInt, numberList, positiveInt } from './args.js';
 import { DEFAULT_DATA, DEFAULT_PRIOR, LPIPS_WEIGHTS } from './defaults.js';
-import { checkNotInput, checkWritableFile, prepareOutputDir } from './output.js';
+import { checkNotInput, checkWritableFile, prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 
 /** Appends an evaluation to FILE.card.json beside the model (written atomically). */

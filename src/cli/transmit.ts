@@ -10,14 +10,13 @@ import { addCommInOptions } from './commin_options.js';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../data/image.js';
 import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
-import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from './output.js';
+import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { getMethod, loadSystem, methodNames, runBatch, type Method } from '../pipeline/index.js';
 import { cliSource, innFile, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
-export { diagnosticsPath } from './diagnostics.js';
 
 export function transmitCommand(): Command {
   return addCommInOptions(new Command('transmit'))

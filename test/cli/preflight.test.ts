@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../../src/cli/output.js';
+import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../../src/util/output.js';
 import { nonNegativeInt, snrDb, snrList, snrRange } from '../../src/cli/args.js';
 import { checkMetrics } from '../../src/cli/metric_check.js';
-import { diagnosticsPath } from '../../src/cli/transmit.js';
+import { diagnosticsPath } from '../../src/cli/diagnostics.js';
 import { checkCheckpointTarget } from '../../src/train/checkpoint.js';
 
 describe('output paths are checked before the work', () => {
