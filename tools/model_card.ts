@@ -19,7 +19,13 @@ const json = (k: string) => {
   }
 };
 let params = 0;
-for (const [n, t] of f.tensors) if (!n.startsWith('optimizer.') && !n.startsWith('ema.')) params += t.data.length;
+// the adversarial DeepJSCC carries its discriminator (weights, Adam state, spectral-norm vectors) for resuming
+let discriminatorParams = 0;
+for (const [n, t] of f.tensors) {
+  if (n.startsWith('discriminator.')) {
+    if (!n.includes('optimizer.') && !n.endsWith('.sn_u') && !n.endsWith('.sn_v')) discriminatorParams += t.data.length;
+  } else if (!n.startsWith('optimizer.') && !n.startsWith('ema.')) params += t.data.length;
+}
 const history = (json('history') as unknown[] | undefined) ?? [];
 const cardPath = file.replace(/\.safetensors$/, '.card.json');
 // evaluations are appended by `commin prior-eval --record`; a rewritten card keeps them
@@ -29,6 +35,12 @@ const card = {
   kind: m.kind ?? (m.config?.includes('bcr') ? 'deepjscc' : 'unknown'),
   config: json('config'),
   parameters: params,
+  /** Training loss, its weights and the model it was fine-tuned from, where the run recorded them (adversarial DeepJSCC). */
+  loss: m.loss,
+  lossWeights: json('lossWeights'),
+  init: json('init') ?? undefined,
+  learningRates: m.dLr === undefined ? undefined : { generator: json('lr'), discriminator: json('dLr') },
+  discriminator: m.discriminator === undefined ? undefined : { config: json('discriminator'), parameters: discriminatorParams, spectralNorm: true },
   commandLine: m.commandLine ?? m.command,
   dataSplit: m.split ?? 'train/val by fnv1a32(file name) % 1000 < 50 → val (UTKFace: 8,816 train, 492 val)',
   steps: Number(m.step ?? 0),

@@ -1,6 +1,6 @@
 // `commin train jscc …`
 import { Command } from 'commander';
-import { fraction, intPair, nonNegativeInt, positiveInt, positiveNumber, snrDb, snrRange, SNR_RANGE_TEXT } from './args.js';
+import { fraction, intPair, nonNegativeInt, numberList, positiveInt, positiveNumber, snrDb, snrRange, SNR_RANGE_TEXT } from './args.js';
 import { signalExitCode } from '../train/loop.js';
 import { trainJscc } from '../train/train_jscc.js';
 import { DEFAULT_DATA } from './defaults.js';
@@ -8,21 +8,35 @@ import { addTrainDdpm } from './diffusion.js';
 import { trainInn } from '../train/train_inn.js';
 import { DEFAULT_INN } from '../models/inn.js';
 import { DEFAULT_JSCC_MODEL } from './defaults.js';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ADV_WEIGHTS, trainAdvJscc, type AdvWeights } from '../train/train_adv_jscc.js';
+import { LPIPS_WEIGHTS } from './defaults.js';
 import { createCliEngine } from './engine.js';
+
+/** "0.01,1,5" → the three loss weights K_M, K_P, β (each ≥ 0). */
+function lossWeights(v: string): AdvWeights {
+  const l = numberList(v);
+  if (l.length !== 3 || l.some((n) => n < 0)) throw new InvalidArgumentError(`'${v}' is not three weights ≥ 0 like 1,0.1,0.005 (mse,lpips,gan)`);
+  return { mse: l[0], lpips: l[1], gan: l[2] };
+}
 
 export function trainCommand(): Command {
   const train = new Command('train').description('train a model');
   train
     .command('jscc')
-    .description('train DeepJSCC end to end with MSE over an AWGN channel')
+    .description('train DeepJSCC end to end over an AWGN channel: with MSE, or (--loss mse+lpips+gan) perceptually and adversarially, usually fine-tuned from an MSE model (--init)')
+    .addOption(new Option('--loss <l>', 'mse, or mse+lpips+gan: K_M·MSE + K_P·LPIPS-squeeze + β·hinge GAN against a spectral-norm PatchGAN discriminator').choices(['mse', 'mse+lpips+gan']).default('mse'))
+    .option('--init <file>', '(mse+lpips+gan) DeepJSCC checkpoint to fine-tune; its size, BCR and channels replace --size/--bcr/--channels/--no-adaptive')
+    .option('--loss-weights <mse,lpips,gan>', `(mse+lpips+gan) K_M,K_P,β; default ${DEFAULT_ADV_WEIGHTS.mse},${DEFAULT_ADV_WEIGHTS.lpips},${DEFAULT_ADV_WEIGHTS.gan} for a short fine-tune at 64×64 (public perceptual JSCC code uses 0.01,1,5 over long runs)`, lossWeights)
+    .option('--d-lr <x>', '(mse+lpips+gan) peak learning rate of the discriminator', positiveNumber, 1e-4)
+    .option('--lpips <file>', '(mse+lpips+gan) LPIPS-squeeze weights', LPIPS_WEIGHTS)
     .option('--data <dir>', 'image folder (recursive; PNG/JPEG)', DEFAULT_DATA)
     .option('--size <n>', 'image size (square, a multiple of 4 that gives whole latent channels for --bcr)', positiveInt, 64)
     .option('--bcr <k/n>', 'bandwidth compression ratio', fraction, [1, 48] as [number, number])
     .option('--snr <lo:hi>', `training SNR range in dB (uniform per sample; within ${SNR_RANGE_TEXT})`, snrRange, [0, 20] as [number, number])
     .option('--steps <n>', 'total training steps', positiveInt, 10000)
     .option('--batch <n>', 'batch size', positiveInt, 16)
-    .option('--lr <x>', 'peak learning rate (cosine schedule)', positiveNumber, 1e-3)
+    .option('--lr <x>', 'peak learning rate (cosine schedule); default 1e-3 for mse, 1e-4 for mse+lpips+gan', positiveNumber)
     .option('--channels <c1,c2>', 'hidden channels of the two stages', intPair, [16, 32] as [number, number])
     .option('--no-adaptive', 'no SNR attention modules (one model per SNR)')
     .option('--seed <n>', 'seed of the initialisation, batches and channel', nonNegativeInt, 0)
@@ -33,7 +47,9 @@ export function trainCommand(): Command {
     .option('--force', 'replace an existing --out instead of resuming it')
     .requiredOption('--out <file>', 'checkpoint file (.safetensors); an existing one needs --resume or --force')
     .action(async (o) => {
-      const r = await trainJscc({
+      const adv = o.loss === 'mse+lpips+gan';
+      if (!adv && (o.init || o.lossWeights)) throw new InvalidArgumentError('--init and --loss-weights need --loss mse+lpips+gan');
+      const opts = {
         engine: createCliEngine,
         data: o.data,
         out: o.out,
@@ -41,7 +57,7 @@ export function trainCommand(): Command {
         snr: o.snr,
         steps: o.steps,
         batch: o.batch,
-        lr: o.lr,
+        lr: o.lr ?? (adv ? 1e-4 : 1e-3),
         seed: o.seed,
         resume: !!o.resume,
         force: !!o.force,
@@ -49,7 +65,10 @@ export function trainCommand(): Command {
         valCount: o.valCount,
         maxSeconds: o.maxMinutes ? o.maxMinutes * 60 : 0,
         commandLine: `commin ${process.argv.slice(2).join(' ')}`,
-      });
+      };
+      const r = adv
+        ? await trainAdvJscc({ ...opts, init: o.init, lpips: o.lpips, weights: o.lossWeights ?? DEFAULT_ADV_WEIGHTS, dLr: o.dLr })
+        : await trainJscc(opts);
       process.exitCode = signalExitCode(r.signal);
     });
   addTrainDdpm(train);

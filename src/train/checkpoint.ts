@@ -31,13 +31,7 @@ export function firstNonFinite(tensors: Map<string, HostTensor>): { name: string
 /** Writes the checkpoint (with `extra` tensors, e.g. EMA weights); throws instead when a value is not finite. */
 export async function saveCheckpoint(path: string, params: Params, opt: Adam | null, progress: Progress, extra?: Map<string, HostTensor>): Promise<void> {
   const tensors: Map<string, HostTensor> = await params.toHost();
-  if (opt) {
-    const names = [...params.tensors.keys()];
-    for (let i = 0; i < names.length; i++) {
-      tensors.set(`optimizer.m.${names[i]}`, { shape: [...opt.m[i].shape], data: await opt.m[i].data() });
-      tensors.set(`optimizer.v.${names[i]}`, { shape: [...opt.v[i].shape], data: await opt.v[i].data() });
-    }
-  }
+  if (opt) for (const [k, t] of await optimizerToHost(params, opt)) tensors.set(k, t);
   for (const [k, t] of extra ?? []) tensors.set(k, t);
   const bad = firstNonFinite(tensors);
   if (bad) {
@@ -59,17 +53,32 @@ export function loadCheckpoint(path: string, params: Params, opt: Adam | null = 
   const f = parseSafetensors(new Uint8Array(readFileSync(path)), path);
   params.loadHost(f.tensors, path);
   if (opt && f.tensors.has(`optimizer.m.${[...params.tensors.keys()][0]}`)) {
-    const names = [...params.tensors.keys()];
-    names.forEach((n, i) => {
-      const m = f.tensors.get(`optimizer.m.${n}`);
-      const v = f.tensors.get(`optimizer.v.${n}`);
-      if (!m || !v) throw new Error(`${path}: optimizer state for '${n}' is missing`);
-      params.engine.write(opt.m[i].buffer, m.data);
-      params.engine.write(opt.v[i].buffer, v.data);
-    });
+    loadOptimizerHost(f.tensors, params, opt, path);
     opt.step = Number(f.metadata.adamStep ?? 0);
   }
   return f.metadata;
+}
+
+/** Adam's moments as host tensors `<prefix>optimizer.m.<param>` / `.v.` (prefix: a second model's in one file). */
+export async function optimizerToHost(params: Params, opt: Adam, prefix = ''): Promise<Map<string, HostTensor>> {
+  const out = new Map<string, HostTensor>();
+  const names = [...params.tensors.keys()];
+  for (let i = 0; i < names.length; i++) {
+    out.set(`${prefix}optimizer.m.${names[i]}`, { shape: [...opt.m[i].shape], data: await opt.m[i].data() });
+    out.set(`${prefix}optimizer.v.${names[i]}`, { shape: [...opt.v[i].shape], data: await opt.v[i].data() });
+  }
+  return out;
+}
+
+/** Writes Adam's moments back from host tensors named as optimizerToHost names them (the step count is the caller's). */
+export function loadOptimizerHost(src: Map<string, HostTensor>, params: Params, opt: Adam, what: string, prefix = ''): void {
+  [...params.tensors.keys()].forEach((n, i) => {
+    const m = src.get(`${prefix}optimizer.m.${n}`);
+    const v = src.get(`${prefix}optimizer.v.${n}`);
+    if (!m || !v) throw new Error(`${what}: optimizer state for '${prefix}${n}' is missing`);
+    params.engine.write(opt.m[i].buffer, m.data);
+    params.engine.write(opt.v[i].buffer, v.data);
+  });
 }
 
 export function parseMeta<T>(meta: Record<string, string>, key: string, fallback: T): T {

@@ -10,6 +10,7 @@ import { mse } from '../kernels/losses.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
 import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
 import { psnr } from '../metrics/psnr.js';
+import type { Lpips } from '../metrics/lpips.js';
 import { mulberry32 } from '../util/rng.js';
 import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
 import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
@@ -47,11 +48,20 @@ export function cosineLr(step: number, total: number, lr: number, warmup = 100):
 
 /** Mean validation PSNR at each SNR over the set (fixed channel seed, so runs are comparable). */
 export async function validateJscc(model: DeepJSCC, val: ImageSet, count: number, snrs = VAL_SNRS, batch = 16): Promise<Record<string, number>> {
+  return (await validateJsccMetrics(model, val, count, snrs, batch)).psnr;
+}
+
+/** validateJscc's PSNR and, given an LPIPS network, the mean validation LPIPS at the same SNRs and noise. */
+export async function validateJsccMetrics(
+  model: DeepJSCC, val: ImageSet, count: number, snrs = VAL_SNRS, batch = 16, lpips?: Lpips,
+): Promise<{ psnr: Record<string, number>; lpips?: Record<string, number> }> {
   const e = model.engine;
   const n = Math.min(count, val.names.length);
-  const out: Record<string, number> = {};
+  const psnrs: Record<string, number> = {};
+  const lpipses: Record<string, number> = {};
   for (const snr of snrs) {
     let sum = 0;
+    let lpSum = 0;
     for (let i = 0; i < n; i += batch) {
       const idx = Array.from({ length: Math.min(batch, n - i) }, (_, k) => i + k);
       const [x, y] = noGrad(() =>
@@ -62,28 +72,57 @@ export async function validateJscc(model: DeepJSCC, val: ImageSet, count: number
         }),
       );
       sum += (await psnr(x, y)).reduce((a, b) => a + b, 0);
+      if (lpips) {
+        const d = noGrad(() => lpips.distance(x, y));
+        lpSum += (await d.data()).reduce((a, b) => a + b, 0);
+        d.dispose();
+      }
       x.dispose();
       y.dispose();
     }
-    out[`${snr}dB`] = sum / n;
+    psnrs[`${snr}dB`] = sum / n;
+    lpipses[`${snr}dB`] = lpSum / n;
   }
-  return out;
+  return lpips ? { psnr: psnrs, lpips: lpipses } : { psnr: psnrs };
 }
 
-export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
-  // everything that can be wrong with the arguments fails here, before the engine and the data load
-  const { engine, release, log } = await startRun(o, () => latentChannels(o.config));
-  log(`loading ${o.data} (train/val split by file-name hash) …`);
-  const train = loadImageSet(o.data, o.config.size, { split: 'train' });
+/** The SNRs (dB) of one training step's batch: uniform in the range, a function of (seed, step). */
+export function stepSnrs(seed: number, step: number, batch: number, range: [number, number]): number[] {
+  const rand = mulberry32((seed * 1_000_003 + step) >>> 0);
+  return Array.from({ length: batch }, () => range[0] + (range[1] - range[0]) * rand());
+}
+
+/** The train and validation sets of a JSCC run (validating on the training images where the folder has no validation split). */
+export function loadJsccData(data: string, size: number, log: (s: string) => void): { train: ImageSet; val: ImageSet } {
+  log(`loading ${data} (train/val split by file-name hash) …`);
+  const train = loadImageSet(data, size, { split: 'train' });
   let val: ImageSet;
   try {
-    val = loadImageSet(o.data, o.config.size, { split: 'val' });
+    val = loadImageSet(data, size, { split: 'val' });
   } catch {
     // a folder too small to have validation images: validate on the training images, and say so
     log('no validation images in this folder: validating on training images');
     val = train;
   }
   log(`train ${train.names.length} images, validation ${val.names.length}`);
+  return { train, val };
+}
+
+/** Where a resumed checkpoint stopped, after checking it was trained with this config. */
+export function resumedProgress(meta: Record<string, string>, path: string, config: DeepJsccConfig): { start: number; seconds: number; history: unknown[]; runs: number } {
+  const cfg = parseMeta<DeepJsccConfig | null>(meta, 'config', null);
+  if (cfg && JSON.stringify(cfg) !== JSON.stringify(config)) {
+    throw new Error(`checkpoint ${path} was trained with config ${JSON.stringify(cfg)}, not ${JSON.stringify(config)}`);
+  }
+  return { start: Number(meta.step ?? 0), seconds: Number(meta.seconds ?? 0), history: parseMeta<unknown[]>(meta, 'history', []), runs: Number(meta.runs ?? 0) };
+}
+
+export const SPLIT_NOTE = 'train/val by fnv1a(file name) % 1000 < 50 → val';
+
+export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
+  // everything that can be wrong with the arguments fails here, before the engine and the data load
+  const { engine, release, log } = await startRun(o, () => latentChannels(o.config));
+  const { train, val } = loadJsccData(o.data, o.config.size, log);
   const model = new DeepJSCC(engine, o.config, o.seed);
   const opt = new Adam(model.params.list(), { lr: o.lr });
   let start = 0;
@@ -91,15 +130,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   let history: unknown[] = [];
   let runs = 0;
   if (o.resume && existsSync(o.out)) {
-    const meta = loadCheckpoint(o.out, model.params, opt);
-    const cfg = parseMeta<DeepJsccConfig | null>(meta, 'config', null);
-    if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) {
-      throw new Error(`checkpoint ${o.out} was trained with config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
-    }
-    start = Number(meta.step ?? 0);
-    seconds = Number(meta.seconds ?? 0);
-    history = parseMeta<unknown[]>(meta, 'history', []);
-    runs = Number(meta.runs ?? 0);
+    ({ start, seconds, history, runs } = resumedProgress(loadCheckpoint(o.out, model.params, opt), o.out, o.config));
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
   }
   runs++;
@@ -110,15 +141,14 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   const save = async (step: number, extra: Record<string, unknown> = {}) => {
     await saveCheckpoint(o.out, model.params, opt, {
       step, seconds: seconds + runSeconds(), runs, config: o.config, commandLine: o.commandLine,
-      split: 'train/val by fnv1a(file name) % 1000 < 50 → val', history, ...extra,
+      split: SPLIT_NOTE, history, ...extra,
     });
   };
   const result = await trainingLoop({
     engine, name: 'jscc', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
     step: (step) => {
       opt.lr = cosineLr(step, o.steps, o.lr);
-      const rand = mulberry32((o.seed * 1_000_003 + step) >>> 0);
-      const snr = Array.from({ length: o.batch }, () => o.snr[0] + (o.snr[1] - o.snr[0]) * rand());
+      const snr = stepSnrs(o.seed, step, o.batch, o.snr);
       return tidy(() => {
         opt.zeroGrad();
         const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
