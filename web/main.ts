@@ -69,6 +69,7 @@ const MODELS = {
   lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
   prior: '/models/prior_64.safetensors',
   inn: (snr: number) => `/models/inn_snr${snr}.safetensors`,
+  adv: '/models/deepjscc_adv_64_bcr1-48.safetensors',
 };
 
 async function init(): Promise<App> {
@@ -102,7 +103,8 @@ async function transmit(snr: number, seed: number) {
   const { data, shape } = imagesToNchw([current.image]);
   const x = tensor(engine, data, shape);
   const t0 = performance.now();
-  const y = receive(system, x, snr, seed);
+  const rx = receive(system, x, snr, seed);
+  const { y } = rx;
   await y.data();
   const ms = performance.now() - t0;
   $('latency').textContent = `DeepJSCC encode + channel + decode: ${ms.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}`;
@@ -118,7 +120,7 @@ async function transmit(snr: number, seed: number) {
   const base = presetOptions(preset, snr, seed);
   const steps = base.method === 'ddim' ? Number($<HTMLInputElement>('steps').value) || base.steps : undefined;
   try {
-    await reconstructAll(system, x, y, {
+    await reconstructAll(system, x, rx, {
       methods, snr, seed, options: { commin: { preset, steps, profile: true } },
       // a preview of x̂0 and the per-step latency while a diffusion method samples
       onStep: async (m, { i, count, x0, ms }) => {
@@ -141,6 +143,7 @@ async function transmit(snr: number, seed: number) {
   } finally {
     x.dispose();
     y.dispose();
+    rx.received.dispose();
   }
   const j = shown.deepjscc;
   return { ...j, ms, commin: shown.commin ? { ...shown.commin, stepMs } : null };

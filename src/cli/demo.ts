@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions, comminOptions } from './commin_options.js';
+import { addDpsOptions, dpsSettings } from './dps_options.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../data/image.js';
@@ -16,10 +17,9 @@ import { nonNegativeInt, snrList, SNR_RANGE_TEXT } from './args.js';
 import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { samplerTimesteps } from '../models/sampler.js';
 import { lineChartSvg } from './plot.js';
-import { DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, runBatch, splitAvailable, type Method } from '../pipeline/index.js';
-import { cliSource, methodList } from './methods_arg.js';
+import { DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
+import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
 
@@ -74,7 +74,7 @@ export function demoImages(o: DemoImageOptions): { files: string[]; sources: str
 }
 
 export function demoCommand(): Command {
-  return addCommInOptions(new Command('demo'))
+  return addAdvModelOption(addDpsOptions(addCommInOptions(new Command('demo'))))
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used); where the default is missing, bundled Kodak portrait crops', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (centre crops are added); where the default is missing, bundled crops', KODAK_DIR)
@@ -111,17 +111,30 @@ export function demoCommand(): Command {
       const x = tensor(engine, data, shape);
       const rows: Row[] = [];
       const recon: RgbImage[][] = images.map((im) => [im]);
-      // the progress bar counts the prior's sampling steps (the slow part)
-      const prior = methods.some((m) => m.needs.includes('prior')) ? await system.prior() : null;
-      const c0 = prior ? comminOptions(o, snrs[0], o.seed, system.lpips) : null;
-      const stepsPerSnr = prior && c0 ? samplerTimesteps(prior.schedule, { method: c0.method, steps: c0.steps, init: c0.startT !== undefined ? { x0: x, startT: c0.startT } : undefined }).length : 0;
-      console.log(`${files.length} images at ${snrs.join(', ')} dB; methods: ${methods.map((m) => m.label).join(', ')}${c0 ? `; CommIN (${o.preset} preset): ${stepsPerSnr} ${c0.method.toUpperCase()} steps per SNR from ${c0.startT !== undefined ? `y noised to t = ${c0.startT}` : 'pure noise'}` : ''}`);
-      const bar = prior ? new cliProgress.SingleBar({ format: 'CommIN |{bar}| {value}/{total} steps | {snr} dB | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 20_000 }, cliProgress.Presets.shades_classic) : null;
+      // the progress bar counts the sampling steps of the methods that sample (the slow part)
+      const options: MethodOptions = { commin: o, dps: dpsSettings(o) };
+      const prior = methods.some((m) => m.steps) ? await system.prior() : null;
+      const stepsOf = (m: Method, snr: number) => (prior && m.steps ? m.steps(options, snr, prior.schedule) : 0);
+      const from = (startT: number | undefined) => (startT !== undefined ? `y noised to t = ${startT}` : 'pure noise');
+      const about = methods.map((m) => {
+        if (m.name === 'commin') {
+          const c0 = comminOptions(o, snrs[0], o.seed, system.lpips);
+          return `; CommIN (${o.preset} preset): ${stepsOf(m, snrs[0])} ${c0.method.toUpperCase()} steps per SNR from ${from(c0.startT)}`;
+        }
+        if (m.name === 'dps') {
+          const d = resolveDps(options.dps!, o.seed);
+          return `; DPS (ζ = ${d.zeta}): ${stepsOf(m, snrs[0])} ${d.method.toUpperCase()} steps per SNR from ${from(d.startT)}`;
+        }
+        return '';
+      }).join('');
+      console.log(`${files.length} images at ${snrs.join(', ')} dB; methods: ${methods.map((m) => m.label).join(', ')}${about}`);
+      const total = snrs.reduce((a, snr) => a + methods.reduce((b, m) => b + stepsOf(m, snr), 0), 0);
+      const bar = total ? new cliProgress.SingleBar({ format: 'sampling |{bar}| {value}/{total} steps | {snr} dB | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 20_000 }, cliProgress.Presets.shades_classic) : null;
       let done = 0;
-      bar?.start(snrs.length * stepsPerSnr * methods.filter((m) => m.needs.includes('prior')).length, 0, { snr: snrs[0] });
+      bar?.start(total, 0, { snr: snrs[0] });
       for (const snr of snrs) {
         await runBatch(system, x, {
-          methods, snr, seed: o.seed, options: { commin: o },
+          methods, snr, seed: o.seed, options,
           onStep: bar ? () => { bar.update(++done, { snr }); } : undefined,
           visit: async ({ method, out, scores }) => {
             nchwToImages(await out.data(), out.shape).forEach((im, i) => recon[i].push(im));

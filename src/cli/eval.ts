@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions, comminOptions, type CommInFlags } from './commin_options.js';
+import { addDpsOptions, dpsSettings } from './dps_options.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
 import { batchOf, checkDataFolder, loadImageSet } from '../data/folder.js';
@@ -15,11 +16,11 @@ import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js'
 import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, runBatch, splitAvailable, type Method } from '../pipeline/index.js';
-import { cliSource, methodList } from './methods_arg.js';
+import { DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, resolveDps, runBatch, splitAvailable, type Method } from '../pipeline/index.js';
+import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 
 export function evalCommand(): Command {
-  return addCommInOptions(new Command('eval'))
+  return addAdvModelOption(addDpsOptions(addCommInOptions(new Command('eval'))))
     .description('evaluate DeepJSCC (and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
@@ -66,7 +67,7 @@ export function evalCommand(): Command {
           const x = tensor(engine, batchOf(val, idx), [idx.length, 3, S, S]);
           // each image's index keys its channel and sampler noise: results do not depend on --batch
           await runBatch(system, x, {
-            methods, snr, seed: o.seed, firstImage: idx[0], options: { commin: o },
+            methods, snr, seed: o.seed, firstImage: idx[0], options: { commin: o, dps: dpsSettings(o) },
             visit: async ({ method, out, scores }) => {
               const a = acc[method.name];
               const feats = lp.pooledFeatures(out);
@@ -98,7 +99,10 @@ export function evalCommand(): Command {
       const ran = [...new Set(summary.map((r) => r.method as string))];
       // the prior when a method that ran used it (as before: CommIN ran, the prior is named)
       const prior = ran.some((m) => getMethod(m).needs.includes('prior')) ? o.prior : null;
-      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, o.snr, lp), results: summary }, null, 2) + '\n');
+      // DPS's settings and the adversarial model when those methods ran
+      const dps = ran.includes('dps') ? (({ method, steps, eta, zeta, startT }) => ({ method, steps, eta, zeta, startT }))(resolveDps(dpsSettings(o), o.seed)) : undefined;
+      const advModel = ran.some((m) => getMethod(m).needs.includes('adv')) ? o.advModel : undefined;
+      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior, advModel, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, o.snr, lp), dps, results: summary }, null, 2) + '\n');
       console.log(`wrote ${join(o.out, 'per_image.csv')} and summary.json`);
       engine.destroy();
     });

@@ -1,11 +1,11 @@
 // `--method(s) a,b,c`: reconstruction methods from the pipeline's registry, and the model files a CLI
 // command hands the pipeline.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { join } from 'node:path';
 import { parseMethods, type Method } from '../pipeline/index.js';
 import { fileSource } from '../pipeline/file_source.js';
 import type { ByteSource } from '../pipeline/source.js';
-import { MODELS_DIR } from './defaults.js';
+import { DEFAULT_ADV_MODEL, MODELS_DIR } from './defaults.js';
 
 export function methodList(v: string): Method[] {
   try {
@@ -17,7 +17,12 @@ export function methodList(v: string): Method[] {
 
 export const innFile = (dir: string, snr: number) => join(dir, `inn_snr${snr}.safetensors`);
 
-/** The files named by the common flags: --model, --lpips, --prior, and --inn (one SNR) or --inn-dir. */
-export function cliSource(o: { model: string; lpips?: string; prior?: string; inn?: string; innDir?: string }): ByteSource {
-  return fileSource({ jscc: o.model, lpips: o.lpips, prior: o.prior, inn: (snr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr) });
+/** --adv-model: where the model choices are (transmit, demo, eval). */
+export function addAdvModelOption(cmd: Command): Command {
+  return cmd.option('--adv-model <file>', 'adv: the adversarially trained DeepJSCC checkpoint (commin train jscc --loss mse+lpips+gan)', DEFAULT_ADV_MODEL);
+}
+
+/** The files named by the common flags: --model, --lpips, --prior, --adv-model, and --inn (one SNR) or --inn-dir. */
+export function cliSource(o: { model: string; lpips?: string; prior?: string; inn?: string; innDir?: string; advModel?: string }): ByteSource {
+  return fileSource({ jscc: o.model, lpips: o.lpips, prior: o.prior, adv: o.advModel ?? DEFAULT_ADV_MODEL, inn: (snr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr) });
 }

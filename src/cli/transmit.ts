@@ -7,19 +7,20 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions } from './commin_options.js';
+import { addDpsOptions, dpsSettings } from './dps_options.js';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../data/image.js';
 import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { getMethod, loadSystem, methodNames, runBatch, type Method } from '../pipeline/index.js';
-import { cliSource, innFile, methodList } from './methods_arg.js';
+import { getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
+import { addAdvModelOption, cliSource, innFile, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
 
 export function transmitCommand(): Command {
-  return addCommInOptions(new Command('transmit'))
+  return addAdvModelOption(addDpsOptions(addCommInOptions(new Command('transmit'))))
     .description('transmit images over a noisy channel and reconstruct them')
     .argument('<images...>', 'PNG or JPEG files (centre-cropped and resized to the model size)')
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
@@ -30,7 +31,7 @@ export function transmitCommand(): Command {
     .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors)')
     .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)
     .option('--force', 'use an INN trained for another SNR than --snr')
-    .option('--verbose', "CommIN: print each step's ‖x_inn − x̂0‖, ‖target(y) − coarse(INN(x̂0))‖ and guidance RMS")
+    .option('--verbose', "CommIN: print each step's ‖x_inn − x̂0‖, ‖target(y) − coarse(INN(x̂0))‖ and guidance RMS; DPS: each step's ‖received − P(E(x̂0))‖")
     .option('--diagnostics <file>', 'CommIN: write those per-step values as JSON, and a plot beside it (.svg); with several images one pair per image, FILE_<name>.json')
     .option('--out <dir>', 'output folder: NAME_original.png and NAME_<method>_snr<S>.png per image, NAME the file name without extension, NAME-2, NAME-3, … for repeated names (files of an earlier run with the same names are replaced)', 'out/transmit')
     .action(async (images: string[], o, cmd: Command) => {
@@ -42,10 +43,10 @@ export function transmitCommand(): Command {
       if (!lpipsGiven && !existsSync(o.lpips)) console.warn(`warning: LPIPS weights '${o.lpips}' not found: no LPIPS in the metrics lines`);
       const methods = o.method as Method[];
       const innPath: string = o.inn ?? innFile(MODELS_DIR, o.snr);
-      checkMethodFiles(methods, o.prior, innPath, o.snr, o.lpips);
+      checkMethodFiles(methods, { prior: o.prior, inn: innPath, adv: o.advModel, lpips: o.lpips }, o.snr, o.model);
       // outputs: writable, distinct per image, and never one of the inputs — all before the engine starts
       const stems = uniqueStems(images.map((f) => basename(f, extname(f))));
-      const inputs = [...images, o.model, o.lpips, o.prior, innPath];
+      const inputs = [...images, o.model, o.lpips, o.prior, innPath, o.advModel];
       prepareOutputDir(o.out);
       const diagPaths = o.diagnostics ? stems.map((stem) => diagnosticsPath(o.diagnostics, stem, images.length)) : [];
       for (const p of diagPaths) for (const f of [p, svgPath(p)]) {
@@ -62,6 +63,7 @@ export function transmitCommand(): Command {
       const inn = needs.has('inn') ? await system.inn(o.snr) : null;
       if (inn) checkInnSnr(inn, o.snr, o.force);
       if (needs.has('prior')) await system.prior();
+      if (needs.has('adv')) await system.adv();
       const innMeta = inn?.meta ?? {};
       const bcr = `${model.cfg.bcr[0]}/${model.cfg.bcr[1]}`;
       const want = !!(o.verbose || o.diagnostics);
@@ -72,8 +74,9 @@ export function transmitCommand(): Command {
         writeFileSync(join(o.out, `${stems[i]}_original.png`), encodePng(img));
         let steps: StepDiagnostics[] = [];
         await runBatch(system, x, {
-          methods, snr: o.snr, seed: o.seed, firstImage: i, options: { commin: { ...o, diagnostics: want } },
+          methods, snr: o.snr, seed: o.seed, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }) },
           onStep: want ? (_m, info) => {
+            if (info.dps && o.verbose) console.log(`  step ${info.i + 1} t=${info.t}: ‖received − P(E(x̂0))‖ ${info.dps.channelDistance[0].toFixed(3)}, guidance RMS ${(info.dps.guidanceRms[0] ?? 0).toExponential(2)}`);
             const s = stepDiagnostics(info);
             if (!s) return;
             steps.push(s);
@@ -96,12 +99,17 @@ export function transmitCommand(): Command {
     });
 }
 
-/** The models each named method needs, as files, before the engine starts. */
-function checkMethodFiles(methods: Method[], prior: string, inn: string, snr: number, lpips: string): void {
+/** The models each named method needs, as files, before the engine starts: a missing one names the command that makes it. */
+function checkMethodFiles(methods: Method[], files: Record<Need, string>, snr: number, jscc: string): void {
+  const what: Record<Need, [string, string]> = {
+    prior: ['a diffusion prior', '--prior'], inn: [`an INN for ${snr} dB`, '--inn'],
+    adv: ['the adversarially trained DeepJSCC', '--adv-model'], lpips: ['LPIPS weights', '--lpips'],
+  };
   for (const m of methods) for (const need of m.needs) {
-    if (need === 'prior' && !existsSync(prior)) throw new Error(`${m.label} needs a diffusion prior: '${prior}' does not exist (train one with commin train ddpm, or pass --prior)`);
-    if (need === 'inn' && !existsSync(inn)) throw new Error(`${m.label} needs an INN for ${snr} dB: '${inn}' does not exist (train one with commin train inn --snr ${snr}, or pass --inn)`);
-    if (need === 'lpips' && !existsSync(lpips)) throw new Error(`${m.label} needs LPIPS weights: '${lpips}' does not exist (pass --lpips)`);
+    const file = files[need];
+    if (existsSync(file)) continue;
+    const make = makeCommand(need, file, snr, jscc);
+    throw new Error(`${m.label} needs ${what[need][0]}: '${file}' does not exist (${make ? `make it with: ${make}, ` : ''}or pass ${what[need][1]})`);
   }
 }
 

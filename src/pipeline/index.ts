@@ -1,11 +1,13 @@
 // The reconstruction pipeline: load a system, send a batch over the channel once, reconstruct it with each
 // registered method, score every result. The CLI (transmit, demo, eval) and the web page call this.
 export { fetchSource, type ByteSource, type ModelPaths } from './source.js';
-export { loadSystem, type System, type Prior, type LoadedInn } from './system.js';
-export { receive } from './channel.js';
+export { loadSystem, type System, type Prior, type LoadedInn, type LoadedJscc } from './system.js';
+export { receive, sendThrough, type Received } from './channel.js';
 export { score, type Scores } from './score.js';
 export { runBatch, reconstructAll, type BatchRequest, type MethodResult } from './run.js';
-export { missingModels, requireAvailable, splitAvailable } from './missing.js';
+export { describeMissing, findMissing, makeCommand, missingModelError, missingModels, modelFor, requireAvailable, splitAvailable, type MissingModel, type Skipped } from './missing.js';
 export { resolveCommin, DEFAULT_COMMIN, type CommInSettings } from './commin_settings.js';
+export { resolveDps, DEFAULT_DPS, DEFAULT_DPS_ZETA, type DpsSettings } from './dps_settings.js';
+export { samplingSteps } from './sampling_steps.js';
 export type { Method, MethodOptions, Need, ReconstructRequest, StepEvent } from './method.js';
 export { DEFAULT_METHODS, getMethod, methodNames, parseMethods, registerMethod, unregisterMethod } from './methods/index.js';

@@ -1,25 +1,38 @@
-// What a reconstruction method is: a name, the models it needs beyond DeepJSCC, and a function from the
-// received image y to a reconstruction. Methods live in methods/, one file each.
+// What a reconstruction method is: a name, the models it needs beyond DeepJSCC, and a function from what
+// the receiver has (y, the received symbols) to a reconstruction. Methods live in methods/, one file each.
 import type { Tensor } from '../engine/tensor.js';
 import type { StepInfo } from '../models/sampler.js';
 import type { CommInDiagnostics } from '../models/commin.js';
+import type { DpsDiagnostics } from '../models/dps.js';
+import type { DeepJSCC } from '../models/deepjscc.js';
+import type { Schedule } from '../models/diffusion.js';
 import type { CommInSettings } from './commin_settings.js';
+import type { DpsSettings } from './dps_settings.js';
 import type { System } from './system.js';
 
-export type Need = 'prior' | 'inn' | 'lpips';
+export type Need = 'prior' | 'inn' | 'lpips' | 'adv';
 
 /** Per-method settings, keyed by method; a method reads its own entry. */
 export interface MethodOptions {
   commin?: CommInSettings;
+  dps?: DpsSettings;
   [method: string]: unknown;
 }
 
-export type StepEvent = StepInfo & { diagnostics?: CommInDiagnostics };
+/** A sampling step; `diagnostics` from CommIN's INN guidance, `dps` from DPS's channel guidance. */
+export type StepEvent = StepInfo & { diagnostics?: CommInDiagnostics; dps?: DpsDiagnostics };
 
 export interface ReconstructRequest {
   system: System;
   /** DeepJSCC's output for the batch, [N, 3, S, S] in [0, 1]: the received symbols, decoded. */
   y: Tensor;
+  /** The noisy channel symbols of the system's DeepJSCC, [N, c, S/4, S/4] (what its decoder takes). */
+  received: Tensor;
+  /**
+   * Sends the batch's images through another DeepJSCC with the same channel noise keys (seed, firstImage,
+   * image index); returns its decoded output in [0, 1], owned by the caller. The originals stay hidden.
+   */
+  send(jscc: DeepJSCC): Tensor;
   snr: number;
   seed: number;
   /** Index of the batch's first image in the run: keys a method's own noise per image, as the sampler's. */
@@ -36,4 +49,6 @@ export interface Method {
   needs: readonly Need[];
   /** A reconstruction in [0, 1], shape of y; may be y itself (the pipeline never disposes y twice). */
   reconstruct(req: ReconstructRequest): Promise<Tensor>;
+  /** Sampling steps (onStep calls) per batch at these settings, for progress bars; absent: none. */
+  steps?(options: MethodOptions, snr: number, schedule: Schedule): number;
 }

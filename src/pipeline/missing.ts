@@ -1,32 +1,81 @@
-// Which model files a method lacks at an SNR: callers decide whether that is an error (a method the user
-// named) or a skip (a default method whose models are not there).
-import type { Method } from './method.js';
+// Which model files a method lacks at an SNR, and the command that makes each: callers decide whether that
+// is an error (a method the user named) or a skip (a default method whose models are not there).
+import type { Method, Need } from './method.js';
 import type { System } from './system.js';
 
-export async function missingModels(system: System, method: Method, snr: number): Promise<string[]> {
+export interface MissingModel {
+  need: Need;
+  /** The file (or URL) the system looked for. */
+  file: string;
+  /** The `commin` command line that writes it (null: bundled, nothing to train). */
+  command: string | null;
+}
+
+const arg = (s: string) => (/[\s'"]/.test(s) ? `'${s.replace(/'/g, "'\\''")}'` : s);
+
+/** The command that writes a model file; `jscc` is the system's DeepJSCC (the INN and the adversarial model build on it). */
+export function makeCommand(need: Need, file: string, snr: number, jscc: string): string | null {
+  switch (need) {
+    case 'prior': return `commin train ddpm --out ${arg(file)}`;
+    case 'inn': return `commin train inn --snr ${snr} --jscc ${arg(jscc)} --out ${arg(file)}`;
+    case 'adv': return `commin train jscc --loss mse+lpips+gan --init ${arg(jscc)} --out ${arg(file)}`;
+    case 'lpips': return null;
+  }
+}
+
+/** "FILE (make it with: COMMAND)": one missing model, for messages. */
+export const describeMissing = (m: MissingModel): string => (m.command ? `${m.file} (make it with: ${m.command})` : m.file);
+
+/** The model a need names at an SNR, and how to make it. */
+export function modelFor(system: System, need: Need, snr: number): MissingModel {
   const { paths } = system.source;
-  const out: string[] = [];
+  const file = { prior: paths.prior, inn: paths.inn?.(snr), adv: paths.adv, lpips: paths.lpips }[need]
+    ?? { prior: 'prior.safetensors', inn: `inn_snr${snr}.safetensors`, adv: 'deepjscc_adv.safetensors', lpips: 'LPIPS weights' }[need];
+  return { need, file, command: makeCommand(need, file, snr, paths.jscc) };
+}
+
+/** The error of a method called without its model: names the file and the command that makes it. */
+export function missingModelError(label: string, what: string, m: MissingModel): Error {
+  return new Error(`${label} needs ${what}: '${m.file}' does not exist${m.command ? ` (make it with: ${m.command})` : ''}`);
+}
+
+/** The models a method lacks at an SNR. */
+export async function findMissing(system: System, method: Method, snr: number): Promise<MissingModel[]> {
+  const out: MissingModel[] = [];
   for (const need of method.needs) {
-    if (need === 'prior' && !(await system.prior())) out.push(paths.prior ?? 'a diffusion prior');
-    if (need === 'inn' && !(await system.inn(snr))) out.push(paths.inn?.(snr) ?? `an INN for ${snr} dB`);
-    if (need === 'lpips' && !system.lpips) out.push(paths.lpips ?? 'LPIPS weights');
+    const there = need === 'prior' ? await system.prior() : need === 'inn' ? await system.inn(snr) : need === 'adv' ? await system.adv() : system.lpips;
+    if (!there) out.push(modelFor(system, need, snr));
   }
   return out;
 }
 
+/** The models a method lacks at an SNR, each as "FILE (make it with: COMMAND)". */
+export async function missingModels(system: System, method: Method, snr: number): Promise<string[]> {
+  return (await findMissing(system, method, snr)).map(describeMissing);
+}
+
+export interface Skipped { method: Method; missing: string[]; models: MissingModel[] }
+
 /** The methods whose models are all there at every SNR, and for the others what is missing. */
-export async function splitAvailable(system: System, methods: Method[], snrs: number[]): Promise<{ ready: Method[]; skipped: { method: Method; missing: string[] }[] }> {
-  const ready: Method[] = [], skipped: { method: Method; missing: string[] }[] = [];
+export async function splitAvailable(system: System, methods: Method[], snrs: number[]): Promise<{ ready: Method[]; skipped: Skipped[] }> {
+  const ready: Method[] = [], skipped: Skipped[] = [];
   for (const method of methods) {
-    const missing = [...new Set((await Promise.all(snrs.map((s) => missingModels(system, method, s)))).flat())];
-    if (missing.length) skipped.push({ method, missing });
+    const all = (await Promise.all(snrs.map((s) => findMissing(system, method, s)))).flat();
+    const models = [...new Map(all.map((m) => [m.file, m])).values()];
+    if (models.length) skipped.push({ method, missing: models.map(describeMissing), models });
     else ready.push(method);
   }
   return { ready, skipped };
 }
 
-/** Methods the user named must run: a missing model is an error naming it. */
+/** Methods the user named must run: a missing model is an error naming the file and the command that makes it. */
 export async function requireAvailable(system: System, methods: Method[], snrs: number[]): Promise<void> {
   const { skipped } = await splitAvailable(system, methods, snrs);
-  if (skipped.length) throw new Error(skipped.map((s) => `${s.method.label} needs ${s.missing.join(', ')}, which ${s.missing.length === 1 ? 'does' : 'do'} not exist`).join('; '));
+  if (skipped.length) {
+    throw new Error(skipped.map(({ method, models }) => {
+      const files = models.map((m) => `'${m.file}'`).join(', ');
+      const commands = models.filter((m) => m.command).map((m) => m.command);
+      return `${method.label} needs ${files}, which ${models.length === 1 ? 'does' : 'do'} not exist${commands.length ? `; make ${models.length === 1 ? 'it' : 'them'} with: ${commands.join('; ')}` : ''}`;
+    }).join('; '));
+  }
 }

@@ -3,7 +3,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { Method, MethodOptions, StepEvent } from './method.js';
 import type { System } from './system.js';
-import { receive } from './channel.js';
+import { receive, sendThrough, type Received } from './channel.js';
 import { score, type Scores } from './score.js';
 
 export interface MethodResult { method: Method; out: Tensor; scores: Scores }
@@ -19,12 +19,18 @@ export interface BatchRequest {
   visit?: (r: MethodResult) => void | Promise<void>;
 }
 
-/** Each method on an already received y (the web page times the channel on its own). */
-export async function reconstructAll(system: System, x: Tensor, y: Tensor, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
+/**
+ * Each method on an already received batch (the web page times the channel on its own). x is used for the
+ * scores and for `send` only, never handed to a method; y and the received symbols stay the caller's.
+ */
+export async function reconstructAll(system: System, x: Tensor, rx: Received, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
+  const { y, received } = rx;
+  const firstImage = req.firstImage ?? 0;
   const results = [];
   for (const method of req.methods) {
     const out = await method.reconstruct({
-      system, y, snr: req.snr, seed: req.seed, firstImage: req.firstImage ?? 0, options: req.options ?? {},
+      system, y, received, snr: req.snr, seed: req.seed, firstImage, options: req.options ?? {},
+      send: (jscc) => sendThrough(jscc, x, req.snr, req.seed, firstImage),
       onStep: req.onStep && ((info) => req.onStep!(method, info)),
     });
     try {
@@ -40,10 +46,11 @@ export async function reconstructAll(system: System, x: Tensor, y: Tensor, req: 
 
 /** Sends x (NCHW in [0, 1]) over the channel once and reconstructs it with every method. */
 export async function runBatch(system: System, x: Tensor, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
-  const y = receive(system, x, req.snr, req.seed, req.firstImage ?? 0);
+  const rx = receive(system, x, req.snr, req.seed, req.firstImage ?? 0);
   try {
-    return await reconstructAll(system, x, y, req);
+    return await reconstructAll(system, x, rx, req);
   } finally {
-    y.dispose();
+    rx.y.dispose();
+    rx.received.dispose();
   }
 }

@@ -7,6 +7,8 @@ export interface ModelPaths {
   prior?: string;
   /** The INN trained for one SNR. */
   inn?: (snrDb: number) => string;
+  /** The adversarially trained DeepJSCC (method adv): same size, its own encoder and decoder. */
+  adv?: string;
 }
 
 export interface ByteSource {

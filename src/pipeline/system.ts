@@ -1,5 +1,5 @@
-// A loaded system: DeepJSCC and LPIPS at once, the prior and the per-SNR INNs on first use (cached), so a
-// caller loads only what the methods it runs need. The low-level parsers stay in src/models.
+// A loaded system: DeepJSCC and LPIPS at once, the prior, the per-SNR INNs and the adversarial DeepJSCC on
+// first use (cached), so a caller loads only what the methods it runs need. The low-level parsers stay in src/models.
 import type { Engine } from '../engine/engine.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import type { Inn } from '../models/inn.js';
@@ -14,6 +14,8 @@ import type { ByteSource } from './source.js';
 export interface Prior { model: UNet; schedule: Schedule; meta: Record<string, string> }
 /** An INN with the SNR its file says it was trained for (null: not recorded). */
 export interface LoadedInn { inn: Inn; snr: number | null; meta: Record<string, string>; path: string }
+/** Another DeepJSCC checkpoint (the adversarially trained one) with its file's metadata. */
+export interface LoadedJscc { model: DeepJSCC; meta: Record<string, string> }
 
 export interface System {
   engine: Engine;
@@ -24,6 +26,8 @@ export interface System {
   lpips: Lpips | null;
   prior(): Promise<Prior | null>;
   inn(snrDb: number): Promise<LoadedInn | null>;
+  /** Null when the source has no adversarial DeepJSCC. */
+  adv(): Promise<LoadedJscc | null>;
 }
 
 export async function loadSystem(engine: Engine, source: ByteSource): Promise<System> {
@@ -34,6 +38,7 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
   const lpBytes = paths.lpips ? await source.read(paths.lpips) : null;
   const lpips = lpBytes ? Lpips.load(engine, lpBytes, paths.lpips!) : null;
   let prior: Promise<Prior | null> | undefined;
+  let adv: Promise<LoadedJscc | null> | undefined;
   const inns = new Map<number, Promise<LoadedInn | null>>();
   return {
     engine, source, jscc, jsccMeta, lpips,
@@ -55,6 +60,20 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         return bytes && path ? { ...loadInn(engine, bytes, path), path } : null;
       })());
       return inns.get(snr)!;
+    },
+    adv() {
+      adv ??= (async () => {
+        const bytes = paths.adv ? await source.read(paths.adv) : null;
+        if (!bytes) return null;
+        const a = loadDeepJscc(engine, bytes, paths.adv!);
+        const r = a.model.cfg.size, s = jscc.cfg.size;
+        if (r !== s) {
+          a.model.dispose();
+          throw new Error(`adversarial DeepJSCC ${paths.adv} is for ${r}×${r} images, DeepJSCC for ${s}×${s}`);
+        }
+        return a;
+      })();
+      return adv;
     },
   };
 }

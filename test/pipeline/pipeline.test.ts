@@ -1,14 +1,18 @@
 // The reconstruction pipeline: a method registered here runs through it and is scored; every method of a
-// batch, and every run with the same seed, sees the same received image y.
+// batch, and every run with the same seed, sees the same received image y and symbols; `send` draws the
+// same channel noise for another DeepJSCC.
 import { afterAll, describe, expect, it } from 'vitest';
 import { affine } from '../../src/kernels/elementwise.js';
 import { tensor } from '../../src/kernels/create.js';
+import { noGrad } from '../../src/engine/autograd.js';
 import { psnr } from '../../src/metrics/psnr.js';
+import { DeepJSCC, type DeepJsccConfig } from '../../src/models/deepjscc.js';
 import {
-  getMethod, loadSystem, missingModels, parseMethods, registerMethod, runBatch, unregisterMethod, type Method, type System,
+  getMethod, loadSystem, missingModels, parseMethods, registerMethod, requireAvailable, runBatch, sendThrough, unregisterMethod,
+  type ByteSource, type Method, type ModelPaths, type ReconstructRequest, type System,
 } from '../../src/pipeline/index.js';
 import { fileSource } from '../../src/pipeline/file_source.js';
-import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
+import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
 import { testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
@@ -27,11 +31,14 @@ function fakeMethod(name: string, seen: Float32Array[]): Method {
 const seenA: Float32Array[] = [], seenB: Float32Array[] = [];
 registerMethod(fakeMethod('fake-a', seenA));
 registerMethod(fakeMethod('fake-b', seenB));
-afterAll(() => ['fake-a', 'fake-b'].forEach(unregisterMethod));
+/** Hands its request to the test (then returns y): what a method sees. */
+let inspect: (req: ReconstructRequest) => Promise<void> = async () => {};
+registerMethod({ name: 'fake-inspect', label: 'inspect', needs: [], reconstruct: async (req) => (await inspect(req), req.y) });
+afterAll(() => ['fake-a', 'fake-b', 'fake-inspect'].forEach(unregisterMethod));
 
 let system: System | undefined;
 async function sys(): Promise<System> {
-  system ??= await loadSystem(engine(), fileSource({ jscc: DEFAULT_JSCC_MODEL, lpips: LPIPS_WEIGHTS, prior: '/nonexistent/prior.safetensors', inn: (s) => `/nonexistent/inn_snr${s}.safetensors` }));
+  system ??= await loadSystem(engine(), fileSource({ jscc: DEFAULT_JSCC_MODEL, lpips: LPIPS_WEIGHTS, prior: '/nonexistent/prior.safetensors', inn: (s) => `/nonexistent/inn_snr${s}.safetensors`, adv: '/nonexistent/adv.safetensors' }));
   return system;
 }
 
@@ -44,7 +51,7 @@ describe('method registry', () => {
   it('parses lists and the alias both; unknown or duplicate names are errors', () => {
     expect(parseMethods('fake-a, deepjscc,fake-a').map((m) => m.name)).toEqual(['fake-a', 'deepjscc']);
     expect(parseMethods('both').map((m) => m.name)).toEqual(['deepjscc', 'commin']);
-    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, fake-a, fake-b, both/);
+    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, dps, adv, fake-a, fake-b, fake-inspect, both/);
     expect(() => registerMethod(fakeMethod('fake-a', []))).toThrow(/already registered/);
     expect(() => unregisterMethod('deepjscc')).toThrow(/built in/);
   });
@@ -93,10 +100,116 @@ describe('runBatch', () => {
     x.dispose();
   });
 
-  it('names the models a method lacks', async () => {
+  it('names the models a method lacks and the command that makes each', async () => {
     const s = await sys();
+    const J = DEFAULT_JSCC_MODEL;
     expect(await missingModels(s, getMethod('deepjscc'), 4)).toEqual([]);
-    expect(await missingModels(s, getMethod('commin'), 4)).toEqual(['/nonexistent/prior.safetensors', '/nonexistent/inn_snr4.safetensors']);
-    await expect(runBatch(s, images(1), { methods: [getMethod('commin')], snr: 4, seed: 0 })).rejects.toThrow(/CommIN needs a diffusion prior/);
+    expect(await missingModels(s, getMethod('commin'), 4)).toEqual([
+      '/nonexistent/prior.safetensors (make it with: commin train ddpm --out /nonexistent/prior.safetensors)',
+      `/nonexistent/inn_snr4.safetensors (make it with: commin train inn --snr 4 --jscc ${J} --out /nonexistent/inn_snr4.safetensors)`,
+    ]);
+    expect(await missingModels(s, getMethod('dps'), 4)).toEqual(['/nonexistent/prior.safetensors (make it with: commin train ddpm --out /nonexistent/prior.safetensors)']);
+    expect(await missingModels(s, getMethod('adv'), 4)).toEqual([`/nonexistent/adv.safetensors (make it with: commin train jscc --loss mse+lpips+gan --init ${J} --out /nonexistent/adv.safetensors)`]);
+    const x = images(1);
+    await expect(runBatch(s, x, { methods: [getMethod('commin')], snr: 4, seed: 0 })).rejects.toThrow(/CommIN needs a diffusion prior/);
+    // a method called without its model: the file and the command
+    await expect(runBatch(s, x, { methods: [getMethod('dps')], snr: 4, seed: 0 })).rejects.toThrow(
+      "DPS needs a diffusion prior: '/nonexistent/prior.safetensors' does not exist (make it with: commin train ddpm --out /nonexistent/prior.safetensors)");
+    await expect(runBatch(s, x, { methods: [getMethod('adv')], snr: 4, seed: 0 })).rejects.toThrow(
+      `DeepJSCC-adv needs the adversarially trained DeepJSCC: '/nonexistent/adv.safetensors' does not exist (make it with: commin train jscc --loss mse+lpips+gan --init ${J} --out /nonexistent/adv.safetensors)`);
+    // methods the user named: checked before any work, the same way
+    await expect(requireAvailable(s, [getMethod('deepjscc'), getMethod('adv')], [1, 4])).rejects.toThrow(
+      `DeepJSCC-adv needs '/nonexistent/adv.safetensors', which does not exist; make it with: commin train jscc --loss mse+lpips+gan --init ${J} --out /nonexistent/adv.safetensors`);
+    x.dispose();
+  });
+});
+
+describe('what a method receives', () => {
+  it('the received symbols decode to y, and send(the system\'s own DeepJSCC) reproduces y exactly (same noise keys)', async () => {
+    const s = await sys();
+    const x = images(3);
+    let checked = 0;
+    inspect = async ({ system, y, received, send, snr }) => {
+      expect(received.shape).toEqual([3, system.jscc.latent, 16, 16]);
+      const decoded = noGrad(() => system.jscc.decode(received, tensor(engine(), [snr, snr, snr], [3])));
+      expect(await decoded.data()).toEqual(await y.data());
+      const again = send(system.jscc);
+      expect(await again.data()).toEqual(await y.data());
+      for (const t of [decoded, again]) t.dispose();
+      checked++;
+    };
+    await runBatch(s, x, { methods: [getMethod('fake-inspect')], snr: 1, seed: 3, firstImage: 5 });
+    expect(checked).toBe(1);
+    inspect = async () => {};
+    x.dispose();
+  });
+});
+
+/** A system whose adversarial DeepJSCC is a tiny random one (bytes in memory), with the committed prior. */
+async function advSystem(cfg: DeepJsccConfig): Promise<{ system: System; adv: DeepJSCC }> {
+  const adv = new DeepJSCC(engine(), cfg, 11);
+  const bytes = await adv.params.save({ config: JSON.stringify(cfg) });
+  const paths: ModelPaths = { jscc: DEFAULT_JSCC_MODEL, lpips: LPIPS_WEIGHTS, prior: DEFAULT_PRIOR, inn: (s) => `/nonexistent/inn_snr${s}.safetensors`, adv: 'memory:adv' };
+  const files = fileSource(paths);
+  const source: ByteSource = { paths, read: async (p) => (p === 'memory:adv' ? bytes : files.read(p)) };
+  return { system: await loadSystem(engine(), source), adv };
+}
+
+describe('adv', () => {
+  it('sends the batch through the adversarial DeepJSCC on the system\'s noise keys: its output, not y', async () => {
+    const { system, adv } = await advSystem({ size: 64, bcr: [1, 48], channels: [4, 8], snrAdaptive: true });
+    const x = images(2);
+    const outs: Record<string, Float32Array> = {};
+    await runBatch(system, x, {
+      methods: [getMethod('deepjscc'), getMethod('adv')], snr: 4, seed: 7, firstImage: 3,
+      visit: async ({ method, out }) => { outs[method.name] = await out.data(); },
+    });
+    const expected = sendThrough(adv, x, 4, 7, 3);
+    expect(outs.adv).toEqual(await expected.data());
+    expect(outs.adv).not.toEqual(outs.deepjscc);
+    // another image index, another draw
+    const moved = sendThrough(adv, x, 4, 7, 0);
+    expect(await moved.data()).not.toEqual(outs.adv);
+    for (const t of [x, expected, moved]) t.dispose();
+    adv.dispose();
+  });
+
+  it('refuses an adversarial model for another image size', async () => {
+    const { system, adv } = await advSystem({ size: 32, bcr: [1, 48], channels: [4, 8], snrAdaptive: true });
+    await expect(system.adv()).rejects.toThrow(/memory:adv is for 32×32 images, DeepJSCC for 64×64/);
+    adv.dispose();
+  });
+});
+
+describe('dps', () => {
+  it('runs on the received symbols, moves away from y, and a batch of N equals N runs of batch 1', async () => {
+    const { system, adv } = await advSystem({ size: 64, bcr: [1, 48], channels: [4, 8], snrAdaptive: true });
+    adv.dispose();
+    const x = images(2);
+    const options = { dps: { steps: 2, startT: 50, zeta: 1 } };
+    const run = async (xs: typeof x, firstImage: number) => {
+      const outs: Record<string, Float32Array> = {};
+      const steps: number[][] = [];
+      await runBatch(system, xs, {
+        methods: [getMethod('deepjscc'), getMethod('dps')], snr: 1, seed: 2, firstImage, options: { dps: { ...options.dps, diagnostics: true } },
+        onStep: (_m, info) => { steps.push(info.dps!.channelDistance); },
+        visit: async ({ method, out }) => { outs[method.name] = await out.data(); },
+      });
+      return { outs, steps };
+    };
+    const batch = await run(x, 0);
+    expect(batch.steps.length).toBe(2);
+    expect(batch.steps.every((d) => d.length === 2 && d.every((v) => v > 0))).toBe(true);
+    expect(batch.outs.dps).not.toEqual(batch.outs.deepjscc);
+    const size = 3 * 64 * 64;
+    const all = await x.data();
+    for (let k = 0; k < 2; k++) {
+      const one = tensor(engine(), all.slice(k * size, (k + 1) * size), [1, 3, 64, 64]);
+      const single = await run(one, k);
+      const diff = Math.max(...single.outs.dps.map((v, i) => Math.abs(v - batch.outs.dps[k * size + i])));
+      expect(diff, `image ${k} alone`).toBeLessThan(1e-4);
+      one.dispose();
+    }
+    x.dispose();
   });
 });

@@ -2,8 +2,10 @@
 import type { Method } from '../method.js';
 import { deepjscc } from './deepjscc.js';
 import { commin } from './commin.js';
+import { dps } from './dps.js';
+import { adv } from './adv.js';
 
-const BUILTIN: Method[] = [deepjscc, commin];
+const BUILTIN: Method[] = [deepjscc, commin, dps, adv];
 
 const registry = new Map<string, Method>(BUILTIN.map((m) => [m.name, m]));
 
@@ -40,5 +42,8 @@ export function parseMethods(list: string): Method[] {
   return [...new Set(names)].map(getMethod);
 }
 
-/** What demo and eval run when no methods are named: every built-in method whose models are there. */
+/**
+ * What demo and eval run when no methods are named, each where its models are there. dps and adv run when
+ * named only: DPS costs an encoder backward per step, and the defaults are what the README's numbers are.
+ */
 export const DEFAULT_METHODS = ['deepjscc', 'commin'];
