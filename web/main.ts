@@ -4,10 +4,15 @@ import { noGrad } from '../src/engine/autograd.js';
 import { tidy } from '../src/engine/scope.js';
 import { tensor } from '../src/kernels/create.js';
 import { decodeImage, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../src/data/image.js';
+import type { Tensor } from '../src/engine/tensor.js';
 import { webgpuHelp } from './webgpu_help.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
-import { fetchSource, getMethod, loadSystem, missingModels, receive, reconstructAll, type Method, type System } from '../src/pipeline/index.js';
+import {
+  DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, getMethod, loadSystem, methodNames, missingModels, receive, reconstructAll,
+  type Method, type MethodOptions, type Scores, type StepEvent, type System,
+} from '../src/pipeline/index.js';
+import { buildColumn, buildPicker, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (s: string) => ($('status').textContent = s);
@@ -15,18 +20,6 @@ function showError(e: unknown) {
   const el = $('error');
   el.textContent = e instanceof Error ? e.message : String(e);
   el.hidden = false;
-}
-
-function draw(canvas: HTMLCanvasElement, img: RgbImage) {
-  canvas.width = img.width;
-  canvas.height = img.height;
-  const ctx = canvas.getContext('2d')!;
-  const d = ctx.createImageData(img.width, img.height);
-  for (let i = 0; i < img.width * img.height; i++) {
-    d.data.set(img.data.subarray(i * 3, i * 3 + 3), i * 4);
-    d.data[i * 4 + 3] = 255;
-  }
-  ctx.putImageData(d, 0, 0);
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -63,13 +56,18 @@ const SAMPLES: { group: string; items: [file: string, label: string][] }[] = [
 ];
 let current: { name: string; image: RgbImage } | null = null;
 
-/** The site's models, by URL: the same loader as the CLI's, fed by fetch. */
+/**
+ * The site's models, by URL: the same loader as the CLI's, fed by fetch. The model URLs are relative, so a
+ * missing model's message names models/FILE with the command that writes it there, run from the repository
+ * root (the dev server serves the repository's models/ there, web/vite.config.ts). A model a method needs
+ * that is absent (a 404) disables that method; the adversarial DeepJSCC is not committed yet.
+ */
 const MODELS = {
-  jscc: '/models/deepjscc_64_bcr1-48.safetensors',
+  jscc: 'models/deepjscc_64_bcr1-48.safetensors',
   lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
-  prior: '/models/prior_64.safetensors',
-  inn: (snr: number) => `/models/inn_snr${snr}.safetensors`,
-  adv: '/models/deepjscc_adv_64_bcr1-48.safetensors',
+  prior: 'models/prior_64.safetensors',
+  inn: (snr: number) => `models/inn_snr${snr}.safetensors`,
+  adv: 'models/deepjscc_adv_64_bcr1-48.safetensors',
 };
 
 async function init(): Promise<App> {
@@ -85,73 +83,153 @@ async function loadImage(name: string, bytes: Uint8Array, size: number) {
   draw($('orig'), current.image);
 }
 
-/** The page's columns: a canvas and a caption per method. */
-const COLUMNS: { method: Method; canvas: string; caption: string }[] = [
-  { method: getMethod('deepjscc'), canvas: 'jscc', caption: 'jsccCap' },
-  { method: getMethod('commin'), canvas: 'commin', caption: 'comminCap' },
-];
+/** The registry's methods in registry order: a checkbox each, and a column each while checked. */
+const METHODS: Method[] = methodNames().map(getMethod);
+let choices: Choice[] = [];
+const columns = new Map<string, Column>();
+/** Why each method cannot run at the SNR last checked (absent: it can). */
+const unavailable = new Map<string, string>();
 
-interface Shown { values: number[]; psnr: number; lpips: number }
+const checkedMethods = (): Method[] => choices.filter((c) => c.box.checked).map((c) => c.method);
+
+/** Why a method cannot run at an SNR, or null: the models it lacks, or the error loading them gave. */
+async function unavailableReason(system: System, method: Method, snr: number): Promise<string | null> {
+  try {
+    const missing = await missingModels(system, method, snr);
+    return missing.length ? `not available: this site has no ${missing.join(', ')}` : null;
+  } catch (e) {
+    return `not available: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/** One column per checked method, in registry order after the original; a method that cannot run is greyed out. */
+function syncColumns() {
+  const results = $('results');
+  const wanted = new Set(checkedMethods().map((m) => m.name));
+  for (const [name, col] of columns) {
+    if (!wanted.has(name)) {
+      col.root.remove();
+      columns.delete(name);
+    }
+  }
+  for (const m of checkedMethods()) {
+    let col = columns.get(m.name);
+    if (!col) columns.set(m.name, (col = buildColumn(m)));
+    results.append(col.root); // re-appending keeps registry order
+    const reason = unavailable.get(m.name);
+    if (reason) disableColumn(col, reason);
+    else col.root.classList.remove('disabled');
+  }
+}
+
+let availabilityCheck = 0;
+/** Enables the methods whose models the site has at this SNR (the INN is per SNR) and disables the others. */
+async function checkAvailability(system: System, snr: number) {
+  const check = ++availabilityCheck;
+  const reasons = await Promise.all(METHODS.map((m) => unavailableReason(system, m, snr)));
+  if (check !== availabilityCheck) return; // a later SNR's check has the say
+  METHODS.forEach((m, k) => {
+    if (reasons[k]) unavailable.set(m.name, reasons[k]);
+    else unavailable.delete(m.name);
+    setAvailability(choices[k], reasons[k]);
+  });
+  syncColumns();
+}
+
+/** The sampling methods' settings from the page's inputs (profile: per-phase step times for the readout). */
+function methodOptions(snr: number, seed: number): MethodOptions {
+  const preset = $<HTMLSelectElement>('preset').value as PresetName;
+  const base = presetOptions(preset, snr, seed);
+  const steps = base.method === 'ddim' ? Number($<HTMLInputElement>('steps').value) || base.steps : undefined;
+  const zeta = Number.parseFloat($<HTMLInputElement>('dpsZeta').value);
+  const dpsSteps = Math.round(Number($<HTMLInputElement>('dpsSteps').value));
+  return {
+    commin: { preset, steps, profile: true },
+    dps: { zeta: Number.isFinite(zeta) ? zeta : DEFAULT_DPS_ZETA, steps: dpsSteps >= 1 ? dpsSteps : FAST_STEPS, profile: true },
+  };
+}
+
+/** Sampling steps per method at these settings (0: not a sampling method), for the progress bars. */
+async function stepCounts(system: System, methods: Method[], options: MethodOptions, snr: number): Promise<Map<string, number>> {
+  const prior = methods.some((m) => m.steps) ? await system.prior() : null;
+  return new Map(methods.map((m) => [m.name, prior && m.steps ? m.steps(options, snr, prior.schedule) : 0]));
+}
+
+interface StepMs { unet: number; guidance: number }
+/** What a method's column shows, returned to the page's tests. */
+interface MethodRun { values: number[]; psnr: number; ssim: number; lpips: number; ms: number; stepMs: StepMs[] }
+
+/** A step's progress in its column, and every other step a preview of x̂0. */
+async function showStep(col: Column, { i, count, x0, ms }: StepEvent, stepMs: StepMs[]) {
+  const guidance = ms.guidance + ms.update;
+  stepMs.push({ unet: ms.unet, guidance });
+  col.progress.max = count;
+  col.progress.value = i + 1;
+  col.progressText.textContent = `step ${i + 1}/${count}: ${(ms.unet + guidance).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, guidance ${guidance.toFixed(0)} ms)`;
+  if (i % 2 === 0 || i === count - 1) {
+    const preview = noGrad(() => tidy(() => clamp(affine(x0, 0.5, 0.5), 0, 1)));
+    draw(col.canvas, nchwToImages(await preview.data(), preview.shape)[0]);
+    preview.dispose();
+  }
+}
+
+/** A method's reconstruction, scores and time in its column. */
+async function showResult(col: Column, out: Tensor, scores: Scores, ms: number): Promise<Omit<MethodRun, 'stepMs'>> {
+  const data = await out.data();
+  draw(col.canvas, nchwToImages(data, out.shape)[0]);
+  const run = { values: Array.from(data), psnr: scores.psnr[0], ssim: scores.ssim[0], lpips: scores.lpips![0], ms };
+  col.scores.textContent = `PSNR ${run.psnr.toFixed(2)} dB · SSIM ${run.ssim.toFixed(3)} · LPIPS ${run.lpips.toFixed(3)}`;
+  col.time.textContent = `took ${ms.toFixed(0)} ms`;
+  return run;
+}
 
 /**
- * Transmits the current image once and reconstructs it with every column's method whose models the site
- * has; returns DeepJSCC's received image values (NCHW, [0, 1]) and metrics, and CommIN's with step times.
+ * Transmits the current image once and reconstructs it with every checked method whose models the site has
+ * (one channel draw for all). Returns each method's values (NCHW, [0, 1]), scores and time under `methods`;
+ * DeepJSCC's also at the top level with the channel time as `ms`, and CommIN's as `commin` (null: not run).
  */
 async function transmit(snr: number, seed: number) {
   if (!app || !current) throw new Error('nothing to transmit yet');
   const { engine, system } = app;
+  await checkAvailability(system, snr);
+  const methods = checkedMethods().filter((m) => !unavailable.has(m.name));
+  const options = methodOptions(snr, seed);
+  const steps = await stepCounts(system, methods, options, snr);
+  for (const m of methods) resetColumn(columns.get(m.name)!, steps.get(m.name)!);
   const { data, shape } = imagesToNchw([current.image]);
   const x = tensor(engine, data, shape);
   const t0 = performance.now();
   const rx = receive(system, x, snr, seed);
-  const { y } = rx;
-  await y.data();
-  const ms = performance.now() - t0;
-  $('latency').textContent = `DeepJSCC encode + channel + decode: ${ms.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}`;
-  const methods: Method[] = [];
-  for (const c of COLUMNS) {
-    const missing = await missingModels(system, c.method, snr);
-    if (missing.length) $(c.caption).textContent = `${c.method.label}: this site has no ${missing.join(', ')}`;
-    else methods.push(c.method);
-  }
-  const shown: Record<string, Shown> = {};
-  const stepMs: { unet: number; guidance: number }[] = [];
-  const preset = $<HTMLSelectElement>('preset').value as PresetName;
-  const base = presetOptions(preset, snr, seed);
-  const steps = base.method === 'ddim' ? Number($<HTMLInputElement>('steps').value) || base.steps : undefined;
+  await rx.y.data();
+  const channelMs = performance.now() - t0;
+  $('latency').textContent = `DeepJSCC encode + channel + decode: ${channelMs.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}`;
+  const runs: Record<string, MethodRun> = {};
+  const stepMs = new Map(methods.map((m) => [m.name, [] as StepMs[]]));
+  // methods run one after another: each one's time runs from the previous result (DeepJSCC's y is the channel's)
+  let started = performance.now();
   try {
     await reconstructAll(system, x, rx, {
-      methods, snr, seed, options: { commin: { preset, steps, profile: true } },
-      // a preview of x̂0 and the per-step latency while a diffusion method samples
-      onStep: async (m, { i, count, x0, ms }) => {
-        stepMs.push({ unet: ms.unet, guidance: ms.guidance + ms.update });
-        $('latency').textContent = `${m.label} step ${i + 1}/${count}: ${(ms.unet + ms.guidance + ms.update).toFixed(0)} ms (U-Net ${ms.unet.toFixed(0)} ms, INN + guidance ${(ms.guidance + ms.update).toFixed(0)} ms)`;
-        if (i % 2 === 0 || i === count - 1) {
-          const prev = noGrad(() => tidy(() => clamp(affine(x0, 0.5, 0.5), 0, 1)));
-          draw($(column(m).canvas), nchwToImages(await prev.data(), prev.shape)[0]);
-          prev.dispose();
-        }
-      },
+      methods, snr, seed, options,
+      onStep: (m, info) => showStep(columns.get(m.name)!, info, stepMs.get(m.name)!),
       visit: async ({ method, out, scores }) => {
-        const data = await out.data();
-        draw($(column(method).canvas), nchwToImages(data, out.shape)[0]);
-        const values = Array.from(data);
-        $(column(method).caption).textContent = `${method.label} — PSNR ${scores.psnr[0].toFixed(2)} dB, LPIPS ${scores.lpips![0].toFixed(3)}`;
-        shown[method.name] = { values, psnr: scores.psnr[0], lpips: scores.lpips![0] };
+        const ms = performance.now() - started + (method.name === 'deepjscc' ? channelMs : 0);
+        const shown = await showResult(columns.get(method.name)!, out, scores, ms);
+        runs[method.name] = { ...shown, stepMs: stepMs.get(method.name)! };
+        started = performance.now();
       },
     });
   } finally {
     x.dispose();
-    y.dispose();
-    rx.received.dispose();
+    disposeReceived(rx);
   }
-  const j = shown.deepjscc;
-  return { ...j, ms, commin: shown.commin ? { ...shown.commin, stepMs } : null };
+  return { ...runs.deepjscc, ms: channelMs, commin: runs.commin ?? null, methods: runs };
 }
 
-const column = (m: Method) => COLUMNS.find((c) => c.method === m)!;
-
 async function main() {
+  choices = buildPicker($('methods'), METHODS, DEFAULT_METHODS, syncColumns);
+  syncColumns();
+  $<HTMLInputElement>('dpsZeta').value = String(DEFAULT_DPS_ZETA);
+  $<HTMLInputElement>('dpsSteps').value = String(FAST_STEPS);
   $<HTMLInputElement>('steps').value = String(FAST_STEPS);
   $<HTMLSelectElement>('preset').addEventListener('change', () => {
     const p = presetOptions($<HTMLSelectElement>('preset').value as PresetName, 4, 0);
@@ -177,7 +255,10 @@ async function main() {
     status('WebGPU is not available.');
     return;
   }
-  const size = app.system.jscc.cfg.size;
+  const { system } = app;
+  const size = system.jscc.cfg.size;
+  // the INNs are per SNR: a new SNR can enable or disable CommIN
+  snr.addEventListener('change', () => void checkAvailability(system, Number(snr.value)).catch(showError));
   const pick = async () => {
     $('error').hidden = true;
     await loadImage(sample.value, await fetchBytes(sample.value), size);
@@ -207,13 +288,18 @@ async function main() {
   drop.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' || ev.key === ' ') $<HTMLInputElement>('file').click();
   });
-  $('go').addEventListener('click', () => {
+  const go = $<HTMLButtonElement>('go');
+  go.addEventListener('click', () => {
     $('error').hidden = true;
     status('Transmitting…');
+    go.disabled = true; // one run at a time: the columns belong to it until it ends
     transmit(Number(snr.value), Number($<HTMLInputElement>('seed').value) || 0)
       .then(() => status('Done.'))
-      .catch((e) => { status('Failed.'); showError(e); });
+      .catch((e) => { status('Failed.'); showError(e); })
+      .finally(() => (go.disabled = false));
   });
+  status('Checking which methods this site has models for…');
+  await checkAvailability(system, Number(snr.value));
   await pick();
   status('Ready.');
   // for the real-browser tests: the same entry points a user clicks through

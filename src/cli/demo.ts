@@ -1,5 +1,5 @@
 // `commin demo`: the main job on the bundled defaults — a few validation faces and a Kodak crop sent over
-// the AWGN channel at several SNRs with the committed DeepJSCC model and reconstructed by each method (the
+// the channel (--channel; default AWGN) at several SNRs with the committed DeepJSCC model and reconstructed by each method (the
 // pipeline's); writes a side-by-side grid (one column per method and SNR), a metrics table (CSV and
 // Markdown) and a plot (SVG) of PSNR and LPIPS against SNR.
 import { createCliEngine } from './engine.js';
@@ -7,6 +7,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions, comminOptions } from './commin_options.js';
+import { addChannelOptions, channelSpec } from './channel_options.js';
+import { trainedChannelNote } from './channel_note.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
@@ -18,7 +20,7 @@ import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { lineChartSvg } from './plot.js';
-import { DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
+import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
@@ -74,7 +76,7 @@ export function demoImages(o: DemoImageOptions): { files: string[]; sources: str
 }
 
 export function demoCommand(): Command {
-  return addAdvModelOption(addDpsOptions(addCommInOptions(new Command('demo'))))
+  return addChannelOptions(addAdvModelOption(addDpsOptions(addCommInOptions(new Command('demo')))))
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used); where the default is missing, bundled Kodak portrait crops', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (centre crops are added); where the default is missing, bundled crops', KODAK_DIR)
@@ -89,6 +91,7 @@ export function demoCommand(): Command {
     .option('--out <dir>', 'output folder (grid.png, metrics.csv, metrics.md, plot.svg; those of an earlier run are replaced)', 'out/demo')
     .action(async (o, cmd: Command) => {
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
+      const channel = channelSpec(o, cmd);
       prepareOutputDir(o.out);
       const { files, sources } = demoImages({ data: o.data, kodak: o.kodak, faces: o.faces, kodakCount: o.kodakCount,
         named: { data: cmd.getOptionValueSource('data') === 'cli', kodak: cmd.getOptionValueSource('kodak') === 'cli' } });
@@ -98,6 +101,8 @@ export function demoCommand(): Command {
       const system = await loadSystem(engine, cliSource(o));
       const model = system.jscc;
       const S = model.cfg.size;
+      const note = trainedChannelNote(system.jsccMeta, o.model, channel);
+      if (note) console.log(note);
       // named methods must run; by default CommIN joins when its models exist (the prior and one INN per SNR)
       let methods: Method[];
       if (o.methods) await requireAvailable(system, (methods = o.methods), snrs);
@@ -127,14 +132,14 @@ export function demoCommand(): Command {
         }
         return '';
       }).join('');
-      console.log(`${files.length} images at ${snrs.join(', ')} dB; methods: ${methods.map((m) => m.label).join(', ')}${about}`);
+      console.log(`${files.length} images at ${snrs.join(', ')} dB${channel.kind === 'awgn' ? '' : ` over ${describeChannel(channel)}`}; methods: ${methods.map((m) => m.label).join(', ')}${about}`);
       const total = snrs.reduce((a, snr) => a + methods.reduce((b, m) => b + stepsOf(m, snr), 0), 0);
       const bar = total ? new cliProgress.SingleBar({ format: 'sampling |{bar}| {value}/{total} steps | {snr} dB | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 20_000 }, cliProgress.Presets.shades_classic) : null;
       let done = 0;
       bar?.start(total, 0, { snr: snrs[0] });
       for (const snr of snrs) {
         await runBatch(system, x, {
-          methods, snr, seed: o.seed, options,
+          methods, snr, seed: o.seed, channel, options,
           onStep: bar ? () => { bar.update(++done, { snr }); } : undefined,
           visit: async ({ method, out, scores }) => {
             nchwToImages(await out.data(), out.shape).forEach((im, i) => recon[i].push(im));
@@ -149,7 +154,7 @@ export function demoCommand(): Command {
       bar?.stop();
       x.dispose();
       writeFileSync(join(o.out, 'grid.png'), encodePng(imageGrid(recon)));
-      writeTables(o.out, rows, methods.map((m) => m.label), snrs, `BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]}, ${model.symbols} complex symbols per ${S}×${S} image. LPIPS: squeeze v0.1.`);
+      writeTables(o.out, rows, methods.map((m) => m.label), snrs, `Channel ${describeChannel(channel)}; BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]}, ${model.symbols} complex symbols per ${S}×${S} image. LPIPS: squeeze v0.1.`);
       console.log(`wrote ${join(o.out, 'grid.png')}, metrics.csv, metrics.md and plot.svg`);
       engine.destroy();
     });

@@ -1,11 +1,14 @@
 // `commin eval`: each method (default DeepJSCC, and CommIN when its models exist) on N validation faces at
-// several SNRs, on the same channel draws; per-image metrics to CSV and, per method and SNR, mean PSNR / SSIM / LPIPS and the
+// several SNRs, on the same channel draws (--channel; default AWGN); per-image metrics to CSV and, per method and SNR, mean PSNR / SSIM / LPIPS and the
 // set metrics FD-squeeze and KID-squeeze against the originals.
 import { createCliEngine } from './engine.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions, comminOptions, type CommInFlags } from './commin_options.js';
+import { addChannelOptions, channelSpec } from './channel_options.js';
+import { trainedChannelNote } from './channel_note.js';
+import { trainedChannel } from '../models/load_jscc.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
@@ -16,11 +19,11 @@ import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js'
 import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, resolveDps, runBatch, splitAvailable, type Method } from '../pipeline/index.js';
+import { describeChannel, DEFAULT_METHODS, getMethod, loadSystem, methodNames, requireAvailable, resolveDps, runBatch, splitAvailable, type Method } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 
 export function evalCommand(): Command {
-  return addAdvModelOption(addDpsOptions(addCommInOptions(new Command('eval'))))
+  return addChannelOptions(addAdvModelOption(addDpsOptions(addCommInOptions(new Command('eval')))))
     .description('evaluate DeepJSCC (and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
@@ -33,8 +36,9 @@ export function evalCommand(): Command {
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder', 'out/eval')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
       for (const [what, f] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
+      const channel = channelSpec(o, cmd);
       checkDataFolder(o.data);
       prepareOutputDir(o.out);
       const engine = await createCliEngine();
@@ -42,6 +46,9 @@ export function evalCommand(): Command {
       const lp = system.lpips!;
       const S = system.jscc.cfg.size;
       if (o.methods) await requireAvailable(system, o.methods, o.snr);
+      console.log(`channel ${describeChannel(channel)}; ${system.jscc.symbols} complex symbols per image`);
+      const note = trainedChannelNote(system.jsccMeta, o.model, channel);
+      if (note) console.log(note);
       const val = loadImageSet(o.data, S, { split: 'val', limit: o.count, skip: o.skip });
       const lines = ['image,method,snr_db,psnr_db,ssim,lpips_squeeze'];
       const summary: Record<string, unknown>[] = [];
@@ -67,7 +74,7 @@ export function evalCommand(): Command {
           const x = tensor(engine, batchOf(val, idx), [idx.length, 3, S, S]);
           // each image's index keys its channel and sampler noise: results do not depend on --batch
           await runBatch(system, x, {
-            methods, snr, seed: o.seed, firstImage: idx[0], options: { commin: o, dps: dpsSettings(o) },
+            methods, snr, seed: o.seed, channel, firstImage: idx[0], options: { commin: o, dps: dpsSettings(o) },
             visit: async ({ method, out, scores }) => {
               const a = acc[method.name];
               const feats = lp.pooledFeatures(out);
@@ -102,7 +109,7 @@ export function evalCommand(): Command {
       // DPS's settings and the adversarial model when those methods ran
       const dps = ran.includes('dps') ? (({ method, steps, eta, zeta, startT }) => ({ method, steps, eta, zeta, startT }))(resolveDps(dpsSettings(o), o.seed)) : undefined;
       const advModel = ran.some((m) => getMethod(m).needs.includes('adv')) ? o.advModel : undefined;
-      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior, advModel, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, o.snr, lp), dps, results: summary }, null, 2) + '\n');
+      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ model: o.model, prior, advModel, channel, modelTrainedChannel: trainedChannel(system.jsccMeta, o.model), symbolsPerImage: system.jscc.symbols, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, o.snr, lp), dps, results: summary }, null, 2) + '\n');
       console.log(`wrote ${join(o.out, 'per_image.csv')} and summary.json`);
       engine.destroy();
     });

@@ -12,6 +12,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ADV_WEIGHTS, trainAdvJscc, type AdvWeights } from '../train/train_adv_jscc.js';
 import { LPIPS_WEIGHTS } from './defaults.js';
 import { createCliEngine } from './engine.js';
+import { addChannelOptions, channelSpec } from './channel_options.js';
 
 /** "0.01,1,5" → the three loss weights K_M, K_P, β (each ≥ 0). */
 function lossWeights(v: string): AdvWeights {
@@ -22,9 +23,9 @@ function lossWeights(v: string): AdvWeights {
 
 export function trainCommand(): Command {
   const train = new Command('train').description('train a model');
-  train
+  const jscc = train
     .command('jscc')
-    .description('train DeepJSCC end to end over an AWGN channel: with MSE, or (--loss mse+lpips+gan) perceptually and adversarially, usually fine-tuned from an MSE model (--init)')
+    .description('train DeepJSCC end to end over the channel (--channel; default AWGN): with MSE, or (--loss mse+lpips+gan) perceptually and adversarially, usually fine-tuned from an MSE model (--init)')
     .addOption(new Option('--loss <l>', 'mse, or mse+lpips+gan: K_M·MSE + K_P·LPIPS-squeeze + β·hinge GAN against a spectral-norm PatchGAN discriminator').choices(['mse', 'mse+lpips+gan']).default('mse'))
     .option('--init <file>', '(mse+lpips+gan) DeepJSCC checkpoint to fine-tune; its size, BCR and channels replace --size/--bcr/--channels/--no-adaptive')
     .option('--loss-weights <mse,lpips,gan>', `(mse+lpips+gan) K_M,K_P,β; default ${DEFAULT_ADV_WEIGHTS.mse},${DEFAULT_ADV_WEIGHTS.lpips},${DEFAULT_ADV_WEIGHTS.gan} for a short fine-tune at 64×64 (public perceptual JSCC code uses 0.01,1,5 over long runs)`, lossWeights)
@@ -45,8 +46,9 @@ export function trainCommand(): Command {
     .option('--max-minutes <m>', 'stop this run after m minutes (checkpointed; resume later)', positiveNumber)
     .option('--resume', 'continue from --out if it exists')
     .option('--force', 'replace an existing --out instead of resuming it')
-    .requiredOption('--out <file>', 'checkpoint file (.safetensors); an existing one needs --resume or --force')
-    .action(async (o) => {
+    .requiredOption('--out <file>', 'checkpoint file (.safetensors); an existing one needs --resume or --force');
+  addChannelOptions(jscc)
+    .action(async (o, cmd: Command) => {
       const adv = o.loss === 'mse+lpips+gan';
       if (!adv && (o.init || o.lossWeights)) throw new InvalidArgumentError('--init and --loss-weights need --loss mse+lpips+gan');
       const opts = {
@@ -55,6 +57,7 @@ export function trainCommand(): Command {
         out: o.out,
         config: { size: o.size, bcr: o.bcr, channels: o.channels, snrAdaptive: o.adaptive },
         snr: o.snr,
+        channel: channelSpec(o, cmd),
         steps: o.steps,
         batch: o.batch,
         lr: o.lr ?? (adv ? 1e-4 : 1e-3),

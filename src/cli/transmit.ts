@@ -1,5 +1,5 @@
-// `commin transmit IMAGE… --model ckpt --snr S --out DIR`: sends images through DeepJSCC over the AWGN
-// channel and reconstructs them with each --method (the pipeline's registry); writes the received images
+// `commin transmit IMAGE… --model ckpt --snr S --out DIR`: sends images through DeepJSCC over the channel
+// (--channel; default AWGN) and reconstructs them with each --method (the pipeline's registry); writes the received images
 // with a metrics line per image and method. Inputs, outputs and the SNR are checked before the engine
 // starts; a non-finite metric is an error, not a result.
 import { createCliEngine } from './engine.js';
@@ -7,6 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions } from './commin_options.js';
+import { addChannelOptions, channelSpec } from './channel_options.js';
+import { trainedChannelNote } from './channel_note.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../data/image.js';
@@ -14,13 +16,13 @@ import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
+import { describeChannel, getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, innFile, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
 
 export function transmitCommand(): Command {
-  return addAdvModelOption(addDpsOptions(addCommInOptions(new Command('transmit'))))
+  return addChannelOptions(addAdvModelOption(addDpsOptions(addCommInOptions(new Command('transmit')))))
     .description('transmit images over a noisy channel and reconstruct them')
     .argument('<images...>', 'PNG or JPEG files (centre-cropped and resized to the model size)')
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
@@ -37,6 +39,7 @@ export function transmitCommand(): Command {
     .action(async (images: string[], o, cmd: Command) => {
       for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
+      const channel = channelSpec(o, cmd);
       // weights named on the command line must exist; the bundled default may be absent (no LPIPS then)
       const lpipsGiven = cmd.getOptionValueSource('lpips') !== 'default';
       if (lpipsGiven && !existsSync(o.lpips)) throw new Error(`LPIPS weights '${o.lpips}' do not exist`);
@@ -66,6 +69,9 @@ export function transmitCommand(): Command {
       if (needs.has('adv')) await system.adv();
       const innMeta = inn?.meta ?? {};
       const bcr = `${model.cfg.bcr[0]}/${model.cfg.bcr[1]}`;
+      console.log(`channel ${describeChannel(channel)} at ${o.snr} dB; ${model.symbols} complex symbols per image, BCR ${bcr}`);
+      const note = trainedChannelNote(system.jsccMeta, o.model, channel);
+      if (note) console.log(note);
       const want = !!(o.verbose || o.diagnostics);
       for (const [i, f] of images.entries()) {
         const img = toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), S);
@@ -74,7 +80,7 @@ export function transmitCommand(): Command {
         writeFileSync(join(o.out, `${stems[i]}_original.png`), encodePng(img));
         let steps: StepDiagnostics[] = [];
         await runBatch(system, x, {
-          methods, snr: o.snr, seed: o.seed, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }) },
+          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }) },
           onStep: want ? (_m, info) => {
             if (info.dps && o.verbose) console.log(`  step ${info.i + 1} t=${info.t}: ‖received − P(E(x̂0))‖ ${info.dps.channelDistance[0].toFixed(3)}, guidance RMS ${(info.dps.guidanceRms[0] ?? 0).toExponential(2)}`);
             const s = stepDiagnostics(info);
@@ -90,7 +96,7 @@ export function transmitCommand(): Command {
             checkMetrics(`${f} (${method.name}, ${o.snr} dB)`, { psnr: p, ssim: s, lpips: l });
             const outFile = join(o.out, `${stems[i]}_${method.name}_snr${o.snr}.png`);
             writeFileSync(outFile, encodePng(nchwToImages(await out.data(), out.shape)[0]));
-            console.log(`${basename(f)}: method ${method.name}, SNR ${o.snr} dB, ${model.symbols} symbols, BCR ${bcr}, PSNR ${p.toFixed(2)} dB, SSIM ${s.toFixed(4)}${l !== undefined ? `, LPIPS ${l.toFixed(4)}` : ''} → ${outFile}`);
+            console.log(`${basename(f)}: method ${method.name}, SNR ${o.snr} dB, channel ${channel.kind}, ${model.symbols} symbols per image, BCR ${bcr}, PSNR ${p.toFixed(2)} dB, SSIM ${s.toFixed(4)}${l !== undefined ? `, LPIPS ${l.toFixed(4)}` : ''} → ${outFile}`);
           },
         });
         x.dispose();

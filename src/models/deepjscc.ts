@@ -1,10 +1,13 @@
 // DeepJSCC (Bourtsoulatze et al. 2019): a convolutional encoder maps an image to k complex symbols, the
 // channel normalises their power and adds complex Gaussian noise, a transposed-convolution decoder maps the
 // received symbols back to an image. Optionally SNR-adaptive (ADJSCC): after every layer an attention
-// module scales the channels from (spatial mean, SNR).
+// module scales the channels from (spatial mean, SNR). The channel is AWGN unless a ChannelSpec names
+// Rayleigh fading or OFDM; then the decoder's attention gets each image's effective SNR after equalisation
+// (the receiver knows its channel estimate), the encoder's the nominal SNR (the transmitter does not).
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { awgnChannel } from '../kernels/channel.js';
+import type { Equalised } from '../kernels/channel_equalised.js';
+import { AWGN, sendSpec, type ChannelSpec } from './channel_spec.js';
 import { concat } from '../kernels/copy.js';
 import { add, mul, prelu, sigmoid } from '../kernels/elementwise.js';
 import { fill } from '../kernels/create.js';
@@ -119,17 +122,28 @@ export class DeepJSCC {
   }
 
   /**
-   * Power-normalised symbols through complex AWGN at per-sample SNR (dB); `offset` (e.g. the training step)
-   * and `firstImage` (the batch's first image in the run) select the noise, as in ChannelOptions.
+   * Power-normalised symbols over the channel (default AWGN) at per-sample SNR (dB), equalised at the
+   * receiver: y (z's shape), and per image the channel gain and effective SNR. `offset` (e.g. the training
+   * step) and `firstImage` (the batch's first image in the run) select the draw, as in ChannelOptions.
    */
-  transmit(z: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0): Tensor {
-    const [N] = z.shape;
-    return awgnChannel(z.reshape([N, z.size / N]), { snrDb, seed, offset, firstImage }).reshape(z.shape);
+  send(z: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0, channel: ChannelSpec = AWGN): Equalised {
+    return sendSpec(z, channel, { snrDb, seed, offset, firstImage });
   }
 
-  /** Encoder → channel → decoder. */
-  forward(x: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0): Tensor {
-    return this.decode(this.transmit(this.encode(x, snrDb), snrDb, seed, offset, firstImage), snrDb);
+  /** send()'s received symbols alone. */
+  transmit(z: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0, channel: ChannelSpec = AWGN): Tensor {
+    const r = this.send(z, snrDb, seed, offset, firstImage, channel);
+    // neither is part of y's graph
+    r.channelGain.dispose();
+    r.effSnrDb.dispose();
+    return r.y;
+  }
+
+  /** Encoder (nominal SNR) → channel → decoder (effective SNR; for AWGN the nominal one). */
+  forward(x: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0, channel: ChannelSpec = AWGN): Tensor {
+    const r = this.send(this.encode(x, snrDb), snrDb, seed, offset, firstImage, channel);
+    r.channelGain.dispose(); // not part of the graph; effSnrDb is (an input of the decoder's attention)
+    return this.decode(r.y, r.effSnrDb);
   }
 
   /** Complex symbols sent per image. */

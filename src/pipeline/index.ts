@@ -2,7 +2,8 @@
 // registered method, score every result. The CLI (transmit, demo, eval) and the web page call this.
 export { fetchSource, type ByteSource, type ModelPaths } from './source.js';
 export { loadSystem, type System, type Prior, type LoadedInn, type LoadedJscc } from './system.js';
-export { receive, sendThrough, type Received } from './channel.js';
+export { disposeReceived, receive, sendThrough, type Received } from './channel.js';
+export { AWGN, CHANNEL_KINDS, checkChannelSpec, describeChannel, sameChannel, type ChannelKind, type ChannelSpec } from '../models/channel_spec.js';
 export { score, type Scores } from './score.js';
 export { runBatch, reconstructAll, type BatchRequest, type MethodResult } from './run.js';
 export { describeMissing, findMissing, makeCommand, missingModelError, missingModels, modelFor, requireAvailable, splitAvailable, type MissingModel, type Skipped } from './missing.js';

@@ -6,6 +6,7 @@ import type { CommInDiagnostics } from '../models/commin.js';
 import type { DpsDiagnostics } from '../models/dps.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import type { Schedule } from '../models/diffusion.js';
+import type { ChannelSpec } from '../models/channel_spec.js';
 import type { CommInSettings } from './commin_settings.js';
 import type { DpsSettings } from './dps_settings.js';
 import type { System } from './system.js';
@@ -26,13 +27,26 @@ export interface ReconstructRequest {
   system: System;
   /** DeepJSCC's output for the batch, [N, 3, S, S] in [0, 1]: the received symbols, decoded. */
   y: Tensor;
-  /** The noisy channel symbols of the system's DeepJSCC, [N, c, S/4, S/4] (what its decoder takes). */
+  /** The noisy (equalised) channel symbols of the system's DeepJSCC, [N, c, S/4, S/4] (what its decoder takes). */
   received: Tensor;
   /**
-   * Sends the batch's images through another DeepJSCC with the same channel noise keys (seed, firstImage,
-   * image index); returns its decoded output in [0, 1], owned by the caller. The originals stay hidden.
+   * Sends the batch's images through another DeepJSCC with the same channel draw keys (seed, firstImage,
+   * image index) over the same channel; returns its decoded output in [0, 1], owned by the caller.
    */
   send(jscc: DeepJSCC): Tensor;
+  /**
+   * The batch's original images [N, 3, S, S] in [0, 1], a copy owned by the caller: for transmitter-side
+   * baselines only (a separate source and channel code, which encodes the image itself). A receiver-side
+   * method must not read it: the receiver has only y, the received symbols and the channel estimate.
+   */
+  sourceImages(): Tensor;
+  /** The channel the batch went over (AWGN unless the request named another). */
+  channel: ChannelSpec;
+  /** [N] effective SNR in dB per image after equalisation (snr itself over AWGN), from the receive step. */
+  effSnrDb: Tensor;
+  /** [N] mean channel power gain per image (|h|² for block fading; 1 over AWGN), from the receive step. */
+  channelGain: Tensor;
+  /** The nominal SNR in dB. */
   snr: number;
   seed: number;
   /** Index of the batch's first image in the run: keys a method's own noise per image, as the sampler's. */

@@ -3,7 +3,10 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { Method, MethodOptions, StepEvent } from './method.js';
 import type { System } from './system.js';
-import { receive, sendThrough, type Received } from './channel.js';
+import { disposeReceived, receive, sendThrough, type Received } from './channel.js';
+import { noGrad } from '../engine/autograd.js';
+import { affine } from '../kernels/elementwise.js';
+import { AWGN, type ChannelSpec } from '../models/channel_spec.js';
 import { score, type Scores } from './score.js';
 
 export interface MethodResult { method: Method; out: Tensor; scores: Scores }
@@ -12,6 +15,8 @@ export interface BatchRequest {
   methods: Method[];
   snr: number;
   seed: number;
+  /** The channel (default AWGN); its draw is keyed by seed and image index, the same for every method. */
+  channel?: ChannelSpec;
   /** Index of the batch's first image in the run (channel offset and sampler noise slice). */
   firstImage?: number;
   options?: MethodOptions;
@@ -21,16 +26,18 @@ export interface BatchRequest {
 
 /**
  * Each method on an already received batch (the web page times the channel on its own). x is used for the
- * scores and for `send` only, never handed to a method; y and the received symbols stay the caller's.
+ * scores, `send` and `sourceImages` (transmitter-side baselines) only; what rx holds stays the caller's.
  */
 export async function reconstructAll(system: System, x: Tensor, rx: Received, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
-  const { y, received } = rx;
+  const { y, received, effSnrDb, channelGain } = rx;
   const firstImage = req.firstImage ?? 0;
+  const channel = req.channel ?? AWGN;
   const results = [];
   for (const method of req.methods) {
     const out = await method.reconstruct({
-      system, y, received, snr: req.snr, seed: req.seed, firstImage, options: req.options ?? {},
-      send: (jscc) => sendThrough(jscc, x, req.snr, req.seed, firstImage),
+      system, y, received, effSnrDb, channelGain, channel, snr: req.snr, seed: req.seed, firstImage, options: req.options ?? {},
+      send: (jscc) => sendThrough(jscc, x, req.snr, req.seed, firstImage, channel),
+      sourceImages: () => noGrad(() => affine(x, 1, 0)),
       onStep: req.onStep && ((info) => req.onStep!(method, info)),
     });
     try {
@@ -46,11 +53,10 @@ export async function reconstructAll(system: System, x: Tensor, rx: Received, re
 
 /** Sends x (NCHW in [0, 1]) over the channel once and reconstructs it with every method. */
 export async function runBatch(system: System, x: Tensor, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
-  const rx = receive(system, x, req.snr, req.seed, req.firstImage ?? 0);
+  const rx = receive(system, x, req.snr, req.seed, req.firstImage ?? 0, req.channel ?? AWGN);
   try {
     return await reconstructAll(system, x, rx, req);
   } finally {
-    rx.y.dispose();
-    rx.received.dispose();
+    disposeReceived(rx);
   }
 }

@@ -20,6 +20,7 @@ import { mean } from '../kernels/reduce.js';
 import { Batcher, batchOf } from '../data/folder.js';
 import { Lpips } from '../metrics/lpips.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
+import { AWGN, describeChannel } from '../models/channel_spec.js';
 import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
 import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint } from './checkpoint.js';
 import { startRun, trainingLoop, type LoopResult } from './loop.js';
@@ -100,6 +101,8 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
     if (!existsSync(o.lpips)) throw new Error(`LPIPS weights '${o.lpips}' do not exist`);
   });
   const { train, val } = loadJsccData(o.data, config.size, log);
+  const channel = o.channel ?? AWGN;
+  if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
   const model = new DeepJSCC(engine, config, o.seed);
   const dCfg = o.discriminator ?? DEFAULT_DISCRIMINATOR;
   const disc = new Discriminator(engine, dCfg, o.seed + 1);
@@ -111,7 +114,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   let history: unknown[] = [];
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, model.params, gOpt);
-    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, config));
+    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, config, channel));
     const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
     disc.params.loadHost(f.tensors, o.out, D_PREFIX);
     disc.loadVectors(f.tensors, o.out, D_PREFIX);
@@ -132,7 +135,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   const save = async (step: number) => {
     const extra = new Map([...(await disc.params.toHost(D_PREFIX)), ...(await disc.vectorsToHost(D_PREFIX)), ...(await optimizerToHost(disc.params, dOpt, D_PREFIX))]);
     await saveCheckpoint(o.out, model.params, gOpt, {
-      step, seconds: seconds + runSeconds(), runs, config, kind: 'deepjscc-adversarial', loss: 'mse+lpips+gan', lossWeights: o.weights,
+      step, seconds: seconds + runSeconds(), runs, config, channel, kind: 'deepjscc-adversarial', loss: 'mse+lpips+gan', lossWeights: o.weights,
       init: o.init ?? null, lr: o.lr, dLr: o.dLr, batch: o.batch, snrRange: o.snr, discriminator: dCfg, dAdamStep: dOpt.step,
       commandLine: o.commandLine, split: SPLIT_NOTE, history,
     }, extra);
@@ -146,7 +149,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
         const snr = stepSnrs(o.seed, step, o.batch, o.snr);
         return tidy(() => {
           const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
-          const y = model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step);
+          const y = model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step, 0, channel);
           const d = discriminatorStep(disc, dOpt, x, y);
           gOpt.zeroGrad();
           const g = generatorTerms(y, x, disc, lpips, o.weights);
@@ -162,7 +165,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
         terms.forEach((t) => t.dispose());
         const trainTerms = terms.length ? { mse: sums[0], lpips: sums[1], gan: sums[2], d: sums[3] } : null;
         terms = [];
-        const v = await validateJsccMetrics(model, val, o.valCount, VAL_SNRS, 16, lpips);
+        const v = await validateJsccMetrics(model, val, o.valCount, VAL_SNRS, 16, lpips, channel);
         history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v.psnr, valLpips: v.lpips, train: trainTerms });
         await save(step);
         const fmt = (r: Record<string, number>, d: number) => Object.entries(r).map(([k, p]) => `${k} ${p.toFixed(d)}`).join(', ');

@@ -8,6 +8,8 @@ import { Adam } from '../kernels/adam.js';
 import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
+import { AWGN, describeChannel, sameChannel, type ChannelSpec } from '../models/channel_spec.js';
+import { trainedChannel } from '../models/load_jscc.js';
 import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Lpips } from '../metrics/lpips.js';
@@ -22,6 +24,8 @@ export interface TrainJsccOptions {
   out: string;
   config: DeepJsccConfig;
   snr: [number, number];
+  /** The channel trained over (default AWGN); recorded in the checkpoint's metadata. */
+  channel?: ChannelSpec;
   steps: number;
   batch: number;
   lr: number;
@@ -47,13 +51,13 @@ export function cosineLr(step: number, total: number, lr: number, warmup = 100):
 }
 
 /** Mean validation PSNR at each SNR over the set (fixed channel seed, so runs are comparable). */
-export async function validateJscc(model: DeepJSCC, val: ImageSet, count: number, snrs = VAL_SNRS, batch = 16): Promise<Record<string, number>> {
-  return (await validateJsccMetrics(model, val, count, snrs, batch)).psnr;
+export async function validateJscc(model: DeepJSCC, val: ImageSet, count: number, snrs = VAL_SNRS, batch = 16, channel: ChannelSpec = AWGN): Promise<Record<string, number>> {
+  return (await validateJsccMetrics(model, val, count, snrs, batch, undefined, channel)).psnr;
 }
 
 /** validateJscc's PSNR and, given an LPIPS network, the mean validation LPIPS at the same SNRs and noise. */
 export async function validateJsccMetrics(
-  model: DeepJSCC, val: ImageSet, count: number, snrs = VAL_SNRS, batch = 16, lpips?: Lpips,
+  model: DeepJSCC, val: ImageSet, count: number, snrs = VAL_SNRS, batch = 16, lpips?: Lpips, channel: ChannelSpec = AWGN,
 ): Promise<{ psnr: Record<string, number>; lpips?: Record<string, number> }> {
   const e = model.engine;
   const n = Math.min(count, val.names.length);
@@ -68,7 +72,7 @@ export async function validateJsccMetrics(
         tidy(() => {
           const x = tensor(e, batchOf(val, idx), [idx.length, 3, val.size, val.size]);
           const s = tensor(e, idx.map(() => snr), [idx.length]);
-          return [x, model.forward(x, s, 4242, i)];
+          return [x, model.forward(x, s, 4242, i, 0, channel)];
         }),
       );
       sum += (await psnr(x, y)).reduce((a, b) => a + b, 0);
@@ -108,12 +112,14 @@ export function loadJsccData(data: string, size: number, log: (s: string) => voi
   return { train, val };
 }
 
-/** Where a resumed checkpoint stopped, after checking it was trained with this config. */
-export function resumedProgress(meta: Record<string, string>, path: string, config: DeepJsccConfig): { start: number; seconds: number; history: unknown[]; runs: number } {
+/** Where a resumed checkpoint stopped, after checking it was trained with this config over this channel. */
+export function resumedProgress(meta: Record<string, string>, path: string, config: DeepJsccConfig, channel: ChannelSpec = AWGN): { start: number; seconds: number; history: unknown[]; runs: number } {
   const cfg = parseMeta<DeepJsccConfig | null>(meta, 'config', null);
   if (cfg && JSON.stringify(cfg) !== JSON.stringify(config)) {
     throw new Error(`checkpoint ${path} was trained with config ${JSON.stringify(cfg)}, not ${JSON.stringify(config)}`);
   }
+  const was = trainedChannel(meta, path);
+  if (!sameChannel(was, channel)) throw new Error(`checkpoint ${path} was trained over ${describeChannel(was)}, not ${describeChannel(channel)}`);
   return { start: Number(meta.step ?? 0), seconds: Number(meta.seconds ?? 0), history: parseMeta<unknown[]>(meta, 'history', []), runs: Number(meta.runs ?? 0) };
 }
 
@@ -123,6 +129,8 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   // everything that can be wrong with the arguments fails here, before the engine and the data load
   const { engine, release, log } = await startRun(o, () => latentChannels(o.config));
   const { train, val } = loadJsccData(o.data, o.config.size, log);
+  const channel = o.channel ?? AWGN;
+  if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
   const model = new DeepJSCC(engine, o.config, o.seed);
   const opt = new Adam(model.params.list(), { lr: o.lr });
   let start = 0;
@@ -130,7 +138,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   let history: unknown[] = [];
   let runs = 0;
   if (o.resume && existsSync(o.out)) {
-    ({ start, seconds, history, runs } = resumedProgress(loadCheckpoint(o.out, model.params, opt), o.out, o.config));
+    ({ start, seconds, history, runs } = resumedProgress(loadCheckpoint(o.out, model.params, opt), o.out, o.config, channel));
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
   }
   runs++;
@@ -140,7 +148,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   const runSeconds = () => (performance.now() - t0) / 1000;
   const save = async (step: number, extra: Record<string, unknown> = {}) => {
     await saveCheckpoint(o.out, model.params, opt, {
-      step, seconds: seconds + runSeconds(), runs, config: o.config, commandLine: o.commandLine,
+      step, seconds: seconds + runSeconds(), runs, config: o.config, channel, commandLine: o.commandLine,
       split: SPLIT_NOTE, history, ...extra,
     });
   };
@@ -152,14 +160,14 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
       return tidy(() => {
         opt.zeroGrad();
         const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
-        const l = mse(model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step), x);
+        const l = mse(model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step, 0, channel), x);
         backward(l);
         opt.update();
         return l;
       });
     },
     checkpoint: async (step) => {
-      const v = await validateJscc(model, val, o.valCount);
+      const v = await validateJscc(model, val, o.valCount, VAL_SNRS, 16, channel);
       history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v });
       await save(step);
       return `step ${step}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`;

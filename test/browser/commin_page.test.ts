@@ -13,9 +13,10 @@ import { loadInn } from '../../src/models/load_inn.js';
 import { comminSample } from '../../src/models/commin.js';
 import { presetOptions } from '../../src/models/commin_presets.js';
 import { kodakCrop, smallFolder } from '../data_helpers.js';
+import { methodNames } from '../../src/pipeline/index.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
 
-/** A model folder with the committed DeepJSCC and a tiny prior and INN for 4 dB, made with the CLI. */
+/** A model folder with the committed DeepJSCC and a tiny prior and INN for 4 dB, made with the CLI (no adversarial DeepJSCC). */
 function tinyModels(): string {
   const dir = mkdtempSync(join(tmpdir(), 'webmodels-'));
   copyFileSync('models/deepjscc_64_bcr1-48.safetensors', join(dir, 'deepjscc_64_bcr1-48.safetensors'));
@@ -29,8 +30,9 @@ function tinyModels(): string {
   return dir;
 }
 
-describe.skipIf(!hasChromium)('web demo: CommIN sampling with preview and latency readout', () => {
+describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN sampling with progress and scores', () => {
   let server: ViteDevServer, browser: Browser, page: Page, models: string;
+  const errors: string[] = [];
   beforeAll(async () => {
     models = tinyModels();
     process.env.COMMIN_WEB_MODELS = models;
@@ -39,6 +41,7 @@ describe.skipIf(!hasChromium)('web demo: CommIN sampling with preview and latenc
     server = s.server;
     browser = await launch();
     page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(s.url);
     await page.waitForFunction(() => (window as unknown as { __commin?: { ready: boolean } }).__commin?.ready === true, null, { timeout: 120_000 });
   }, 600_000);
@@ -47,16 +50,58 @@ describe.skipIf(!hasChromium)('web demo: CommIN sampling with preview and latenc
     await server?.close();
   });
 
-  it('reconstructs with CommIN in the browser like Node does for the same seed', async () => {
+  /** The methods of the result columns, left to right. */
+  const columnNames = () => page.$$eval('#results .method-column', (els) => els.map((e) => (e as HTMLElement).dataset.method));
+
+  it('offers every registered method and shows one column per checked method', async () => {
+    for (const name of methodNames()) expect(await page.$(`#method-${name}`)).not.toBeNull();
+    expect(await columnNames()).toEqual(['deepjscc', 'commin']);
+    await page.check('#method-dps'); // the tiny prior is there: DPS can run
+    expect(await columnNames()).toEqual(['deepjscc', 'commin', 'dps']);
+    await page.uncheck('#method-dps');
+    expect(await columnNames()).toEqual(['deepjscc', 'commin']);
+  });
+
+  it('disables a method whose model the site lacks and says which file and command make it', async () => {
+    expect(await page.isDisabled('#method-adv')).toBe(true);
+    expect(await page.textContent('#method-adv-reason')).toMatch(
+      /no models\/deepjscc_adv_64_bcr1-48\.safetensors \(make it with: commin train jscc --loss mse\+lpips\+gan --init models\/deepjscc_64_bcr1-48\.safetensors --out models\/deepjscc_adv_64_bcr1-48\.safetensors\)/,
+    );
+    // the folder has an INN for 4 dB only: at 10 dB CommIN's column stays, greyed out, with the reason
+    await page.fill('#snr', '10');
+    await page.waitForSelector('#results .method-column[data-method="commin"].disabled');
+    expect(await page.isDisabled('#method-commin')).toBe(true);
+    expect(await page.textContent('#results .method-column[data-method="commin"] .scores')).toMatch(/no models\/inn_snr10\.safetensors \(make it with: commin train inn --snr 10 /);
+    await page.fill('#snr', '4');
+    await page.waitForSelector('#results .method-column[data-method="commin"]:not(.disabled)');
+    expect(await page.isEnabled('#method-commin')).toBe(true);
+  });
+
+  it('reconstructs with DeepJSCC and CommIN, with scores, times and step progress, and CommIN like Node for the same seed', async () => {
     await page.fill('#steps', '2');
+    type Run = { values: number[]; psnr: number; ssim: number; lpips: number; ms: number; stepMs: unknown[] };
     const got = await page.evaluate(async () => {
-      const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number): Promise<{ commin: { values: number[]; stepMs: unknown[] } | null }> } }).__commin;
+      const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number): Promise<{ commin: Run | null; methods: Record<string, Run> }> } }).__commin;
       return c.transmitSample('/data/demo/kodak/kodim05.png', 4, 7);
     });
+    expect(Object.keys(got.methods)).toEqual(['deepjscc', 'commin']);
+    for (const run of Object.values(got.methods)) {
+      expect(run.psnr).toBeGreaterThan(5);
+      expect(run.ssim).toBeGreaterThan(-1);
+      expect(run.lpips).toBeGreaterThan(0);
+      expect(run.ms).toBeGreaterThan(0);
+    }
     expect(got.commin).not.toBeNull();
     expect(got.commin!.stepMs.length).toBe(2);
-    expect(await page.textContent('#latency')).toMatch(/CommIN step 2\/2: \d+ ms \(U-Net \d+ ms, INN \+ guidance \d+ ms\)/);
-    expect(await page.textContent('#comminCap')).toMatch(/CommIN — PSNR/);
+    const col = (name: string) => `#results .method-column[data-method="${name}"]`;
+    expect(await page.textContent(`${col('commin')} .label`)).toBe('CommIN');
+    expect(await page.textContent(`${col('commin')} .scores`)).toMatch(/^PSNR \d+\.\d\d dB · SSIM -?\d\.\d{3} · LPIPS \d\.\d{3}$/);
+    expect(await page.textContent(`${col('commin')} .time`)).toMatch(/^took \d+ ms$/);
+    expect(await page.textContent(`${col('commin')} .step-text`)).toMatch(/^step 2\/2: \d+ ms \(U-Net \d+ ms, guidance \d+ ms\)$/);
+    expect(await page.$eval(`${col('commin')} progress`, (p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([2, 2]);
+    expect(await page.isHidden(`${col('deepjscc')} progress`)).toBe(true); // not a sampling method
+    expect(await page.textContent(`${col('deepjscc')} .scores`)).toMatch(/^PSNR \d+\.\d\d dB/);
+    expect(await page.textContent('#latency')).toMatch(/DeepJSCC encode \+ channel \+ decode: \d+\.\d ms/);
     // Node, same models and seed
     const e = await Engine.create();
     const { model } = loadDeepJscc(e, new Uint8Array(readFileSync(join(models, 'deepjscc_64_bcr1-48.safetensors'))), 'jscc');
@@ -71,5 +116,7 @@ describe.skipIf(!hasChromium)('web demo: CommIN sampling with preview and latenc
     let worst = 0;
     for (let i = 0; i < node.length; i++) worst = Math.max(worst, Math.abs(got.commin!.values[i] - node[i]));
     expect(worst).toBeLessThan(1e-2);
+    expect(await page.isHidden('#error')).toBe(true);
+    expect(errors).toEqual([]);
   });
 });

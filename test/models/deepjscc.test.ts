@@ -9,7 +9,11 @@ import { psnr } from '../../src/metrics/psnr.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { trainJscc } from '../../src/train/train_jscc.js';
 import { createCliEngine } from '../../src/cli/engine.js';
-import { useEngine } from '../helpers.js';
+import { expectClose, testRng, useEngine } from '../helpers.js';
+import { noGrad } from '../../src/engine/autograd.js';
+import { awgnChannel } from '../../src/kernels/channel.js';
+import { sameChannel, type ChannelSpec } from '../../src/models/channel_spec.js';
+import { trainedChannel } from '../../src/models/load_jscc.js';
 import { smallFolder } from '../data_helpers.js';
 
 const engine = useEngine();
@@ -63,5 +67,70 @@ describe('DeepJSCC', () => {
     expect(b.metadata.runs).toBe('2');
     expect([...b.tensors.keys()]).toEqual([...a.tensors.keys()]);
     for (const [k, t] of a.tensors) expect(Array.from(b.tensors.get(k)!.data), k).toEqual(Array.from(t.data));
+  });
+
+  it('records the channel it trained over; resuming over another is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const out = join(dir, 'ray.safetensors');
+    const base = {
+      engine: createCliEngine, data: smallFolder(4, 16), out,
+      config: { size: 16, bcr: [1, 12] as [number, number], channels: [4, 4] as [number, number], snrAdaptive: true },
+      snr: [0, 20] as [number, number], batch: 2, lr: 1e-3, seed: 1, every: 1000, valCount: 2, maxSeconds: 0, commandLine: 'test', quiet: true,
+    };
+    const channel: ChannelSpec = { kind: 'rayleigh', options: { equaliser: 'zf', fast: false } };
+    await trainJscc({ ...base, steps: 2, resume: false, channel });
+    const meta = parseSafetensors(new Uint8Array(readFileSync(out))).metadata;
+    expect(trainedChannel(meta)).toEqual(channel);
+    expect(trainedChannel({})).toEqual({ kind: 'awgn' });
+    // settings left out are the kernels' defaults
+    expect(sameChannel({ kind: 'rayleigh' }, { kind: 'rayleigh', options: { equaliser: 'mmse', fast: false } })).toBe(true);
+    expect(sameChannel({ kind: 'rayleigh' }, { kind: 'rayleigh', options: { equaliser: 'zf' } })).toBe(false);
+    await expect(trainJscc({ ...base, steps: 3, resume: true })).rejects.toThrow(/was trained over rayleigh \(block fading, ZF equaliser\), not awgn/);
+  });
+
+  describe('channel spec', () => {
+    const cfg = { size: 16, bcr: [1, 12] as [number, number], channels: [4, 4] as [number, number], snrAdaptive: true };
+    const inputs = () => {
+      const rng = testRng();
+      const e = engine();
+      return { x: tensor(e, Array.from({ length: 2 * 3 * 16 * 16 }, () => rng.uniform()), [2, 3, 16, 16]), s: tensor(e, [3, 6], [2]) };
+    };
+
+    it('AWGN, the default, draws bit for bit what awgnChannel draws (encoder and decoder at the nominal SNR)', async () => {
+      const model = new DeepJSCC(engine(), cfg, 2);
+      const { x, s } = inputs();
+      const [byDefault, named, direct] = noGrad(() => tidy(() => {
+        const z = model.encode(x, s);
+        const y = awgnChannel(z.reshape([2, z.size / 2]), { snrDb: s, seed: 9, offset: 3, firstImage: 5 }).reshape(z.shape);
+        return [model.forward(x, s, 9, 3, 5), model.forward(x, s, 9, 3, 5, { kind: 'awgn' }), model.decode(y, s)];
+      }));
+      expect(await byDefault.data()).toEqual(await direct.data());
+      expect(await named.data()).toEqual(await direct.data());
+      model.dispose();
+    });
+
+    it('Rayleigh without noise and with ZF equalisation is the noiseless AWGN chain; the decoder gets the effective SNR', async () => {
+      const { x, s } = inputs();
+      const rayleigh: ChannelSpec = { kind: 'rayleigh', options: { noise: false, equaliser: 'zf' } };
+      const noiseless: ChannelSpec = { kind: 'awgn', options: { noise: false } };
+      for (const snrAdaptive of [false, true]) {
+        const model = new DeepJSCC(engine(), { ...cfg, snrAdaptive }, 2);
+        const [out, ref, sent, plain, eff] = noGrad(() => tidy(() => {
+          const z = model.encode(x, s);
+          const r = model.send(z, s, 4, 0, 0, rayleigh);
+          const p = model.transmit(z, s, 4, 0, 0, noiseless);
+          // the receiver's attention sees snr + 10·log10|h|², the encoder the nominal snr
+          return [model.forward(x, s, 4, 0, 0, rayleigh), model.decode(p, r.effSnrDb), r.y, p, r.effSnrDb];
+        }));
+        expectClose(await sent.data(), await plain.data(), 1e-4, 1e-5, 'equalised symbols');
+        expectClose(await out.data(), await ref.data(), 1e-4, 1e-5, `decoded (adaptive ${snrAdaptive})`);
+        expect(Array.from(await eff.data())).not.toEqual([3, 6]);
+        if (!snrAdaptive) {
+          const awgnOut = noGrad(() => tidy(() => model.forward(x, s, 4, 0, 0, noiseless)));
+          expectClose(await out.data(), await awgnOut.data(), 1e-4, 1e-5, 'non-adaptive: the noiseless AWGN output');
+        }
+        model.dispose();
+      }
+    });
   });
 });

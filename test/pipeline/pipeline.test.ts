@@ -51,7 +51,7 @@ describe('method registry', () => {
   it('parses lists and the alias both; unknown or duplicate names are errors', () => {
     expect(parseMethods('fake-a, deepjscc,fake-a').map((m) => m.name)).toEqual(['fake-a', 'deepjscc']);
     expect(parseMethods('both').map((m) => m.name)).toEqual(['deepjscc', 'commin']);
-    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, dps, adv, fake-a, fake-b, fake-inspect, both/);
+    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, dps, adv, separation, fake-a, fake-b, fake-inspect, both/);
     expect(() => registerMethod(fakeMethod('fake-a', []))).toThrow(/already registered/);
     expect(() => unregisterMethod('deepjscc')).toThrow(/built in/);
   });
@@ -141,6 +141,37 @@ describe('what a method receives', () => {
     await runBatch(s, x, { methods: [getMethod('fake-inspect')], snr: 1, seed: 3, firstImage: 5 });
     expect(checked).toBe(1);
     inspect = async () => {};
+    x.dispose();
+  });
+});
+
+describe('channel kind', () => {
+  it('over Rayleigh every method sees one draw: send(the system\'s own DeepJSCC) reproduces y; no channel named is AWGN', async () => {
+    const s = await sys();
+    const x = images(2);
+    let checked = 0;
+    inspect = async ({ y, send, channel, effSnrDb, channelGain }) => {
+      expect(channel.kind).toBe('rayleigh');
+      const again = send(s.jscc);
+      expect(await again.data()).toEqual(await y.data());
+      again.dispose();
+      const [eff, gain] = [await effSnrDb.data(), await channelGain.data()];
+      eff.forEach((v, i) => expect(v).toBeCloseTo(4 + 10 * Math.log10(gain[i]), 3));
+      checked++;
+    };
+    const rayleigh = { kind: 'rayleigh' as const };
+    await runBatch(s, x, { methods: [getMethod('fake-a'), getMethod('fake-inspect'), getMethod('fake-b')], snr: 4, seed: 3, firstImage: 1, channel: rayleigh });
+    expect(checked).toBe(1);
+    inspect = async () => {};
+    expect(seenB.at(-1)).toEqual(seenA.at(-1));
+    const ray = Array.from(seenA.at(-1)!);
+    await runBatch(s, x, { methods: [getMethod('fake-b')], snr: 4, seed: 3, firstImage: 1, channel: rayleigh });
+    expect(Array.from(seenB.at(-1)!)).toEqual(ray);
+    // the same keys over AWGN: another y; AWGN named or not, the same y
+    await runBatch(s, x, { methods: [getMethod('fake-a')], snr: 4, seed: 3, firstImage: 1 });
+    expect(Array.from(seenA.at(-1)!)).not.toEqual(ray);
+    await runBatch(s, x, { methods: [getMethod('fake-b')], snr: 4, seed: 3, firstImage: 1, channel: { kind: 'awgn' } });
+    expect(seenB.at(-1)).toEqual(seenA.at(-1));
     x.dispose();
   });
 });

@@ -4,8 +4,9 @@ import { deepjscc } from './deepjscc.js';
 import { commin } from './commin.js';
 import { dps } from './dps.js';
 import { adv } from './adv.js';
+import { separation } from './separation.js';
 
-const BUILTIN: Method[] = [deepjscc, commin, dps, adv];
+const BUILTIN: Method[] = [deepjscc, commin, dps, adv, separation];
 
 const registry = new Map<string, Method>(BUILTIN.map((m) => [m.name, m]));
 
@@ -43,7 +44,7 @@ export function parseMethods(list: string): Method[] {
 }
 
 /**
- * What demo and eval run when no methods are named, each where its models are there. dps and adv run when
- * named only: DPS costs an encoder backward per step, and the defaults are what the README's numbers are.
+ * What demo and eval run when no methods are named, each where its models are there. dps, adv and separation
+ * run when named only: DPS costs an encoder backward per step, and the defaults are what the README's numbers are.
  */
 export const DEFAULT_METHODS = ['deepjscc', 'commin'];

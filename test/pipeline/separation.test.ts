@@ -1,0 +1,81 @@
+// The separation baseline: JPEG at the largest quality whose bits fit the channel capacity of k complex
+// symbols at the image's effective SNR; mid-grey when nothing fits (the cliff).
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
+import { capacityBits, CLIFF_GREY, encodeJpeg, jpegBits, largestQualityWithin, separationBaseline } from '../../src/pipeline/jpeg_budget.js';
+import { getMethod, loadSystem, runBatch } from '../../src/pipeline/index.js';
+import { fileSource } from '../../src/pipeline/file_source.js';
+import { tensor } from '../../src/kernels/create.js';
+import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
+import { kodakCrop } from '../data_helpers.js';
+import { useEngine } from '../helpers.js';
+
+const S = 64;
+const { data: x } = imagesToNchw([toSquare(decodeImage(new Uint8Array(readFileSync(kodakCrop('01')))), S)]);
+const rgba = new Uint8Array(4 * S * S);
+for (let p = 0; p < S * S; p++) {
+  for (let c = 0; c < 3; c++) rgba[4 * p + c] = Math.round(255 * x[c * S * S + p]);
+  rgba[4 * p + 3] = 255;
+}
+
+describe('separation bit budget', () => {
+  it('capacity is k·log2(1 + SNR): 256 symbols at 1 dB carry 256·log2(1 + 10^0.1) bits', () => {
+    expect(capacityBits(256, 1)).toBeCloseTo(256 * Math.log2(1 + 10 ** 0.1), 9);
+    expect(capacityBits(256, 1)).toBeCloseTo(300.96, 2);
+    expect(capacityBits(100, 0)).toBeCloseTo(100, 9);
+  });
+
+  it('counts the scan and the quality, not the headers the receiver rebuilds', () => {
+    const file = encodeJpeg(rgba, S, 50);
+    expect(jpegBits(file)).toBeLessThan(8 * file.length - 8 * 500); // tables and headers are ~600 bytes
+    expect(jpegBits(file)).toBeGreaterThan(0);
+  });
+
+  it('picks the largest quality that fits: it fits and quality + 1 does not', () => {
+    for (const snr of [15, 30]) {
+      const budget = capacityBits(256, snr);
+      const c = largestQualityWithin(rgba, S, budget)!;
+      expect(c, `${snr} dB`).not.toBeNull();
+      expect(c.bits).toBeLessThanOrEqual(budget);
+      expect(jpegBits(encodeJpeg(rgba, S, c.quality))).toBe(c.bits);
+      expect(jpegBits(encodeJpeg(rgba, S, c.quality + 1)), `quality ${c.quality + 1} at ${snr} dB`).toBeGreaterThan(budget);
+    }
+  });
+
+  it('at 1 dB (and very low SNR) nothing fits 256 symbols: the receiver outputs mid-grey', () => {
+    for (const snr of [1, -10]) {
+      const { out, qualities } = separationBaseline(x, 1, S, 256, [snr]);
+      expect(qualities).toEqual([null]);
+      expect(out.every((v) => v === CLIFF_GREY)).toBe(true);
+    }
+    // with capacity enough, the decoded JPEG: close to the image, not grey
+    const { out, qualities } = separationBaseline(x, 1, S, 256, [30]);
+    expect(qualities[0]).toBeGreaterThan(1);
+    const mse = out.reduce((a, v, i) => a + (v - x[i]) ** 2, 0) / out.length;
+    expect(10 * Math.log10(1 / mse)).toBeGreaterThan(20);
+  });
+});
+
+describe('separation method', () => {
+  const engine = useEngine();
+  it('runs in the pipeline on the effective SNR of the receive step (per image over Rayleigh)', async () => {
+    const system = await loadSystem(engine(), fileSource({ jscc: DEFAULT_JSCC_MODEL, lpips: LPIPS_WEIGHTS }));
+    const xt = tensor(engine(), [...x, ...x], [2, 3, S, S]);
+    const got: Record<string, Float32Array> = {};
+    const visit = async ({ method, out }: { method: { name: string }; out: { data(): Promise<Float32Array> } }) => { got[method.name] = await out.data(); };
+    // 1 dB over AWGN: below the cliff, grey
+    await runBatch(system, xt, { methods: [getMethod('separation')], snr: 1, seed: 0, visit });
+    expect(got.separation.every((v) => v === CLIFF_GREY)).toBe(true);
+    // 30 dB over Rayleigh: each image's capacity follows its own |h|², as the host function does
+    let eff: Float32Array | undefined;
+    await runBatch(system, xt, {
+      methods: [{ ...getMethod('separation'), reconstruct: async (req) => { eff = await req.effSnrDb.data(); return getMethod('separation').reconstruct(req); } }],
+      snr: 30, seed: 4, channel: { kind: 'rayleigh' }, visit: async (r) => { got.ray = await r.out.data(); },
+    });
+    expect(eff![0]).not.toBe(eff![1]);
+    expect(got.ray).toEqual(separationBaseline(new Float32Array([...x, ...x]), 2, S, 256, eff!).out);
+    xt.dispose();
+    system.jscc.dispose();
+  });
+});
