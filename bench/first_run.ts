@@ -2,7 +2,7 @@
 // shader compile, unless its on-disk cache has the shader) against a second call, in a fresh engine.
 // Prints JSON { kernel: { firstMs, secondMs } }.
 import { Engine, attention, groupNorm, matmul, randUniform, softmax, type Tensor } from '../src/index.js';
-import { conv2dRaw, convGeometry } from '../src/kernels/conv2d.js';
+import { conv2dRaw, convGeometry } from '../src/kernels/conv2d/index.js';
 
 const engine = await Engine.create();
 const x = randUniform(engine, [2, 64, 32, 32], { seed: 1 });

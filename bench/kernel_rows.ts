@@ -4,7 +4,7 @@ import {
   Adam, add, attention, awgnChannel, backward, conv2d, convTranspose2d, noGrad, transpose, diffusionStep, groupNorm, matmul, maxPool2d, mul, randUniform,
   requireGrad, softmax, sum, tensor, tidy, upsampleNearest,
 } from '../src/index.js';
-import { conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convGeometry } from '../src/kernels/conv2d.js';
+import { conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convGeometry } from '../src/kernels/conv2d/index.js';
 import type * as tfType from '@tensorflow/tfjs-core';
 import { timeOp } from './harness.js';
 import { rateRow, timeJax, timeOrt, timeOurs, timeTfjs, type BenchContext } from './context.js';

@@ -16,7 +16,7 @@ export { softmax } from './kernels/softmax.js';
 export { expandTo, permute, transpose, slice, concat } from './kernels/copy.js';
 export { randUniform, randNormal } from './kernels/random.js';
 export { Adam, type AdamOptions } from './kernels/adam.js';
-export { conv2d, convTranspose2d, convGeometry, type Conv2dOptions, type ConvTranspose2dOptions, type Activation } from './kernels/conv2d.js';
+export { conv2d, convTranspose2d, convGeometry, type Conv2dOptions, type ConvTranspose2dOptions, type Activation } from './kernels/conv2d/index.js';
 export { groupNorm, type GroupNormOptions } from './kernels/group_norm.js';
 export { attention } from './kernels/attention.js';
 export { upsampleNearest, avgPool, maxPool2d, pixelShuffle, pixelUnshuffle } from './kernels/resample.js';

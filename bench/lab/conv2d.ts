@@ -2,7 +2,7 @@
 // that is not a multiple of any tile, then time them at the models' shapes.
 // `npx tsx bench/lab/conv2d.ts`
 import { Engine, randUniform } from '../../src/index.js';
-import { conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convWeightGradVariants, type ConvForwardVariant } from '../../src/kernels/conv2d.js';
+import { conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convWeightGradVariants, type ConvForwardVariant } from '../../src/kernels/conv2d/index.js';
 
 // LAB_NO_ROBUSTNESS=1: Dawn's robustness transform off (an opt-in for trusted shaders in Node)
 const engine = await Engine.create(process.env.LAB_NO_ROBUSTNESS ? { dawnFlags: ['enable-dawn-features=disable_robustness'] } : {});

@@ -1,9 +1,9 @@
 // Reverse-mode autograd: ops record a GradNode on their output; backward() walks the graph in reverse
-// topological order (each node once, however many paths reach it) and accumulates gradients.
+// topological order (each node once, however many paths reach it) and accumulates gradients, with the
+// engine's own fill and add launches (raw_ops.ts): the engine imports nothing from src/kernels.
 import { Tensor, setReshapeGradHook } from './tensor.js';
 import { keep } from './scope.js';
-import { add } from '../kernels/elementwise.js';
-import { fill } from '../kernels/create.js';
+import { addSameShapeRaw, fillRaw } from './raw_ops.js';
 
 export interface GradNode {
   name: string;
@@ -87,7 +87,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
   noGrad(() => {
     const grads = new Map<Tensor, Tensor>();
     const owned = new Set<Tensor>(); // grads this function made and must dispose
-    const seed = grad ?? fill(root.engine, root.shape, 1);
+    const seed = grad ?? fillRaw(root.engine, root.shape, 1);
     if (!grad) owned.add(seed);
     grads.set(root, seed);
     const order = topoOrder(root);
@@ -112,7 +112,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
           owned.add(gi);
           const prev = grads.get(inp);
           if (prev) {
-            const sum = add(prev, gi);
+            const sum = addSameShapeRaw(prev, gi);
             owned.add(sum);
             disposeOwned(prev, owned);
             disposeOwned(gi, owned);
@@ -124,7 +124,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
         let leafGrad = g === grad ? g.reshape(g.shape) : g;
         owned.delete(leafGrad);
         if (t.grad) {
-          const sum = add(t.grad, leafGrad);
+          const sum = addSameShapeRaw(t.grad, leafGrad);
           t.grad.dispose();
           leafGrad.dispose();
           leafGrad = sum;

@@ -4,7 +4,7 @@ import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { stridesOf, type Tensor } from '../engine/tensor.js';
 import { zeros } from './create.js';
-import { sumToShape } from './reduce.js';
+import { sumToShape } from './reduce_launch.js';
 import { checkRank, empty, gridStride, normAxes, sameEngine, shapeStr } from './util.js';
 
 const pad8 = (a: readonly number[], fillWith: number) => {

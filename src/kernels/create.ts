@@ -1,20 +1,12 @@
-// Creating tensors: from host data, or filled with a constant on the GPU (shaders/fill.wgsl).
+// Creating tensors: from host data, or filled with a constant on the GPU (shaders/fill.wgsl, launched in
+// src/engine/raw_ops.ts).
 import type { Engine } from '../engine/engine.js';
+import { fillRaw } from '../engine/raw_ops.js';
 import { sizeOf, type Shape, type Tensor } from '../engine/tensor.js';
-import { empty, grid1d } from './util.js';
+import { empty } from './util.js';
 
-export function fill(engine: Engine, shape: Shape, value: number): Tensor {
-  const y = empty(engine, shape);
-  if (y.size > 0) {
-    engine.launch('fill', {
-      buffers: [y.buffer],
-      uniforms: { n: y.size, value },
-      workgroups: grid1d(engine, y.size, 256),
-      label: `[${shape.join(',')}]`,
-    });
-  }
-  return y;
-}
+/** A tensor of one value (no autograd); the engine's own launcher, shared with the autograd core. */
+export const fill = fillRaw;
 
 export const zeros = (engine: Engine, shape: Shape) => fill(engine, shape, 0);
 export const ones = (engine: Engine, shape: Shape) => fill(engine, shape, 1);

@@ -3,7 +3,7 @@ import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fill } from './create.js';
-import { sumToShape } from './reduce.js';
+import { sumToShape } from './reduce_launch.js';
 import { checkRank, empty, gridStride, sameEngine, shapeStr } from './util.js';
 
 const UNARY = {
@@ -12,7 +12,8 @@ const UNARY = {
 } as const;
 export type UnaryOp = keyof typeof UNARY;
 
-const BINARY = {
+/** OP override codes of shaders/lib/binary_ops.wgsl (add's also in src/engine/raw_ops.ts). */
+export const BINARY = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6, prelu: 7, eq: 8, gt: 9,
   reluGrad: 10, siluGrad: 11, sigmoidGradFromOut: 12, tanhGradFromOut: 13, preluSlope: 14, powExpGrad: 15,
 } as const;

@@ -6,7 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { transpose } from './copy.js';
 import { broadcastShapes } from './elementwise.js';
-import { sumToShape } from './reduce.js';
+import { sumToShape } from './reduce_launch.js';
 import { randUniform } from './random.js';
 import { empty, sameEngine, shapeStr } from './util.js';
 

@@ -10,7 +10,7 @@ import { parseSafetensors, type HostTensor } from '../engine/safetensors.js';
 import { tensor } from '../kernels/create.js';
 import { concat, slice } from '../kernels/copy.js';
 import { add, affine, div, mul, sqrt, square, sub } from '../kernels/elementwise.js';
-import { conv2d } from '../kernels/conv2d.js';
+import { conv2d } from '../kernels/conv2d/index.js';
 import { mean, sum } from '../kernels/reduce.js';
 import { maxPool2d } from '../kernels/resample.js';
 import { shapeStr } from '../kernels/util.js';

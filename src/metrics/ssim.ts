@@ -8,7 +8,7 @@ import { keep, tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
 import { concat, slice } from '../kernels/copy.js';
 import { add, affine, div, mul, relu, square, sub } from '../kernels/elementwise.js';
-import { conv2d } from '../kernels/conv2d.js';
+import { conv2d } from '../kernels/conv2d/index.js';
 import { mean } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
 

@@ -13,7 +13,7 @@ import { add, mul, prelu, sigmoid } from '../kernels/elementwise.js';
 import { fill } from '../kernels/create.js';
 import { matmul } from '../kernels/matmul.js';
 import { mean } from '../kernels/reduce.js';
-import { conv2d, convTranspose2d } from '../kernels/conv2d.js';
+import { conv2d, convTranspose2d } from '../kernels/conv2d/index.js';
 import { Params } from './params.js';
 import { keep } from '../engine/scope.js';
 

@@ -8,7 +8,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
 import type { HostTensor } from '../engine/safetensors.js';
-import { conv2d } from '../kernels/conv2d.js';
+import { conv2d } from '../kernels/conv2d/index.js';
 import { fill } from '../kernels/create.js';
 import { add, div, sqrt, square } from '../kernels/elementwise.js';
 import { matmul } from '../kernels/matmul.js';

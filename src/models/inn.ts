@@ -6,7 +6,7 @@
 //   undecimated — both parts start as the image itself (coarse stays full size, details 3 channels).
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { conv2d } from '../kernels/conv2d.js';
+import { conv2d } from '../kernels/conv2d/index.js';
 import { affine } from '../kernels/elementwise.js';
 import { polyphaseMerge, polyphaseSplit } from '../kernels/lifting.js';
 import { Params } from './params.js';

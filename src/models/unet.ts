@@ -8,7 +8,7 @@ import { attention } from '../kernels/attention.js';
 import { concat, permute, transpose } from '../kernels/copy.js';
 import { tensor } from '../kernels/create.js';
 import { add, silu } from '../kernels/elementwise.js';
-import { conv2d } from '../kernels/conv2d.js';
+import { conv2d } from '../kernels/conv2d/index.js';
 import { groupNorm } from '../kernels/group_norm.js';
 import { matmul } from '../kernels/matmul.js';
 import { upsampleNearest } from '../kernels/resample.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { add, backward, mul, noGrad, requireGrad, sum, tensor, tidy } from '../../src/index.js';
 import { record } from '../../src/engine/autograd.js';
+import { addSameShapeRaw, BINARY_OP_ADD, fillRaw } from '../../src/engine/raw_ops.js';
+import { BINARY, binary } from '../../src/kernels/elementwise.js';
 import { expectClose, useEngine } from '../helpers.js';
 
 const engine = useEngine();
@@ -20,6 +22,22 @@ describe('autograd', () => {
     backward(y);
     expect(calls).toBe(1);
     expectClose(await x.grad!.data(), [10, 18, 26], 0, 0);
+  });
+
+  it("the engine's own fill and add (gradient seed and accumulation) match the kernels' fill and binary add", async () => {
+    const e = engine();
+    expect(BINARY_OP_ADD).toBe(BINARY.add);
+    expectClose(await fillRaw(e, [2, 3], 1.5).data(), new Array(6).fill(1.5), 0, 0);
+    for (const shape of [[1], [1, 1], [5], [2, 3, 4], [3, 1, 7]]) {
+      const n = shape.reduce((a, d) => a * d, 1);
+      const a = tensor(e, Array.from({ length: n }, (_, i) => i * 0.25 - 1), shape);
+      const b = tensor(e, Array.from({ length: n }, (_, i) => 3 - i * 0.5), shape);
+      const y = addSameShapeRaw(a, b);
+      expect(y.shape).toEqual(shape);
+      expectClose(await y.data(), await binary('add', a, b).data(), 0, 0);
+      expect(y.node).toBe(null);
+    }
+    expect(() => addSameShapeRaw(tensor(e, [1, 2], [2]), tensor(e, [1], [1]))).toThrow(/differ/);
   });
 
   it('gradients accumulate across backward() calls until cleared', async () => {

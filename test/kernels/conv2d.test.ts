@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conv2d, conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convTranspose2d, convWeightGradVariants } from '../../src/kernels/conv2d.js';
+import { conv2d, conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convTranspose2d, convWeightGradVariants } from '../../src/kernels/conv2d/index.js';
 import { tensor } from '../../src/index.js';
 import { conv2dRef, conv2dWeightGradRef, convTranspose2dRef, size } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';

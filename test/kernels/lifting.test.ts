@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { polyphaseMerge, polyphaseSplit } from '../../src/kernels/lifting.js';
-import { conv2d } from '../../src/kernels/conv2d.js';
+import { conv2d } from '../../src/kernels/conv2d/index.js';
 import { randNormal, tensor, tidy, type Tensor } from '../../src/index.js';
 import { size, unravel } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';

@@ -1,0 +1,43 @@
+// The kernel variants of the conv2d family: which apply to a geometry on a device, and the pipeline each
+// one launches. A pipeline name is its shader file: 'conv2d_rows' is shaders/conv2d_rows.wgsl.
+import type { Engine } from '../../engine/engine.js';
+import type { ConvGeometry } from './geometry.js';
+
+/**
+ * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3), 'rows'
+ * (conv2d_rows.wgsl: KW = 3 or 5), the last two for stride and dilation 1 along W, and 'k3rows_sg'
+ * (conv2d_k3_rows_sg.wgsl: k3rows with the weights shared through subgroups of 8+ invocations).
+ */
+export type ConvForwardVariant = 'general' | 'k3rows' | 'rows' | 'k3rows_sg';
+
+/** The variants for g on engine e, the untuned default first. */
+export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVariant[] {
+  const alongW1 = g.strideW === 1 && g.dilW === 1;
+  const sg = !!e && e.features.subgroups && e.features.subgroupMinSize >= 8;
+  if (alongW1 && g.KW === 3) return sg ? ['k3rows_sg', 'k3rows', 'rows', 'general'] : ['k3rows', 'rows', 'general'];
+  if (alongW1 && g.KW === 5) return ['rows', 'general'];
+  return ['general'];
+}
+
+/** Pipeline (= shaders/<name>.wgsl) of each forward variant. */
+export const FORWARD_KERNEL: Record<ConvForwardVariant, string> = {
+  general: 'conv2d', k3rows: 'conv2d_k3_rows', rows: 'conv2d_rows', k3rows_sg: 'conv2d_k3_rows_sg',
+};
+
+/**
+ * Weight-gradient variants: 'general', 'k3' (KW = 3), 'k3slide' (KW = 3, stride and dilation 1 along W)
+ * and 'k3slide_sg' (k3slide with dy shared through subgroups of 4+ invocations).
+ */
+export type ConvWeightGradVariant = 'general' | 'k3' | 'k3slide' | 'k3slide_sg';
+
+export function convWeightGradVariants(g: ConvGeometry, e?: Engine): ConvWeightGradVariant[] {
+  if (g.KW !== 3) return ['general'];
+  if (g.strideW !== 1 || g.dilW !== 1) return ['k3', 'general'];
+  // k3slide_sg wins on some shapes only (0.7–1.2× of k3slide in the lab): the autotuner decides
+  return e && e.features.subgroups && e.features.subgroupMinSize >= 4 ? ['k3slide', 'k3slide_sg', 'k3', 'general'] : ['k3slide', 'k3', 'general'];
+}
+
+/** Pipeline (= shaders/<name>.wgsl) of each weight-gradient variant; k3slide is conv2d_weight_grad_k3.wgsl with its SLIDE override. */
+export const WEIGHT_GRAD_KERNEL: Record<ConvWeightGradVariant, string> = {
+  general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3', k3slide_sg: 'conv2d_weight_grad_k3_slide_sg',
+};
