@@ -9,7 +9,7 @@ import { webgpuHelp } from './webgpu_help.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, getMethod, loadSystem, methodNames, missingModels, receive, reconstructAll,
+  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, getMethod, loadSystem, methodNames, missingModels, receive, reconstructAll,
   type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -145,7 +145,7 @@ function methodOptions(snr: number, seed: number): MethodOptions {
   const dpsSteps = Math.round(Number($<HTMLInputElement>('dpsSteps').value));
   return {
     commin: { preset, steps, profile: true },
-    dps: { zeta: Number.isFinite(zeta) ? zeta : DEFAULT_DPS_ZETA, steps: dpsSteps >= 1 ? dpsSteps : FAST_STEPS, profile: true },
+    dps: { zeta: Number.isFinite(zeta) ? zeta : DEFAULT_DPS_ZETA, steps: dpsSteps >= 1 ? dpsSteps : DEFAULT_DPS_STEPS, profile: true },
   };
 }
 
@@ -229,7 +229,7 @@ async function main() {
   choices = buildPicker($('methods'), METHODS, DEFAULT_METHODS, syncColumns);
   syncColumns();
   $<HTMLInputElement>('dpsZeta').value = String(DEFAULT_DPS_ZETA);
-  $<HTMLInputElement>('dpsSteps').value = String(FAST_STEPS);
+  $<HTMLInputElement>('dpsSteps').value = String(DEFAULT_DPS_STEPS);
   $<HTMLInputElement>('steps').value = String(FAST_STEPS);
   $<HTMLSelectElement>('preset').addEventListener('change', () => {
     const p = presetOptions($<HTMLSelectElement>('preset').value as PresetName, 4, 0);
