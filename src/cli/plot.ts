@@ -5,12 +5,24 @@ export interface Panel {
   series: { name: string; points: [number, number][] }[];
 }
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f'];
 
-export function lineChartSvg(panels: Panel[], xLabel: string): string {
+const escapeXml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export interface ChartOptions {
+  /** An x tick's label (default: the number as is). */
+  xTick?: (v: number) => string;
+  /** A line above the panels (e.g. the channel the curves were measured on). */
+  heading?: string;
+}
+
+export function lineChartSvg(panels: Panel[], xLabel: string, { xTick = String, heading }: ChartOptions = {}): string {
   const pw = 320, ph = 220, m = { l: 50, r: 15, t: 30, b: 40 };
   const W = panels.length * pw;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${ph + 20}" font-family="sans-serif" font-size="11">`];
+  const top = heading ? 20 : 0;
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${ph + 20 + top}" font-family="sans-serif" font-size="11">`];
+  if (heading) parts.push(`<text x="${W / 2}" y="14" text-anchor="middle" font-weight="bold" font-size="12">${escapeXml(heading)}</text>`);
+  if (heading) parts.push(`<g transform="translate(0, ${top})">`);
   panels.forEach((p, k) => {
     const all = p.series.flatMap((s) => s.points);
     const xs = all.map((q) => q[0]), ys = all.map((q) => q[1]);
@@ -21,21 +33,26 @@ export function lineChartSvg(panels: Panel[], xLabel: string): string {
     y0 -= pad; y1 += pad;
     const X = (v: number) => k * pw + m.l + ((v - x0) / Math.max(1e-9, x1 - x0)) * (pw - m.l - m.r);
     const Y = (v: number) => m.t + (1 - (v - y0) / (y1 - y0)) * (ph - m.t - m.b);
-    parts.push(`<text x="${k * pw + pw / 2}" y="16" text-anchor="middle" font-weight="bold">${p.title}</text>`);
+    parts.push(`<text x="${k * pw + pw / 2}" y="16" text-anchor="middle" font-weight="bold">${escapeXml(p.title)}</text>`);
     parts.push(`<line x1="${X(x0)}" y1="${Y(y0)}" x2="${X(x1)}" y2="${Y(y0)}" stroke="#333"/><line x1="${X(x0)}" y1="${Y(y0)}" x2="${X(x0)}" y2="${Y(y1)}" stroke="#333"/>`);
-    for (const v of [...new Set(xs)]) parts.push(`<text x="${X(v)}" y="${Y(y0) + 14}" text-anchor="middle">${v}</text>`);
+    for (const v of [...new Set(xs)]) parts.push(`<text x="${X(v)}" y="${Y(y0) + 14}" text-anchor="middle">${escapeXml(xTick(v))}</text>`);
     for (let i = 0; i <= 4; i++) {
       const v = y0 + ((y1 - y0) * i) / 4;
       parts.push(`<text x="${X(x0) - 4}" y="${Y(v) + 4}" text-anchor="end">${v.toFixed(2)}</text>`);
     }
     parts.push(`<text x="${k * pw + pw / 2}" y="${ph + 10}" text-anchor="middle">${xLabel}</text>`);
+    // the legend in the top-right corner, or the bottom-right where the lines end high (rising curves)
+    const ends = p.series.filter((s) => s.points.length).map((s) => Y(s.points[s.points.length - 1][1]));
+    const endHigh = ends.length > 0 && ends.reduce((a, b) => a + b, 0) / ends.length < (m.t + ph - m.b) / 2;
+    const legendY = (i: number) => (endHigh ? ph - m.b - 6 - 14 * (p.series.length - 1 - i) : m.t + 14 * (i + 1));
     p.series.forEach((s, i) => {
       const c = COLORS[i % COLORS.length];
       parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${s.points.map(([x, y]) => `${X(x)},${Y(y)}`).join(' ')}"/>`);
       for (const [x, y] of s.points) parts.push(`<circle cx="${X(x)}" cy="${Y(y)}" r="3" fill="${c}"/>`);
-      parts.push(`<text x="${k * pw + pw - m.r - 4}" y="${m.t + 14 * (i + 1)}" text-anchor="end" fill="${c}">${s.name}</text>`);
+      parts.push(`<text x="${k * pw + pw - m.r - 4}" y="${legendY(i)}" text-anchor="end" fill="${c}">${escapeXml(s.name)}</text>`);
     });
   });
+  if (heading) parts.push('</g>');
   parts.push('</svg>');
   return parts.join('\n');
 }

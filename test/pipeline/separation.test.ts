@@ -1,9 +1,13 @@
-// The separation baseline: JPEG at the largest quality whose bits fit the channel capacity of k complex
-// symbols at the image's effective SNR; mid-grey when nothing fits (the cliff).
+// The separation baseline: JPEG of the image or a 2/4/8× downscale, at the quality where its bits meet the
+// channel capacity of k complex symbols at the image's effective SNR, whichever decodes closest to the
+// image; mid-grey when nothing fits (the cliff).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
-import { capacityBits, CLIFF_GREY, encodeJpeg, jpegBits, largestQualityWithin, separationBaseline } from '../../src/pipeline/jpeg_budget.js';
+import { bestEncodingWithin, capacityBits, CLIFF_GREY, encodeJpeg, jpegBits, largestQualityWithin, qualityAtBudget, SCALE_BITS, separationBaseline } from '../../src/pipeline/jpeg_budget.js';
+import { listImages } from '../../src/data/folder.js';
+import { resize } from '../../src/data/image.js';
+import { BUNDLED_FACES } from '../../src/cli/defaults.js';
 import { getMethod, loadSystem, runBatch } from '../../src/pipeline/index.js';
 import { fileSource } from '../../src/pipeline/file_source.js';
 import { tensor } from '../../src/kernels/create.js';
@@ -43,15 +47,45 @@ describe('separation bit budget', () => {
     }
   });
 
-  it('at 1 dB (and very low SNR) nothing fits 256 symbols: the receiver outputs mid-grey', () => {
-    for (const snr of [1, -10]) {
-      const { out, qualities } = separationBaseline(x, 1, S, 256, [snr]);
-      expect(qualities).toEqual([null]);
+  it('chooses a downscale and quality that fit, where the same scale at quality + 1 does not', () => {
+    const img = { width: S, height: S, data: new Uint8Array(3 * S * S).map((_, i) => rgba[4 * Math.floor(i / 3) + (i % 3)]) };
+    for (const snr of [1, 4, 7, 15]) {
+      const budget = capacityBits(256, snr);
+      const { choice } = bestEncodingWithin(img, budget)!;
+      expect(choice.bits, `${snr} dB`).toBeLessThanOrEqual(budget);
+      // the transmitter's bits: the scan, 7 bits of quality and 2 of scale, of that scale's file
+      const small = resize(img, S / choice.factor, S / choice.factor);
+      const smallRgba = new Uint8Array(4 * small.width * small.width).fill(255);
+      for (let p = 0; p < small.width * small.width; p++) for (let c = 0; c < 3; c++) smallRgba[4 * p + c] = small.data[3 * p + c];
+      expect(jpegBits(encodeJpeg(smallRgba, small.width, choice.quality)) + SCALE_BITS).toBe(choice.bits);
+      if (choice.quality < 100) expect(jpegBits(encodeJpeg(smallRgba, small.width, choice.quality + 1)) + SCALE_BITS, `${snr} dB`).toBeGreaterThan(budget);
+      expect(qualityAtBudget(smallRgba, small.width, budget)!.quality).toBe(choice.quality);
+    }
+  });
+
+  it('at 1 dB with 256 symbols a downscaled JPEG fits and beats grey on every bundled face', () => {
+    const files = listImages(BUNDLED_FACES);
+    const { data: faces } = imagesToNchw(files.map((f) => toSquare(decodeImage(new Uint8Array(readFileSync(f))), S)));
+    const { out, choices } = separationBaseline(faces, files.length, S, 256, files.map(() => 1));
+    const P = 3 * S * S;
+    choices.forEach((c, n) => {
+      expect(c, files[n]).not.toBeNull();
+      expect(c!.factor).toBeGreaterThan(1); // full size does not fit 301 bits
+      let se = 0, grey = 0;
+      for (let i = 0; i < P; i++) { se += (out[n * P + i] - faces[n * P + i]) ** 2; grey += (CLIFF_GREY - faces[n * P + i]) ** 2; }
+      expect(10 * Math.log10(P / se), files[n]).toBeGreaterThan(10 * Math.log10(P / grey) + 3);
+    });
+  });
+
+  it('at −10 dB (35 bits) and below nothing of this image fits 256 symbols: the receiver outputs mid-grey', () => {
+    for (const snr of [-10, -20]) {
+      const { out, choices } = separationBaseline(x, 1, S, 256, [snr]);
+      expect(choices).toEqual([null]);
       expect(out.every((v) => v === CLIFF_GREY)).toBe(true);
     }
-    // with capacity enough, the decoded JPEG: close to the image, not grey
-    const { out, qualities } = separationBaseline(x, 1, S, 256, [30]);
-    expect(qualities[0]).toBeGreaterThan(1);
+    // with capacity enough, a decoded JPEG (at 30 dB half size at a high quality beats full size at a low one): close to the image
+    const { out, choices } = separationBaseline(x, 1, S, 256, [30]);
+    expect(choices[0]!.quality).toBeGreaterThan(50);
     const mse = out.reduce((a, v, i) => a + (v - x[i]) ** 2, 0) / out.length;
     expect(10 * Math.log10(1 / mse)).toBeGreaterThan(20);
   });
@@ -64,8 +98,8 @@ describe('separation method', () => {
     const xt = tensor(engine(), [...x, ...x], [2, 3, S, S]);
     const got: Record<string, Float32Array> = {};
     const visit = async ({ method, out }: { method: { name: string }; out: { data(): Promise<Float32Array> } }) => { got[method.name] = await out.data(); };
-    // 1 dB over AWGN: below the cliff, grey
-    await runBatch(system, xt, { methods: [getMethod('separation')], snr: 1, seed: 0, visit });
+    // −10 dB over AWGN: below the cliff, grey
+    await runBatch(system, xt, { methods: [getMethod('separation')], snr: -10, seed: 0, visit });
     expect(got.separation.every((v) => v === CLIFF_GREY)).toBe(true);
     // 30 dB over Rayleigh: each image's capacity follows its own |h|², as the host function does
     let eff: Float32Array | undefined;

@@ -1,0 +1,81 @@
+// `commin eval`'s curves and BCR sweep on a tiny validation folder (the bundled Kodak crops, under names in
+// the validation split): PSNR/LPIPS against SNR with one line per method, PSNR against BCR with two
+// DeepJSCC models, the trained SNR range in summary.json, and the refusal of per-model methods in a sweep.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listImages, splitOf } from '../../src/data/folder.js';
+import { decodeImage, encodePng, toSquare } from '../../src/data/image.js';
+import { BUNDLED_FACES, DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
+import { DeepJSCC } from '../../src/models/deepjscc.js';
+import { saveCheckpoint } from '../../src/train/checkpoint.js';
+import { trainedSnrRange } from '../../src/cli/eval_models.js';
+import { useEngine } from '../helpers.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function commin(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Two bundled faces under file names that fall in the validation split (eval reads only that split). */
+function valFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eval-sweep-'));
+  const names = Array.from({ length: 2000 }, (_, i) => `val${i}.png`).filter((n) => splitOf(n) === 'val').slice(0, 2);
+  listImages(BUNDLED_FACES).slice(0, 2).forEach((f, i) => writeFileSync(join(dir, names[i]), encodePng(toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), 64))));
+  return dir;
+}
+
+const polylines = (svg: string) => svg.match(/<polyline /g)?.length ?? 0;
+
+describe('commin eval curves', () => {
+  const engine = useEngine();
+
+  it('two SNRs: psnr_vs_snr.svg and lpips_vs_snr.svg, one line per method, the channel named; the trained SNR range in summary.json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'eval-out-'));
+    const r = commin('eval', '--data', valFolder(), '--count', '2', '--snr', '0,24', '--methods', 'deepjscc,separation', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['psnr_vs_snr.svg', 'lpips_vs_snr.svg']) {
+      const svg = readFileSync(join(out, f), 'utf8');
+      expect(polylines(svg), f).toBe(2);
+      expect(svg).toContain('awgn channel');
+      for (const m of ['deepjscc', 'separation']) expect(svg).toContain(`>${m}</text>`);
+    }
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    // the committed model came from `train jscc` without --snr: the default 0:20 dB; 24 dB is outside it
+    expect(s.modelTrainedSnr.range).toEqual([0, 20]);
+    expect(s.snrOutsideTraining).toEqual([24]);
+    expect(r.stdout).toMatch(/trained at 0 to 20 dB .* also at 24 dB/);
+  }, 300_000);
+
+  it('--models of two BCRs: psnr_vs_bcr.svg, one line per method and SNR; other methods refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-bcr-'));
+    // an untrained 1/24 model (twice the symbols): the sweep reads its BCR and trained SNR from the metadata
+    const model = join(dir, 'deepjscc_64_bcr1-24.safetensors');
+    const cfg = { size: 64, bcr: [1, 24] as [number, number], channels: [16, 32] as [number, number], snrAdaptive: true };
+    const m = new DeepJSCC(engine(), cfg, 1);
+    await saveCheckpoint(model, m.params, null, { step: 0, seconds: 0, config: cfg, commandLine: 'commin train jscc --bcr 1/24 --snr 0:10' });
+    expect(trainedSnrRange({ commandLine: 'commin train jscc --bcr 1/24 --snr 0:10' }).range).toEqual([0, 10]);
+
+    const refused = commin('eval', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,commin', '--out', join(dir, 'x'));
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/only deepjscc and separation follow any model .*drop commin from --methods/);
+
+    const out = join(dir, 'out');
+    const r = commin('eval', '--data', valFolder(), '--count', '2', '--snr', '1,7', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const bcr = readFileSync(join(out, 'psnr_vs_bcr.svg'), 'utf8');
+    expect(polylines(bcr)).toBe(4); // deepjscc and separation at 1 and 7 dB
+    expect(bcr).toContain('>1/48</text>');
+    expect(bcr).toContain('>1/24</text>');
+    expect(polylines(readFileSync(join(out, 'psnr_vs_snr.svg'), 'utf8'))).toBe(4); // each method per model
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s.models.map((x: { bcr: number[]; symbolsPerImage: number }) => [x.bcr, x.symbolsPerImage])).toEqual([[[1, 48], 256], [[1, 24], 512]]);
+    expect(s.models[1].trainedSnr.range).toEqual([0, 10]);
+    expect(new Set(s.results.map((x: { method: string }) => x.method))).toEqual(new Set(['deepjscc', 'separation']));
+    expect(readFileSync(join(out, 'per_image.csv'), 'utf8').split('\n')[0]).toBe('image,method,bcr,snr_db,psnr_db,ssim,lpips_squeeze');
+  }, 400_000);
+});
