@@ -1,5 +1,6 @@
 // Forward launchers of the conv2d family (no autograd): variant choice (autotuned per shape class) and
-// dispatch of shaders/conv2d.wgsl, conv2d_k3_rows.wgsl, conv2d_rows.wgsl and conv2d_k3_rows_sg.wgsl.
+// dispatch of shaders/conv2d.wgsl, conv2d_k3_rows.wgsl, conv2d_rows.wgsl and conv2d_k3_rows_sg.wgsl, or
+// of the Winograd path (winograd.ts).
 import { keep } from '../../engine/scope.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
@@ -7,8 +8,9 @@ import { fill } from '../create.js';
 import { empty, sameEngine } from '../util.js';
 import { tuningJobOnRandomPair } from './autotune_jobs.js';
 import { coBlock, coPad, convLabel, geomUniforms, type Activation, type ConvGeometry } from './geometry.js';
-import { convForwardVariants, FORWARD_KERNEL, type ConvForwardVariant } from './variants.js';
+import { convForwardVariants, FORWARD_KERNEL, forwardVariantApplies, type ConvForwardVariant } from './variants.js';
 import { weightForForward } from './weight_layouts.js';
+import { conv2dWinograd, isWinogradVariant, WINOGRAD_TILE } from './winograd.js';
 
 // a placeholder for unused bias/slope bindings; lives as long as its engine, outside any tidy() scope
 const dummies = new WeakMap<Engine, Tensor>();
@@ -41,15 +43,20 @@ export function conv2dLaidOut(
   residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant,
 ): Tensor {
   const e = sameEngine(x, wt);
-  const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const z = g.N * g.groups;
   if (z > e.limits.maxComputeWorkgroupsPerDimension) throw new Error(`conv2d: batch × groups = ${z} is too large`);
   const variants = convForwardVariants(g, e);
-  if (variant && !variants.includes(variant)) throw new Error(`conv2d: variant '${variant}' does not apply to ${convLabel(g)} on this device`);
+  if (variant && !forwardVariantApplies(g, e, variant)) throw new Error(`conv2d: variant '${variant}' does not apply to ${convLabel(g)} on this device`);
   const v = variant ?? e.autotuner.pick('conv2d', convLabel(g), variants, () =>
     tuningJobOnRandomPair(e, [g.N, g.Cin, g.H, g.W], wt.shape, variants, (sx, swt, id) =>
       conv2dLaidOut(sx, swt, null, g, 'none', null, null, 1, id).dispose()),
   );
+  const overrides = { ACT: ACT_CODE[act], HAS_BIAS: bias !== null, RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0 };
+  if (isWinogradVariant(v)) {
+    const buffers: [GPUBuffer, GPUBuffer, GPUBuffer] = [(bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer];
+    return conv2dWinograd(x, wt, g, WINOGRAD_TILE[v], { overrides, buffers });
+  }
+  const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const cols = v === 'general' ? 4 : 8; // output columns per invocation
   const coBlk = v === 'general' ? coBlock(g.coutG) : 4; // output channels per invocation
   const owBlocks = Math.ceil(g.OW / cols);
@@ -61,8 +68,7 @@ export function conv2dLaidOut(
     // k3rows_sg reads the weights through its scalar binding only (the unused vec4 one is not bound)
     buffers: v === 'k3rows_sg' ? [...buffers.filter((_, i) => i !== 1), wt.buffer] : buffers,
     overrides: {
-      ACT: ACT_CODE[act], HAS_BIAS: bias !== null, WG_X,
-      RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0,
+      ...overrides, WG_X,
       ...(v === 'k3rows_sg' ? {} : { WG_Y }),
       ...(v === 'general' ? { CO_VECS: coBlk / 4 } : {}),
       ...(v === 'rows' ? { TAPS: g.KW } : {}),

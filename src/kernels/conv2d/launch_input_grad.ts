@@ -7,13 +7,14 @@ import { fill } from '../create.js';
 import { empty, sameEngine } from '../util.js';
 import { convLabel, geomUniforms, up4, type ConvGeometry } from './geometry.js';
 import { conv2dLaidOut } from './launch_forward.js';
+import type { ConvForwardVariant } from './variants.js';
 import { weightFlipped, weightForInputGrad, weightPhase, type PhaseTaps } from './weight_layouts.js';
 
 /**
  * For stride 1 the input gradient is a convolution of dy with the spatially flipped, channel-swapped
  * weights and padding dil·(K−1) − pad: the forward kernel serves, which is faster than the gather kernel.
  */
-function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | null {
+function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry, variant?: ConvForwardVariant): Tensor | null {
   const kh = g.dilH * (g.KH - 1);
   const kw = g.dilW * (g.KW - 1);
   if (g.strideH !== 1 || g.strideW !== 1 || g.padTop > kh || g.padBottom > kh || g.padLeft > kw || g.padRight > kw) return null;
@@ -24,7 +25,8 @@ function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | null 
     padTop: kh - g.padTop, padBottom: kh - g.padBottom, padLeft: kw - g.padLeft, padRight: kw - g.padRight,
     cinG: g.coutG, coutG: g.cinG,
   };
-  const dx = conv2dLaidOut(dy, wt, null, back, 'none', null);
+  // the variant is autotuned per shape class like any forward (Winograd among them for 3×3, 32+ channels)
+  const dx = conv2dLaidOut(dy, wt, null, back, 'none', null, null, 1, variant);
   wt.dispose();
   return dx;
 }
@@ -68,10 +70,13 @@ function inputGradByPhases(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | nul
   return dx;
 }
 
-/** dx of the convolution g given dy (also: conv_transpose2d forward). */
-export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, method: 'auto' | 'gather' = 'auto'): Tensor {
+/**
+ * dx of the convolution g given dy (also: conv_transpose2d forward). `variant` forces the forward variant
+ * of a stride-1 input gradient (run as a convolution); by default the autotuner picks it.
+ */
+export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, method: 'auto' | 'gather' = 'auto', variant?: ConvForwardVariant): Tensor {
   if (method === 'auto') {
-    const asConv = inputGradAsConv(dy, w, g) ?? inputGradByPhases(dy, w, g);
+    const asConv = inputGradAsConv(dy, w, g, variant) ?? inputGradByPhases(dy, w, g);
     if (asConv) return asConv;
   }
   const e = sameEngine(dy, w);

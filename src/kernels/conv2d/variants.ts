@@ -2,25 +2,45 @@
 // one launches. A pipeline name is its shader file: 'conv2d_rows' is shaders/conv2d_rows.wgsl.
 import type { Engine } from '../../engine/engine.js';
 import type { ConvGeometry } from './geometry.js';
+import { isWinogradConv, isWinogradVariant, type WinogradVariant } from './winograd.js';
 
 /**
  * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3), 'rows'
  * (conv2d_rows.wgsl: KW = 3 or 5), the last two for stride and dilation 1 along W, and 'k3rows_sg'
  * (conv2d_k3_rows_sg.wgsl: k3rows with the weights shared through subgroups of 8+ invocations).
  */
-export type ConvForwardVariant = 'general' | 'k3rows' | 'rows' | 'k3rows_sg';
+export type DirectForwardVariant = 'general' | 'k3rows' | 'rows' | 'k3rows_sg';
+/** The direct kernels, and Winograd F(2×2, 3×3) / F(4×4, 3×3) (winograd.ts: transforms + batched matmul). */
+export type ConvForwardVariant = DirectForwardVariant | WinogradVariant;
+
+/**
+ * Winograd is offered (to the autotuner only, never the untuned default) for 3×3 stride-1 convolutions
+ * with at least this many input and output channels. bench/lab/winograd.ts against k3rows_sg: at 64–256
+ * channels F(4×4) 2.2–6× and F(2×2) 1.5–2.8×; at 32 about even (batch 1) to 1.4–1.7× (F(4×4), batch 8);
+ * at 16 both lose (0.4–0.97×), the transforms outweighing the products.
+ */
+export const WINOGRAD_MIN_CHANNELS = 32;
 
 /** The variants for g on engine e, the untuned default first. */
 export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVariant[] {
   const alongW1 = g.strideW === 1 && g.dilW === 1;
   const sg = !!e && e.features.subgroups && e.features.subgroupMinSize >= 8;
-  if (alongW1 && g.KW === 3) return sg ? ['k3rows_sg', 'k3rows', 'rows', 'general'] : ['k3rows', 'rows', 'general'];
+  if (alongW1 && g.KW === 3) {
+    const direct: ConvForwardVariant[] = sg ? ['k3rows_sg', 'k3rows', 'rows', 'general'] : ['k3rows', 'rows', 'general'];
+    const wino = isWinogradConv(g) && g.Cin >= WINOGRAD_MIN_CHANNELS && g.Cout >= WINOGRAD_MIN_CHANNELS;
+    return wino ? [...direct, 'winograd2', 'winograd4'] : direct;
+  }
   if (alongW1 && g.KW === 5) return ['rows', 'general'];
   return ['general'];
 }
 
-/** Pipeline (= shaders/<name>.wgsl) of each forward variant. */
-export const FORWARD_KERNEL: Record<ConvForwardVariant, string> = {
+/** Whether variant v can run g: the offered ones, and Winograd on any 3×3 stride-1 convolution (forced only). */
+export function forwardVariantApplies(g: ConvGeometry, e: Engine, v: ConvForwardVariant): boolean {
+  return convForwardVariants(g, e).includes(v) || (isWinogradVariant(v) && isWinogradConv(g));
+}
+
+/** Pipeline (= shaders/<name>.wgsl) of each direct forward variant. */
+export const FORWARD_KERNEL: Record<DirectForwardVariant, string> = {
   general: 'conv2d', k3rows: 'conv2d_k3_rows', rows: 'conv2d_rows', k3rows_sg: 'conv2d_k3_rows_sg',
 };
 

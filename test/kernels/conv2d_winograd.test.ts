@@ -1,0 +1,97 @@
+// Winograd convolution (src/kernels/conv2d/winograd.ts) against the direct float64 convolution on fresh
+// random inputs of odd shapes: F(2×2, 3×3) to the direct kernels' tolerance, F(4×4, 3×3) to a looser one
+// (its transforms scale values by up to 8 and 1/24, so float32 rounding grows).
+import { describe, expect, it } from 'vitest';
+import { conv2dInputGradRaw, conv2dRaw, convForwardVariants, convGeometry } from '../../src/kernels/conv2d/index.js';
+import { WINOGRAD_VARIANTS, type WinogradVariant } from '../../src/kernels/conv2d/winograd.js';
+import { tensor } from '../../src/index.js';
+import { conv2dRef, size } from '../reference/ops.js';
+import { expectClose, testRng, useEngine } from '../helpers.js';
+
+const engine = useEngine();
+
+/** rtol, and atol per unit of the output's largest magnitude. */
+const TOL: Record<WinogradVariant, [number, number]> = { winograd2: [1e-4, 1e-5], winograd4: [1e-3, 1e-4] };
+
+type Pad4 = [number, number, number, number];
+const CASES: { x: number[]; w: number[]; pad: Pad4 }[] = [
+  { x: [1, 5, 13, 11], w: [7, 5, 3, 3], pad: [1, 1, 1, 1] }, // odd H and W, C and K not multiples of 4
+  { x: [3, 6, 9, 15], w: [10, 6, 3, 3], pad: [1, 1, 1, 1] }, // batch 3
+  { x: [3, 19, 7, 5], w: [17, 19, 3, 3], pad: [1, 1, 1, 1] }, // outputs narrower than a tile row or two
+  { x: [1, 3, 10, 9], w: [5, 3, 3, 3], pad: [0, 1, 2, 0] }, // asymmetric padding
+  { x: [1, 2, 2, 3], w: [3, 2, 3, 3], pad: [1, 1, 1, 1] }, // smaller than one tile
+  { x: [1, 66, 11, 9], w: [37, 66, 3, 3], pad: [1, 1, 1, 1] }, // many channels: the long sums
+];
+const refOpts = (pad: Pad4) => ({ stride: [1, 1] as [number, number], pad, dil: [1, 1] as [number, number], groups: 1 });
+const maxAbs = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+describe('conv2d winograd', () => {
+  for (const v of WINOGRAD_VARIANTS) {
+    it(`${v}: forward with bias against the float64 direct convolution`, async () => {
+      const rng = testRng();
+      for (const k of CASES) {
+        const x = rng.f32(size(k.x));
+        const w = rng.f32(size(k.w));
+        const b = rng.f32(k.w[0]);
+        const g = convGeometry(k.x, k.w, { padding: k.pad });
+        const y = conv2dRaw(tensor(engine(), x, k.x), tensor(engine(), w, k.w), tensor(engine(), b, [k.w[0]]), g, 'none', null, null, 1, v);
+        const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k.pad)).out;
+        expect(y.shape).toEqual([k.x[0], k.w[0], g.OH, g.OW]);
+        expectClose(await y.data(), r, TOL[v][0], TOL[v][1] * maxAbs(r), `${v} ${JSON.stringify(k)}`);
+      }
+    });
+
+    it(`${v}: fused activations and residual (the forward kernels' epilogue)`, async () => {
+      const rng = testRng();
+      const k = CASES[1];
+      const g = convGeometry(k.x, k.w, { padding: k.pad });
+      const x = rng.f32(size(k.x));
+      const w = rng.f32(size(k.w));
+      const b = rng.f32(k.w[0]);
+      const slope = rng.f32(k.w[0], 0, 0.5);
+      const res = rng.f32(g.N * g.Cout * g.OH * g.OW);
+      const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k.pad)).out;
+      const plane = g.OH * g.OW;
+      const acts = {
+        relu: (q: number) => Math.max(q, 0),
+        prelu: (q: number, i: number) => (q > 0 ? q : q * slope[Math.floor(i / plane) % g.Cout]),
+        silu: (q: number) => q / (1 + Math.exp(-q)),
+      };
+      const T = (d: Float64Array, s: number[]) => tensor(engine(), d, s);
+      // one residual mode per activation: each combination is a pipeline to compile (seconds on a CPU adapter)
+      for (const [act, sign] of [['relu', 1], ['prelu', -1], ['silu', 0]] as const) {
+        const f = acts[act];
+        const y = conv2dRaw(T(x, k.x), T(w, k.w), T(b, [g.Cout]), g, act, T(slope, [g.Cout]), sign ? T(res, [g.N, g.Cout, g.OH, g.OW]) : null, sign || 1, v);
+        const want = r.map((q, i) => (sign ? res[i] + sign * f(q, i) : f(q, i)));
+        expectClose(await y.data(), want, TOL[v][0], TOL[v][1] * maxAbs(want), `${v} ${act} residual ${sign}`);
+      }
+    });
+
+    it(`${v}: input gradient of a 3×3 pad-1 convolution (itself one, with flipped weights)`, async () => {
+      const rng = testRng();
+      for (const k of [CASES[1], CASES[5]]) {
+        const g = convGeometry(k.x, k.w, { padding: k.pad });
+        const w = rng.f32(size(k.w));
+        const dy = rng.f32(g.N * g.Cout * g.OH * g.OW);
+        // dx = the convolution of dy with w flipped in space, channels swapped, padding 1
+        const wf = new Float64Array(w.length);
+        for (let co = 0; co < g.Cout; co++) for (let ci = 0; ci < g.Cin; ci++) for (let t = 0; t < 9; t++) wf[(ci * g.Cout + co) * 9 + 8 - t] = w[(co * g.Cin + ci) * 9 + t];
+        const ref = conv2dRef(dy, [g.N, g.Cout, g.OH, g.OW], wf, [g.Cin, g.Cout, 3, 3], null, refOpts([1, 1, 1, 1])).out;
+        const dx = conv2dInputGradRaw(tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), tensor(engine(), w, k.w), g, 'auto', v);
+        expectClose(await dx.data(), ref, TOL[v][0], TOL[v][1] * maxAbs(ref), `${v} dx ${JSON.stringify(k)}`);
+      }
+    });
+  }
+
+  it('is offered to the autotuner (never the default) for 3×3 stride-1 convolutions of 32+ channels', () => {
+    const variants = (x: number[], w: number[], o = {}) => convForwardVariants(convGeometry(x, w, { padding: 1, ...o }), engine());
+    const big = variants([1, 64, 16, 16], [64, 64, 3, 3]);
+    expect(big.slice(-2)).toEqual(['winograd2', 'winograd4']);
+    expect(big[0]).not.toMatch(/winograd/);
+    expect(variants([1, 16, 16, 16], [16, 16, 3, 3])).not.toContain('winograd2');
+    expect(variants([1, 32, 16, 16], [16, 32, 3, 3])).not.toContain('winograd2');
+    expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { stride: 2 })).not.toContain('winograd2');
+    expect(variants([1, 64, 16, 16], [64, 32, 3, 3], { groups: 2 })).not.toContain('winograd2');
+    expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { dilation: 2, padding: 2 })).not.toContain('winograd2');
+  });
+});
