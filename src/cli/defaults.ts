@@ -20,6 +20,8 @@ export const DEFAULT_JSCC_MODEL = root('models/deepjscc_64_bcr1-48.safetensors')
 export const DEFAULT_PRIOR = root('models/prior_64.safetensors');
 /** The adversarially trained DeepJSCC (method adv), fine-tuned from DEFAULT_JSCC_MODEL; not committed yet. */
 export const DEFAULT_ADV_MODEL = root('models/deepjscc_adv_64_bcr1-48.safetensors');
+/** The 64×64 face GAN the inverse method inverts (commin train gan); not committed yet. */
+export const DEFAULT_GAN_MODEL = root('models/gan_64.safetensors');
 
 // a missing default face folder: say what belongs there (checkDataFolder, before any command's work)
 describeDataFolder(DEFAULT_DATA, 'the default face folder: UTKFace face crops, which the repository does not include, expected in ../shared/data/faces/utkface beside it; pass --data DIR with a folder of face images');

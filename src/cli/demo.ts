@@ -10,6 +10,7 @@ import { addCommInOptions, comminOptions } from './commin_options.js';
 import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
+import { addInverseOptions, inverseSettings } from './inverse_options.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../data/image.js';
@@ -76,7 +77,7 @@ export function demoImages(o: DemoImageOptions): { files: string[]; sources: str
 }
 
 export function demoCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addDpsOptions(addCommInOptions(new Command('demo')))))
+  return addChannelOptions(addAdvModelOption(addInverseOptions(addDpsOptions(addCommInOptions(new Command('demo'))))))
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used); where the default is missing, bundled Kodak portrait crops', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (centre crops are added); where the default is missing, bundled crops', KODAK_DIR)
@@ -117,7 +118,7 @@ export function demoCommand(): Command {
       const rows: Row[] = [];
       const recon: RgbImage[][] = images.map((im) => [im]);
       // the progress bar counts the sampling steps of the methods that sample (the slow part)
-      const options: MethodOptions = { commin: o, dps: dpsSettings(o) };
+      const options: MethodOptions = { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o) };
       const prior = methods.some((m) => m.steps) ? await system.prior() : null;
       const stepsOf = (m: Method, snr: number) => (prior && m.steps ? m.steps(options, snr, prior.schedule) : 0);
       const from = (startT: number | undefined) => (startT !== undefined ? `y noised to t = ${startT}` : 'pure noise');

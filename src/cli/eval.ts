@@ -11,6 +11,7 @@ import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
 import { trainedChannel } from '../models/load_jscc.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
+import { addInverseOptions, inverseSettings } from './inverse_options.js';
 import { checkDataFolder, loadImageSet } from '../data/folder.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
@@ -26,7 +27,7 @@ import { writeBcrPlot, writeSnrPlots, type SweepRow } from './eval_plots.js';
 const SWEEP_SNRS = Array.from({ length: 11 }, (_, i) => 2 * i);
 
 export function evalCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addDpsOptions(addCommInOptions(new Command('eval')))))
+  return addChannelOptions(addAdvModelOption(addInverseOptions(addDpsOptions(addCommInOptions(new Command('eval'))))))
     .description('evaluate DeepJSCC (and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
@@ -80,7 +81,7 @@ export function evalCommand(): Command {
         }
         const csv = (image: string, method: string, snr: number, p: number, s: number, l: number) =>
           [image, method, ...(several ? [bcrText(bcr)] : []), snr, p.toFixed(3), s.toFixed(4), l.toFixed(4)].join(',');
-        const rows = await evaluateSystem(system, data, ref!, { snrs, methods: named, seed: o.seed, channel, options: { commin: o, dps: dpsSettings(o) }, csv }, lines);
+        const rows = await evaluateSystem(system, data, ref!, { snrs, methods: named, seed: o.seed, channel, options: { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o) }, csv }, lines);
         summary.push(...rows.map((r) => ({ ...r, bcr, symbols: system.jscc.symbols })));
         modelInfo.push({ file: model, bcr, symbolsPerImage: system.jscc.symbols, trainedChannel: trainedChannel(system.jsccMeta, model), trainedSnr, snrOutsideTraining: outside });
         system.jscc.dispose();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseMethods, type Method } from '../pipeline/index.js';
 import { fileSource } from '../pipeline/file_source.js';
 import type { ByteSource } from '../pipeline/source.js';
-import { DEFAULT_ADV_MODEL, MODELS_DIR } from './defaults.js';
+import { DEFAULT_ADV_MODEL, DEFAULT_GAN_MODEL, MODELS_DIR } from './defaults.js';
 
 export function methodList(v: string): Method[] {
   try {
@@ -23,6 +23,6 @@ export function addAdvModelOption(cmd: Command): Command {
 }
 
 /** The files named by the common flags: --model, --lpips, --prior, --adv-model, and --inn (one SNR) or --inn-dir. */
-export function cliSource(o: { model: string; lpips?: string; prior?: string; inn?: string; innDir?: string; advModel?: string }): ByteSource {
-  return fileSource({ jscc: o.model, lpips: o.lpips, prior: o.prior, adv: o.advModel ?? DEFAULT_ADV_MODEL, inn: (snr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr) });
+export function cliSource(o: { model: string; lpips?: string; prior?: string; inn?: string; innDir?: string; advModel?: string; ganModel?: string }): ByteSource {
+  return fileSource({ jscc: o.model, lpips: o.lpips, prior: o.prior, adv: o.advModel ?? DEFAULT_ADV_MODEL, gan: o.ganModel ?? DEFAULT_GAN_MODEL, inn: (snr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr) });
 }

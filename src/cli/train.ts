@@ -13,6 +13,7 @@ import { DEFAULT_ADV_WEIGHTS, trainAdvJscc, type AdvWeights } from '../train/tra
 import { LPIPS_WEIGHTS } from './defaults.js';
 import { createCliEngine } from './engine.js';
 import { addChannelOptions, channelSpec } from './channel_options.js';
+import { addTrainGan } from './train_gan.js';
 
 /** "0.01,1,5" → the three loss weights K_M, K_P, β (each ≥ 0). */
 function lossWeights(v: string): AdvWeights {
@@ -75,6 +76,7 @@ export function trainCommand(): Command {
       process.exitCode = signalExitCode(r.signal);
     });
   addTrainDdpm(train);
+  addTrainGan(train);
   train
     .command('inn')
     .description("train CommIN's INN so that its coarse part matches DeepJSCC's output at one SNR")

@@ -10,6 +10,7 @@ import { addCommInOptions } from './commin_options.js';
 import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
+import { addInverseOptions, inverseSettings } from './inverse_options.js';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../data/image.js';
 import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
@@ -22,7 +23,7 @@ import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath
 
 
 export function transmitCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addDpsOptions(addCommInOptions(new Command('transmit')))))
+  return addChannelOptions(addAdvModelOption(addInverseOptions(addDpsOptions(addCommInOptions(new Command('transmit'))))))
     .description('transmit images over a noisy channel and reconstruct them')
     .argument('<images...>', 'PNG or JPEG files (centre-cropped and resized to the model size)')
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
@@ -46,7 +47,7 @@ export function transmitCommand(): Command {
       if (!lpipsGiven && !existsSync(o.lpips)) console.warn(`warning: LPIPS weights '${o.lpips}' not found: no LPIPS in the metrics lines`);
       const methods = o.method as Method[];
       const innPath: string = o.inn ?? innFile(MODELS_DIR, o.snr);
-      checkMethodFiles(methods, { prior: o.prior, inn: innPath, adv: o.advModel, lpips: o.lpips }, o.snr, o.model);
+      checkMethodFiles(methods, { prior: o.prior, inn: innPath, adv: o.advModel, lpips: o.lpips, gan: o.ganModel }, o.snr, o.model);
       // outputs: writable, distinct per image, and never one of the inputs — all before the engine starts
       const stems = uniqueStems(images.map((f) => basename(f, extname(f))));
       const inputs = [...images, o.model, o.lpips, o.prior, innPath, o.advModel];
@@ -80,7 +81,7 @@ export function transmitCommand(): Command {
         writeFileSync(join(o.out, `${stems[i]}_original.png`), encodePng(img));
         let steps: StepDiagnostics[] = [];
         await runBatch(system, x, {
-          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }) },
+          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }), inverse: inverseSettings(o) },
           onStep: want ? (_m, info) => {
             if (info.dps && o.verbose) console.log(`  step ${info.i + 1} t=${info.t}: ‖received − P(E(x̂0))‖ ${info.dps.channelDistance[0].toFixed(3)}, guidance RMS ${(info.dps.guidanceRms[0] ?? 0).toExponential(2)}`);
             const s = stepDiagnostics(info);
@@ -110,6 +111,7 @@ function checkMethodFiles(methods: Method[], files: Record<Need, string>, snr: n
   const what: Record<Need, [string, string]> = {
     prior: ['a diffusion prior', '--prior'], inn: [`an INN for ${snr} dB`, '--inn'],
     adv: ['the adversarially trained DeepJSCC', '--adv-model'], lpips: ['LPIPS weights', '--lpips'],
+    gan: ['a face GAN', '--gan-model'],
   };
   for (const m of methods) for (const need of m.needs) {
     const file = files[need];

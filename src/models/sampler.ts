@@ -10,7 +10,15 @@ import { affine, clamp, scaleBy, sub } from '../kernels/elementwise.js';
 import { randNormal } from '../kernels/random.js';
 import { diffusionStep, stepCoefficients, stepCoefficientsFromX0 } from '../kernels/diffusion_step.js';
 import { qSample, type Schedule } from './diffusion.js';
-import type { UNet } from './unet.js';
+import type { Engine } from '../engine/engine.js';
+
+/** What the sampler needs of an ε-model: the U-Net itself, or the prior with a control branch (control.ts). */
+export interface EpsModel {
+  engine: Engine;
+  /** Every parameter, held fixed while guiding. */
+  params: { list(): Tensor[] };
+  forward(x: Tensor, t: number[]): Tensor;
+}
 
 /** A guidance term: x_{t−1} = x'_{t−1} − ζ·∇_{x_t} loss(x̂0(x_t)). */
 export interface Guidance {
@@ -104,7 +112,7 @@ function noiseStart(shape: number[], firstImage = 0): number {
  * Samples images [N, C, R, R] in [−1, 1] (the last x, not clipped). Noise is seeded per step, so a seed
  * fixes the result.
  */
-export async function sample(model: UNet, s: Schedule, shape: number[], o: SamplerOptions): Promise<Tensor> {
+export async function sample(model: EpsModel, s: Schedule, shape: number[], o: SamplerOptions): Promise<Tensor> {
   checkSamplerOptions(s, o);
   const guided = !!o.guidance && o.guidance.zeta !== 0;
   // guidance needs ∂/∂x_t only: hold the networks fixed so backward computes no weight gradients
@@ -117,7 +125,7 @@ export async function sample(model: UNet, s: Schedule, shape: number[], o: Sampl
   }
 }
 
-async function sampleLoop(model: UNet, s: Schedule, shape: number[], o: SamplerOptions, guided: boolean): Promise<Tensor> {
+async function sampleLoop(model: EpsModel, s: Schedule, shape: number[], o: SamplerOptions, guided: boolean): Promise<Tensor> {
   const e = model.engine;
   const N = shape[0];
   const ts = samplerTimesteps(s, o);

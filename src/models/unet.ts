@@ -66,6 +66,20 @@ export function checkUNetConfig(cfg: UNetConfig): void {
   }
 }
 
+/**
+ * Residuals a control branch (src/models/control.ts) adds to the decoder's inputs: one per skip connection,
+ * in the encoder's order (conv_in's output first), and one to the middle's output.
+ */
+export interface UNetControl {
+  skips: Tensor[];
+  middle: Tensor;
+}
+
+export interface UNetOptions {
+  /** The down path and the middle alone (a control branch's trainable copy): no decoder parameters. */
+  encoderOnly?: boolean;
+}
+
 export class UNet {
   readonly params: Params;
 
@@ -73,6 +87,7 @@ export class UNet {
     readonly engine: Engine,
     readonly cfg: UNetConfig,
     seed = 0,
+    readonly options: UNetOptions = {},
   ) {
     checkUNetConfig(cfg);
     this.params = new Params(engine, seed);
@@ -125,6 +140,7 @@ export class UNet {
     resblock('mid.block_1', blockIn, blockIn);
     attn('mid.attn_1', blockIn);
     resblock('mid.block_2', blockIn, blockIn);
+    if (options.encoderOnly) return;
     for (let i = cfg.chMult.length - 1; i >= 0; i--) {
       const blockOut = cfg.ch * cfg.chMult[i];
       for (let j = 0; j <= cfg.numResBlocks; j++) {
@@ -182,17 +198,33 @@ export class UNet {
     return conv2d(back, this.w(`${name}.proj_out.weight`), this.w(`${name}.proj_out.bias`), { residual: x });
   }
 
-  /** ε-prediction for x [N, C, R, R] at integer timesteps t (one per sample). */
-  forward(x: Tensor, t: number[]): Tensor {
+  /** ε-prediction for x [N, C, R, R] at integer timesteps t (one per sample), plus a control branch's residuals. */
+  forward(x: Tensor, t: number[], o: { control?: UNetControl } = {}): Tensor {
+    const temb = this.timeEmbedding(x, t);
+    const { skips, middle } = this.encode(x, temb);
+    return this.decode(middle, skips, temb, o.control);
+  }
+
+  /** The time embedding [N, 4·ch] of integer timesteps t, one per sample of x (whose shape is checked). */
+  timeEmbedding(x: Tensor, t: number[]): Tensor {
     const cfg = this.cfg;
     const [N] = x.shape;
     if (t.length !== N) throw new Error(`U-Net: ${t.length} timesteps for a batch of ${N}`);
     if (x.rank !== 4 || x.shape[1] !== cfg.inChannels || x.shape[2] % 2 ** (cfg.chMult.length - 1) !== 0) {
       throw new Error(`U-Net: input [${x.shape.join(', ')}] does not fit the config (${cfg.inChannels} channels, side divisible by ${2 ** (cfg.chMult.length - 1)})`);
     }
-    let temb = tensor(this.engine, timestepEmbedding(t, cfg.ch), [N, cfg.ch]);
-    temb = this.linear(silu(this.linear(temb, 'temb.dense.0')), 'temb.dense.1');
-    const hs: Tensor[] = [this.conv(x, 'conv_in', { padding: 1 })];
+    const temb = tensor(this.engine, timestepEmbedding(t, cfg.ch), [N, cfg.ch]);
+    return this.linear(silu(this.linear(temb, 'temb.dense.0')), 'temb.dense.1');
+  }
+
+  /**
+   * The encoder half: the skip features (conv_in's output first; `inputAdd` is added to it, a control
+   * branch's conditioning) and the middle's output.
+   */
+  encode(x: Tensor, temb: Tensor, inputAdd?: Tensor): { skips: Tensor[]; middle: Tensor } {
+    const cfg = this.cfg;
+    const first = this.conv(x, 'conv_in', { padding: 1 });
+    const hs: Tensor[] = [inputAdd ? add(first, inputAdd) : first];
     cfg.chMult.forEach((_, i) => {
       for (let j = 0; j < cfg.numResBlocks; j++) {
         let h = this.resblock(hs[hs.length - 1], temb, `down.${i}.block.${j}`);
@@ -205,6 +237,16 @@ export class UNet {
     h = this.resblock(h, temb, 'mid.block_1');
     h = this.attnblock(h, 'mid.attn_1');
     h = this.resblock(h, temb, 'mid.block_2');
+    return { skips: hs, middle: h };
+  }
+
+  /** The decoder half from the middle's output and the skips, each plus its control residual where given. */
+  decode(middle: Tensor, skips: Tensor[], temb: Tensor, control?: UNetControl): Tensor {
+    const cfg = this.cfg;
+    if (this.options.encoderOnly) throw new Error('U-Net: an encoder-only copy has no decoder');
+    if (control && control.skips.length !== skips.length) throw new Error(`U-Net: ${control.skips.length} control residuals for ${skips.length} skip connections`);
+    const hs = control ? skips.map((s, k) => add(s, control.skips[k])) : [...skips];
+    let h = control ? add(middle, control.middle) : middle;
     for (let i = cfg.chMult.length - 1; i >= 0; i--) {
       for (let j = 0; j <= cfg.numResBlocks; j++) {
         h = this.resblock(concat([h, hs.pop()!], 1), temb, `up.${i}.block.${j}`);

@@ -10,5 +10,10 @@ export { describeMissing, findMissing, makeCommand, missingModelError, missingMo
 export { resolveCommin, DEFAULT_COMMIN, type CommInSettings } from './commin_settings.js';
 export { resolveDps, DEFAULT_DPS, DEFAULT_DPS_ZETA, DEFAULT_DPS_STEPS, DEFAULT_DPS_START_T, type DpsSettings } from './dps_settings.js';
 export { samplingSteps } from './sampling_steps.js';
+export { resolveDiffJscc, DEFAULT_DIFFJSCC, type DiffJsccSettings } from './diffjscc_settings.js';
+export { controlPath, type LoadedControl } from './system.js';
+export { missingControlError } from './missing.js';
+export { resolveInverse, DEFAULT_INVERSE, type InverseSettings } from './inverse_settings.js';
+export type { LoadedGan } from './system.js';
 export type { Method, MethodOptions, Need, ReconstructRequest, StepEvent } from './method.js';
 export { DEFAULT_METHODS, getMethod, methodNames, parseMethods, registerMethod, unregisterMethod } from './methods/index.js';

@@ -9,14 +9,16 @@ import type { Schedule } from '../models/diffusion.js';
 import type { ChannelSpec } from '../models/channel_spec.js';
 import type { CommInSettings } from './commin_settings.js';
 import type { DpsSettings } from './dps_settings.js';
+import type { InverseSettings } from './inverse_settings.js';
 import type { System } from './system.js';
 
-export type Need = 'prior' | 'inn' | 'lpips' | 'adv';
+export type Need = 'prior' | 'inn' | 'lpips' | 'adv' | 'gan';
 
 /** Per-method settings, keyed by method; a method reads its own entry. */
 export interface MethodOptions {
   commin?: CommInSettings;
   dps?: DpsSettings;
+  inverse?: InverseSettings;
   [method: string]: unknown;
 }
 

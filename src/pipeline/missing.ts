@@ -1,7 +1,7 @@
 // Which model files a method lacks at an SNR, and the command that makes each: callers decide whether that
 // is an error (a method the user named) or a skip (a default method whose models are not there).
 import type { Method, Need } from './method.js';
-import type { System } from './system.js';
+import { controlPath, type System } from './system.js';
 
 export interface MissingModel {
   need: Need;
@@ -19,6 +19,7 @@ export function makeCommand(need: Need, file: string, snr: number, jscc: string)
     case 'prior': return `commin train ddpm --out ${arg(file)}`;
     case 'inn': return `commin train inn --snr ${snr} --jscc ${arg(jscc)} --out ${arg(file)}`;
     case 'adv': return `commin train jscc --loss mse+lpips+gan --init ${arg(jscc)} --out ${arg(file)}`;
+    case 'gan': return `commin train gan --out ${arg(file)}`;
     case 'lpips': return null;
   }
 }
@@ -29,8 +30,8 @@ export const describeMissing = (m: MissingModel): string => (m.command ? `${m.fi
 /** The model a need names at an SNR, and how to make it. */
 export function modelFor(system: System, need: Need, snr: number): MissingModel {
   const { paths } = system.source;
-  const file = { prior: paths.prior, inn: paths.inn?.(snr), adv: paths.adv, lpips: paths.lpips }[need]
-    ?? { prior: 'prior.safetensors', inn: `inn_snr${snr}.safetensors`, adv: 'deepjscc_adv.safetensors', lpips: 'LPIPS weights' }[need];
+  const file = { prior: paths.prior, inn: paths.inn?.(snr), adv: paths.adv, lpips: paths.lpips, gan: paths.gan }[need]
+    ?? { prior: 'prior.safetensors', inn: `inn_snr${snr}.safetensors`, adv: 'deepjscc_adv.safetensors', lpips: 'LPIPS weights', gan: 'gan_64.safetensors' }[need];
   return { need, file, command: makeCommand(need, file, snr, paths.jscc) };
 }
 
@@ -39,11 +40,26 @@ export function missingModelError(label: string, what: string, m: MissingModel):
   return new Error(`${label} needs ${what}: '${m.file}' does not exist${m.command ? ` (make it with: ${m.command})` : ''}`);
 }
 
+/**
+ * DiffJSCC without its control branch: names the file and the commands that make it (a PyTorch training run
+ * on the decoded training set, then the conversion).
+ */
+export function missingControlError(system: System): Error {
+  const size = system.jscc.cfg.size;
+  const file = controlPath(system.source, size) ?? `control_${size}.safetensors`;
+  const prior = system.source.paths.prior ?? `prior_${size}.safetensors`;
+  const pt = `control_${size}.pt`;
+  return new Error(`DiffJSCC needs a control branch on the prior: '${file}' does not exist (make it with: `
+    + `/usr/bin/python3 tools/torch_ref/train_control.py --cache "$(npx tsx tools/dataset_cache.ts --size ${size} | sed 's/.*→ //')" `
+    + `--prior ${arg(prior)} --jscc ${arg(system.source.paths.jscc)} --out ${pt} --threads 2 --precision bf16-autocast --resume, `
+    + `then npx tsx tools/convert_control.ts ${pt} ${arg(file)} --prior ${arg(prior)})`);
+}
+
 /** The models a method lacks at an SNR. */
 export async function findMissing(system: System, method: Method, snr: number): Promise<MissingModel[]> {
   const out: MissingModel[] = [];
   for (const need of method.needs) {
-    const there = need === 'prior' ? await system.prior() : need === 'inn' ? await system.inn(snr) : need === 'adv' ? await system.adv() : system.lpips;
+    const there = need === 'prior' ? await system.prior() : need === 'inn' ? await system.inn(snr) : need === 'adv' ? await system.adv() : need === 'gan' ? await system.gan() : system.lpips;
     if (!there) out.push(modelFor(system, need, snr));
   }
   return out;

@@ -8,7 +8,10 @@ import type { UNet } from '../models/unet.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import { loadUNet } from '../models/load_unet.js';
 import { loadInn } from '../models/load_inn.js';
+import type { Generator } from '../models/generator.js';
+import { loadGenerator } from '../models/load_generator.js';
 import { Lpips } from '../metrics/lpips.js';
+import { loadControl, type ControlNet } from '../models/control.js';
 import type { ByteSource } from './source.js';
 
 export interface Prior { model: UNet; schedule: Schedule; meta: Record<string, string> }
@@ -16,6 +19,17 @@ export interface Prior { model: UNet; schedule: Schedule; meta: Record<string, s
 export interface LoadedInn { inn: Inn; snr: number | null; meta: Record<string, string>; path: string }
 /** Another DeepJSCC checkpoint (the adversarially trained one) with its file's metadata. */
 export interface LoadedJscc { model: DeepJSCC; meta: Record<string, string> }
+/** The face GAN's generator (method inverse) with its file's metadata. */
+export interface LoadedGan { model: Generator; meta: Record<string, string> }
+
+/** DiffJSCC's control branch with its file's metadata and path. */
+export interface LoadedControl { model: ControlNet; meta: Record<string, string>; path: string }
+
+/** Where the system looks for the control branch: paths.control, else control_<size>.safetensors beside the prior. */
+export function controlPath(source: ByteSource, size: number): string | undefined {
+  const { control, prior } = source.paths;
+  return control ?? (prior ? prior.replace(/[^/\\]*$/, `control_${size}.safetensors`) : undefined);
+}
 
 export interface System {
   engine: Engine;
@@ -28,6 +42,10 @@ export interface System {
   inn(snrDb: number): Promise<LoadedInn | null>;
   /** Null when the source has no adversarial DeepJSCC. */
   adv(): Promise<LoadedJscc | null>;
+  /** Null when the source has no control branch for DiffJSCC (see controlPath). */
+  control(): Promise<LoadedControl | null>;
+  /** Null when the source has no face GAN. */
+  gan(): Promise<LoadedGan | null>;
 }
 
 export async function loadSystem(engine: Engine, source: ByteSource): Promise<System> {
@@ -39,6 +57,8 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
   const lpips = lpBytes ? Lpips.load(engine, lpBytes, paths.lpips!) : null;
   let prior: Promise<Prior | null> | undefined;
   let adv: Promise<LoadedJscc | null> | undefined;
+  let control: Promise<LoadedControl | null> | undefined;
+  let gan: Promise<LoadedGan | null> | undefined;
   const inns = new Map<number, Promise<LoadedInn | null>>();
   return {
     engine, source, jscc, jsccMeta, lpips,
@@ -61,6 +81,21 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
       })());
       return inns.get(snr)!;
     },
+    control() {
+      control ??= (async () => {
+        const path = controlPath(source, jscc.cfg.size);
+        const bytes = path ? await source.read(path) : null;
+        if (!bytes || !path) return null;
+        const c = loadControl(engine, bytes, path);
+        const r = c.model.cfg.unet.resolution, s = jscc.cfg.size;
+        if (r !== s) {
+          c.model.dispose();
+          throw new Error(`control branch ${path} is for ${r}×${r} images, DeepJSCC for ${s}×${s}`);
+        }
+        return { ...c, path };
+      })();
+      return control;
+    },
     adv() {
       adv ??= (async () => {
         const bytes = paths.adv ? await source.read(paths.adv) : null;
@@ -74,6 +109,20 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         return a;
       })();
       return adv;
+    },
+    gan() {
+      gan ??= (async () => {
+        const bytes = paths.gan ? await source.read(paths.gan) : null;
+        if (!bytes) return null;
+        const g = loadGenerator(engine, bytes, paths.gan!);
+        const r = g.model.size, s = jscc.cfg.size;
+        if (r !== s) {
+          g.model.dispose();
+          throw new Error(`face GAN ${paths.gan} makes ${r}×${r} images, DeepJSCC is for ${s}×${s}`);
+        }
+        return g;
+      })();
+      return gan;
     },
   };
 }

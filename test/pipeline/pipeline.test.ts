@@ -51,7 +51,7 @@ describe('method registry', () => {
   it('parses lists and the alias both; unknown or duplicate names are errors', () => {
     expect(parseMethods('fake-a, deepjscc,fake-a').map((m) => m.name)).toEqual(['fake-a', 'deepjscc']);
     expect(parseMethods('both').map((m) => m.name)).toEqual(['deepjscc', 'commin']);
-    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, dps, adv, separation, fake-a, fake-b, fake-inspect, both/);
+    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, dps, adv, separation, inverse, diffjscc, fake-a, fake-b, fake-inspect, both/);
     expect(() => registerMethod(fakeMethod('fake-a', []))).toThrow(/already registered/);
     expect(() => unregisterMethod('deepjscc')).toThrow(/built in/);
   });

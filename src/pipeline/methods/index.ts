@@ -5,8 +5,13 @@ import { commin } from './commin.js';
 import { dps } from './dps.js';
 import { adv } from './adv.js';
 import { separation } from './separation.js';
+import { inverse } from './inverse.js';
+import { diffjscc } from './diffjscc.js';
 
 const BUILTIN: Method[] = [deepjscc, commin, dps, adv, separation];
+// added on its own line so concurrent additions to the list above do not collide
+BUILTIN.push(inverse);
+BUILTIN.push(diffjscc);
 
 const registry = new Map<string, Method>(BUILTIN.map((m) => [m.name, m]));
 

@@ -1,0 +1,48 @@
+// The GAN-inversion settings (method inverse) as every caller names them, resolved here once (the CLI flags;
+// the web page could share them). Each image's reconstruction: `restarts` random z, `iters` Adam steps on
+// each, the best kept; then `iloIters` Adam steps on the generator's first `iloLayers` intermediate
+// activations (ILO), each held within an L2 ball around where it started.
+import type { InversionOptions } from '../models/gan_inversion.js';
+
+/** Adam steps on z per restart: the loss flattens by about 200 at lr 0.05. */
+export const DEFAULT_INVERSE_ITERS = 200;
+/** Random starts per image (run as one batch); the one with the lowest loss is kept. */
+export const DEFAULT_INVERSE_RESTARTS = 4;
+/** λ of the LPIPS term: a placeholder until tuned on faces the evaluation does not use (eval --skip). */
+export const DEFAULT_INVERSE_LAMBDA = 0.1;
+/** Adam steps on each ILO layer's activation (0: z alone). */
+export const DEFAULT_ILO_ITERS = 100;
+/** ILO layers, optimised in turn: 1 the 4×4 map after the linear layer, 2 also the first upsampling stage's output. */
+export const DEFAULT_ILO_LAYERS = 1;
+/** Radius of each ILO ball, as a fraction of the starting activation's norm (per image). */
+export const DEFAULT_ILO_RADIUS = 0.2;
+export const DEFAULT_INVERSE_LR = 0.05;
+export const DEFAULT_ILO_LR = 0.01;
+
+export interface InverseSettings {
+  iters?: number;
+  restarts?: number;
+  lambda?: number;
+  iloIters?: number;
+  iloLayers?: number;
+  iloRadius?: number;
+  lr?: number;
+  iloLr?: number;
+}
+
+export const DEFAULT_INVERSE: InverseSettings = {};
+
+/** The inversion options these settings select, for one seed (the batch's first image is the caller's). */
+export function resolveInverse(s: InverseSettings, seed: number): InversionOptions {
+  return {
+    iters: s.iters ?? DEFAULT_INVERSE_ITERS,
+    restarts: s.restarts ?? DEFAULT_INVERSE_RESTARTS,
+    lambda: s.lambda ?? DEFAULT_INVERSE_LAMBDA,
+    iloIters: s.iloIters ?? DEFAULT_ILO_ITERS,
+    iloLayers: s.iloLayers ?? DEFAULT_ILO_LAYERS,
+    iloRadius: s.iloRadius ?? DEFAULT_ILO_RADIUS,
+    lr: s.lr ?? DEFAULT_INVERSE_LR,
+    iloLr: s.iloLr ?? DEFAULT_ILO_LR,
+    seed,
+  };
+}
