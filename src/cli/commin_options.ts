@@ -10,7 +10,7 @@ import { DEFAULT_PRIOR } from './defaults.js';
 
 export function addCommInOptions(cmd: Command): Command {
   return cmd
-    .option('--prior <file>', 'CommIN: diffusion prior (U-Net safetensors)', DEFAULT_PRIOR)
+    .option('--prior <file>', 'commin, dps, diffjscc: the diffusion prior (U-Net safetensors)', DEFAULT_PRIOR)
     .addOption(new Option('--preset <name>', 'CommIN: sampler settings — paper (DDPM, 1,000 steps), indigo (t 400, 100 DDIM steps, η 0.5, INN + LPIPS loss), fast (t 100, 10 DDIM steps)').choices([...PRESETS]).default(DEFAULT_PRESET))
     .option('--steps <n>', 'CommIN: DDIM steps (overrides the preset)', positiveInt)
     .option('--start-t <n>', "CommIN: start from y noised to this timestep (overrides the preset's)", nonNegativeInt)

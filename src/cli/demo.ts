@@ -11,6 +11,7 @@ import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
 import { addInverseOptions, inverseSettings } from './inverse_options.js';
+import { addDiffJsccOptions, diffjsccSettings } from './diffjscc_options.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../data/image.js';
@@ -21,7 +22,7 @@ import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { lineChartSvg } from './plot.js';
-import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
+import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
@@ -77,7 +78,7 @@ export function demoImages(o: DemoImageOptions): { files: string[]; sources: str
 }
 
 export function demoCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addInverseOptions(addDpsOptions(addCommInOptions(new Command('demo'))))))
+  return addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('demo')))))))
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used); where the default is missing, bundled Kodak portrait crops', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (centre crops are added); where the default is missing, bundled crops', KODAK_DIR)
@@ -118,7 +119,7 @@ export function demoCommand(): Command {
       const rows: Row[] = [];
       const recon: RgbImage[][] = images.map((im) => [im]);
       // the progress bar counts the sampling steps of the methods that sample (the slow part)
-      const options: MethodOptions = { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o) };
+      const options: MethodOptions = { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) };
       const prior = methods.some((m) => m.steps) ? await system.prior() : null;
       const stepsOf = (m: Method, snr: number) => (prior && m.steps ? m.steps(options, snr, prior.schedule) : 0);
       const from = (startT: number | undefined) => (startT !== undefined ? `y noised to t = ${startT}` : 'pure noise');
@@ -130,6 +131,10 @@ export function demoCommand(): Command {
         if (m.name === 'dps') {
           const d = resolveDps(options.dps!, o.seed);
           return `; DPS (ζ = ${d.zeta}): ${stepsOf(m, snrs[0])} ${d.method.toUpperCase()} steps per SNR from ${from(d.startT)}`;
+        }
+        if (m.name === 'diffjscc') {
+          const d = resolveDiffJscc(options.diffjscc!, o.seed);
+          return `; DiffJSCC (ζ = ${d.zeta}): ${stepsOf(m, snrs[0])} ${d.method.toUpperCase()} steps per SNR from ${from(d.startT)}`;
         }
         return '';
       }).join('');

@@ -12,12 +12,13 @@ import { trainedChannelNote } from './channel_note.js';
 import { trainedChannel } from '../models/load_jscc.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
 import { addInverseOptions, inverseSettings } from './inverse_options.js';
+import { addDiffJsccOptions, diffjsccSettings } from './diffjscc_options.js';
 import { checkDataFolder, loadImageSet } from '../data/folder.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
 import { prepareOutputDir } from '../util/output.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDps } from '../pipeline/index.js';
+import { controlPath, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 import { batchesOf, evaluateSystem, referenceFeatures } from './eval_run.js';
 import { bcrText, checkpointMeta, modelList, SWEEP_METHODS, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
@@ -27,8 +28,8 @@ import { writeBcrPlot, writeSnrPlots, type SweepRow } from './eval_plots.js';
 const SWEEP_SNRS = Array.from({ length: 11 }, (_, i) => 2 * i);
 
 export function evalCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addInverseOptions(addDpsOptions(addCommInOptions(new Command('eval'))))))
-    .description('evaluate DeepJSCC (and CommIN when its models exist) on validation faces')
+  return addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('eval')))))))
+    .description('evaluate reconstruction methods (default DeepJSCC, and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
     .option('--skip <n>', 'skip the first n validation images (tune on images the default evaluation does not use)', nonNegativeInt, 0)
@@ -81,7 +82,7 @@ export function evalCommand(): Command {
         }
         const csv = (image: string, method: string, snr: number, p: number, s: number, l: number) =>
           [image, method, ...(several ? [bcrText(bcr)] : []), snr, p.toFixed(3), s.toFixed(4), l.toFixed(4)].join(',');
-        const rows = await evaluateSystem(system, data, ref!, { snrs, methods: named, seed: o.seed, channel, options: { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o) }, csv }, lines);
+        const rows = await evaluateSystem(system, data, ref!, { snrs, methods: named, seed: o.seed, channel, options: { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) }, csv }, lines);
         summary.push(...rows.map((r) => ({ ...r, bcr, symbols: system.jscc.symbols })));
         modelInfo.push({ file: model, bcr, symbolsPerImage: system.jscc.symbols, trainedChannel: trainedChannel(system.jsccMeta, model), trainedSnr, snrOutsideTraining: outside });
         system.jscc.dispose();
@@ -93,10 +94,12 @@ export function evalCommand(): Command {
       // DPS's settings and the adversarial model when those methods ran
       const dps = ran.includes('dps') ? (({ method, steps, eta, zeta, startT }) => ({ method, steps, eta, zeta, startT }))(resolveDps(dpsSettings(o), o.seed)) : undefined;
       const advModel = ran.some((m) => getMethod(m).needs.includes('adv')) ? o.advModel : undefined;
+      // DiffJSCC's sampler settings and the control branch it ran with
+      const diffjscc = ran.includes('diffjscc') ? (({ method, steps, eta, zeta, startT }) => ({ method, steps, eta, zeta, startT, control: controlPath(cliSource(o), data!.size) }))(resolveDiffJscc(diffjsccSettings(o), o.seed)) : undefined;
       const first = modelInfo[0];
       writeFileSync(join(o.out, 'summary.json'), JSON.stringify({
         model: several ? models : models[0], prior, advModel, channel, modelTrainedChannel: first.trainedChannel, modelTrainedSnr: first.trainedSnr, snrOutsideTraining: first.snrOutsideTraining,
-        symbolsPerImage: first.symbolsPerImage, models: several ? modelInfo : undefined, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, snrs, lp!), dps, results: summary,
+        symbolsPerImage: first.symbolsPerImage, models: several ? modelInfo : undefined, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, snrs, lp!), dps, diffjscc, results: summary,
       }, null, 2) + '\n');
       const plots = [...writeSnrPlots(o.out, summary, describeChannel(channel)), ...writeBcrPlot(o.out, summary, describeChannel(channel))];
       console.log(`wrote ${join(o.out, 'per_image.csv')}, summary.json${plots.map((p) => `, ${p}`).join('')}`);

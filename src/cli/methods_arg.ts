@@ -6,6 +6,7 @@ import { parseMethods, type Method } from '../pipeline/index.js';
 import { fileSource } from '../pipeline/file_source.js';
 import type { ByteSource } from '../pipeline/source.js';
 import { DEFAULT_ADV_MODEL, DEFAULT_GAN_MODEL, MODELS_DIR } from './defaults.js';
+import { checkpointMeta } from './eval_models.js';
 
 export function methodList(v: string): Method[] {
   try {
@@ -22,7 +23,20 @@ export function addAdvModelOption(cmd: Command): Command {
   return cmd.option('--adv-model <file>', 'adv: the adversarially trained DeepJSCC checkpoint (commin train jscc --loss mse+lpips+gan)', DEFAULT_ADV_MODEL);
 }
 
-/** The files named by the common flags: --model, --lpips, --prior, --adv-model, and --inn (one SNR) or --inn-dir. */
-export function cliSource(o: { model: string; lpips?: string; prior?: string; inn?: string; innDir?: string; advModel?: string; ganModel?: string }): ByteSource {
-  return fileSource({ jscc: o.model, lpips: o.lpips, prior: o.prior, adv: o.advModel ?? DEFAULT_ADV_MODEL, gan: o.ganModel ?? DEFAULT_GAN_MODEL, inn: (snr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr) });
+export interface ModelFlags { model: string; lpips?: string; prior?: string; inn?: string; innDir?: string; advModel?: string; ganModel?: string; control?: string }
+
+/**
+ * The files named by the common flags: --model, --lpips, --prior, --adv-model, --gan-model, --control (absent:
+ * the system looks beside the prior), and --inn (one SNR) or --inn-dir.
+ */
+export function cliSource(o: ModelFlags): ByteSource {
+  return fileSource({
+    jscc: o.model, lpips: o.lpips, prior: o.prior, adv: o.advModel ?? DEFAULT_ADV_MODEL, gan: o.ganModel ?? DEFAULT_GAN_MODEL, control: o.control,
+    inn: (snr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr),
+  });
+}
+
+/** A DeepJSCC checkpoint's image size, from its metadata without loading its tensors (64 where unrecorded). */
+export function jsccSize(file: string): number {
+  return Number(JSON.parse(checkpointMeta(file).config ?? '{}').size ?? 64);
 }

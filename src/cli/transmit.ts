@@ -11,19 +11,20 @@ import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
 import { addDpsOptions, dpsSettings } from './dps_options.js';
 import { addInverseOptions, inverseSettings } from './inverse_options.js';
+import { addDiffJsccOptions, diffjsccSettings } from './diffjscc_options.js';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../data/image.js';
 import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { describeChannel, getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
-import { addAdvModelOption, cliSource, innFile, methodList } from './methods_arg.js';
+import { controlPath, describeChannel, getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
+import { addAdvModelOption, cliSource, innFile, jsccSize, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
 
 export function transmitCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addInverseOptions(addDpsOptions(addCommInOptions(new Command('transmit'))))))
+  return addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('transmit')))))))
     .description('transmit images over a noisy channel and reconstruct them')
     .argument('<images...>', 'PNG or JPEG files (centre-cropped and resized to the model size)')
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
@@ -47,10 +48,13 @@ export function transmitCommand(): Command {
       if (!lpipsGiven && !existsSync(o.lpips)) console.warn(`warning: LPIPS weights '${o.lpips}' not found: no LPIPS in the metrics lines`);
       const methods = o.method as Method[];
       const innPath: string = o.inn ?? innFile(MODELS_DIR, o.snr);
-      checkMethodFiles(methods, { prior: o.prior, inn: innPath, adv: o.advModel, lpips: o.lpips, gan: o.ganModel }, o.snr, o.model);
+      // the control branch's default path depends on the model's image size: read from its metadata when needed
+      const size = methods.some((m) => m.needs.includes('control')) ? jsccSize(o.model) : 64;
+      const control = controlPath(cliSource({ ...o, inn: innPath }), size) ?? '';
+      checkMethodFiles(methods, { prior: o.prior, inn: innPath, adv: o.advModel, lpips: o.lpips, gan: o.ganModel, control }, { snr: o.snr, jscc: o.model, prior: o.prior, size });
       // outputs: writable, distinct per image, and never one of the inputs — all before the engine starts
       const stems = uniqueStems(images.map((f) => basename(f, extname(f))));
-      const inputs = [...images, o.model, o.lpips, o.prior, innPath, o.advModel];
+      const inputs = [...images, o.model, o.lpips, o.prior, innPath, o.advModel, o.ganModel, ...(control ? [control] : [])];
       prepareOutputDir(o.out);
       const diagPaths = o.diagnostics ? stems.map((stem) => diagnosticsPath(o.diagnostics, stem, images.length)) : [];
       for (const p of diagPaths) for (const f of [p, svgPath(p)]) {
@@ -68,6 +72,8 @@ export function transmitCommand(): Command {
       if (inn) checkInnSnr(inn, o.snr, o.force);
       if (needs.has('prior')) await system.prior();
       if (needs.has('adv')) await system.adv();
+      if (needs.has('gan')) await system.gan();
+      if (needs.has('control')) await system.control();
       const innMeta = inn?.meta ?? {};
       const bcr = `${model.cfg.bcr[0]}/${model.cfg.bcr[1]}`;
       console.log(`channel ${describeChannel(channel)} at ${o.snr} dB; ${model.symbols} complex symbols per image, BCR ${bcr}`);
@@ -81,7 +87,7 @@ export function transmitCommand(): Command {
         writeFileSync(join(o.out, `${stems[i]}_original.png`), encodePng(img));
         let steps: StepDiagnostics[] = [];
         await runBatch(system, x, {
-          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }), inverse: inverseSettings(o) },
+          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) },
           onStep: want ? (_m, info) => {
             if (info.dps && o.verbose) console.log(`  step ${info.i + 1} t=${info.t}: ‖received − P(E(x̂0))‖ ${info.dps.channelDistance[0].toFixed(3)}, guidance RMS ${(info.dps.guidanceRms[0] ?? 0).toExponential(2)}`);
             const s = stepDiagnostics(info);
@@ -107,16 +113,16 @@ export function transmitCommand(): Command {
 }
 
 /** The models each named method needs, as files, before the engine starts: a missing one names the command that makes it. */
-function checkMethodFiles(methods: Method[], files: Record<Need, string>, snr: number, jscc: string): void {
+function checkMethodFiles(methods: Method[], files: Record<Need, string>, { snr, jscc, prior, size }: { snr: number; jscc: string; prior: string; size: number }): void {
   const what: Record<Need, [string, string]> = {
     prior: ['a diffusion prior', '--prior'], inn: [`an INN for ${snr} dB`, '--inn'],
     adv: ['the adversarially trained DeepJSCC', '--adv-model'], lpips: ['LPIPS weights', '--lpips'],
-    gan: ['a face GAN', '--gan-model'],
+    gan: ['a face GAN', '--gan-model'], control: ['a control branch on the prior', '--control'],
   };
   for (const m of methods) for (const need of m.needs) {
     const file = files[need];
     if (existsSync(file)) continue;
-    const make = makeCommand(need, file, snr, jscc);
+    const make = makeCommand(need, file, snr, { jscc, prior, size });
     throw new Error(`${m.label} needs ${what[need][0]}: '${file}' does not exist (${make ? `make it with: ${make}, ` : ''}or pass ${what[need][1]})`);
   }
 }

@@ -10,15 +10,18 @@ import type { ChannelSpec } from '../models/channel_spec.js';
 import type { CommInSettings } from './commin_settings.js';
 import type { DpsSettings } from './dps_settings.js';
 import type { InverseSettings } from './inverse_settings.js';
+import type { DiffJsccSettings } from './diffjscc_settings.js';
 import type { System } from './system.js';
 
-export type Need = 'prior' | 'inn' | 'lpips' | 'adv' | 'gan';
+/** A model file a method needs beyond DeepJSCC; 'control' is DiffJSCC's branch on the prior. */
+export type Need = 'prior' | 'inn' | 'lpips' | 'adv' | 'gan' | 'control';
 
 /** Per-method settings, keyed by method; a method reads its own entry. */
 export interface MethodOptions {
   commin?: CommInSettings;
   dps?: DpsSettings;
   inverse?: InverseSettings;
+  diffjscc?: DiffJsccSettings;
   [method: string]: unknown;
 }
 

@@ -7,21 +7,37 @@ export interface MissingModel {
   need: Need;
   /** The file (or URL) the system looked for. */
   file: string;
-  /** The `commin` command line that writes it (null: bundled, nothing to train). */
+  /** The command line that writes it (null: bundled, nothing to train). */
   command: string | null;
 }
 
 const arg = (s: string) => (/[\s'"]/.test(s) ? `'${s.replace(/'/g, "'\\''")}'` : s);
 
-/** The command that writes a model file; `jscc` is the system's DeepJSCC (the INN and the adversarial model build on it). */
-export function makeCommand(need: Need, file: string, snr: number, jscc: string): string | null {
+/** What a model's command line names beyond its file: the system's DeepJSCC; for the control branch also the prior and the image size. */
+export interface MakeContext { jscc: string; prior?: string; size?: number }
+
+/** The command that writes a model file; `jscc` is the system's DeepJSCC (the INN, the adversarial model and the control branch build on it). */
+export function makeCommand(need: Need, file: string, snr: number, { jscc, prior, size }: MakeContext): string | null {
   switch (need) {
     case 'prior': return `commin train ddpm --out ${arg(file)}`;
     case 'inn': return `commin train inn --snr ${snr} --jscc ${arg(jscc)} --out ${arg(file)}`;
     case 'adv': return `commin train jscc --loss mse+lpips+gan --init ${arg(jscc)} --out ${arg(file)}`;
     case 'gan': return `commin train gan --out ${arg(file)}`;
+    case 'control': return controlCommand(file, prior, jscc, size ?? 64);
     case 'lpips': return null;
   }
+}
+
+/**
+ * DiffJSCC's control branch is trained in PyTorch on the decoded training set, then converted: two commands
+ * (the branch copies the frozen prior's encoder, so both name the prior).
+ */
+function controlCommand(file: string, priorFile: string | undefined, jscc: string, size: number): string {
+  const prior = arg(priorFile ?? `prior_${size}.safetensors`);
+  const pt = `control_${size}.pt`;
+  return `/usr/bin/python3 tools/torch_ref/train_control.py --cache "$(npx tsx tools/dataset_cache.ts --size ${size} | sed 's/.*→ //')" `
+    + `--prior ${prior} --jscc ${arg(jscc)} --out ${pt} --threads 2 --precision bf16-autocast --resume, `
+    + `then npx tsx tools/convert_control.ts ${pt} ${arg(file)} --prior ${prior}`;
 }
 
 /** "FILE (make it with: COMMAND)": one missing model, for messages. */
@@ -30,9 +46,11 @@ export const describeMissing = (m: MissingModel): string => (m.command ? `${m.fi
 /** The model a need names at an SNR, and how to make it. */
 export function modelFor(system: System, need: Need, snr: number): MissingModel {
   const { paths } = system.source;
-  const file = { prior: paths.prior, inn: paths.inn?.(snr), adv: paths.adv, lpips: paths.lpips, gan: paths.gan }[need]
-    ?? { prior: 'prior.safetensors', inn: `inn_snr${snr}.safetensors`, adv: 'deepjscc_adv.safetensors', lpips: 'LPIPS weights', gan: 'gan_64.safetensors' }[need];
-  return { need, file, command: makeCommand(need, file, snr, paths.jscc) };
+  const size = system.jscc.cfg.size;
+  const named = { prior: paths.prior, inn: paths.inn?.(snr), adv: paths.adv, lpips: paths.lpips, gan: paths.gan, control: controlPath(system.source, size) };
+  const fallback = { prior: 'prior.safetensors', inn: `inn_snr${snr}.safetensors`, adv: 'deepjscc_adv.safetensors', lpips: 'LPIPS weights', gan: 'gan_64.safetensors', control: `control_${size}.safetensors` };
+  const file = named[need] ?? fallback[need];
+  return { need, file, command: makeCommand(need, file, snr, { jscc: paths.jscc, prior: paths.prior, size }) };
 }
 
 /** The error of a method called without its model: names the file and the command that makes it. */
@@ -40,28 +58,27 @@ export function missingModelError(label: string, what: string, m: MissingModel):
   return new Error(`${label} needs ${what}: '${m.file}' does not exist${m.command ? ` (make it with: ${m.command})` : ''}`);
 }
 
-/**
- * DiffJSCC without its control branch: names the file and the commands that make it (a PyTorch training run
- * on the decoded training set, then the conversion).
- */
-export function missingControlError(system: System): Error {
-  const size = system.jscc.cfg.size;
-  const file = controlPath(system.source, size) ?? `control_${size}.safetensors`;
-  const prior = system.source.paths.prior ?? `prior_${size}.safetensors`;
-  const pt = `control_${size}.pt`;
-  return new Error(`DiffJSCC needs a control branch on the prior: '${file}' does not exist (make it with: `
-    + `/usr/bin/python3 tools/torch_ref/train_control.py --cache "$(npx tsx tools/dataset_cache.ts --size ${size} | sed 's/.*→ //')" `
-    + `--prior ${arg(prior)} --jscc ${arg(system.source.paths.jscc)} --out ${pt} --threads 2 --precision bf16-autocast --resume, `
-    + `then npx tsx tools/convert_control.ts ${pt} ${arg(file)} --prior ${arg(prior)})`);
+/** DiffJSCC without its control branch: names the file and the commands that make it (see makeCommand). */
+export function missingControlError(system: System, snr = 0): Error {
+  return missingModelError('DiffJSCC', 'a control branch on the prior', modelFor(system, 'control', snr));
+}
+
+/** Whether the system has the model a need names at an SNR (loading it on first use). */
+async function present(system: System, need: Need, snr: number): Promise<boolean> {
+  switch (need) {
+    case 'prior': return !!(await system.prior());
+    case 'inn': return !!(await system.inn(snr));
+    case 'adv': return !!(await system.adv());
+    case 'gan': return !!(await system.gan());
+    case 'control': return !!(await system.control());
+    case 'lpips': return !!system.lpips;
+  }
 }
 
 /** The models a method lacks at an SNR. */
 export async function findMissing(system: System, method: Method, snr: number): Promise<MissingModel[]> {
   const out: MissingModel[] = [];
-  for (const need of method.needs) {
-    const there = need === 'prior' ? await system.prior() : need === 'inn' ? await system.inn(snr) : need === 'adv' ? await system.adv() : need === 'gan' ? await system.gan() : system.lpips;
-    if (!there) out.push(modelFor(system, need, snr));
-  }
+  for (const need of method.needs) if (!(await present(system, need, snr))) out.push(modelFor(system, need, snr));
   return out;
 }
 

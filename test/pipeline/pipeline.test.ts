@@ -1,6 +1,6 @@
 // The reconstruction pipeline: a method registered here runs through it and is scored; every method of a
 // batch, and every run with the same seed, sees the same received image y and symbols; `send` draws the
-// same channel noise for another DeepJSCC.
+// same channel noise for another DeepJSCC; DiffJSCC's branch is named when missing and its flags reach it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { affine } from '../../src/kernels/elementwise.js';
 import { tensor } from '../../src/kernels/create.js';
@@ -8,11 +8,14 @@ import { noGrad } from '../../src/engine/autograd.js';
 import { psnr } from '../../src/metrics/psnr.js';
 import { DeepJSCC, type DeepJsccConfig } from '../../src/models/deepjscc.js';
 import {
-  getMethod, loadSystem, missingModels, parseMethods, registerMethod, requireAvailable, runBatch, sendThrough, unregisterMethod,
+  getMethod, loadSystem, missingModels, parseMethods, registerMethod, requireAvailable, resolveDiffJscc, runBatch, sendThrough, unregisterMethod,
   type ByteSource, type Method, type ModelPaths, type ReconstructRequest, type System,
 } from '../../src/pipeline/index.js';
 import { fileSource } from '../../src/pipeline/file_source.js';
 import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
+import { Command } from 'commander';
+import { addDiffJsccOptions, diffjsccSettings } from '../../src/cli/diffjscc_options.js';
+import { Schedule } from '../../src/models/diffusion.js';
 import { testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
@@ -242,5 +245,40 @@ describe('dps', () => {
       one.dispose();
     }
     x.dispose();
+  });
+});
+
+describe('diffjscc', () => {
+  const train = /\/usr\/bin\/python3 tools\/torch_ref\/train_control\.py .*--size 64.* --out control_64\.pt/;
+
+  it('requireAvailable names the control branch (beside the prior by default) and the commands that make it', async () => {
+    const s = await sys();
+    const J = DEFAULT_JSCC_MODEL;
+    const missing = await missingModels(s, getMethod('diffjscc'), 4);
+    expect(missing[0]).toBe('/nonexistent/prior.safetensors (make it with: commin train ddpm --out /nonexistent/prior.safetensors)');
+    expect(missing[1]).toMatch(/^\/nonexistent\/control_64\.safetensors \(make it with: /);
+    expect(missing[1]).toContain(`--prior /nonexistent/prior.safetensors --jscc ${J} `);
+    expect(missing[1]).toMatch(/, then npx tsx tools\/convert_control\.ts control_64\.pt \/nonexistent\/control_64\.safetensors --prior \/nonexistent\/prior\.safetensors\)$/);
+    // with the prior there, only the branch is missing: one file, both commands
+    const withPrior = await loadSystem(engine(), fileSource({ jscc: J, lpips: LPIPS_WEIGHTS, prior: DEFAULT_PRIOR, control: '/nonexistent/control.safetensors' }));
+    const named = requireAvailable(withPrior, [getMethod('deepjscc'), getMethod('diffjscc')], [1, 4]);
+    await expect(named).rejects.toThrow(/^DiffJSCC needs '\/nonexistent\/control\.safetensors', which does not exist; make it with: /);
+    await expect(named).rejects.toThrow(train);
+    await expect(named).rejects.toThrow(/, then npx tsx tools\/convert_control\.ts control_64\.pt \/nonexistent\/control\.safetensors --prior \S*prior_64\.safetensors$/);
+    withPrior.jscc.dispose();
+  });
+
+  it('the --diffjscc-* flags reach the method: its steps, ζ and start', () => {
+    const parse = (argv: string[]) => addDiffJsccOptions(new Command('x')).exitOverride().configureOutput({ writeErr: () => {} }).parse(argv, { from: 'user' }).opts();
+    const schedule = new Schedule();
+    const steps = (argv: string[]) => getMethod('diffjscc').steps!({ diffjscc: diffjsccSettings(parse(argv)) }, 4, schedule);
+    expect(steps([])).toBe(10);
+    expect(steps(['--diffjscc-steps', '7'])).toBe(7);
+    // a start below the steps caps them: one step per timestep from t down to 0
+    expect(steps(['--diffjscc-steps', '7', '--diffjscc-start-t', '3'])).toBe(4);
+    const o = resolveDiffJscc(diffjsccSettings(parse(['--diffjscc-zeta', '0.5', '--diffjscc-start-t', '250'])), 0);
+    expect([o.zeta, o.startT, o.steps]).toEqual([0.5, 250, 10]);
+    expect(parse(['--control', 'c.safetensors']).control).toBe('c.safetensors');
+    expect(() => parse(['--diffjscc-steps', '0'])).toThrow();
   });
 });
