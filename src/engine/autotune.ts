@@ -10,6 +10,8 @@ import { autotuneEnvDefault, defaultCachePath, fileStore, isNode } from './platf
 export interface TuningJob {
   candidates: Record<string, () => void>;
   dispose(): void;
+  /** This job's limit in place of the tuner's maxRunMs (a family whose runs repay a longer tuning, e.g. conv2d). */
+  maxRunMs?: number;
 }
 
 export interface TuneStore {
@@ -24,7 +26,7 @@ export interface AutotuneOptions {
   cachePath?: string;
   /** Timed runs per candidate (after one untimed compile run). */
   samples?: number;
-  /** Shape classes whose default variant runs longer than this (ms) keep it untuned (default 250). */
+  /** Shape classes whose default variant runs longer than this (ms) keep it untuned (default 250; a job may set its own). */
   maxRunMs?: number;
 }
 
@@ -35,8 +37,18 @@ export interface TuneResult {
   medians: Record<string, number>;
 }
 
-/** Bump when variants change meaning, so stale choices are not reused. */
-const TUNE_VERSION = 2;
+/**
+ * Bump when variants change meaning, so stale choices are not reused. 3: conv2d jobs' longer limit, so
+ * shape classes stored as too slow to tune (on their old default) are timed again.
+ */
+const TUNE_VERSION = 3;
+
+/**
+ * A candidate whose first timed run takes this many times the best median so far is not sampled further:
+ * it cannot win, and on long shape classes its samples would be most of the tuning time (a direct conv
+ * at batch 8 next to Winograd).
+ */
+const LOSER_FACTOR = 2;
 
 interface Clock {
   sync(): Promise<void>;
@@ -103,11 +115,13 @@ export class Autotuner {
         try {
           job = make();
           const medians: Record<string, number> = {};
+          const limit = job.maxRunMs ?? this.maxRunMs;
           for (const [id, run] of Object.entries(job.candidates)) {
-            const t = await this.time(run);
+            const best = Math.min(...Object.values(medians));
+            const t = await this.time(run, id === fallback ? Infinity : Math.min(limit, LOSER_FACTOR * best), limit);
             medians[id] = t.ms;
-            // shape classes whose default already runs for long keep it: tuning them would cost
-            // seconds to minutes once (the 256×256 U-Net), for a few per cent
+            // shape classes whose default already runs past the limit keep it: tuning them would cost
+            // minutes once (the 256×256 U-Net at batch 8) for what the default leaves to gain
             if (id === fallback && t.tooSlow) break;
           }
           const choice = Object.entries(medians).sort((a, b) => a[1] - b[1])[0][0];
@@ -129,15 +143,18 @@ export class Autotuner {
     }
   }
 
-  /** Median ms of one run; `tooSlow` when a single run exceeds maxRunMs (then measured once only). */
-  private async time(run: () => void): Promise<{ ms: number; tooSlow: boolean }> {
+  /**
+   * Median ms of one run. A first run over `stopAfter` is the only one taken (a clear loser, or too slow);
+   * `tooSlow` when it exceeds `limit`.
+   */
+  private async time(run: () => void, stopAfter: number, limit: number): Promise<{ ms: number; tooSlow: boolean }> {
     run(); // compiles the pipeline; not timed
     await this.clock.sync();
     const t0 = performance.now();
     run();
     await this.clock.sync();
     const once = performance.now() - t0;
-    if (once > this.maxRunMs) return { ms: once, tooSlow: true };
+    if (once > limit || once > stopAfter) return { ms: once, tooSlow: once > limit };
     // short kernels: repeat inside a sample so submission overhead does not decide
     const reps = Math.max(1, Math.min(16, Math.floor(20 / Math.max(once, 0.01))));
     const times: number[] = [];

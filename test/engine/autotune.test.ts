@@ -68,11 +68,30 @@ describe('autotuner', () => {
     expect(tuner.pick('op', 'big', ['slowDefault', 'other'] as const, job)).toBe('slowDefault');
   });
 
+  it("a job's own maxRunMs replaces the tuner's; a clear loser is run once after its compile run", async () => {
+    const tuner = new Autotuner(clock, memoryStore(), 's', true, 3, 2);
+    const runs = { slowDefault: 0, fast: 0, loser: 0 };
+    const job = () => ({
+      candidates: {
+        slowDefault: () => void (runs.slowDefault++, spin(4)),
+        fast: () => void (runs.fast++, spin(0.5)),
+        loser: () => void (runs.loser++, spin(3)),
+      },
+      dispose: () => {},
+      maxRunMs: 50,
+    });
+    tuner.pick('op', 'long', ['slowDefault', 'fast', 'loser'] as const, job);
+    const [r] = await tuner.runPending();
+    expect(r.choice).toBe('fast');
+    expect(runs.fast).toBeGreaterThan(2); // sampled
+    expect(runs.loser).toBe(2); // compile run + one timed run, more than 2× the best so far
+  });
+
   it('when disabled never queues; a stored choice that is not a variant any more falls back', () => {
     const off = new Autotuner(clock, memoryStore(), 's', false);
     off.pick('op', 'k', ['a', 'b'] as const, () => ({ candidates: {}, dispose: () => {} }));
     expect(off.pendingCount).toBe(0);
-    const stale = new Autotuner(clock, memoryStore({ 'v2|s|op|k|a,b': 'removed' }), 's', false);
+    const stale = new Autotuner(clock, memoryStore({ 'v3|s|op|k|a,b': 'removed' }), 's', false);
     expect(stale.pick('op', 'k', ['a', 'b'] as const, () => ({ candidates: {}, dispose: () => {} }))).toBe('a');
   });
 

@@ -83,15 +83,28 @@ describe('conv2d winograd', () => {
     });
   }
 
-  it('is offered to the autotuner (never the default) for 3×3 stride-1 convolutions of 32+ channels', () => {
+  it('is offered to the autotuner for 3×3 stride-1 convolutions of 32+ channels, F(2×2) the default from 64', () => {
     const variants = (x: number[], w: number[], o = {}) => convForwardVariants(convGeometry(x, w, { padding: 1, ...o }), engine());
-    const big = variants([1, 64, 16, 16], [64, 64, 3, 3]);
-    expect(big.slice(-2)).toEqual(['winograd2', 'winograd4']);
-    expect(big[0]).not.toMatch(/winograd/);
+    expect(variants([1, 64, 16, 16], [64, 64, 3, 3]).slice(0, 2)).toEqual(['winograd2', 'winograd4']);
+    const mid = variants([1, 64, 16, 16], [32, 64, 3, 3]);
+    expect(mid.slice(-2)).toEqual(['winograd2', 'winograd4']);
+    expect(mid[0]).not.toMatch(/winograd/);
     expect(variants([1, 16, 16, 16], [16, 16, 3, 3])).not.toContain('winograd2');
     expect(variants([1, 32, 16, 16], [16, 32, 3, 3])).not.toContain('winograd2');
     expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { stride: 2 })).not.toContain('winograd2');
     expect(variants([1, 64, 16, 16], [64, 32, 3, 3], { groups: 2 })).not.toContain('winograd2');
     expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { dilation: 2, padding: 2 })).not.toContain('winograd2');
+  });
+
+  it('is left out where its transformed operands would exceed a storage binding (direct default then)', () => {
+    // V holds 4× (F(2×2)) or 2.25× (F(4×4)) the input's floats: a batch of 64×64×64 inputs (1 MiB each)
+    // past the binding limit for both, and one that only F(4×4) fits
+    const mib = engine().limits.maxStorageBufferBindingSize / 2 ** 20;
+    const variants = (n: number) => convForwardVariants(convGeometry([n, 64, 64, 64], [64, 64, 3, 3], { padding: 1 }), engine());
+    expect(variants(Math.floor(mib / 2.25) + 1).filter((v) => v.startsWith('winograd'))).toEqual([]);
+    const onlyF4 = variants(Math.floor(mib / 4) + 1);
+    expect(onlyF4[0]).not.toMatch(/winograd/);
+    expect(onlyF4).toContain('winograd4');
+    expect(onlyF4).not.toContain('winograd2');
   });
 });

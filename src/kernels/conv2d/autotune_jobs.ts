@@ -6,6 +6,14 @@ import type { Tensor } from '../../engine/tensor.js';
 import { randUniform } from '../random.js';
 
 /**
+ * The conv jobs' limit on the default's run (the tuner's default is 250 ms): a conv runs several times per
+ * sampler or training step, so tuning a long one (batch 8, the 256×256 U-Net at batch 1) repays its cost
+ * within a few steps; clearly losing candidates are timed once (autotune.ts), which bounds that cost.
+ * On the 64×64 U-Net at batch 8 the shapes past 250 ms are the 64×64-pixel ones, where F(4×4) wins.
+ */
+export const CONV_TUNE_MAX_RUN_MS = 2000;
+
+/**
  * Times `variants` on two random operands of the given shapes (forward: x and laid-out weights; weight
  * gradient: x and dy); run(a, b, v) launches variant v on them.
  */
@@ -17,5 +25,6 @@ export function tuningJobOnRandomPair<V extends string>(
   return {
     candidates: Object.fromEntries(variants.map((id) => [id, () => run(a, b, id)])),
     dispose: () => [a, b].forEach((t) => t.dispose()),
+    maxRunMs: CONV_TUNE_MAX_RUN_MS,
   };
 }

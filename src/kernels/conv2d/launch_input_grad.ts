@@ -25,7 +25,8 @@ function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry, variant?: ConvF
     padTop: kh - g.padTop, padBottom: kh - g.padBottom, padLeft: kw - g.padLeft, padRight: kw - g.padRight,
     cinG: g.coutG, coutG: g.cinG,
   };
-  // the variant is autotuned per shape class like any forward (Winograd among them for 3×3, 32+ channels)
+  // the variant is autotuned per shape class like any forward (Winograd among them for 3×3, 32+ channels;
+  // F(2×2) the untuned default from 64)
   const dx = conv2dLaidOut(dy, wt, null, back, 'none', null, null, 1, variant);
   wt.dispose();
   return dx;

@@ -2,7 +2,7 @@
 // one launches. A pipeline name is its shader file: 'conv2d_rows' is shaders/conv2d_rows.wgsl.
 import type { Engine } from '../../engine/engine.js';
 import type { ConvGeometry } from './geometry.js';
-import { isWinogradConv, isWinogradVariant, type WinogradVariant } from './winograd.js';
+import { isWinogradConv, isWinogradVariant, WINOGRAD_TILE, WINOGRAD_VARIANTS, winogradFits, type WinogradVariant } from './winograd.js';
 
 /**
  * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3), 'rows'
@@ -14,12 +14,20 @@ export type DirectForwardVariant = 'general' | 'k3rows' | 'rows' | 'k3rows_sg';
 export type ConvForwardVariant = DirectForwardVariant | WinogradVariant;
 
 /**
- * Winograd is offered (to the autotuner only, never the untuned default) for 3×3 stride-1 convolutions
- * with at least this many input and output channels. bench/lab/winograd.ts against k3rows_sg: at 64–256
- * channels F(4×4) 2.2–6× and F(2×2) 1.5–2.8×; at 32 about even (batch 1) to 1.4–1.7× (F(4×4), batch 8);
- * at 16 both lose (0.4–0.97×), the transforms outweighing the products.
+ * Winograd is offered to the autotuner for 3×3 stride-1 convolutions with at least this many input and
+ * output channels. bench/lab/winograd.ts against k3rows_sg: at 64–256 channels F(4×4) 2.2–6× and F(2×2)
+ * 1.5–2.8×; at 32 about even (batch 1) to 1.4–1.7× (F(4×4), batch 8); at 16 both lose (0.4–0.97×), the
+ * transforms outweighing the products.
  */
 export const WINOGRAD_MIN_CHANNELS = 32;
+
+/**
+ * From this many input and output channels F(2×2) is also the untuned default, where its operands fit a
+ * storage binding (winogradFits), and so what the autotuner keeps for shape classes too slow to tune. It
+ * is never slower than the direct kernels there and at least as accurate (docs/performance.md, Winograd);
+ * F(4×4), faster still but about 10× the rounding error, stays the autotuner's choice to make.
+ */
+export const WINOGRAD_DEFAULT_MIN_CHANNELS = 64;
 
 /** The variants for g on engine e, the untuned default first. */
 export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVariant[] {
@@ -27,8 +35,13 @@ export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVar
   const sg = !!e && e.features.subgroups && e.features.subgroupMinSize >= 8;
   if (alongW1 && g.KW === 3) {
     const direct: ConvForwardVariant[] = sg ? ['k3rows_sg', 'k3rows', 'rows', 'general'] : ['k3rows', 'rows', 'general'];
-    const wino = isWinogradConv(g) && g.Cin >= WINOGRAD_MIN_CHANNELS && g.Cout >= WINOGRAD_MIN_CHANNELS;
-    return wino ? [...direct, 'winograd2', 'winograd4'] : direct;
+    const minChannels = Math.min(g.Cin, g.Cout);
+    if (!isWinogradConv(g) || minChannels < WINOGRAD_MIN_CHANNELS) return direct;
+    const wino = WINOGRAD_VARIANTS.filter((v) => !e || winogradFits(g, WINOGRAD_TILE[v], e));
+    // with F(2×2) the default, F(4×4) is timed next, so that the direct kernels, mostly 2× slower or more
+    // there, are timed once only (autotune.ts)
+    if (minChannels >= WINOGRAD_DEFAULT_MIN_CHANNELS && wino[0] === 'winograd2') return [...wino, ...direct];
+    return [...direct, ...wino];
   }
   if (alongW1 && g.KW === 5) return ['rows', 'general'];
   return ['general'];

@@ -36,6 +36,17 @@ export function winogradShape(g: ConvGeometry, m: 2 | 4) {
   return { tilesH, tilesW, P: g.N * tilesH * tilesW, xi: alpha * alpha, Cp: up4(g.Cin), Kp: up4(g.Cout) };
 }
 
+/**
+ * Whether F(m×m)'s operands on g fit e's largest storage binding: V and the products hold (m+2)²/m² times
+ * the input's or output's floats (4× for F(2×2), 2.25× for F(4×4)), where a direct kernel needs nothing
+ * beyond x and y (the 256×256 U-Net's 256-channel convs at 128 MiB bindings).
+ */
+export function winogradFits(g: ConvGeometry, m: 2 | 4, e: Engine): boolean {
+  const s = winogradShape(g, m);
+  const floats = s.xi * Math.max(s.P * Math.max(s.Cp, s.Kp), s.Cp * s.Kp);
+  return floats * 4 <= e.limits.maxStorageBufferBindingSize;
+}
+
 /** U [ξ][Cp][Kp] from the forward kernels' weight layout wt [1][Cin·9][coPad] (weight_layouts.ts). */
 export function winogradWeights(wt: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
   const e = wt.engine;
