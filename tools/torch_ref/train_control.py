@@ -17,8 +17,6 @@ import hashlib
 import json
 import math
 import os
-import platform
-import signal
 import sys
 import time
 
@@ -31,6 +29,8 @@ from control import CONTROL_DEFAULTS, ControlNet, controlled_eps  # noqa: E402
 from deepjscc import DeepJSCC  # noqa: E402
 from train_ddpm import cosine_lr, load_cache  # noqa: E402
 import safetensors_io  # noqa: E402
+from run_state import (StopOnSignal, Stretch, atomic_save, cpu_state, device_description, print_resumed,  # noqa: E402
+                       refuse_existing_out, time_up)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
 
@@ -78,8 +78,7 @@ def main():
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--force", action="store_true", help="replace an existing --out")
     a = ap.parse_args()
-    if os.path.exists(a.out) and not (a.resume or a.force):
-        sys.exit(f"train_control: {a.out} exists; --resume continues it, --force replaces it")
+    refuse_existing_out(a, "train_control")
     snr_lo, snr_hi = (float(v) for v in a.snr.split(":"))
     torch.set_num_threads(a.threads)
     dev = torch.device(a.device)
@@ -104,10 +103,9 @@ def main():
         ema = {k: v.to(dev) for k, v in ck["ema"].items()}
         opt.load_state_dict(ck["optimizer"])
         step, seconds, runs, stretches = ck["step"], ck["seconds"], ck["runs"], ck["stretches"]
-        print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
+        print_resumed(a.out, step, seconds)
     runs += 1
-    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} CPU, {a.threads} thread(s)"
-    stretch = {"run": runs, "fromStep": step, "device": where, "batch": a.batch, "precision": a.precision, "host": platform.node()}
+    stretch = Stretch(runs, step, device_description(dev, a.threads), a.batch, a.precision)
     control_cfg = {"unet": cfg, "stemChannels": a.stem_channels, "snrScale": a.snr_scale}
     prior_id = {"file": os.path.basename(a.prior), "sha256": sha256(a.prior)}
     T = 1000
@@ -115,24 +113,14 @@ def main():
     t0 = time.time()
 
     def save():
-        tmp = a.out + ".tmp"
-        cpu = lambda d: {k: v.detach().cpu() for k, v in d.items()}  # noqa: E731
-        torch.save({"model": cpu(control.state_dict()), "ema": cpu(ema), "optimizer": opt.state_dict(), "step": step,
-                    "seconds": seconds + time.time() - t0, "runs": runs, "config": control_cfg, "prior": prior_id,
-                    "snr": [snr_lo, snr_hi], "tMax": a.t_max,
-                    "stretches": stretches + [{**stretch, "toStep": step, "hours": round((time.time() - t0) / 3600, 3)}],
-                    "command": " ".join(sys.argv)}, tmp)
-        os.replace(tmp, a.out)
+        atomic_save({"model": cpu_state(control.state_dict()), "ema": cpu_state(ema), "optimizer": opt.state_dict(), "step": step,
+                     "seconds": seconds + time.time() - t0, "runs": runs, "config": control_cfg, "prior": prior_id,
+                     "snr": [snr_lo, snr_hi], "tMax": a.t_max, "stretches": stretches + [stretch.upto(step, t0)],
+                     "command": " ".join(sys.argv)}, a.out)
 
-    stop = {"signal": 0}  # a signal ends the run after the current step, checkpointed; exit code 128 + signal
-
-    def on_signal(signum, _frame):
-        stop["signal"] = signum
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = StopOnSignal()  # a signal ends the run after the current step, checkpointed; exit code 128 + signal
     last, last_step, losses = time.time(), step, []
-    while step < a.steps and not stop["signal"]:
+    while step < a.steps and not stop.signal:
         g = np.random.default_rng([a.seed, step])
         idx = g.integers(0, len(images), size=a.batch)
         x0 = torch.from_numpy(images[idx].astype(np.float32) / 127.5 - 1).permute(0, 3, 1, 2)
@@ -168,14 +156,13 @@ def main():
             last, last_step, losses = now, step, []
         if step % a.every == 0:
             save()
-        if a.max_minutes and time.time() - t0 > a.max_minutes * 60:
+        if time_up(t0, a.max_minutes):
             break
     save()
     print(f"stopped at step {step}; checkpoint {a.out}", flush=True)
     print(f"convert: npx tsx tools/convert_control.ts {a.out} models/control_{cfg['resolution']}.safetensors --prior {a.prior}"
           + (f" --snr-scale {a.snr_scale:g}" if a.snr_scale != CONTROL_DEFAULTS["snrScale"] else ""), flush=True)
-    if stop["signal"]:
-        sys.exit(128 + stop["signal"])
+    stop.exit()
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ import argparse
 import json
 import math
 import os
-import platform
-import signal
 import sys
 import time
 
@@ -28,6 +26,7 @@ import torch
 sys.path.insert(0, os.path.dirname(__file__))
 from unet import UNet, group_norm_in_float  # noqa: E402
 from distributed import Ranks  # noqa: E402
+from run_state import StopOnSignal, Stretch, atomic_save, cpu_state, device_description, print_resumed, time_up  # noqa: E402
 
 SMALL = {"resolution": 64, "inChannels": 3, "outChannels": 3, "ch": 32, "chMult": [1, 2, 2, 2], "numResBlocks": 1,
          "attnResolutions": [16], "dropout": 0, "groups": 32, "eps": 1e-6}
@@ -104,7 +103,7 @@ def main():
         opt.load_state_dict(ck["optimizer"])
         step, seconds, runs, stretches = ck["step"], ck["seconds"], ck.get("runs", 0), ck.get("stretches", [])
         if ranks.main:
-            print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
+            print_resumed(a.out, step, seconds)
     elif a.init_from:
         import safetensors_io
         weights, meta = safetensors_io.load(a.init_from)
@@ -116,11 +115,9 @@ def main():
         if ranks.main:
             print(f"initialised from {a.init_from} (step {step}; optimizer state starts fresh)", flush=True)
     runs += 1
-    # where this stretch runs, for the model card
-    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} CPU, {a.threads} thread(s)"
     batch = a.batch * ranks.world  # images per step, over all ranks
-    stretch = {"run": runs, "fromStep": step, "device": where, "batch": batch, "precision": a.precision,
-               "host": platform.node(), "worldSize": ranks.world}
+    # where this stretch runs, for the model card
+    stretch = Stretch(runs, step, device_description(dev, a.threads), batch, a.precision, worldSize=ranks.world)
     if ranks.enabled:
         stretch["batchPerRank"] = a.batch
     net, model = model, ranks.wrap(model)  # net: the U-Net itself (checkpoints, EMA); model: DDP around it
@@ -130,27 +127,17 @@ def main():
     t0 = time.time()
 
     def save():
-        tmp = a.out + ".tmp"
-        cpu = lambda d: {k: v.detach().cpu() for k, v in d.items()}  # noqa: E731
         optim = opt.state_dict()
         optim["state"] = {k: {n: (v.cpu() if torch.is_tensor(v) else v) for n, v in s.items()} for k, s in optim["state"].items()}
-        torch.save({"model": cpu(net.state_dict()), "ema": cpu(ema), "optimizer": optim, "step": step,
-                    "seconds": seconds + time.time() - t0, "runs": runs, "config": cfg,
-                    "stretches": stretches + [{**stretch, "toStep": step, "hours": round((time.time() - t0) / 3600, 3)}],
-                    "command": " ".join(sys.argv)}, tmp)
-        os.replace(tmp, a.out)
+        atomic_save({"model": cpu_state(net.state_dict()), "ema": cpu_state(ema), "optimizer": optim, "step": step,
+                     "seconds": seconds + time.time() - t0, "runs": runs, "config": cfg,
+                     "stretches": stretches + [stretch.upto(step, t0)], "command": " ".join(sys.argv)}, a.out)
 
     # a signal ends the run after the current step, checkpointed; exit code 128 + signal number
-    stop = {"signal": 0}
-
-    def on_signal(signum, _frame):
-        stop["signal"] = signum
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = StopOnSignal()
     # under torchrun the ranks stop together, on what they agreed at a step (ranks.agree)
     agreed = {"signal": 0, "timeUp": False}
-    stopping = (lambda: agreed["signal"]) if ranks.enabled else (lambda: stop["signal"])
+    stopping = (lambda: agreed["signal"]) if ranks.enabled else (lambda: stop.signal)
     last, last_step, losses = time.time(), step, []
     while step < a.steps and not stopping():
         # the step's draws are those of one process with batch world·--batch; this rank trains on [lo, hi)
@@ -171,8 +158,7 @@ def main():
             out = model(xt, t)
         loss = torch.mean((out.float() - eps) ** 2)
         if ranks.enabled:
-            time_up = bool(a.max_minutes) and time.time() - t0 > a.max_minutes * 60
-            mean_loss, agreed["signal"], agreed["timeUp"] = ranks.agree(loss, stop["signal"], time_up)
+            mean_loss, agreed["signal"], agreed["timeUp"] = ranks.agree(loss, stop.signal, time_up(t0, a.max_minutes))
             if not math.isfinite(mean_loss):
                 sys.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept" if ranks.main else 1)
         elif not torch.isfinite(loss):
@@ -191,7 +177,7 @@ def main():
             last, last_step, losses = now, step, []
         if step % a.every == 0 and ranks.main:
             save()
-        if agreed["timeUp"] or (not ranks.enabled and a.max_minutes and time.time() - t0 > a.max_minutes * 60):
+        if agreed["timeUp"] or (not ranks.enabled and time_up(t0, a.max_minutes)):
             break
     if ranks.enabled:
         same, digest = ranks.same_weights(net.state_dict(), ema)
@@ -202,9 +188,7 @@ def main():
         save()
         print(f"stopped at step {step}; checkpoint {a.out}", flush=True)
     ranks.close()
-    signum = stop["signal"] or agreed["signal"]
-    if signum:
-        sys.exit(128 + signum)
+    stop.exit(stop.signal or agreed["signal"])
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ loss stops the run and writes nothing (the last checkpoint stays). Convert with 
 import argparse
 import json
 import os
-import platform
-import signal
 import struct
 import sys
 import time
@@ -31,17 +29,10 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 from gan import DEFAULT_GAN_DISCRIMINATOR, DEFAULT_GENERATOR, Discriminator, Generator  # noqa: E402
 from train_ddpm import load_cache  # noqa: E402
+from run_state import (StopOnSignal, Stretch, atomic_save, cpu_name, cpu_state, device_description,  # noqa: E402
+                       print_resumed, refuse_existing_out, time_up)
 
 GRID_SEED = 1234
-
-
-def cpu_name():
-    """The CPU's model name (platform.processor() is empty on Linux)."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or platform.machine()
 
 
 def ints(s):
@@ -101,8 +92,7 @@ def main():
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--force", action="store_true", help="replace an existing --out")
     a = ap.parse_args()
-    if os.path.exists(a.out) and not (a.resume or a.force):
-        sys.exit(f"train_gan: {a.out} exists; --resume continues it, --force replaces it")
+    refuse_existing_out(a, "train_gan")
     if not 0 <= a.ema < 1:
         sys.exit(f"train_gan: --ema must be in [0, 1), got {a.ema}")
     torch.set_num_threads(a.threads)
@@ -131,38 +121,29 @@ def main():
         g_opt.load_state_dict(ck["optimizer"])
         d_opt.load_state_dict(ck["dOptimizer"])
         step, seconds, runs, stretches, history = ck["step"], ck["seconds"], ck["runs"], ck["stretches"], ck["history"]
-        print(f"resumed from {a.out} at step {step} ({seconds / 3600:.2f} h trained)", flush=True)
+        print_resumed(a.out, step, seconds)
     runs += 1
     autocast = a.precision == "bf16-autocast"
-    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{cpu_name()}, {a.threads} thread(s)"
-    stretch = {"run": runs, "fromStep": step, "device": where, "batch": a.batch, "precision": a.precision, "host": platform.node()}
+    where = device_description(dev, a.threads, cpu=cpu_name)
+    stretch = Stretch(runs, step, where, a.batch, a.precision)
     command = " ".join([os.path.basename(sys.executable)] + sys.argv)
     t0 = time.time()
 
     def save():
-        tmp = a.out + ".tmp"
-        cpu = lambda d: {k: v.detach().cpu() for k, v in d.items()}  # noqa: E731
         total = seconds + time.time() - t0
-        all_stretches = stretches + [{**stretch, "toStep": step, "hours": round((time.time() - t0) / 3600, 3)}]
+        all_stretches = stretches + [stretch.upto(step, t0)]
         # the model card's fields as strings, for tools/convert_gan.ts (which reads no pickled Python objects)
         card = {"config": gen_cfg, "step": step, "seconds": round(total, 1), "runs": runs, "batch": a.batch, "imagesSeen": sum(
             (s["toStep"] - s["fromStep"]) * s["batch"] for s in all_stretches), "lr": a.lr, "dLr": a.d_lr, "emaDecay": a.ema,
             "loss": "hinge", "discriminator": disc_cfg, "stretches": all_stretches, "history": history, "commandLine": command,
             "device": where}
-        torch.save({"model": cpu(gen.state_dict()), "ema": cpu(ema), "discriminator": cpu(disc.state_dict()),
-                    "optimizer": g_opt.state_dict(), "dOptimizer": d_opt.state_dict(), "step": step, "seconds": total,
-                    "runs": runs, "config": gen_cfg, "discriminatorConfig": disc_cfg, "stretches": all_stretches,
-                    "history": history, "command": command, "card": json.dumps(card)}, tmp)
-        os.replace(tmp, a.out)
+        atomic_save({"model": cpu_state(gen.state_dict()), "ema": cpu_state(ema), "discriminator": cpu_state(disc.state_dict()),
+                     "optimizer": g_opt.state_dict(), "dOptimizer": d_opt.state_dict(), "step": step, "seconds": total,
+                     "runs": runs, "config": gen_cfg, "discriminatorConfig": disc_cfg, "stretches": all_stretches,
+                     "history": history, "command": command, "card": json.dumps(card)}, a.out)
         sample_grid(gen_cfg, ema, grid_path(a.out, step))
 
-    stop = {"signal": 0}  # a signal ends the run after the current step, checkpointed; exit code 128 + signal
-
-    def on_signal(signum, _frame):
-        stop["signal"] = signum
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = StopOnSignal()  # a signal ends the run after the current step, checkpointed; exit code 128 + signal
     last, last_step, losses = time.time(), step, []
     interval = []  # (D, G) losses since the last checkpoint: their mean goes into the history there
 
@@ -173,7 +154,7 @@ def main():
             interval.clear()
         save()
 
-    while step < a.steps and not stop["signal"]:
+    while step < a.steps and not stop.signal:
         g = np.random.default_rng([a.seed, step])
         idx = g.integers(0, len(images), size=a.batch)
         real = torch.from_numpy(images[idx].astype(np.float32) / 255).permute(0, 3, 1, 2)
@@ -215,13 +196,12 @@ def main():
             last, last_step, losses = now, step, []
         if step % a.every == 0:
             checkpoint()
-        if a.max_minutes and time.time() - t0 > a.max_minutes * 60:
+        if time_up(t0, a.max_minutes):
             break
     checkpoint()
     print(f"stopped at step {step}; checkpoint {a.out}, samples {grid_path(a.out, step)}", flush=True)
     print(f"convert: npx tsx tools/convert_gan.ts {a.out} models/gan_{size}.safetensors", flush=True)
-    if stop["signal"]:
-        sys.exit(128 + stop["signal"])
+    stop.exit()
 
 
 if __name__ == "__main__":
