@@ -6,32 +6,21 @@
 // Near y (t = 100) the channel term has nothing to correct; from t = 400 the prior invents detail and the
 // guidance pulls it back to the received symbols (+1.2 dB over ζ = 0, and lower LPIPS).
 import type { DpsOptions } from '../models/dps.js';
+import { resolveGuided, type GuidedSettings } from './guided_settings.js';
 
 /** ζ of the channel guidance (per-image ‖ŷ − P(E(x̂0))‖, the gradient through encoder and U-Net). */
 export const DEFAULT_DPS_ZETA = 1.0;
 export const DEFAULT_DPS_START_T = 400;
 export const DEFAULT_DPS_STEPS = 20;
 
-export interface DpsSettings {
-  zeta?: number;
-  steps?: number;
-  startT?: number;
-  eta?: number;
-  method?: 'ddpm' | 'ddim';
-  clip?: boolean;
+export interface DpsSettings extends GuidedSettings {
   /** Read back per-step channel distances (for onStep). */
   diagnostics?: boolean;
-  profile?: boolean;
 }
 
 export const DEFAULT_DPS: DpsSettings = {};
 
 /** The sampler options these settings select, for one seed. */
 export function resolveDps(o: DpsSettings, seed: number): DpsOptions {
-  const method = o.method ?? 'ddim';
-  return {
-    method, steps: method === 'ddim' ? (o.steps ?? DEFAULT_DPS_STEPS) : undefined, eta: o.eta ?? 0, seed,
-    zeta: o.zeta ?? DEFAULT_DPS_ZETA, startT: o.startT ?? DEFAULT_DPS_START_T, clip: o.clip,
-    diagnostics: o.diagnostics, profile: o.profile,
-  };
+  return { ...resolveGuided(o, { zeta: DEFAULT_DPS_ZETA, steps: DEFAULT_DPS_STEPS, startT: DEFAULT_DPS_START_T }, seed), diagnostics: o.diagnostics };
 }
