@@ -8,6 +8,8 @@ import type { HostTensor } from '../engine/safetensors.js';
 import { parseSafetensors, serializeSafetensors } from '../engine/safetensors.js';
 import type { Adam } from '../kernels/adam.js';
 import type { Params } from '../models/params.js';
+import type { Engine } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
 
 export interface Progress {
   step: number;
@@ -89,4 +91,19 @@ export function parseMeta<T>(meta: Record<string, string>, key: string, fallback
   } catch {
     return v as unknown as T;
   }
+}
+
+/** The progress a checkpoint's metadata records, as a resumed run continues it. */
+export interface ResumedProgress { start: number; seconds: number; runs: number; history: unknown[] }
+
+export function progressOf(meta: Record<string, string>): ResumedProgress {
+  return { start: Number(meta.step ?? 0), seconds: Number(meta.seconds ?? 0), runs: Number(meta.runs ?? 0), history: parseMeta<unknown[]>(meta, 'history', []) };
+}
+
+/** Writes the EMA copies stored under `prefix` + each parameter's name into `shadow` (same order as params). */
+export function loadEmaHost(engine: Engine, src: Map<string, HostTensor>, params: Params, shadow: Tensor[], prefix = 'ema.'): void {
+  [...params.tensors.keys()].forEach((n, i) => {
+    const h = src.get(prefix + n);
+    if (h) engine.write(shadow[i].buffer, h.data);
+  });
 }

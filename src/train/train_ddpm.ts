@@ -16,7 +16,7 @@ import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { mulberry32 } from '../util/rng.js';
 import { affine } from '../kernels/elementwise.js';
-import { parseMeta, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { parseMeta, saveCheckpoint, loadCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
 import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
 
@@ -58,17 +58,10 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<LoopResult> {
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, model.params, opt);
     const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
-    const names = [...model.params.tensors.keys()];
-    names.forEach((n, i) => {
-      const h = f.tensors.get(`ema.${n}`);
-      if (h) engine.write(ema.shadow[i].buffer, h.data);
-    });
+    loadEmaHost(engine, f.tensors, model.params, ema.shadow);
     const cfg = parseMeta<UNetConfig | null>(meta, 'config', null);
     if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
-    start = Number(meta.step ?? 0);
-    seconds = Number(meta.seconds ?? 0);
-    runs = Number(meta.runs ?? 0);
-    history = parseMeta<unknown[]>(meta, 'history', []);
+    ({ start, seconds, runs, history } = progressOf(meta));
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
   }
   runs++;

@@ -22,7 +22,7 @@ import { squareGrid } from '../data/grid.js';
 import { Ema } from '../models/diffusion.js';
 import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
 import { checkGeneratorConfig, Generator, generatorSize, type GeneratorConfig } from '../models/generator.js';
-import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
 import { discriminatorStep } from './train_adv_jscc.js';
 import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
 
@@ -100,14 +100,8 @@ export async function trainGan(o: TrainGanOptions): Promise<LoopResult> {
     disc.loadVectors(f.tensors, o.out, D_PREFIX);
     loadOptimizerHost(f.tensors, disc.params, dOpt, o.out, D_PREFIX);
     dOpt.step = Number(meta.dAdamStep ?? 0);
-    if (ema) [...gen.params.tensors.keys()].forEach((n, i) => {
-      const h = f.tensors.get(EMA_PREFIX + n);
-      if (h) engine.write(ema.shadow[i].buffer, h.data);
-    });
-    start = Number(meta.step ?? 0);
-    seconds = Number(meta.seconds ?? 0);
-    runs = Number(meta.runs ?? 0);
-    history = parseMeta<unknown[]>(meta, 'history', []);
+    if (ema) loadEmaHost(engine, f.tensors, gen.params, ema.shadow, EMA_PREFIX);
+    ({ start, seconds, runs, history } = progressOf(meta));
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
   }
   runs++;

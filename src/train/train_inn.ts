@@ -12,7 +12,7 @@ import { coarseTarget } from '../models/commin.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import { Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
-import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, parseMeta, saveCheckpoint, progressOf } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
 import { startRun, trainingLoop, type EngineSource } from './loop.js';
 
@@ -62,10 +62,7 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number;
     const meta = loadCheckpoint(o.out, inn.params, opt);
     const cfg = parseMeta<InnConfig | null>(meta, 'config', null);
     if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
-    start = Number(meta.step ?? 0);
-    seconds = Number(meta.seconds ?? 0);
-    runs = Number(meta.runs ?? 0);
-    history = parseMeta<unknown[]>(meta, 'history', []);
+    ({ start, seconds, runs, history } = progressOf(meta));
     log(`resumed from ${o.out} at step ${start}`);
   }
   runs++;

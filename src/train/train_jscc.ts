@@ -14,7 +14,7 @@ import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js
 import { psnr } from '../metrics/psnr.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { mulberry32 } from '../util/rng.js';
-import { loadCheckpoint, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, parseMeta, saveCheckpoint, progressOf } from './checkpoint.js';
 import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
 
 export interface TrainJsccOptions {
@@ -120,7 +120,7 @@ export function resumedProgress(meta: Record<string, string>, path: string, conf
   }
   const was = trainedChannel(meta, path);
   if (!sameChannel(was, channel)) throw new Error(`checkpoint ${path} was trained over ${describeChannel(was)}, not ${describeChannel(channel)}`);
-  return { start: Number(meta.step ?? 0), seconds: Number(meta.seconds ?? 0), history: parseMeta<unknown[]>(meta, 'history', []), runs: Number(meta.runs ?? 0) };
+  return progressOf(meta);
 }
 
 export const SPLIT_NOTE = 'train/val by fnv1a(file name) % 1000 < 50 → val';
