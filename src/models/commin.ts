@@ -7,11 +7,11 @@ import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
 import { add, affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
-import { mean, sum } from '../kernels/reduce.js';
+import { sum } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
 import type { Schedule } from './diffusion.js';
 import type { Inn } from './inn.js';
-import { sample, type Guidance, type StepInfo } from './sampler.js';
+import { guidanceRmsPerImage, sample, type Guidance, type StepInfo } from './sampler.js';
 import type { UNet } from './unet.js';
 import type { Lpips } from '../metrics/lpips.js';
 
@@ -69,13 +69,6 @@ export function coarseTarget(inn: Inn, y01: Tensor): Tensor {
   return inn.cfg.mode === 'decimated' ? avgPool(y01, 2 ** inn.cfg.levels) : affine(y01, 1, 0);
 }
 
-async function rmsPerImage(g: Tensor | undefined): Promise<number[]> {
-  if (!g) return [];
-  const ms = noGrad(() => tidy(() => mean(square(g), [1, 2, 3])));
-  const v = Array.from(await ms.data(), Math.sqrt);
-  ms.dispose();
-  return v;
-}
 
 /** Per-image L2 norm of a − b over all but the first axis, in the [−1, 1] range (a, b in [0, 1]). */
 function normPerImage(a: Tensor, b: Tensor, squared: boolean): Tensor {
@@ -129,7 +122,7 @@ export async function comminSample(unet: UNet, inn: Inn, s: Schedule, y01: Tenso
       init: o.startT !== undefined ? { x0: y, startT: o.startT } : undefined,
       guidance,
       onStep: o.onStep && (async (info) => {
-        const diagnostics = state.last ? { innDistance: Array.from(await state.last.inn.data()), coarseResidual: Array.from(await state.last.coarse.data()), guidanceRms: await rmsPerImage(info.guidanceStep) } : undefined;
+        const diagnostics = state.last ? { innDistance: Array.from(await state.last.inn.data()), coarseResidual: Array.from(await state.last.coarse.data()), guidanceRms: await guidanceRmsPerImage(info.guidanceStep) } : undefined;
         await o.onStep!({ ...info, diagnostics });
       }),
     });

@@ -8,12 +8,12 @@ import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
 import { affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
-import { mean, sum } from '../kernels/reduce.js';
+import { sum } from '../kernels/reduce.js';
 import { tensor } from '../kernels/create.js';
 import { awgnChannel } from '../kernels/channel.js';
 import type { DeepJSCC } from './deepjscc.js';
 import type { Schedule } from './diffusion.js';
-import { sample, type Guidance, type StepInfo } from './sampler.js';
+import { guidanceRmsPerImage, sample, type Guidance, type StepInfo } from './sampler.js';
 import type { UNet } from './unet.js';
 
 export interface DpsOptions {
@@ -90,7 +90,7 @@ export async function dpsSample(unet: UNet, jscc: DeepJSCC, s: Schedule, receive
         // from the step's x̂0 (the one the loss saw), so ζ = 0 runs report it too
         const dps = o.diagnostics ? {
           channelDistance: await perImage(noGrad(() => tidy(() => channelDistance(jscc, received, affine(info.x0, 0.5, 0.5), snr)))),
-          guidanceRms: info.guidanceStep ? (await perImage(noGrad(() => tidy(() => sqrt(mean(square(info.guidanceStep!), [1, 2, 3])))))) : [],
+          guidanceRms: await guidanceRmsPerImage(info.guidanceStep),
         } : undefined;
         await o.onStep!({ ...info, dps });
       }),

@@ -6,7 +6,8 @@
 import type { Tensor } from '../engine/tensor.js';
 import { backward, noGrad, requireGrad } from '../engine/autograd.js';
 import { keep, tidy, tidyAsync } from '../engine/scope.js';
-import { affine, clamp, scaleBy, sub } from '../kernels/elementwise.js';
+import { affine, clamp, scaleBy, square, sub } from '../kernels/elementwise.js';
+import { mean } from '../kernels/reduce.js';
 import { randNormal } from '../kernels/random.js';
 import { diffusionStep, stepCoefficients, stepCoefficientsFromX0 } from '../kernels/diffusion_step.js';
 import { qSample, type Schedule } from './diffusion.js';
@@ -180,4 +181,13 @@ async function sampleLoop(model: EpsModel, s: Schedule, shape: number[], o: Samp
     await e.throttle();
   }
   return x;
+}
+
+/** RMS per pixel of each image's guidance step (StepInfo.guidanceStep; [] on unguided steps), read back. */
+export async function guidanceRmsPerImage(g: Tensor | undefined): Promise<number[]> {
+  if (!g) return [];
+  const ms = noGrad(() => tidy(() => mean(square(g), [1, 2, 3])));
+  const v = Array.from(await ms.data(), Math.sqrt);
+  ms.dispose();
+  return v;
 }

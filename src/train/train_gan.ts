@@ -20,7 +20,7 @@ import { Batcher, batchOf, loadImageSet } from '../data/folder.js';
 import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { Ema } from '../models/diffusion.js';
-import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
+import { Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
 import { checkGeneratorConfig, Generator, generatorSize, type GeneratorConfig } from '../models/generator.js';
 import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
 import { discriminatorStep } from './train_adv_jscc.js';
