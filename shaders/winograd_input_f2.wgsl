@@ -4,22 +4,13 @@
 // Tiles step by 2 (the output tile), so neighbouring tiles overlap by two columns.
 override WG_X: u32 = 64u;
 
-struct Params { C: u32, H: u32, W: u32, Cp: u32, tilesW: u32, tilesHW: u32, P: u32, _pad0: u32, padTop: i32, padLeft: i32, _pad1: u32, _pad2: u32 }
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> v: array<f32>;
-@group(0) @binding(2) var<uniform> p: Params;
+#include "lib/winograd_input_io"
 
 /** Four columns from iw0 of input row ih of the plane at xPlane, zero outside the input. */
 fn row4(xPlane: u32, ih: i32, iw0: i32) -> vec4<f32> {
-  let Wi = i32(p.W);
-  let rowOk = ih >= 0 && ih < i32(p.H);
-  let r = xPlane + u32(clamp(ih, 0, i32(p.H) - 1)) * p.W;
-  return vec4<f32>(
-    select(0.0, x[r + u32(clamp(iw0, 0, Wi - 1))], rowOk && iw0 >= 0 && iw0 < Wi),
-    select(0.0, x[r + u32(clamp(iw0 + 1, 0, Wi - 1))], rowOk && iw0 + 1 >= 0 && iw0 + 1 < Wi),
-    select(0.0, x[r + u32(clamp(iw0 + 2, 0, Wi - 1))], rowOk && iw0 + 2 >= 0 && iw0 + 2 < Wi),
-    select(0.0, x[r + u32(clamp(iw0 + 3, 0, Wi - 1))], rowOk && iw0 + 3 >= 0 && iw0 + 3 < Wi),
-  );
+  let rs = rowStart(xPlane, ih);
+  let ok = rs.y == 1u;
+  return vec4<f32>(at(rs.x, iw0, ok), at(rs.x, iw0 + 1, ok), at(rs.x, iw0 + 2, ok), at(rs.x, iw0 + 3, ok));
 }
 
 /** Bᵀ·t for a 4-vector t (Bᵀ rows: [1 0 −1 0], [0 1 1 0], [0 −1 1 0], [0 1 0 −1]). */
@@ -33,17 +24,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let c = gid.x;
   let tile = wid.y + wid.z * nwg.y;
   if (tile >= p.P || c >= p.Cp) { return; }
-  let n = tile / p.tilesHW;
-  let rem = tile % p.tilesHW;
-  let ih0 = i32(rem / p.tilesW) * 2 - p.padTop;
-  let iw0 = i32(rem % p.tilesW) * 2 - p.padLeft;
-  let xPlane = (n * p.C + min(c, p.C - 1u)) * p.H * p.W;
-  // channels past C (padding to a multiple of 4) are zero: an out-of-range row does that
-  let skip = select(0, 1 << 20, c >= p.C);
-  let d0 = row4(xPlane, ih0 + skip, iw0);
-  let d1 = row4(xPlane, ih0 + 1 + skip, iw0);
-  let d2 = row4(xPlane, ih0 + 2 + skip, iw0);
-  let d3 = row4(xPlane, ih0 + 3 + skip, iw0);
+  let t = inputTile(c, tile, 2);
+  let d0 = row4(t.xPlane, t.ih0, t.iw0);
+  let d1 = row4(t.xPlane, t.ih0 + 1, t.iw0);
+  let d2 = row4(t.xPlane, t.ih0 + 2, t.iw0);
+  let d3 = row4(t.xPlane, t.ih0 + 3, t.iw0);
   // Bᵀ d by rows, then each row times B
   let v0 = bt(d0 - d2);
   let v1 = bt(d1 + d2);

@@ -5,21 +5,13 @@
 // adapter every invocation is one SIMD lane, so vectors would not help.
 override WG_X: u32 = 64u;
 
-struct Params { C: u32, H: u32, W: u32, Cp: u32, tilesW: u32, tilesHW: u32, P: u32, _pad0: u32, padTop: i32, padLeft: i32, _pad1: u32, _pad2: u32 }
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> v: array<f32>;
-@group(0) @binding(2) var<uniform> p: Params;
-
-fn at(r: u32, iw: i32, rowOk: bool) -> f32 {
-  let Wi = i32(p.W);
-  return select(0.0, x[r + u32(clamp(iw, 0, Wi - 1))], rowOk && iw >= 0 && iw < Wi);
-}
+#include "lib/winograd_input_io"
 
 /** Six columns from iw0 of input row ih of the plane at xPlane, zero outside the input. */
 fn row6(xPlane: u32, ih: i32, iw0: i32) -> array<f32, 6> {
-  let rowOk = ih >= 0 && ih < i32(p.H);
-  let r = xPlane + u32(clamp(ih, 0, i32(p.H) - 1)) * p.W;
-  return array<f32, 6>(at(r, iw0, rowOk), at(r, iw0 + 1, rowOk), at(r, iw0 + 2, rowOk), at(r, iw0 + 3, rowOk), at(r, iw0 + 4, rowOk), at(r, iw0 + 5, rowOk));
+  let rs = rowStart(xPlane, ih);
+  let ok = rs.y == 1u;
+  return array<f32, 6>(at(rs.x, iw0, ok), at(rs.x, iw0 + 1, ok), at(rs.x, iw0 + 2, ok), at(rs.x, iw0 + 3, ok), at(rs.x, iw0 + 4, ok), at(rs.x, iw0 + 5, ok));
 }
 
 /** Bᵀ·t for a 6-vector t (Lavin & Gray's F(4, 3), interpolation points 0, ±1, ±2, ∞). */
@@ -44,13 +36,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let c = gid.x;
   let tile = wid.y + wid.z * nwg.y;
   if (tile >= p.P || c >= p.Cp) { return; }
-  let n = tile / p.tilesHW;
-  let rem = tile % p.tilesHW;
-  let ih0 = i32(rem / p.tilesW) * 4 - p.padTop;
-  let iw0 = i32(rem % p.tilesW) * 4 - p.padLeft;
-  let xPlane = (n * p.C + min(c, p.C - 1u)) * p.H * p.W;
-  // channels past C (padding to a multiple of 4) are zero: an out-of-range row does that
-  let ih = ih0 + select(0, 1 << 20, c >= p.C);
+  let t = inputTile(c, tile, 4);
+  let xPlane = t.xPlane;
+  let ih = t.ih0;
+  let iw0 = t.iw0;
   // each row times B (d B), then Bᵀ over each column
   let e = array<array<f32, 6>, 6>(
     bt(row6(xPlane, ih, iw0)), bt(row6(xPlane, ih + 1, iw0)), bt(row6(xPlane, ih + 2, iw0)),
