@@ -26,39 +26,6 @@ def skip_channels(cfg):
     return out
 
 
-def time_embedding(unet, t):
-    return unet.temb.dense[1](F.silu(unet.temb.dense[0](timestep_embedding(t, unet.cfg["ch"]))))
-
-
-def encode(unet, x, temb, input_add=None):
-    """The encoder half of unet.UNet.forward: the skip features and the middle's output."""
-    h0 = unet.conv_in(x)
-    hs = [h0 if input_add is None else h0 + input_add]
-    for lvl in unet.down:
-        for j, blk in enumerate(lvl.block):
-            h = blk(hs[-1], temb)
-            if len(lvl.attn) > 0:
-                h = lvl.attn[j](h)
-            hs.append(h)
-        if hasattr(lvl, "downsample"):
-            hs.append(lvl.downsample.conv(F.pad(hs[-1], (0, 1, 0, 1))))
-    return hs, unet.mid.block_2(unet.mid.attn_1(unet.mid.block_1(hs[-1], temb)), temb)
-
-
-def decode(unet, h, hs, temb):
-    """The decoder half of unet.UNet.forward (consumes hs from the end)."""
-    hs = list(hs)
-    for i in reversed(range(len(unet.up))):
-        lvl = unet.up[i]
-        for j, blk in enumerate(lvl.block):
-            h = blk(torch.cat([h, hs.pop()], dim=1), temb)
-            if len(lvl.attn) > 0:
-                h = lvl.attn[j](h)
-        if hasattr(lvl, "upsample"):
-            h = lvl.upsample.conv(F.interpolate(h, scale_factor=2.0, mode="nearest"))
-    return unet.conv_out(F.silu(unet.norm_out(h)))
-
-
 def zero_(conv):
     nn.init.zeros_(conv.weight)
     nn.init.zeros_(conv.bias)
@@ -88,12 +55,12 @@ class ControlNet(nn.Module):
 
     def forward(self, x, t, y, snr):
         """x_t, t, y (DeepJSCC's output in [−1, 1]), snr (dB) → (residuals for the skips, residual for the middle)."""
-        temb = time_embedding(self.copy, t)
+        temb = self.copy.time_embedding(t)
         e = timestep_embedding(snr * self.snr_scale, self.cfg["ch"])
         temb = temb + self.snr_temb.dense[1](F.silu(self.snr_temb.dense[0](e)))
         c = F.silu(self.cond_stem[0](y))
         c = self.cond_stem[2](F.silu(self.cond_stem[1](c)))
-        hs, mid = encode(self.copy, x, temb, c)
+        hs, mid = self.copy.encode(x, temb, c)
         return [z(h) for z, h in zip(self.zero_convs, hs)], self.mid_zero_conv(mid)
 
 
@@ -101,7 +68,7 @@ def controlled_eps(prior, control, x, t, y, snr, frozen_encoder_no_grad=True):
     """ε̂ of the frozen prior with the control residuals added to its decoder's inputs. The prior's encoder
     takes no trainable input, so by default it runs without building a graph."""
     with torch.set_grad_enabled(torch.is_grad_enabled() and not frozen_encoder_no_grad):
-        temb = time_embedding(prior, t)
-        hs, mid = encode(prior, x, temb)
+        temb = prior.time_embedding(t)
+        hs, mid = prior.encode(x, temb)
     skips, mres = control(x, t, y, snr)
-    return decode(prior, mid + mres, [h + r for h, r in zip(hs, skips)], temb)
+    return prior.decode(mid + mres, [h + r for h, r in zip(hs, skips)], temb)

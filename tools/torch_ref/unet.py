@@ -109,12 +109,14 @@ class UNet(nn.Module):
         self.norm_out = nn.GroupNorm(g, block_in, eps=eps)
         self.conv_out = nn.Conv2d(block_in, cfg["outChannels"], 3, padding=1)
 
-    def forward(self, x, t):
-        cfg = self.cfg
-        temb = timestep_embedding(t, cfg["ch"])
-        temb = self.temb.dense[1](F.silu(self.temb.dense[0](temb)))
-        hs = [self.conv_in(x)]
-        for i, lvl in enumerate(self.down):
+    def time_embedding(self, t):
+        return self.temb.dense[1](F.silu(self.temb.dense[0](timestep_embedding(t, self.cfg["ch"]))))
+
+    def encode(self, x, temb, input_add=None):
+        """The encoder half: the skip features and the middle's output (input_add joins conv_in's output)."""
+        h0 = self.conv_in(x)
+        hs = [h0 if input_add is None else h0 + input_add]
+        for lvl in self.down:
             for j, blk in enumerate(lvl.block):
                 h = blk(hs[-1], temb)
                 if len(lvl.attn) > 0:
@@ -122,7 +124,11 @@ class UNet(nn.Module):
                 hs.append(h)
             if hasattr(lvl, "downsample"):
                 hs.append(lvl.downsample.conv(F.pad(hs[-1], (0, 1, 0, 1))))
-        h = self.mid.block_2(self.mid.attn_1(self.mid.block_1(hs[-1], temb)), temb)
+        return hs, self.mid.block_2(self.mid.attn_1(self.mid.block_1(hs[-1], temb)), temb)
+
+    def decode(self, h, hs, temb):
+        """The decoder half (consumes a copy of hs from the end)."""
+        hs = list(hs)
         for i in reversed(range(len(self.up))):
             lvl = self.up[i]
             for j, blk in enumerate(lvl.block):
@@ -132,6 +138,11 @@ class UNet(nn.Module):
             if hasattr(lvl, "upsample"):
                 h = lvl.upsample.conv(F.interpolate(h, scale_factor=2.0, mode="nearest"))
         return self.conv_out(F.silu(self.norm_out(h)))
+
+    def forward(self, x, t):
+        temb = self.time_embedding(t)
+        hs, h = self.encode(x, temb)
+        return self.decode(h, hs, temb)
 
 
 def group_norm_in_float(model):
