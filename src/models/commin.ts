@@ -11,19 +11,11 @@ import { sum } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
 import type { Schedule } from './diffusion.js';
 import type { Inn } from './inn.js';
-import { guidanceRmsPerImage, sample, type Guidance, type StepInfo } from './sampler.js';
+import { guidanceRmsPerImage, sample, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
 import type { UNet } from './unet.js';
 import type { Lpips } from '../metrics/lpips.js';
 
-export interface CommInOptions {
-  method: 'ddpm' | 'ddim';
-  steps?: number;
-  eta?: number;
-  seed: number;
-  /** Index of the batch's first image in the run: a batch of N equals N runs of batch 1 (see SamplerOptions). */
-  firstImage?: number;
-  /** Guidance step size ζ (0: the plain sampler). */
-  zeta: number;
+export interface CommInOptions extends GuidedRunOptions {
   /** 'l2' (the norm, as the reference code) or 'l2sq' (its square); per image either way. */
   distance?: 'l2' | 'l2sq';
   /**
@@ -36,15 +28,10 @@ export interface CommInOptions {
   lpips?: Lpips;
   /** 'through' (default, the reference): ∇ through the INN forward too; 'detached': x_inn is a fixed target. */
   innGradient?: 'through' | 'detached';
-  /** Clip x̂0 to [−1, 1] (default true). */
-  clip?: boolean;
-  /** Start from y noised to this timestep instead of pure noise (fewer steps). */
-  startT?: number;
   /** Per-step callback; with `diagnostics` it also gets the per-image guidance distances of that step. */
   onStep?: (info: StepInfo & { diagnostics?: CommInDiagnostics }) => void | Promise<void>;
   /** Read back ‖x_inn − x̂0‖ and ‖target(y) − coarse(INN(x̂0))‖ per image at every step (a GPU sync each). */
   diagnostics?: boolean;
-  profile?: boolean;
 }
 
 /** Per-image distances at one step, in the [−1, 1] image range the guidance uses. */

@@ -17,7 +17,7 @@ import { conv2d } from '../kernels/conv2d/index.js';
 import { matmul } from '../kernels/matmul.js';
 import { Params } from './params.js';
 import type { Schedule } from './diffusion.js';
-import { sample, type EpsModel, type Guidance, type StepInfo } from './sampler.js';
+import { sample, type EpsModel, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
 import { timestepEmbedding, UNet, type UNetConfig, type UNetControl } from './unet.js';
 
 export interface ControlConfig {
@@ -153,19 +153,12 @@ export function loadControl(engine: Engine, bytes: Uint8Array, what: string): { 
   return { model, meta: f.metadata };
 }
 
-export interface DiffJsccOptions {
-  method: 'ddpm' | 'ddim';
-  steps?: number;
-  eta?: number;
-  seed: number;
-  firstImage?: number;
+export interface DiffJsccOptions extends GuidedRunOptions {
   /** Start from y noised to this timestep. */
   startT: number;
   /** ζ of the optional guidance Σ_images ‖x̂0 − y‖ (in [−1, 1]); 0: none. */
   zeta: number;
-  clip?: boolean;
   onStep?: (info: StepInfo) => void | Promise<void>;
-  profile?: boolean;
 }
 
 /**

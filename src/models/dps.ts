@@ -13,29 +13,16 @@ import { tensor } from '../kernels/create.js';
 import { awgnChannel } from '../kernels/channel.js';
 import type { DeepJSCC } from './deepjscc.js';
 import type { Schedule } from './diffusion.js';
-import { guidanceRmsPerImage, sample, type Guidance, type StepInfo } from './sampler.js';
+import { guidanceRmsPerImage, sample, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
 import type { UNet } from './unet.js';
 
-export interface DpsOptions {
-  method: 'ddpm' | 'ddim';
-  steps?: number;
-  eta?: number;
-  seed: number;
-  /** Index of the batch's first image in the run: a batch of N equals N runs of batch 1 (see SamplerOptions). */
-  firstImage?: number;
-  /** Guidance step size ζ (0: the plain sampler). */
-  zeta: number;
+export interface DpsOptions extends GuidedRunOptions {
   /** 'l2' (the norm, DiffCom's form) or 'l2sq' (its square); per image either way. */
   distance?: 'l2' | 'l2sq';
-  /** Clip x̂0 to [−1, 1] (default true). */
-  clip?: boolean;
-  /** Start from y noised to this timestep instead of pure noise (fewer steps). */
-  startT?: number;
   /** Per-step callback; with `diagnostics` it also gets the per-image channel distances of that step. */
   onStep?: (info: StepInfo & { dps?: DpsDiagnostics }) => void | Promise<void>;
   /** Read back ‖received − P(E(x̂0))‖ per image at every step (an encoder pass and a GPU sync each). */
   diagnostics?: boolean;
-  profile?: boolean;
 }
 
 /** Per-image values at one step. */

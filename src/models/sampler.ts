@@ -79,6 +79,23 @@ export interface SamplerOptions {
   profile?: boolean;
 }
 
+/** What every guided method (CommIN, DPS, DiffJSCC) passes on to the sampler, in its own options. */
+export interface GuidedRunOptions {
+  method: 'ddpm' | 'ddim';
+  steps?: number;
+  eta?: number;
+  seed: number;
+  /** Index of the batch's first image in the run: a batch of N equals N runs of batch 1 (see SamplerOptions). */
+  firstImage?: number;
+  /** Guidance step size ζ (0: the plain sampler). */
+  zeta: number;
+  /** Clip x̂0 to [−1, 1] (default true). */
+  clip?: boolean;
+  /** Start from y noised to this timestep instead of pure noise (fewer steps). */
+  startT?: number;
+  profile?: boolean;
+}
+
 /** The timesteps a sampler visits, from high to low. */
 export function samplerTimesteps(s: Schedule, o: Pick<SamplerOptions, 'method' | 'steps' | 'init'>): number[] {
   const top = o.init ? o.init.startT : s.T - 1;
