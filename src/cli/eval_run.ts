@@ -10,9 +10,15 @@ import { frechetDistance, kernelDistance, rows } from '../metrics/distribution.j
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_METHODS, getMethod, runBatch, splitAvailable, type ChannelSpec, type Method, type MethodOptions, type System } from '../pipeline/index.js';
 
-export interface EvalRow { method: string; snr: number; images: number; psnr: number; ssim: number; lpips: number; fdSqueeze: number; kidSqueeze: number }
+export interface EvalRow {
+  method: string; snr: number; images: number; psnr: number; ssim: number; lpips: number; fdSqueeze: number; kidSqueeze: number;
+  /** The method's wall time per image (its batches' times summed over the images; the batch size matters). */
+  msPerImage: number;
+}
 
 export interface EvalData { val: ImageSet; batches: number[][]; size: number }
+
+const formatMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 /** Images 0…n−1 in batches of `batch`. */
 export function batchesOf(n: number, batch: number): number[][] {
@@ -59,8 +65,8 @@ export async function evaluateSystem(system: System, d: EvalData, ref: Float64Ar
   for (const snr of o.snrs) {
     // named methods always; by default CommIN at the SNRs whose INN exists
     const methods: Method[] = o.methods ?? (await splitAvailable(system, DEFAULT_METHODS.map(getMethod), [snr])).ready;
-    const acc: Record<string, { psnr: number[]; ssim: number[]; lpips: number[]; feats: Float32Array[] }> = {};
-    for (const m of methods) acc[m.name] = { psnr: [], ssim: [], lpips: [], feats: [] };
+    const acc: Record<string, { psnr: number[]; ssim: number[]; lpips: number[]; feats: Float32Array[]; ms: number }> = {};
+    for (const m of methods) acc[m.name] = { psnr: [], ssim: [], lpips: [], feats: [], ms: 0 };
     const bar = new cliProgress.SingleBar({ format: `SNR ${snr} dB |{bar}| {value}/{total} images | ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 30_000 }, cliProgress.Presets.shades_classic);
     bar.start(n, 0);
     for (const idx of d.batches) {
@@ -68,8 +74,9 @@ export async function evaluateSystem(system: System, d: EvalData, ref: Float64Ar
       // each image's index keys its channel and sampler noise: results do not depend on --batch
       await runBatch(system, x, {
         methods, snr, seed: o.seed, channel: o.channel, firstImage: idx[0], options: o.options,
-        visit: async ({ method, out, scores }) => {
+        visit: async ({ method, out, scores, ms }) => {
           const a = acc[method.name];
+          a.ms += ms;
           const feats = lp.pooledFeatures(out);
           a.feats.push(await feats.data());
           feats.dispose();
@@ -89,10 +96,10 @@ export async function evaluateSystem(system: System, d: EvalData, ref: Float64Ar
     for (const m of methods) {
       const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
       const feats = rows(concatF32(acc[m.name].feats), 512);
-      const row = { method: m.name, snr, images: n, psnr: mean(acc[m.name].psnr), ssim: mean(acc[m.name].ssim), lpips: mean(acc[m.name].lpips), fdSqueeze: frechetDistance(ref, feats), kidSqueeze: kernelDistance(ref, feats) };
+      const row = { method: m.name, snr, images: n, psnr: mean(acc[m.name].psnr), ssim: mean(acc[m.name].ssim), lpips: mean(acc[m.name].lpips), fdSqueeze: frechetDistance(ref, feats), kidSqueeze: kernelDistance(ref, feats), msPerImage: acc[m.name].ms / n };
       checkMetrics(`${m.name} at ${snr} dB`, { fd: row.fdSqueeze, kid: row.kidSqueeze });
       summary.push(row);
-      console.log(`SNR ${snr} dB ${m.name}: PSNR ${row.psnr.toFixed(2)} dB, SSIM ${row.ssim.toFixed(3)}, LPIPS ${row.lpips.toFixed(3)}, FD-squeeze ${row.fdSqueeze.toFixed(4)}, KID-squeeze ${row.kidSqueeze.toFixed(5)} (${n} validation faces)`);
+      console.log(`SNR ${snr} dB ${m.name}: PSNR ${row.psnr.toFixed(2)} dB, SSIM ${row.ssim.toFixed(3)}, LPIPS ${row.lpips.toFixed(3)}, FD-squeeze ${row.fdSqueeze.toFixed(4)}, KID-squeeze ${row.kidSqueeze.toFixed(5)}, ${formatMs(row.msPerImage)} per image (${n} validation faces)`);
     }
   }
   return summary;

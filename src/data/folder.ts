@@ -59,7 +59,7 @@ export interface ImageSet {
 export interface LoadOptions {
   split?: Split;
   valFraction?: number;
-  /** Folder for the decoded-set cache; null disables it. */
+  /** Folder for the decoded-set cache (default: $COMMIN_DATASET_CACHE or .cache/datasets); null disables it. */
   cacheDir?: string | null;
   limit?: number;
   /** Skip this many files of the split first (e.g. to tune on images a later evaluation does not use). */
@@ -80,7 +80,7 @@ export function selectImages(dir: string, o: LoadOptions = {}): string[] {
 
 /** The decoded-set cache file for these files at this size (null when caching is off). */
 export function imageCachePath(dir: string, size: number, files: string[], o: LoadOptions = {}): string | null {
-  const cacheDir = o.cacheDir === undefined ? '.cache/datasets' : o.cacheDir;
+  const cacheDir = o.cacheDir === undefined ? (process.env.COMMIN_DATASET_CACHE || '.cache/datasets') : o.cacheDir;
   if (!cacheDir) return null;
   // size and modification time of each file: a file replaced by another of the same size rebuilds the cache
   const key = fnv1a(`${size}|${files.map((f) => { const st = statSync(f); return `${f}:${st.size}:${st.mtimeMs}`; }).join('|')}`).toString(16);

@@ -9,7 +9,13 @@ import { affine } from '../kernels/elementwise.js';
 import { AWGN, type ChannelSpec } from '../models/channel_spec.js';
 import { score, type Scores } from './score.js';
 
-export interface MethodResult { method: Method; out: Tensor; scores: Scores }
+export interface MethodResult {
+  method: Method;
+  out: Tensor;
+  scores: Scores;
+  /** Wall time of the method on this batch: from the received batch to its finished reconstruction. */
+  ms: number;
+}
 
 export interface BatchRequest {
   methods: Method[];
@@ -28,12 +34,13 @@ export interface BatchRequest {
  * Each method on an already received batch (the web page times the channel on its own). x is used for the
  * scores, `send` and `sourceImages` (transmitter-side baselines) only; what rx holds stays the caller's.
  */
-export async function reconstructAll(system: System, x: Tensor, rx: Received, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
+export async function reconstructAll(system: System, x: Tensor, rx: Received, req: BatchRequest): Promise<{ method: Method; scores: Scores; ms: number }[]> {
   const { y, received, effSnrDb, channelGain } = rx;
   const firstImage = req.firstImage ?? 0;
   const channel = req.channel ?? AWGN;
   const results = [];
   for (const method of req.methods) {
+    const start = performance.now();
     const out = await method.reconstruct({
       system, y, received, effSnrDb, channelGain, channel, snr: req.snr, seed: req.seed, firstImage, options: req.options ?? {},
       send: (jscc) => sendThrough(jscc, x, req.snr, req.seed, firstImage, channel),
@@ -41,9 +48,12 @@ export async function reconstructAll(system: System, x: Tensor, rx: Received, re
       onStep: req.onStep && ((info) => req.onStep!(method, info)),
     });
     try {
+      // the time includes the GPU work queued for `out`, not the scoring after it
+      await system.engine.sync();
+      const ms = performance.now() - start;
       const scores = await score(system, x, out);
-      await req.visit?.({ method, out, scores });
-      results.push({ method, scores });
+      await req.visit?.({ method, out, scores, ms });
+      results.push({ method, scores, ms });
     } finally {
       if (out !== y) out.dispose();
     }
@@ -52,7 +62,7 @@ export async function reconstructAll(system: System, x: Tensor, rx: Received, re
 }
 
 /** Sends x (NCHW in [0, 1]) over the channel once and reconstructs it with every method. */
-export async function runBatch(system: System, x: Tensor, req: BatchRequest): Promise<{ method: Method; scores: Scores }[]> {
+export async function runBatch(system: System, x: Tensor, req: BatchRequest): Promise<{ method: Method; scores: Scores; ms: number }[]> {
   const rx = receive(system, x, req.snr, req.seed, req.firstImage ?? 0, req.channel ?? AWGN);
   try {
     return await reconstructAll(system, x, rx, req);

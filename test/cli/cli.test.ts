@@ -214,7 +214,7 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
 });
 
 describe('commin eval', () => {
-  it('writes per-image metrics and a summary with FD-squeeze and KID-squeeze', async (ctx) => {
+  it('writes per-image metrics and a summary with FD-squeeze, KID-squeeze and each method\'s time per image', async (ctx) => {
     ctx.skip(!HAS_FACES, NEEDS_FACES); // the default --data: validation faces
     const { readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'eval-'));
@@ -225,6 +225,8 @@ describe('commin eval', () => {
     expect(s.results.map((x: { snr: number; method: string }) => `${x.method}@${x.snr}`)).toEqual(['deepjscc@1', 'commin@1', 'deepjscc@7', 'commin@7']);
     expect(s.results[2].psnr).toBeGreaterThan(s.results[0].psnr - 1); // more SNR, not much worse
     for (const x of s.results) expect(x.fdSqueeze).toBeGreaterThan(0);
+    // sampling costs more than one decoder pass: the per-image times say so
+    for (const k of [0, 2]) expect(s.results[k + 1].msPerImage).toBeGreaterThan(s.results[k].msPerImage);
     expect(s.commin.preset).toBe('fast');
     expect(s.commin.perSnr['1']).toMatchObject({ method: 'ddim', steps: 2, startT: 100, zeta: 1, clip: true, innGradient: 'detached' });
     expect(readFileSync(join(dir, 'per_image.csv'), 'utf8').trim().split('\n').length).toBe(1 + 4 * 2 * 2);

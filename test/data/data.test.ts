@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePngRaw } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { centerCropSquare, decodeImage, DEFAULT_MAX_PIXELS, encodePng, imagesToNchw, nchwToImages, resize, type RgbImage } from '../../src/data/image.js';
-import { Batcher, batchOf, loadImageSet, splitOf } from '../../src/data/folder.js';
+import { Batcher, batchOf, imageCachePath, loadImageSet, splitOf } from '../../src/data/folder.js';
 import { imageGrid } from '../../src/data/grid.js';
 import { testRng } from '../helpers.js';
 import { chunk, makePng } from './png_bytes.js';
@@ -180,6 +180,22 @@ describe('datasets', () => {
     const b = loadImageSet(dir, 8, { cacheDir });
     expect(b.pixels).toEqual(a.pixels);
     expect(readFileSync(join(dir, 'a.png')).length).toBeGreaterThan(0);
+  });
+  it('the default cache folder is $COMMIN_DATASET_CACHE (the test run\'s own temporary folder), else .cache/datasets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'where-'));
+    writeFileSync(join(dir, 'a.png'), encodePng(randomImage(9, 9, 11)));
+    const files = [join(dir, 'a.png')];
+    const runCache = process.env.COMMIN_DATASET_CACHE;
+    expect(runCache).toMatch(/commin-test-cache-/);
+    expect(imageCachePath(dir, 8, files)!.startsWith(join(runCache!, 'where-'))).toBe(true);
+    loadImageSet(dir, 8);
+    expect(existsSync(imageCachePath(dir, 8, files)!)).toBe(true);
+    try {
+      delete process.env.COMMIN_DATASET_CACHE;
+      expect(imageCachePath(dir, 8, files)!.startsWith(join('.cache', 'datasets', 'where-'))).toBe(true);
+    } finally {
+      process.env.COMMIN_DATASET_CACHE = runCache;
+    }
   });
   it('an image replaced by another of the same byte size rebuilds the cache (keyed by size and mtime)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stale-'));

@@ -37,7 +37,9 @@ registerMethod(fakeMethod('fake-b', seenB));
 /** Hands its request to the test (then returns y): what a method sees. */
 let inspect: (req: ReconstructRequest) => Promise<void> = async () => {};
 registerMethod({ name: 'fake-inspect', label: 'inspect', needs: [], reconstruct: async (req) => (await inspect(req), req.y) });
-afterAll(() => ['fake-a', 'fake-b', 'fake-inspect'].forEach(unregisterMethod));
+/** Takes at least 60 ms: its measured time must too, and the scoring after it must not count. */
+registerMethod({ name: 'fake-slow', label: 'slow', needs: [], reconstruct: async ({ y }) => (await new Promise((r) => setTimeout(r, 60)), affine(y, 1, 0)) });
+afterAll(() => ['fake-a', 'fake-b', 'fake-inspect', 'fake-slow'].forEach(unregisterMethod));
 
 let system: System | undefined;
 async function sys(): Promise<System> {
@@ -54,13 +56,26 @@ describe('method registry', () => {
   it('parses lists and the alias both; unknown or duplicate names are errors', () => {
     expect(parseMethods('fake-a, deepjscc,fake-a').map((m) => m.name)).toEqual(['fake-a', 'deepjscc']);
     expect(parseMethods('both').map((m) => m.name)).toEqual(['deepjscc', 'commin']);
-    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, dps, adv, separation, inverse, diffjscc, fake-a, fake-b, fake-inspect, both/);
+    expect(() => parseMethods('magic')).toThrow(/unknown method 'magic'; choices: deepjscc, commin, dps, adv, separation, inverse, diffjscc, fake-a, fake-b, fake-inspect, fake-slow, both/);
     expect(() => registerMethod(fakeMethod('fake-a', []))).toThrow(/already registered/);
     expect(() => unregisterMethod('deepjscc')).toThrow(/built in/);
   });
 });
 
 describe('runBatch', () => {
+  it('times each method from the received batch to its finished reconstruction', async () => {
+    const s = await sys();
+    const x = images(2);
+    const seen: Record<string, number> = {};
+    const results = await runBatch(s, x, { methods: [getMethod('fake-slow'), getMethod('fake-a')], snr: 4, seed: 5, visit: ({ method, ms }) => void (seen[method.name] = ms) });
+    const [slow, fast] = results.map((r) => r.ms);
+    expect(slow).toBeGreaterThanOrEqual(59);
+    expect(fast).toBeGreaterThan(0);
+    expect(fast).toBeLessThan(slow);
+    expect(seen).toEqual({ 'fake-slow': slow, 'fake-a': fast });
+    x.dispose();
+  });
+
   it('runs a registered method, scores it, and gives every method the same y for a seed', async () => {
     const s = await sys();
     const x = images(2);
