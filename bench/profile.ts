@@ -1,9 +1,16 @@
 // `npm run profile`: GPU time per kernel (timestamp queries, one pass per dispatch) of one training step
-// of the small U-Net and of DeepJSCC, written to bench/results/profile.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// of the small U-Net and of DeepJSCC, and of one GAN-inversion step, written to bench/results/profile.json.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Engine, tidy, backward, Adam, randUniform, tensor, losses } from '../src/index.js';
 import { UNet, SMALL_UNET } from '../src/models/unet.js';
 import { DeepJSCC, DEFAULT_JSCC } from '../src/models/deepjscc.js';
+import { DEFAULT_GENERATOR, Generator } from '../src/models/generator.js';
+import { inversionLoss, measurementOf } from '../src/models/gan_inversion.js';
+import { Lpips } from '../src/metrics/lpips.js';
+import { requireGrad } from '../src/engine/autograd.js';
+import { randNormal } from '../src/kernels/random.js';
+import { sum } from '../src/kernels/reduce.js';
+import { LPIPS_WEIGHTS } from '../src/cli/defaults.js';
 
 const e = await Engine.create();
 const report: Record<string, unknown> = { date: new Date().toISOString(), adapter: e.adapterInfo };
@@ -36,6 +43,22 @@ async function profile(name: string, step: () => void) {
   const snr = tensor(e, new Array(16).fill(5), [16]);
   await profile('DeepJSCC training step, batch 16', () => tidy(() => { opt.zeroGrad(); backward(losses.mse(m.forward(x, snr, 1), x)); opt.update(); }));
   m.dispose();
+}
+{
+  // one step of the GAN inversion (method inverse): ∂/∂z of MSE + LPIPS through G and the noiseless DeepJSCC
+  const g = new Generator(e, DEFAULT_GENERATOR, 3);
+  const jscc = new DeepJSCC(e, DEFAULT_JSCC, 4);
+  const lp = Lpips.load(e, new Uint8Array(readFileSync(LPIPS_WEIGHTS)), LPIPS_WEIGHTS);
+  for (const p of [...g.params.list(), ...jscc.params.list()]) p.requiresGrad = false;
+  const y = randUniform(e, [10, 3, 64, 64], { seed: 5 });
+  const snr = tensor(e, new Array(10).fill(1), [10]);
+  const z = requireGrad(randNormal(e, [10, DEFAULT_GENERATOR.latent], { seed: 6 }));
+  const target = { jscc, lpips: lp, snrDb: 1, decoderSnrDb: new Array(10).fill(1) };
+  const m = measurementOf(target, 0.1, y);
+  await profile('GAN inversion step, batch 10 (λ = 0.1)', () => tidy(() => backward(sum(inversionLoss(target, 0.1, g.forward(z), m, snr, snr)))));
+  m.features!.dispose();
+  g.dispose();
+  jscc.dispose();
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/profile.json', JSON.stringify(report, null, 2));

@@ -18,7 +18,7 @@ import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
 import { prepareOutputDir } from '../util/output.js';
 import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { controlPath, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps } from '../pipeline/index.js';
+import { controlPath, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, resolveInverse } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 import { batchesOf, evaluateSystem, referenceFeatures } from './eval_run.js';
 import { bcrText, checkpointMeta, modelList, SWEEP_METHODS, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
@@ -96,10 +96,12 @@ export function evalCommand(): Command {
       const advModel = ran.some((m) => getMethod(m).needs.includes('adv')) ? o.advModel : undefined;
       // DiffJSCC's sampler settings and the control branch it ran with
       const diffjscc = ran.includes('diffjscc') ? (({ method, steps, eta, zeta, startT }) => ({ method, steps, eta, zeta, startT, control: controlPath(cliSource(o), data!.size) }))(resolveDiffJscc(diffjsccSettings(o), o.seed)) : undefined;
+      // the inversion's settings and the GAN it inverted
+      const inverse = ran.includes('inverse') ? { ...resolveInverse(inverseSettings(o), o.seed), gan: o.ganModel } : undefined;
       const first = modelInfo[0];
       writeFileSync(join(o.out, 'summary.json'), JSON.stringify({
         model: several ? models : models[0], prior, advModel, channel, modelTrainedChannel: first.trainedChannel, modelTrainedSnr: first.trainedSnr, snrOutsideTraining: first.snrOutsideTraining,
-        symbolsPerImage: first.symbolsPerImage, models: several ? modelInfo : undefined, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, snrs, lp!), dps, diffjscc, results: summary,
+        symbolsPerImage: first.symbolsPerImage, models: several ? modelInfo : undefined, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, snrs, lp!), dps, diffjscc, inverse, results: summary,
       }, null, 2) + '\n');
       const plots = [...writeSnrPlots(o.out, summary, describeChannel(channel)), ...writeBcrPlot(o.out, summary, describeChannel(channel))];
       console.log(`wrote ${join(o.out, 'per_image.csv')}, summary.json${plots.map((p) => `, ${p}`).join('')}`);

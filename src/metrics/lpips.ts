@@ -58,6 +58,19 @@ function linName(i: number, backbone: string): string {
   return backbone === 'squeeze' && i >= 5 ? `lins.${i}.model.1.weight` : `lin${i}.model.1.weight`;
 }
 
+/** Fixed images' unit-normalised feature taps (Lpips.target), kept until disposed. */
+export interface LpipsTarget {
+  readonly shape: number[];
+  readonly taps: Tensor[];
+  dispose(): void;
+}
+
+function checkPair(a: Tensor, b: Tensor): void {
+  if (a.rank !== 4 || a.shape[1] !== 3 || a.shape.join() !== b.shape.join()) {
+    throw new Error(`LPIPS: images must be two [N, 3, H, W] batches of one size, got ${shapeStr(a.shape, b.shape)}`);
+  }
+}
+
 export class Lpips {
   private weights = new Map<string, Tensor>();
   private taps: number[] = [];
@@ -128,31 +141,57 @@ export class Lpips {
    * Returns [N]. Differentiable in a and b.
    */
   distance(a: Tensor, b: Tensor): Tensor {
-    if (a.rank !== 4 || a.shape[1] !== 3 || a.shape.join() !== b.shape.join()) {
-      throw new Error(`LPIPS: images must be two [N, 3, H, W] batches of one size, got ${shapeStr(a.shape, b.shape)}`);
-    }
+    checkPair(a, b);
     // intermediates must outlive this call when a gradient will flow back through them: only tidy otherwise
     const recording = isGradEnabled() && [a, b].some((t) => t.requiresGrad || t.node !== null);
-    return recording ? this.run(a, b) : tidy(() => this.run(a, b));
+    const run = () => {
+      // both images in one batch through the backbone
+      const N = a.shape[0];
+      const taps = this.unitTaps(concat([a, b], 0));
+      return this.compare(taps.map((f) => slice(f, 0, 0, N)), taps.map((f) => slice(f, 0, N, N)));
+    };
+    return recording ? run() : tidy(run);
   }
 
-  private run(a: Tensor, b: Tensor): Tensor {
-    {
-      const N = a.shape[0];
-      // [0,1] → [−1,1] → (x − shift)/scale
-      const x = div(sub(affine(concat([a, b], 0), 2, -1), this.w('scaling_layer.shift')), this.w('scaling_layer.scale'));
-      let total: Tensor | null = null;
-      this.features(x).forEach((f, i) => {
-        // ‖f‖ + 1e-10 as the reference, written √(‖f‖² + 1e-20): equal where f = 0, with a finite gradient there
-        const norm = sqrt(add(sum(square(f), [1], true), tensor(this.engine, [1e-20], [1])));
-        const fn = div(f, norm);
-        const d = square(sub(slice(fn, 0, 0, N), slice(fn, 0, N, N)));
-        const weighted = sum(mul(d, this.w(linName(i, this.backbone))), [1]); // [N, h, w]
-        const layer = mean(weighted, [1, 2]);
-        total = total ? add(total, layer) : layer;
-      });
-      return total!;
-    }
+  /**
+   * The features of fixed images b [N, 3, H, W], computed once for many `distanceTo` calls against them
+   * (an optimisation's target): half the backbone's work per call. The caller disposes the target.
+   */
+  target(b: Tensor): LpipsTarget {
+    checkPair(b, b);
+    const taps = noGrad(() => tidy(() => this.unitTaps(b))).map((t) => keep(t));
+    return { shape: [...b.shape], taps, dispose: () => taps.forEach((t) => t.dispose()) };
+  }
+
+  /** LPIPS distance of a [N, 3, H, W] to a target's images, per pair [N]: distance(a, b); differentiable in a. */
+  distanceTo(a: Tensor, t: LpipsTarget): Tensor {
+    if (a.shape.join() !== t.shape.join()) throw new Error(`LPIPS: images ${shapeStr(a.shape)} against a target of ${shapeStr(t.shape)}`);
+    checkPair(a, a);
+    const recording = isGradEnabled() && (a.requiresGrad || a.node !== null);
+    const run = () => this.compare(this.unitTaps(a), t.taps);
+    return recording ? run() : tidy(run);
+  }
+
+  /** Feature taps of images in [0, 1], unit-normalised across channels at each position. */
+  private unitTaps(x: Tensor): Tensor[] {
+    // [0,1] → [−1,1] → (x − shift)/scale
+    const scaled = div(sub(affine(x, 2, -1), this.w('scaling_layer.shift')), this.w('scaling_layer.scale'));
+    return this.features(scaled).map((f) => {
+      // ‖f‖ + 1e-10 as the reference, written √(‖f‖² + 1e-20): equal where f = 0, with a finite gradient there
+      const norm = sqrt(add(sum(square(f), [1], true), tensor(this.engine, [1e-20], [1])));
+      return div(f, norm);
+    });
+  }
+
+  /** Σ over taps of the channel-weighted squared differences, averaged over space: [N]. */
+  private compare(fa: Tensor[], fb: Tensor[]): Tensor {
+    let total: Tensor | null = null;
+    fa.forEach((f, i) => {
+      const weighted = sum(mul(square(sub(f, fb[i])), this.w(linName(i, this.backbone))), [1]); // [N, h, w]
+      const layer = mean(weighted, [1, 2]);
+      total = total ? add(total, layer) : layer;
+    });
+    return total!;
   }
 
   /**
@@ -163,11 +202,8 @@ export class Lpips {
   pooledFeatures(x: Tensor): Tensor {
     return noGrad(() =>
       tidy(() => {
-        const scaled = div(sub(affine(x, 2, -1), this.w('scaling_layer.shift')), this.w('scaling_layer.scale'));
-        const taps = this.features(scaled);
-        const f = taps[taps.length - 1];
-        const norm = sqrt(add(sum(square(f), [1], true), tensor(this.engine, [1e-20], [1])));
-        return mean(div(f, norm), [2, 3]);
+        const taps = this.unitTaps(x);
+        return mean(taps[taps.length - 1], [2, 3]);
       }),
     );
   }

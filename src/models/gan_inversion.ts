@@ -18,7 +18,7 @@ import { fill, tensor } from '../kernels/create.js';
 import { add, affine, clamp, div, minimum, mul, sqrt, square, sub } from '../kernels/elementwise.js';
 import { randNormal } from '../kernels/random.js';
 import { mean, sum } from '../kernels/reduce.js';
-import type { Lpips } from '../metrics/lpips.js';
+import type { Lpips, LpipsTarget } from '../metrics/lpips.js';
 import type { DeepJSCC } from './deepjscc.js';
 import type { Generator } from './generator.js';
 
@@ -65,13 +65,24 @@ export function noiselessJscc(jscc: DeepJSCC, x: Tensor, encSnr: Tensor, decSnr:
   return jscc.decode(p, decSnr);
 }
 
+/** The images every step compares with: y, and (λ > 0) its LPIPS features, computed once. */
+export interface Measurement {
+  y: Tensor;
+  features: LpipsTarget | null;
+}
+
+export function measurementOf(t: InversionTarget, lambda: number, y: Tensor): Measurement {
+  if (lambda > 0 && !t.lpips) throw new Error('GAN inversion: λ > 0 needs LPIPS weights');
+  return { y, features: lambda > 0 ? t.lpips!.target(y) : null };
+}
+
 /** Per-image loss [N]: mean((D(P(E(x))) − y)²) + λ·LPIPS(D(P(E(x))), y). */
-export function inversionLoss(t: InversionTarget, lambda: number, x: Tensor, y: Tensor, encSnr: Tensor, decSnr: Tensor): Tensor {
+export function inversionLoss(t: InversionTarget, lambda: number, x: Tensor, m: Measurement, encSnr: Tensor, decSnr: Tensor): Tensor {
   const r = noiselessJscc(t.jscc, x, encSnr, decSnr);
-  const m = mean(square(sub(r, y)), [1, 2, 3]);
-  if (lambda === 0) return m;
-  if (!t.lpips) throw new Error('GAN inversion: λ > 0 needs LPIPS weights');
-  return add(m, affine(t.lpips.distance(r, y), lambda));
+  const mse = mean(square(sub(r, m.y)), [1, 2, 3]);
+  if (lambda === 0) return mse;
+  if (!t.lpips || !m.features) throw new Error('GAN inversion: λ > 0 needs LPIPS weights and the measurement\'s features');
+  return add(mse, affine(t.lpips.distanceTo(r, m.features), lambda));
 }
 
 /** Repeats each image of x [N, …] k times in a row: [N·k, …], image i's copies at i·k … i·k + k − 1. */
@@ -159,6 +170,12 @@ export async function invertGan(gen: Generator, t: InversionTarget, y: Tensor, o
   for (const p of frozen) p.requiresGrad = false;
   const owned: Tensor[] = [];
   const own = <T extends Tensor>(x: T) => (owned.push(keep(x)), x);
+  const measurements: Measurement[] = [];
+  const measure = (img: Tensor) => {
+    const m = measurementOf(t, o.lambda, img);
+    measurements.push(m);
+    return m;
+  };
   try {
     const snrs = (n: number, k: number) => [
       own(tensor(e, new Array<number>(n * k).fill(t.snrDb), [n * k])),
@@ -166,7 +183,7 @@ export async function invertGan(gen: Generator, t: InversionTarget, y: Tensor, o
     ];
     // z phase: every restart of every image in one batch, image i's starts at rows i·R … i·R + R − 1
     const [encR, decR] = snrs(N, R);
-    const yR = own(noGrad(() => repeatEach(y, R)));
+    const yR = measure(own(noGrad(() => repeatEach(y, R))));
     const z = own(requireGrad(randNormal(e, [N * R, L], { seed: o.seed, offset: Z_OFFSET, start: first * R * L })));
     const zLossOf = () => inversionLoss(t, o.lambda, gen.forward(z), yR, encR, decR);
     await optimise(z, o.lr, o.iters, zLossOf, () => {}, o.onLoss && ((i, l) => o.onLoss!('z', i, l)));
@@ -182,6 +199,7 @@ export async function invertGan(gen: Generator, t: InversionTarget, y: Tensor, o
     }
     // ILO: from the best z, each layer's activation in turn within its ball
     const [enc, dec] = snrs(N, 1);
+    const y1 = R === 1 ? yR : measure(y);
     let layer = 0;
     let h = own(tensor(e, best, [N, L]));
     for (let k = 1; k <= o.iloLayers && o.iloIters > 0; k++) {
@@ -191,14 +209,15 @@ export async function invertGan(gen: Generator, t: InversionTarget, y: Tensor, o
       layer = k;
       const radius = own(noGrad(() => tidy(() => affine(sqrt(sum(square(h0), h0.shape.map((_, i) => i).slice(1), true)), o.iloRadius))));
       const cur = h;
-      await optimise(cur, o.iloLr, o.iloIters, () => inversionLoss(t, o.lambda, gen.forwardFrom(k, cur), y, enc, dec), () => projectToBall(cur, h0, radius), o.onLoss && ((i, l) => o.onLoss!('ilo', i, l)));
+      await optimise(cur, o.iloLr, o.iloIters, () => inversionLoss(t, o.lambda, gen.forwardFrom(k, cur), y1, enc, dec), () => projectToBall(cur, h0, radius), o.onLoss && ((i, l) => o.onLoss!('ilo', i, l)));
     }
     const final = h, finalLayer = layer;
     const image = noGrad(() => tidy(() => clamp(gen.forwardFrom(finalLayer, final), 0, 1)));
-    const loss = Array.from(await readOnce(noGrad(() => tidy(() => inversionLoss(t, o.lambda, image, y, enc, dec)))));
+    const loss = Array.from(await readOnce(noGrad(() => tidy(() => inversionLoss(t, o.lambda, image, y1, enc, dec)))));
     return { image, zLoss, loss };
   } finally {
     for (const p of frozen) p.requiresGrad = true;
+    for (const m of measurements) m.features?.dispose();
     for (const x of owned) x.dispose();
   }
 }

@@ -56,6 +56,9 @@ describe('resampling', () => {
       [[1, 2, 16, 16], 3, 2, 0, true],
       [[1, 2, 9, 10], 2, 2, 0, false],
       [[1, 1, 7, 7], 3, 2, 1, false],
+      [[1, 2, 6, 9], 3, 1, 1, false], // stride 1: up to 3×3 windows cover a pixel
+      [[2, 1, 11, 8], 3, 3, 0, true], // stride = window, ceil mode: a partial last window
+      [[1, 1, 5, 6], 2, 1, 0, false],
     ] as [number[], number, number, number, boolean][]) {
       const x = rng.f32(size(shape));
       const y = maxPool2d(tensor(engine(), x, shape), k, { stride: s, padding: pad, ceilMode: ceil });

@@ -55,6 +55,26 @@ describe('LPIPS (squeeze)', () => {
     const numeric = ((await f(1)) - (await f(-1))) / (2 * eps);
     expect(Math.abs(norm - numeric)).toBeLessThan(2e-2 * norm);
   });
+  it('a target computed once: distanceTo(a, target(b)) equals distance(a, b), values and gradient in a', async () => {
+    const m = load();
+    const seed = testRng().int(0, 1e6);
+    const b = randUniform(engine(), [3, 3, 37, 45], { seed });
+    const a0 = randUniform(engine(), [3, 3, 37, 45], { seed: seed + 1 });
+    const [a1, a2] = [requireGrad(tensor(engine(), await a0.data(), a0.shape)), requireGrad(tensor(engine(), await a0.data(), a0.shape))];
+    const t = m.target(b);
+    const dPair = tidy(() => { const d = m.distance(a1, b); backward(sum(d)); return d; });
+    const dTarget = tidy(() => { const d = m.distanceTo(a2, t); backward(sum(d)); return d; });
+    const [p, q] = [await dPair.data(), await dTarget.data()];
+    for (let i = 0; i < 3; i++) expect(Math.abs(q[i] - p[i])).toBeLessThan(1e-5 * Math.max(1, p[i]));
+    const [g1, g2] = [await a1.grad!.data(), await a2.grad!.data()];
+    const scale = g1.reduce((acc, x) => Math.max(acc, Math.abs(x)), 0);
+    expect(scale).toBeGreaterThan(0);
+    for (let i = 0; i < g1.length; i++) expect(Math.abs(g2[i] - g1[i])).toBeLessThan(1e-4 * scale);
+    // a target is used many times; another shape is refused by name
+    expect(await m.distanceTo(a0, t).data()).toEqual(await m.distanceTo(a0, t).data());
+    expect(() => m.distanceTo(randUniform(engine(), [2, 3, 37, 45], { seed }), t)).toThrow("LPIPS: images [2,3,37,45] against a target of [3,3,37,45]");
+    t.dispose();
+  });
   it('works at Kodak size (768×512)', async () => {
     const m = load();
     // a 768×512 mosaic of the bundled 64×64 Kodak crops (natural-image detail at every scale LPIPS sees)
