@@ -1,4 +1,4 @@
-// `commin train ddpm …` and `commin sample …`
+// `commin train ddpm …` and `commin sample …` (from the prior, or from a face GAN)
 import { createCliEngine } from './engine.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -9,6 +9,9 @@ import { affine } from '../kernels/elementwise.js';
 import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { loadUNet } from '../models/load_unet.js';
+import { loadGenerator } from '../models/load_generator.js';
+import { parseSafetensors } from '../engine/safetensors.js';
+import { randNormal } from '../kernels/random.js';
 import { sample } from '../models/sampler.js';
 import { SMALL_UNET } from '../models/unet.js';
 import { trainDdpm } from '../train/train_ddpm.js';
@@ -56,8 +59,8 @@ export function addTrainDdpm(train: Command): void {
 
 export function sampleCommand(): Command {
   return new Command('sample')
-    .description('sample images from a DDPM prior into a PNG grid')
-    .requiredOption('--model <file>', 'U-Net checkpoint (.safetensors)')
+    .description('sample images from a DDPM prior or a face GAN into a PNG grid')
+    .requiredOption('--model <file>', 'U-Net checkpoint, or a GAN generator (commin train gan, tools/convert_gan.ts): z ~ N(0, I) from --seed (the sampler flags do not apply)')
     .option('-n <count>', 'images', positiveInt, 16)
     .option('--steps <n>', 'sampling steps (DDIM) ', positiveInt, 100)
     .addOption(new Option('--method <m>', 'sampler').choices(['ddim', 'ddpm']).default('ddim'))
@@ -70,8 +73,17 @@ export function sampleCommand(): Command {
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
       checkNotInput(o.out, [o.model], 'output PNG');
       checkWritableFile(o.out, 'output PNG');
+      const bytes = new Uint8Array(readFileSync(o.model));
       const engine = await createCliEngine();
-      const { model, schedule } = loadUNet(engine, new Uint8Array(readFileSync(o.model)), o.model, !o.raw);
+      if (parseSafetensors(bytes, o.model).metadata.kind === 'gan') {
+        const { model } = loadGenerator(engine, bytes, o.model, !o.raw);
+        const img = noGrad(() => tidy(() => model.forward(randNormal(engine, [o.n, model.cfg.latent], { seed: o.seed }))));
+        writeFileSync(o.out, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
+        console.log(`wrote ${o.n} generator samples to ${o.out}`);
+        engine.destroy();
+        return;
+      }
+      const { model, schedule } = loadUNet(engine, bytes, o.model, !o.raw);
       const R = model.cfg.resolution;
       const bar = new cliProgress.SingleBar({ format: 'sample |{bar}| {value}/{total} steps | {ms} ms/step' }, cliProgress.Presets.shades_classic);
       let last = performance.now();

@@ -113,6 +113,44 @@ describe('commin train ddpm / sample', () => {
   });
 });
 
+describe('commin sample from a face GAN', () => {
+  it('writes the generator\'s images for z ~ N(0, I) from the seed', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Engine } = await import('../../src/engine/engine.js');
+    const { Generator } = await import('../../src/models/generator.js');
+    const { randNormal } = await import('../../src/kernels/random.js');
+    const { decodeImage } = await import('../../src/data/image.js');
+    const dir = mkdtempSync(join(tmpdir(), 'gan-sample-'));
+    const e = await Engine.create();
+    try {
+      const g = new Generator(e, { latent: 8, channels: [8, 4], groups: 2 }, 7);
+      writeFileSync(join(dir, 'g.safetensors'), await g.params.save({ kind: 'gan', config: JSON.stringify(g.cfg) }));
+      const want = await g.forward(randNormal(e, [4, 8], { seed: 3 })).data(); // [4, 3, 16, 16]
+      const r = commin('sample', '--model', join(dir, 'g.safetensors'), '-n', '4', '--seed', '3', '--out', join(dir, 'grid.png'));
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/wrote 4 generator samples/);
+      const grid = decodeImage(new Uint8Array(readFileSync(join(dir, 'grid.png'))));
+      // a 2×2 grid with 2-pixel gaps; image k's pixel (c, y, x) as 8 bits, at most ±1 from rounding
+      let worst = 0, grey = 0;
+      for (let k = 0; k < 4; k++) {
+        for (let c = 0; c < 3; c++) for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) {
+          const v = want[((k * 3 + c) * 16 + y) * 16 + x] * 255;
+          const gx = 2 + (k % 2) * 18 + x, gy = 2 + Math.floor(k / 2) * 18 + y;
+          const got = grid.data[(gy * grid.width + gx) * 3 + c];
+          worst = Math.max(worst, Math.abs(got - v));
+          if (Math.abs(got - want[0] * 255) < 1) grey++;
+        }
+      }
+      expect([grid.width, grid.height]).toEqual([38, 38]);
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(grey).toBeLessThan(3 * 16 * 16); // not one flat colour
+      g.dispose();
+    } finally {
+      e.destroy();
+    }
+  });
+});
+
 describe('commin demo and transmit with the committed model', () => {
   it('demo writes the grid, metrics (CSV, Markdown) and the plot', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
