@@ -2,6 +2,8 @@
 // innermost dim is not a multiple of 4.
 override OP: u32 = 0u;
 override WG: u32 = 256u;
+// the merged rank as a constant: the index loop unrolls and its shape/stride reads become constant offsets
+override RANK: u32 = 8u;
 
 struct Params {
   n: u32, rank: u32, _pad0: u32, _pad1: u32,
@@ -23,7 +25,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var rem = i;
     var ia = 0u;
     var ib = 0u;
-    for (var d = i32(p.rank) - 1; d >= 0; d--) {
+    for (var d = i32(RANK) - 1; d >= 0; d--) {
       let dd = u32(d);
       let s = p.shape[dd / 4u][dd % 4u];
       let c = rem % s;

@@ -120,7 +120,7 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   } else {
     e.launch('binary_strided', {
       buffers: [a.buffer, b.buffer, y.buffer],
-      overrides: { OP: BINARY[op] },
+      overrides: { OP: BINARY[op], RANK: m.shape.length },
       uniforms: { n: y.size, rank: m.shape.length, shape: pad8(m.shape, 1), sa: pad8(m.sa, 0), sb: pad8(m.sb, 0) },
       workgroups: gridStride(e, y.size, 256),
       label,

@@ -69,6 +69,8 @@ const SHAPE_PAIRS: [number[], number[]][] = [
   [[65], [1]],
   [[1], [2, 3, 9]],
   [[2, 3, 4, 5, 6], [3, 1, 5, 1]],
+  // the strided fallback at merged rank 7 (broadcast alternating dim by dim)
+  [[2, 1, 3, 1, 5, 1, 3], [1, 2, 1, 3, 1, 2, 1]],
   // vec4 paths: inner dim a multiple of 4 with an inner-broadcast (bias) or inner-contiguous operand
   [[2, 3, 8], [3, 1]],
   [[2, 3, 8], [1, 8]],
