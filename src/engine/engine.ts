@@ -3,6 +3,7 @@
 // sync point (a readback or sync()) naming the kernels involved.
 import { acquireDevice, type AcquiredDevice, type DeviceFeatures, type DeviceOptions } from './device.js';
 import { BufferPool } from './buffers.js';
+import { DerivedCache } from './derived_cache.js';
 import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type AutotuneOptions, type TuneResult } from './autotune.js';
 import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
 
@@ -29,11 +30,15 @@ export class WebGPUError extends Error {}
 export interface EngineOptions extends DeviceOptions {
   /** Per-shape kernel variant tuning: true/false, or options (see src/engine/autotune.ts). */
   autotune?: boolean | AutotuneOptions;
+  /** Bytes of derived tensors (weight re-layouts) kept for unchanged sources (default 128 MiB; 0: none kept). */
+  derivedCacheBytes?: number;
 }
 
 export class Engine {
   readonly device: GPUDevice;
   readonly pool: BufferPool;
+  /** Tensors derived from unchanged sources (src/engine/derived_cache.ts); this engine counts the writes. */
+  readonly derived: DerivedCache;
   readonly features: DeviceFeatures;
   readonly adapterInfo: AcquiredDevice['adapterInfo'];
   readonly limits: GPUSupportedLimits;
@@ -71,6 +76,7 @@ export class Engine {
     const desc = `${acq.adapterInfo.architecture} ${acq.adapterInfo.description} ${acq.adapterInfo.device}`.toLowerCase();
     this.isSoftwareAdapter = /software|llvmpipe|lavapipe|swiftshader|cpu/.test(desc);
     this.pool = new BufferPool(this.device);
+    this.derived = new DerivedCache(opts.derivedCacheBytes ?? 128 * 2 ** 20);
     const tune: AutotuneOptions = typeof opts.autotune === 'object' ? opts.autotune : { enabled: opts.autotune };
     const info = acq.adapterInfo;
     // choices are only valid for the adapter (and CPU thread count) they were measured on
@@ -187,7 +193,9 @@ export class Engine {
         entries.push({ binding: b.binding, resource: { buffer: this.uniformGpu, offset: off, size: k.uniform!.size } });
         this.uniformUsed++;
       } else {
-        entries.push({ binding: b.binding, resource: { buffer: l.buffers[si++] } });
+        const buffer = l.buffers[si++];
+        if (b.kind === 'storage') this.derived.noteWrite(buffer); // bound read_write: what was derived from it may be stale
+        entries.push({ binding: b.binding, resource: { buffer } });
       }
     }
     const bindGroup = this.device.createBindGroup({ layout: this.layoutFor(k), entries, label });
@@ -300,6 +308,7 @@ export class Engine {
   write(buffer: GPUBuffer, data: ArrayBufferView, byteOffset = 0): void {
     this.checkAlive();
     this.flush();
+    this.derived.noteWrite(buffer);
     this.device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
   }
 
@@ -347,6 +356,7 @@ export class Engine {
   destroy(): void {
     if (this.destroyed) return;
     this.flush();
+    this.derived.clear();
     this.destroyed = true;
     this.pool.trim();
     this.uniformGpu.destroy();

@@ -36,7 +36,10 @@ export class Storage {
     readonly bytes: number,
   ) {}
   release(): void {
-    if (--this.refs === 0) this.engine.pool.release(this.buffer);
+    if (--this.refs === 0) {
+      this.engine.derived.drop(this.buffer);
+      this.engine.pool.release(this.buffer);
+    }
   }
 }
 

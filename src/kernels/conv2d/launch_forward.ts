@@ -9,7 +9,7 @@ import { empty, sameEngine } from '../util.js';
 import { tuningJobOnRandomPair } from './autotune_jobs.js';
 import { coBlock, coPad, convLabel, geomUniforms, type Activation, type ConvGeometry } from './geometry.js';
 import { convForwardVariants, FORWARD_KERNEL, forwardVariantApplies, type ConvForwardVariant } from './variants.js';
-import { weightForForward } from './weight_layouts.js';
+import { cachedLayout, weightForForward } from './weight_layouts.js';
 import { conv2dWinograd, isWinogradVariant, WINOGRAD_TILE } from './winograd.js';
 
 // a placeholder for unused bias/slope bindings; lives as long as its engine, outside any tidy() scope
@@ -31,10 +31,8 @@ export function conv2dRaw(
   x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation = 'none', slope: Tensor | null = null,
   residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant,
 ): Tensor {
-  const wt = weightForForward(w, g);
-  const y = conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign, variant);
-  wt.dispose();
-  return y;
+  const wt = cachedLayout(w, g, 'forward', () => weightForForward(w, g));
+  return conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign, variant);
 }
 
 /** Launches a forward kernel with weights already in the [group][k][co4] layout (weight_layouts.ts). */

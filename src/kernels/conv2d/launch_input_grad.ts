@@ -8,7 +8,7 @@ import { empty, sameEngine } from '../util.js';
 import { convLabel, geomUniforms, up4, type ConvGeometry } from './geometry.js';
 import { conv2dLaidOut } from './launch_forward.js';
 import type { ConvForwardVariant } from './variants.js';
-import { weightFlipped, weightForInputGrad, weightPhase, type PhaseTaps } from './weight_layouts.js';
+import { cachedLayout, weightFlipped, weightForInputGrad, weightPhase, type PhaseTaps } from './weight_layouts.js';
 
 /**
  * For stride 1 the input gradient is a convolution of dy with the spatially flipped, channel-swapped
@@ -18,7 +18,7 @@ function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry, variant?: ConvF
   const kh = g.dilH * (g.KH - 1);
   const kw = g.dilW * (g.KW - 1);
   if (g.strideH !== 1 || g.strideW !== 1 || g.padTop > kh || g.padBottom > kh || g.padLeft > kw || g.padRight > kw) return null;
-  const wt = weightFlipped(w, g);
+  const wt = cachedLayout(w, g, 'flipped', () => weightFlipped(w, g));
   const back: ConvGeometry = {
     N: g.N, Cin: g.Cout, H: g.OH, W: g.OW, Cout: g.Cin, OH: g.H, OW: g.W, groups: g.groups,
     KH: g.KH, KW: g.KW, strideH: 1, strideW: 1, dilH: g.dilH, dilW: g.dilW,
@@ -27,9 +27,7 @@ function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry, variant?: ConvF
   };
   // the variant is autotuned per shape class like any forward (Winograd among them for 3×3, 32+ channels;
   // F(2×2) the untuned default from 64)
-  const dx = conv2dLaidOut(dy, wt, null, back, 'none', null, null, 1, variant);
-  wt.dispose();
-  return dx;
+  return conv2dLaidOut(dy, wt, null, back, 'none', null, null, 1, variant);
 }
 
 /**
@@ -56,7 +54,7 @@ function inputGradByPhases(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | nul
   const dx = phases.some((q) => q.th.J === 0 || q.tw.J === 0) ? fill(e, [g.N, g.Cin, g.H, g.W], 0) : empty(e, [g.N, g.Cin, g.H, g.W]);
   for (const { rh, rw, A, B, th, tw } of phases) {
     if (th.J === 0 || tw.J === 0) continue;
-    const wt = weightPhase(w, g, th, tw);
+    const wt = cachedLayout(w, g, `phase ${th.k0},${th.J} ${tw.k0},${tw.J}`, () => weightPhase(w, g, th, tw));
     const phase: ConvGeometry = {
       N: g.N, Cin: g.Cout, H: g.OH, W: g.OW, Cout: g.Cin, OH: A, OW: B, groups: g.groups,
       KH: th.J, KW: tw.J, strideH: 1, strideW: 1, dilH: 1, dilW: 1,
@@ -66,7 +64,6 @@ function inputGradByPhases(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | nul
     const y = conv2dLaidOut(dy, wt, null, phase, 'none', null);
     copyStrided(y, dx, [g.N, g.Cin, A, B], [g.Cin * A * B, A * B, B, 1], [g.Cin * g.H * g.W, g.H * g.W, sH * g.W, sW], 0, rh * g.W + rw, 'conv phase scatter');
     y.dispose();
-    wt.dispose();
   }
   return dx;
 }
@@ -82,7 +79,7 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, metho
   }
   const e = sameEngine(dy, w);
   const dx = empty(e, [g.N, g.Cin, g.H, g.W]);
-  const wt = weightForInputGrad(w, g);
+  const wt = cachedLayout(w, g, 'input-grad', () => weightForInputGrad(w, g));
   // columns grouped by phase (iw mod stride), 4 per invocation
   const qBlocks = Math.ceil(Math.ceil(g.W / g.strideW) / 4);
   const WG_X = 16, WG_Y = 4;
@@ -93,6 +90,5 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, metho
     workgroups: [Math.ceil((g.H * g.strideW * qBlocks) / WG_X), Math.ceil(up4(g.cinG) / 4 / WG_Y), g.N * g.groups],
     label: convLabel(g),
   });
-  wt.dispose();
   return dx;
 }

@@ -1,9 +1,19 @@
 // Re-layouts of a conv weight w [Cout, cinG, KH, KW] into the orders the kernels read, each a zero-padded
-// copy (shaders/copy_strided.wgsl through copyStrided). Callers dispose the result.
+// copy (shaders/copy_strided.wgsl through copyStrided). The functions below make a new tensor (the caller
+// disposes it); the launchers take them through `cachedLayout`, which keeps each while w is unchanged.
 import type { Tensor } from '../../engine/tensor.js';
 import { copyStrided } from '../copy.js';
 import { fill } from '../create.js';
 import { coPad, up4, type ConvGeometry } from './geometry.js';
+
+/**
+ * A layout (or transform) of w from `make`, kept by the engine's derived cache until w is written again, so
+ * frozen weights are laid out once. `what` names the layout and anything beyond w's geometry it depends on.
+ * The result belongs to the cache: do not dispose it.
+ */
+export function cachedLayout(w: Tensor, g: ConvGeometry, what: string, make: () => Tensor): Tensor {
+  return w.engine.derived.get(w, `${what} g${g.groups} ${g.coutG}×${g.cinG}×${g.KH}×${g.KW} s${g.strideH},${g.strideW}`, make);
+}
 
 /** wt[group][k][coPad] from w[Cout][cinG][KH][KW], zero-padded over co: the forward kernels' layout. */
 export function weightForForward(w: Tensor, g: ConvGeometry): Tensor {

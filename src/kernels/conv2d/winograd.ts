@@ -119,12 +119,14 @@ export function winogradOutput(prod: Tensor, g: ConvGeometry, m: 2 | 4, epi: Win
   return y;
 }
 
-/** The whole convolution from the forward weight layout; the caller checks isWinogradConv(g). */
+/**
+ * The whole convolution from the forward weight layout; the caller checks isWinogradConv(g). The
+ * transformed weights are kept while wt is unchanged (the engine's derived cache).
+ */
 export function conv2dWinograd(x: Tensor, wt: Tensor, g: ConvGeometry, m: 2 | 4, epi: WinogradEpilogue): Tensor {
-  const u = winogradWeights(wt, g, m);
+  const u = wt.engine.derived.get(wt, `winograd F${m} ${g.Cin}→${g.Cout}`, () => winogradWeights(wt, g, m));
   const v = winogradInput(x, g, m);
   const prod = winogradProducts(v, u, g, m);
-  u.dispose();
   v.dispose();
   const y = winogradOutput(prod, g, m, epi);
   prod.dispose();
