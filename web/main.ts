@@ -60,7 +60,7 @@ let current: { name: string; image: RgbImage } | null = null;
  * The site's models, by URL: the same loader as the CLI's, fed by fetch. The model URLs are relative, so a
  * missing model's message names models/FILE with the command that writes it there, run from the repository
  * root (the dev server serves the repository's models/ there, web/vite.config.ts). A model a method needs
- * that is absent (a 404) disables that method; the adversarial DeepJSCC is not committed yet.
+ * that is absent (a 404) disables that method. DiffJSCC's control branch is found beside the prior.
  */
 const MODELS = {
   jscc: 'models/deepjscc_64_bcr1-48.safetensors',
@@ -68,6 +68,7 @@ const MODELS = {
   prior: 'models/prior_64.safetensors',
   inn: (snr: number) => `models/inn_snr${snr}.safetensors`,
   adv: 'models/deepjscc_adv_64_bcr1-48.safetensors',
+  gan: 'models/gan_64.safetensors',
 };
 
 async function init(): Promise<App> {

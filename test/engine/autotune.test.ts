@@ -75,7 +75,7 @@ describe('autotuner', () => {
       candidates: {
         slowDefault: () => void (runs.slowDefault++, spin(4)),
         fast: () => void (runs.fast++, spin(0.5)),
-        loser: () => void (runs.loser++, spin(3)),
+        loser: () => void (runs.loser++, spin(10)), // 20× fast: a clear loser even when a loaded CPU stretches one of fast's runs
       },
       dispose: () => {},
       maxRunMs: 50,

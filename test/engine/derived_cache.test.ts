@@ -76,12 +76,12 @@ describe('derived cache', () => {
         const y1 = conv2d(x, w, null, { stride, padding: 1 });
         const y2 = conv2d(x, w, null, { stride, padding: 1 });
         expect(e.derived.stats().misses - made, 'the second call reuses the layouts').toBeLessThanOrEqual(2);
-        const ref = conv2dRef(await x.data(), xs, wHost, ws, null, o);
+        const ref = conv2dRef(Float64Array.from(await x.data()), xs, Float64Array.from(wHost), ws, null, o);
         expectClose(await y1.data(), ref.out, 1e-4, 1e-4, `conv ${JSON.stringify(xs)} step ${step}`);
         expect(await y2.data()).toEqual(await y1.data());
         // the transposed convolution (the input-gradient launchers) with the same weights
         const t = convTranspose2d(y1, w, null, { stride, padding: 1 });
-        const tref = convTranspose2dRef(await y1.data(), ref.shape, wHost, ws, null, { ...o, outPad: [0, 0] });
+        const tref = convTranspose2dRef(Float64Array.from(await y1.data()), ref.shape, Float64Array.from(wHost), ws, null, { ...o, outPad: [0, 0] });
         expectClose(await t.data(), tref.out, 1e-4, 1e-4, `transposed ${JSON.stringify(xs)} step ${step}`);
         y2.dispose();
         t.dispose();
