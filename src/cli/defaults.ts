@@ -18,9 +18,9 @@ export const BUNDLED_KODAK = root('assets/demo/kodak');
 export const MODELS_DIR = root('models');
 export const DEFAULT_JSCC_MODEL = root('models/deepjscc_64_bcr1-48.safetensors');
 export const DEFAULT_PRIOR = root('models/prior_64.safetensors');
-/** The adversarially trained DeepJSCC (method adv), fine-tuned from DEFAULT_JSCC_MODEL; not committed yet. */
+/** The adversarially trained DeepJSCC (method adv), fine-tuned from DEFAULT_JSCC_MODEL. */
 export const DEFAULT_ADV_MODEL = root('models/deepjscc_adv_64_bcr1-48.safetensors');
-/** The 64×64 face GAN the inverse method inverts (commin train gan); not committed yet. */
+/** The 64×64 face GAN the inverse method inverts (tools/torch_ref/train_gan.py + tools/convert_gan.ts, or commin train gan). */
 export const DEFAULT_GAN_MODEL = root('models/gan_64.safetensors');
 
 // a missing default face folder: say what belongs there (checkDataFolder, before any command's work)
