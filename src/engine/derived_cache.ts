@@ -3,7 +3,9 @@
 // instead of at every call. Unchanged = no kernel has bound the source's buffer read_write and no host write
 // reached it since the entry was made: the engine counts both per buffer (noteWrite). An entry goes when its
 // source buffer returns to the pool, when it is stale at its next lookup, and oldest first beyond a byte
-// budget. Cached tensors belong to the cache: callers must not dispose them.
+// budget. A lookup returns a view on the cached storage, which the caller disposes like any tensor: an
+// entry evicted while a caller still holds its view (a lookup inside another's use) keeps its storage
+// until that view goes.
 import { keep } from './scope.js';
 import type { Tensor } from './tensor.js';
 
@@ -41,7 +43,8 @@ export class DerivedCache {
 
   /**
    * The tensor `make()` derives from `source` under `key` (which must name everything else it depends on:
-   * shapes, layout, variant), made again only when the source was written since. Owned by the cache.
+   * shapes, layout, variant), made again only when the source was written since. Returns a new view on it
+   * for the caller to dispose.
    */
   get(source: Tensor, key: string, make: () => Tensor): Tensor {
     const b = source.buffer;
@@ -52,7 +55,7 @@ export class DerivedCache {
       this.hits++;
       this.entries.delete(b);
       this.entries.set(b, perBuffer!);
-      return hit.t;
+      return hit.t.reshape(hit.t.shape);
     }
     this.misses++;
     if (hit) this.remove(perBuffer!, key, hit);
@@ -60,8 +63,9 @@ export class DerivedCache {
     if (!perBuffer || !this.entries.has(b)) this.entries.set(b, (perBuffer = perBuffer ?? new Map()));
     perBuffer.set(key, { writes, t });
     this.bytes += t.size * 4;
-    this.evict(b);
-    return t;
+    const view = t.reshape(t.shape); // before evicting: a zero budget evicts t itself
+    this.evict();
+    return view;
   }
 
   /** Forgets what was derived from b (its storage went back to the pool). */
@@ -88,11 +92,10 @@ export class DerivedCache {
     if (!e.t.disposed) e.t.dispose();
   }
 
-  /** Oldest source first until within the budget; never the entry just made (kept is its buffer). */
-  private evict(kept: GPUBuffer): void {
+  /** Oldest source first until within the budget (callers' views keep what they hold). */
+  private evict(): void {
     for (const [b, perBuffer] of this.entries) {
       if (this.bytes <= this.budgetBytes) return;
-      if (b === kept) continue;
       for (const [key, e] of perBuffer) this.remove(perBuffer, key, e);
       this.entries.delete(b);
     }

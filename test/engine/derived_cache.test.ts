@@ -16,19 +16,27 @@ describe('derived cache', () => {
     const e = engine();
     const rng = testRng();
     const src = tensor(e, rng.f32(37), [37]);
+    const first = Array.from(await src.data(), (v) => 2 * v);
     let made = 0;
     const derive = () => e.derived.get(src, 'twice', () => (made++, affine(src, 2, 0)));
+    // each lookup is a view for the caller to dispose, on one cached storage
     const a = derive();
-    expect(derive()).toBe(a);
+    const a2 = derive();
+    expect(a2).not.toBe(a);
+    expect(a2.buffer).toBe(a.buffer);
+    a2.dispose();
     expect(made).toBe(1);
-    expectClose(await a.data(), Array.from(await src.data(), (v) => 2 * v), 0, 0);
+    expectClose(await a.data(), first, 0, 0);
     // a kernel that binds src read_write (a strided copy into it)
     const other = tensor(e, rng.f32(37), [37]);
     copyStrided(other, src, [37], [1], [1], 0, 0, 'overwrite');
     const b = derive();
     expect(made).toBe(2);
-    expect(a.disposed).toBe(true); // the stale one is freed
+    expect(b.buffer).not.toBe(a.buffer);
     expectClose(await b.data(), Array.from(await other.data(), (v) => 2 * v), 0, 0);
+    expectClose(await a.data(), first, 0, 0); // a view taken before keeps its (stale) data until disposed
+    a.dispose();
+    b.dispose();
     // a host write
     const fresh = Float32Array.from(rng.f32(37));
     e.write(src.buffer, fresh);
@@ -37,24 +45,47 @@ describe('derived cache', () => {
     expectClose(await c.data(), Array.from(fresh, (v) => 2 * v), 0, 0);
     // another key is another entry; disposing the source drops both
     const before = e.derived.stats().entries;
-    e.derived.get(src, 'thrice', () => affine(src, 3, 0));
+    e.derived.get(src, 'thrice', () => affine(src, 3, 0)).dispose();
     expect(e.derived.stats().entries).toBe(before + 1);
     src.dispose();
     expect(e.derived.stats().entries).toBe(before - 1);
-    expect(c.disposed).toBe(true);
+    expectClose(await c.data(), Array.from(fresh, (v) => 2 * v), 0, 0); // the caller's view still holds
+    c.dispose();
     other.dispose();
   });
 
-  it('keeps within its byte budget, the least recently used source going first', async () => {
+  it('keeps within its byte budget, the least recently used source going first; held views outlive eviction', async () => {
     const e = await Engine.create({ derivedCacheBytes: 3 * 100 * 4 });
     try {
       const srcs = [0, 1, 2, 3].map((i) => tensor(e, new Array(100).fill(i + 1), [100]));
-      const outs = srcs.slice(0, 3).map((s) => e.derived.get(s, 'copy', () => affine(s, 1, 0)));
+      const views = srcs.slice(0, 3).map((s) => e.derived.get(s, 'copy', () => affine(s, 1, 0)));
       expect(e.derived.stats()).toMatchObject({ entries: 3, bytes: 1200 });
-      e.derived.get(srcs[0], 'copy', () => { throw new Error('a hit must not make'); }); // 0 is now the most recent
-      e.derived.get(srcs[3], 'copy', () => affine(srcs[3], 1, 0)); // over budget: 1 goes
+      e.derived.get(srcs[0], 'copy', () => { throw new Error('a hit must not make'); }).dispose(); // 0 is now the most recent
+      let made = 0;
+      views.push(e.derived.get(srcs[3], 'copy', () => (made++, affine(srcs[3], 1, 0)))); // over budget: 1 goes
       expect(e.derived.stats()).toMatchObject({ entries: 3, bytes: 1200 });
-      expect(outs.map((t) => t.disposed)).toEqual([false, true, false]);
+      e.derived.get(srcs[1], 'copy', () => (made++, affine(srcs[1], 1, 0))).dispose(); // evicted: made again
+      expect(made).toBe(2);
+      for (const [i, v] of views.entries()) expect(Array.from(await v.data())).toEqual(new Array(100).fill(i + 1));
+      views.forEach((v) => v.dispose());
+    } finally {
+      e.destroy();
+    }
+  });
+
+  it('with no budget nothing is kept, and a lookup made inside another one\'s use stays valid', async () => {
+    const e = await Engine.create({ derivedCacheBytes: 0 });
+    try {
+      const src = tensor(e, [1, 2, 3, 4], [4]);
+      const outer = e.derived.get(src, 'double', () => affine(src, 2, 0));
+      const inner = e.derived.get(outer, 'plus one', () => affine(outer, 1, 1)); // evicts outer's entry
+      expect(Array.from(await outer.data())).toEqual([2, 4, 6, 8]);
+      expect(Array.from(await inner.data())).toEqual([3, 5, 7, 9]);
+      expect(e.derived.stats()).toMatchObject({ entries: 0, bytes: 0 });
+      inner.dispose();
+      outer.dispose();
+      expect(e.pool.stats().inUseBytes).toBe(256); // src alone
+      src.dispose();
     } finally {
       e.destroy();
     }

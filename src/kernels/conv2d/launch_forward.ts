@@ -32,7 +32,9 @@ export function conv2dRaw(
   residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant,
 ): Tensor {
   const wt = cachedLayout(w, g, 'forward', () => weightForForward(w, g));
-  return conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign, variant);
+  const y = conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign, variant);
+  wt.dispose();
+  return y;
 }
 
 /** Launches a forward kernel with weights already in the [group][k][co4] layout (weight_layouts.ts). */

@@ -27,7 +27,9 @@ function inputGradAsConv(dy: Tensor, w: Tensor, g: ConvGeometry, variant?: ConvF
   };
   // the variant is autotuned per shape class like any forward (Winograd among them for 3×3, 32+ channels;
   // F(2×2) the untuned default from 64)
-  return conv2dLaidOut(dy, wt, null, back, 'none', null, null, 1, variant);
+  const dx = conv2dLaidOut(dy, wt, null, back, 'none', null, null, 1, variant);
+  wt.dispose();
+  return dx;
 }
 
 /**
@@ -64,6 +66,7 @@ function inputGradByPhases(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | nul
     const y = conv2dLaidOut(dy, wt, null, phase, 'none', null);
     copyStrided(y, dx, [g.N, g.Cin, A, B], [g.Cin * A * B, A * B, B, 1], [g.Cin * g.H * g.W, g.H * g.W, sH * g.W, sW], 0, rh * g.W + rw, 'conv phase scatter');
     y.dispose();
+    wt.dispose();
   }
   return dx;
 }
@@ -90,5 +93,6 @@ export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, metho
     workgroups: [Math.ceil((g.H * g.strideW * qBlocks) / WG_X), Math.ceil(up4(g.cinG) / 4 / WG_Y), g.N * g.groups],
     label: convLabel(g),
   });
+  wt.dispose();
   return dx;
 }

@@ -9,7 +9,7 @@ import { coPad, up4, type ConvGeometry } from './geometry.js';
 /**
  * A layout (or transform) of w from `make`, kept by the engine's derived cache until w is written again, so
  * frozen weights are laid out once. `what` names the layout and anything beyond w's geometry it depends on.
- * The result belongs to the cache: do not dispose it.
+ * The caller disposes the result (a view on the cached tensor).
  */
 export function cachedLayout(w: Tensor, g: ConvGeometry, what: string, make: () => Tensor): Tensor {
   return w.engine.derived.get(w, `${what} g${g.groups} ${g.coutG}×${g.cinG}×${g.KH}×${g.KW} s${g.strideH},${g.strideW}`, make);

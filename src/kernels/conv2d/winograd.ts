@@ -127,6 +127,7 @@ export function conv2dWinograd(x: Tensor, wt: Tensor, g: ConvGeometry, m: 2 | 4,
   const u = wt.engine.derived.get(wt, `winograd F${m} ${g.Cin}→${g.Cout}`, () => winogradWeights(wt, g, m));
   const v = winogradInput(x, g, m);
   const prod = winogradProducts(v, u, g, m);
+  u.dispose();
   v.dispose();
   const y = winogradOutput(prod, g, m, epi);
   prod.dispose();
