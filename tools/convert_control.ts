@@ -8,11 +8,12 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { parseSafetensors, serializeSafetensors, type HostTensor } from '../src/engine/safetensors.js';
+import { parseSafetensors, serializeSafetensors } from '../src/engine/safetensors.js';
 import { Engine } from '../src/engine/engine.js';
 import { CONTROL_DEFAULTS, ControlNet, type ControlConfig } from '../src/models/control.js';
 import type { UNetConfig } from '../src/models/unet.js';
 import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
+import { matchTensors } from './convert/match_tensors.js';
 
 export async function convertControl(input: Uint8Array, priorBytes: Uint8Array, what: string, o: { snrScale?: number; f16?: boolean; priorName?: string; meta?: Record<string, string> } = {}): Promise<Uint8Array> {
   const src = readTorchCheckpoint(input, what);
@@ -23,20 +24,15 @@ export async function convertControl(input: Uint8Array, priorBytes: Uint8Array, 
   const cfg: ControlConfig = { unet, stemChannels: stem.shape[0], snrScale: o.snrScale ?? CONTROL_DEFAULTS.snrScale };
   const engine = await Engine.create();
   const model = new ControlNet(engine, cfg);
-  const out = new Map<string, HostTensor>();
+  let matched: ReturnType<typeof matchTensors>;
   try {
     const names = [...[...model.copy.params.tensors].map(([n, t]) => [`copy.${n}`, t] as const), ...model.own.tensors];
-    for (const [name, t] of names) {
-      const h = src.get(name);
-      if (!h) throw new Error(`${what}: missing tensor '${name}' (shape [${t.shape.join(', ')}]) for the prior's config`);
-      if (h.shape.join() !== t.shape.join()) throw new Error(`${what}: tensor '${name}' has shape [${h.shape.join(', ')}], the config needs [${t.shape.join(', ')}]`);
-      out.set(name, h);
-    }
+    matched = matchTensors(src, names, what, "for the prior's config");
   } finally {
     model.dispose();
     engine.destroy();
   }
-  const extra = [...src.keys()].filter((k) => !out.has(k));
+  const { out, extra } = matched;
   if (extra.length) throw new Error(`${what}: ${extra.length} tensor(s) the branch does not have, e.g. ${extra.slice(0, 3).join(', ')}`);
   const prior = { file: o.priorName ?? 'prior', sha256: createHash('sha256').update(priorBytes).digest('hex') };
   return serializeSafetensors(out, { config: JSON.stringify(cfg), kind: 'control', prior: JSON.stringify(prior), source: what, ...o.meta }, o.f16 ? 'F16' : 'F32');

@@ -7,11 +7,12 @@
 //   --config paper | small | a JSON file with a UNetConfig
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { serializeSafetensors, type HostTensor } from '../src/engine/safetensors.js';
+import { serializeSafetensors } from '../src/engine/safetensors.js';
 import { Engine } from '../src/engine/engine.js';
 import { PAPER_UNET, SMALL_UNET, UNet, type UNetConfig } from '../src/models/unet.js';
 import { DEFAULT_SCHEDULE } from '../src/models/diffusion.js';
 import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
+import { matchTensors } from './convert/match_tensors.js';
 
 export async function convertDdpm(input: Uint8Array, cfg: UNetConfig, what: string, f16 = false, extraMeta: Record<string, string> = {}): Promise<Uint8Array> {
   const src = readTorchCheckpoint(input, what);
@@ -20,19 +21,14 @@ export async function convertDdpm(input: Uint8Array, cfg: UNetConfig, what: stri
   }
   const engine = await Engine.create();
   const model = new UNet(engine, cfg);
-  const out = new Map<string, HostTensor>();
+  let matched: ReturnType<typeof matchTensors>;
   try {
-    for (const [name, t] of model.params.tensors) {
-      const h = src.get(name);
-      if (!h) throw new Error(`${what}: missing tensor '${name}' (shape [${t.shape.join(', ')}]) for this U-Net config`);
-      if (h.shape.join() !== t.shape.join()) throw new Error(`${what}: tensor '${name}' has shape [${h.shape.join(', ')}], the config needs [${t.shape.join(', ')}]`);
-      out.set(name, h);
-    }
+    matched = matchTensors(src, model.params.tensors, what, 'for this U-Net config');
   } finally {
     model.dispose();
     engine.destroy();
   }
-  const extra = [...src.keys()].filter((k) => !out.has(k));
+  const { out, extra } = matched;
   if (extra.length) console.warn(`${what}: ignored ${extra.length} tensor(s) the config does not use, e.g. ${extra.slice(0, 3).join(', ')}`);
   return serializeSafetensors(out, { config: JSON.stringify(cfg), schedule: JSON.stringify(DEFAULT_SCHEDULE), kind: 'ddpm', source: what, ...extraMeta }, f16 ? 'F16' : 'F32');
 }

@@ -9,11 +9,12 @@ import { basename } from 'node:path';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { Command } from 'commander';
-import { serializeSafetensors, type HostTensor } from '../src/engine/safetensors.js';
+import { serializeSafetensors } from '../src/engine/safetensors.js';
 import { Engine } from '../src/engine/engine.js';
 import { checkGeneratorConfig, Generator, type GeneratorConfig } from '../src/models/generator.js';
 import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
 import { unpickle } from './convert/pickle.js';
+import { matchTensors } from './convert/match_tensors.js';
 
 /** The checkpoint's "card": a JSON string train_gan.py writes beside the tensors (no pickled objects needed). */
 function readCard(input: Uint8Array, what: string): Record<string, unknown> {
@@ -33,19 +34,14 @@ export async function convertGan(input: Uint8Array, what: string, o: { f16?: boo
   const src = readTorchCheckpoint(input, what); // the 'ema' dict: the EMA generator
   const engine = await Engine.create();
   const model = new Generator(engine, cfg);
-  const out = new Map<string, HostTensor>();
+  let matched: ReturnType<typeof matchTensors>;
   try {
-    for (const [name, t] of model.params.tensors) {
-      const h = src.get(name);
-      if (!h) throw new Error(`${what}: missing tensor '${name}' (shape [${t.shape.join(', ')}]) for generator ${JSON.stringify(cfg)}`);
-      if (h.shape.join() !== t.shape.join()) throw new Error(`${what}: tensor '${name}' has shape [${h.shape.join(', ')}], the config needs [${t.shape.join(', ')}]`);
-      out.set(name, h);
-    }
+    matched = matchTensors(src, model.params.tensors, what, `for generator ${JSON.stringify(cfg)}`);
   } finally {
     model.dispose();
     engine.destroy();
   }
-  const extra = [...src.keys()].filter((k) => !out.has(k));
+  const { out, extra } = matched;
   if (extra.length) throw new Error(`${what}: ${extra.length} tensor(s) the generator does not have, e.g. ${extra.slice(0, 3).join(', ')}`);
   const str = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
   const meta: Record<string, string> = { kind: 'gan', config: JSON.stringify(cfg), source: what, weights: 'ema', trainer: 'tools/torch_ref/train_gan.py' };
