@@ -28,7 +28,7 @@ export function trainCommand(): Command {
     .command('jscc')
     .description('train DeepJSCC end to end over the channel (--channel; default AWGN): with MSE, or (--loss mse+lpips+gan) perceptually and adversarially, usually fine-tuned from an MSE model (--init)')
     .addOption(new Option('--loss <l>', 'mse, or mse+lpips+gan: K_M·MSE + K_P·LPIPS-squeeze + β·hinge GAN against a spectral-norm PatchGAN discriminator').choices(['mse', 'mse+lpips+gan']).default('mse'))
-    .option('--init <file>', '(mse+lpips+gan) DeepJSCC checkpoint to fine-tune; its size, BCR and channels replace --size/--bcr/--channels/--no-adaptive')
+    .option('--init <file>', 'DeepJSCC checkpoint to start from: with mse+lpips+gan its size, BCR and channels replace --size/--bcr/--channels/--no-adaptive; with mse it may have another BCR (its latent is mapped to --bcr\'s)')
     .option('--loss-weights <mse,lpips,gan>', `(mse+lpips+gan) K_M,K_P,β; default ${DEFAULT_ADV_WEIGHTS.mse},${DEFAULT_ADV_WEIGHTS.lpips},${DEFAULT_ADV_WEIGHTS.gan} for a short fine-tune at 64×64 (public perceptual JSCC code uses 0.01,1,5 over long runs)`, lossWeights)
     .option('--d-lr <x>', '(mse+lpips+gan) peak learning rate of the discriminator', positiveNumber, 1e-4)
     .option('--lpips <file>', '(mse+lpips+gan) LPIPS-squeeze weights', LPIPS_WEIGHTS)
@@ -51,7 +51,7 @@ export function trainCommand(): Command {
   addChannelOptions(jscc)
     .action(async (o, cmd: Command) => {
       const adv = o.loss === 'mse+lpips+gan';
-      if (!adv && (o.init || o.lossWeights)) throw new InvalidArgumentError('--init and --loss-weights need --loss mse+lpips+gan');
+      if (!adv && o.lossWeights) throw new InvalidArgumentError('--loss-weights needs --loss mse+lpips+gan');
       const opts = {
         engine: createCliEngine,
         data: o.data,
@@ -72,7 +72,7 @@ export function trainCommand(): Command {
       };
       const r = adv
         ? await trainAdvJscc({ ...opts, init: o.init, lpips: o.lpips, weights: o.lossWeights ?? DEFAULT_ADV_WEIGHTS, dLr: o.dLr })
-        : await trainJscc(opts);
+        : await trainJscc({ ...opts, init: o.init });
       process.exitCode = signalExitCode(r.signal);
     });
   addTrainDdpm(train);

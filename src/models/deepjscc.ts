@@ -8,9 +8,9 @@ import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Equalised } from '../kernels/channel_equalised.js';
 import { AWGN, sendSpec, type ChannelSpec } from './channel_spec.js';
-import { concat } from '../kernels/copy.js';
+import { concat, slice } from '../kernels/copy.js';
 import { add, mul, prelu, sigmoid } from '../kernels/elementwise.js';
-import { fill } from '../kernels/create.js';
+import { fill, zeros } from '../kernels/create.js';
 import { matmul } from '../kernels/matmul.js';
 import { mean } from '../kernels/reduce.js';
 import { conv2d, convTranspose2d } from '../kernels/conv2d/index.js';
@@ -30,16 +30,28 @@ export interface DeepJsccConfig {
 
 export const DEFAULT_JSCC: DeepJsccConfig = { size: 64, bcr: [1, 48], channels: [16, 32], snrAdaptive: true };
 
-/** Channels c of the latent [c, size/4, size/4] carrying 2k reals for the BCR. */
-export function latentChannels(cfg: Pick<DeepJsccConfig, 'size' | 'bcr'>): number {
+/**
+ * The latent [channels, S/4, S/4] and how much of it is sent: 2k reals for the BCR. When 2k is a whole
+ * number of (S/4)² maps, all of it (keepEvery 1); when it is a fraction 1/r of one (e.g. BCR 1/192 at
+ * 64×64: 128 reals, half of one 16×16 map), every r-th row is sent and the receiver fills the rest with zeros.
+ */
+export function latentLayout(cfg: Pick<DeepJsccConfig, 'size' | 'bcr'>): { channels: number; keepEvery: number } {
   const n = cfg.size * cfg.size * 3;
   const k = (n * cfg.bcr[0]) / cfg.bcr[1];
-  const c = (2 * k) / ((cfg.size / 4) * (cfg.size / 4));
+  const hw = (cfg.size / 4) * (cfg.size / 4);
+  const bad = () => new Error(`DeepJSCC: BCR ${cfg.bcr[0]}/${cfg.bcr[1]} at ${cfg.size}×${cfg.size} does not give a whole number of latent channels, or a whole fraction 1/r of one (r dividing ${cfg.size / 4})`);
   if (!Number.isInteger(cfg.size) || cfg.size % 4 !== 0) throw new Error(`DeepJSCC: image size ${cfg.size} is not a multiple of 4 (two stride-2 stages)`);
-  if (!Number.isInteger(k) || !Number.isInteger(c) || c < 1) {
-    throw new Error(`DeepJSCC: BCR ${cfg.bcr[0]}/${cfg.bcr[1]} at ${cfg.size}×${cfg.size} does not give a whole number of latent channels`);
-  }
-  return c;
+  if (!Number.isInteger(k) || k < 1) throw bad();
+  const c = (2 * k) / hw;
+  if (Number.isInteger(c)) return { channels: c, keepEvery: 1 };
+  const r = hw / (2 * k);
+  if (!Number.isInteger(r) || (cfg.size / 4) % r !== 0) throw bad();
+  return { channels: 1, keepEvery: r };
+}
+
+/** Channels c of the latent [c, size/4, size/4] (see latentLayout). */
+export function latentChannels(cfg: Pick<DeepJsccConfig, 'size' | 'bcr'>): number {
+  return latentLayout(cfg).channels;
 }
 
 interface Layer {
@@ -52,6 +64,8 @@ interface Layer {
 export class DeepJSCC {
   readonly params: Params;
   readonly latent: number;
+  /** Every keepEvery-th row of the latent is sent (see latentLayout). */
+  readonly keepEvery: number;
   private enc: Layer[] = [];
   private dec: Layer[] = [];
   private leak: Tensor;
@@ -61,7 +75,7 @@ export class DeepJSCC {
     readonly cfg: DeepJsccConfig,
     seed = 0,
   ) {
-    this.latent = latentChannels(cfg);
+    ({ channels: this.latent, keepEvery: this.keepEvery } = latentLayout(cfg));
     this.params = new Params(engine, seed);
     const [c1, c2] = cfg.channels;
     const c = this.latent;
@@ -127,7 +141,14 @@ export class DeepJSCC {
    * step) and `firstImage` (the batch's first image in the run) select the draw, as in ChannelOptions.
    */
   send(z: Tensor, snrDb: Tensor, seed: number, offset = 0, firstImage = 0, channel: ChannelSpec = AWGN): Equalised {
-    return sendSpec(z, channel, { snrDb, seed, offset, firstImage });
+    const r = this.keepEvery;
+    if (r === 1) return sendSpec(z, channel, { snrDb, seed, offset, firstImage });
+    // rows 0, r, 2r, … go out (power-normalised among themselves); the receiver puts zeros in the others
+    const [N, c, h, w] = z.shape;
+    const sent = slice(z.reshape([N, c, h / r, r * w]), 3, 0, w);
+    const out = sendSpec(sent, channel, { snrDb, seed, offset, firstImage });
+    const y = concat([out.y, zeros(this.engine, [N, c, h / r, (r - 1) * w])], 3).reshape([N, c, h, w]);
+    return { ...out, y };
   }
 
   /** send()'s received symbols alone. */
@@ -148,7 +169,7 @@ export class DeepJSCC {
 
   /** Complex symbols sent per image. */
   get symbols(): number {
-    return (this.latent * (this.cfg.size / 4) ** 2) / 2;
+    return (this.latent * (this.cfg.size / 4) ** 2) / this.keepEvery / 2;
   }
 
   dispose(): void {

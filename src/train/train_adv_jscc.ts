@@ -19,6 +19,7 @@ import { hingeDiscriminator, hingeGenerator, mse } from '../kernels/losses.js';
 import { mean } from '../kernels/reduce.js';
 import { Batcher, batchOf } from '../data/folder.js';
 import { Lpips } from '../metrics/lpips.js';
+import { checkpointConfig } from './jscc_init.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
 import { AWGN, describeChannel } from '../models/channel_spec.js';
 import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
@@ -52,14 +53,6 @@ export interface TrainAdvJsccOptions extends TrainJsccOptions {
 }
 
 const D_PREFIX = 'discriminator.';
-
-/** The config stored in a DeepJSCC checkpoint's metadata. */
-export function checkpointConfig(path: string): DeepJsccConfig {
-  if (!existsSync(path)) throw new Error(`--init '${path}' does not exist`);
-  const cfg = parseMeta<DeepJsccConfig | null>(parseSafetensors(new Uint8Array(readFileSync(path)), path).metadata, 'config', null);
-  if (!cfg || typeof cfg.size !== 'number') throw new Error(`--init '${path}': not a DeepJSCC checkpoint (no config in its metadata)`);
-  return cfg;
-}
 
 /** One discriminator update on real images and (detached) reconstructions; returns the hinge loss. */
 export function discriminatorStep(disc: Discriminator, opt: Adam, real: Tensor, fake: Tensor): Tensor {

@@ -10,6 +10,7 @@ import { mse } from '../kernels/losses.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
 import { AWGN, describeChannel, sameChannel, type ChannelSpec } from '../models/channel_spec.js';
 import { trainedChannel } from '../models/load_jscc.js';
+import { initFromOtherRate } from './jscc_init.js';
 import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Lpips } from '../metrics/lpips.js';
@@ -26,6 +27,8 @@ export interface TrainJsccOptions {
   snr: [number, number];
   /** The channel trained over (default AWGN); recorded in the checkpoint's metadata. */
   channel?: ChannelSpec;
+  /** DeepJSCC checkpoint to start from (any BCR: its latent is adapted, see jscc_init.ts); not read on resume. */
+  init?: string;
   steps: number;
   batch: number;
   lr: number;
@@ -140,6 +143,9 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   if (o.resume && existsSync(o.out)) {
     ({ start, seconds, history, runs } = resumedProgress(loadCheckpoint(o.out, model.params, opt), o.out, o.config, channel));
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
+  } else if (o.init) {
+    const from = initFromOtherRate(model, o.init);
+    log(`initialised from ${o.init} (BCR ${from.bcr.join('/')}, ${latentChannels(from)} latent channels → ${model.latent})`);
   }
   runs++;
   const batcher = new Batcher(train.names.length, o.batch, o.seed);
@@ -148,7 +154,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   const runSeconds = () => (performance.now() - t0) / 1000;
   const save = async (step: number, extra: Record<string, unknown> = {}) => {
     await saveCheckpoint(o.out, model.params, opt, {
-      step, seconds: seconds + runSeconds(), runs, config: o.config, channel, commandLine: o.commandLine,
+      step, seconds: seconds + runSeconds(), runs, config: o.config, channel, commandLine: o.commandLine, init: o.init ?? null,
       split: SPLIT_NOTE, history, ...extra,
     });
   };

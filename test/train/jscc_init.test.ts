@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tensor, tidy } from '../../src/index.js';
+import { backward, noGrad } from '../../src/engine/autograd.js';
+import { concat, slice } from '../../src/kernels/copy.js';
+import { mul } from '../../src/kernels/elementwise.js';
+import { sum } from '../../src/kernels/reduce.js';
+import { DeepJSCC, latentLayout, type DeepJsccConfig } from '../../src/models/deepjscc.js';
+import { sendSpec } from '../../src/models/channel_spec.js';
+import { adaptLatent, initFromOtherRate } from '../../src/train/jscc_init.js';
+import { trainJscc } from '../../src/train/train_jscc.js';
+import { createCliEngine } from '../../src/cli/engine.js';
+import { parseSafetensors } from '../../src/engine/safetensors.js';
+import { expectClose, testRng, useEngine } from '../helpers.js';
+import { smallFolder } from '../data_helpers.js';
+
+const engine = useEngine();
+const cfg = (bcr: [number, number]): DeepJsccConfig => ({ size: 16, bcr, channels: [4, 6], snrAdaptive: true });
+
+/** A random DeepJSCC (seeded init) saved as a checkpoint with its config. */
+async function savedModel(dir: string, bcr: [number, number], seed: number): Promise<{ model: DeepJSCC; path: string }> {
+  const model = new DeepJSCC(engine(), cfg(bcr), seed);
+  const path = join(dir, `bcr${bcr[1]}.safetensors`);
+  writeFileSync(path, await model.params.save({ config: JSON.stringify(model.cfg) }));
+  return { model, path };
+}
+
+describe('DeepJSCC latent layout and warm start across bandwidth ratios', () => {
+  it('latent layout: whole channels, or every r-th row of one channel (BCR 1/192 at 64×64 sends 64 symbols)', () => {
+    expect(latentLayout({ size: 64, bcr: [1, 48] })).toEqual({ channels: 2, keepEvery: 1 });
+    expect(latentLayout({ size: 64, bcr: [1, 192] })).toEqual({ channels: 1, keepEvery: 2 });
+    expect(latentLayout({ size: 64, bcr: [1, 384] })).toEqual({ channels: 1, keepEvery: 4 });
+    expect(() => latentLayout({ size: 64, bcr: [1, 144] })).toThrow(/whole fraction/);
+    const m = new DeepJSCC(engine(), { size: 64, bcr: [1, 192], channels: [4, 4], snrAdaptive: false });
+    expect(m.symbols).toBe((64 * 64 * 3) / 192);
+    m.dispose();
+  });
+
+  it('a partly sent latent: the kept rows are exactly the channel over them alone, the others zero with zero gradient', async () => {
+    const rng = testRng();
+    const e = engine();
+    const model = new DeepJSCC(e, { size: 16, bcr: [1, 192], channels: [4, 4], snrAdaptive: false }, 1); // 8 reals of a 4×4 map: every 2nd row
+    expect(model.keepEvery).toBe(2);
+    const z = tensor(e, Array.from({ length: 2 * 16 }, () => rng.uniform(-1, 1)), [2, 1, 4, 4]);
+    z.requiresGrad = true;
+    const s = tensor(e, [2, 9], [2]);
+    const w = tensor(e, Array.from({ length: 2 * 16 }, () => rng.uniform(-1, 1)), [2, 1, 4, 4]);
+    const [y, direct] = tidy(() => {
+      const y = model.transmit(z, s, 7, 3, 0);
+      backward(sum(mul(y, w)));
+      const rows = [0, 2].map((r) => slice(z, 2, r, 1));
+      return [y, sendSpec(concat(rows, 2), { kind: 'awgn' }, { snrDb: s, seed: 7, offset: 3, firstImage: 0 }).y];
+    });
+    const yv = await y.data();
+    const dv = await direct.data();
+    const g = await z.grad!.data();
+    for (let n = 0; n < 2; n++) {
+      for (let r = 0; r < 4; r++) {
+        for (let c = 0; c < 4; c++) {
+          const i = n * 16 + r * 4 + c;
+          if (r % 2) {
+            expect(yv[i]).toBe(0);
+            expect(g[i]).toBe(0);
+          } else {
+            expect(yv[i]).toBe(dv[n * 8 + (r / 2) * 4 + c]);
+            expect(g[i]).not.toBe(0);
+          }
+        }
+      }
+    }
+    model.dispose();
+  });
+
+  it('a wider latent initialised by repetition computes exactly what the narrower model did', async () => {
+    const rng = testRng();
+    const e = engine();
+    const dir = mkdtempSync(join(tmpdir(), 'init-'));
+    const { model: old, path } = await savedModel(dir, [1, 24], 3); // 4 latent channels
+    for (const wide of [[1, 8], [1, 12], [1, 16]] as [number, number][]) { // 12 (each channel thrice), 8 (twice), 6 (two of them twice)
+      const model = new DeepJSCC(e, cfg(wide), 9);
+      initFromOtherRate(model, path);
+      const pick = Array.from({ length: model.latent }, (_, j) => j % old.latent);
+      const x = tensor(e, Array.from({ length: 2 * 3 * 256 }, () => rng.uniform()), [2, 3, 16, 16]);
+      const s = tensor(e, [2, 11], [2]);
+      const z = tensor(e, Array.from({ length: 2 * old.latent * 16 }, () => rng.uniform(-1, 1)), [2, old.latent, 4, 4]);
+      const [zOld, zNew, xOld, xNew] = noGrad(() => tidy(() => {
+        const repeat = (t: typeof z) => concat(pick.map((c) => slice(t, 1, c, 1)), 1);
+        const zo = old.encode(x, s);
+        return [repeat(zo), model.encode(x, s), old.decode(z, s), model.decode(repeat(z), s)];
+      }));
+      expectClose(await zNew.data(), await zOld.data(), 1e-4, 1e-5, `encoder, ${model.latent} channels`);
+      expectClose(await xNew.data(), await xOld.data(), 1e-4, 1e-5, `decoder, ${model.latent} channels`);
+      model.dispose();
+    }
+    old.dispose();
+  });
+
+  it('a narrower latent keeps the first channels; every other tensor is copied', async () => {
+    const rng = testRng();
+    const t = (shape: number[]) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.uniform(-1, 1)) });
+    const src = new Map([
+      ['encoder.4.conv.weight', t([4, 6, 5, 5])], ['encoder.4.af.fc1.weight', t([5, 4])], ['decoder.0.conv.weight', t([4, 6, 5, 5])], ['encoder.3.conv.weight', t([6, 6, 5, 5])],
+    ]);
+    const out = adaptLatent(src, 4, 1);
+    expect(out.get('encoder.4.conv.weight')!.data).toEqual(src.get('encoder.4.conv.weight')!.data.slice(0, 150));
+    expect(out.get('decoder.0.conv.weight')!.data).toEqual(src.get('decoder.0.conv.weight')!.data.slice(0, 150));
+    const fc1 = src.get('encoder.4.af.fc1.weight')!.data;
+    expect(Array.from(out.get('encoder.4.af.fc1.weight')!.data)).toEqual([fc1[0], fc1[16]]); // channel 0's row and the SNR row, column 0
+    expect(out.get('encoder.3.conv.weight')).toBe(src.get('encoder.3.conv.weight'));
+  });
+
+  it('train jscc --init starts from the other rate, records it, and refuses other hidden channels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'init-'));
+    const { model: old, path } = await savedModel(dir, [1, 24], 3);
+    old.dispose();
+    const base = {
+      engine: createCliEngine, data: smallFolder(4, 16), snr: [0, 20] as [number, number], batch: 2, lr: 1e-3, seed: 1, every: 1000, valCount: 2,
+      maxSeconds: 0, commandLine: 'test', quiet: true, steps: 1, resume: false, init: path,
+    };
+    const out = join(dir, 'wide.safetensors');
+    await trainJscc({ ...base, out, config: cfg([1, 12]) });
+    expect(parseSafetensors(new Uint8Array(readFileSync(out))).metadata.init).toBe(path);
+    await expect(trainJscc({ ...base, out: join(dir, 'other.safetensors'), config: { ...cfg([1, 12]), channels: [4, 8] } })).rejects.toThrow(/hidden channels 4,6; this model needs 4,8/);
+  });
+});
