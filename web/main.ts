@@ -9,7 +9,7 @@ import { webgpuHelp } from './webgpu_help.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, getMethod, loadSystem, methodNames, missingModels, receive, reconstructAll,
+  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, getMethod, innFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
   type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -66,7 +66,7 @@ const MODELS = {
   jscc: 'models/deepjscc_64_bcr1-48.safetensors',
   lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
   prior: 'models/prior_64.safetensors',
-  inn: (snr: number) => `models/inn_snr${snr}.safetensors`,
+  inn: (snr: number, bcr: [number, number]) => `models/${innFileName(snr, bcr)}`,
   adv: 'models/deepjscc_adv_64_bcr1-48.safetensors',
   gan: 'models/gan_64.safetensors',
 };

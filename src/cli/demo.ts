@@ -24,6 +24,7 @@ import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_D
 import { lineChartSvg } from './plot.js';
 import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
+import { addBcrOption } from './bcr_option.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
 
@@ -78,7 +79,7 @@ export function demoImages(o: DemoImageOptions): { files: string[]; sources: str
 }
 
 export function demoCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('demo')))))))
+  return addBcrOption(addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('demo'))))))), false)
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used); where the default is missing, bundled Kodak portrait crops', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (centre crops are added); where the default is missing, bundled crops', KODAK_DIR)
@@ -88,10 +89,11 @@ export function demoCommand(): Command {
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
-    .option('--inn-dir <dir>', 'CommIN: folder with inn_snr<S>.safetensors per SNR', MODELS_DIR)
+    .option('--inn-dir <dir>', 'CommIN: folder with the INNs per SNR: inn_snr<S>.safetensors (BCR 1/48), inn_bcr<k>-<n>_snr<S>.safetensors (others)', MODELS_DIR)
     .addOption(new Option('--methods <names>', `reconstruction methods, comma-separated (${methodNames().join(', ')}; default: deepjscc, and commin when its models exist)`).argParser(methodList))
     .option('--out <dir>', 'output folder (grid.png, metrics.csv, metrics.md, plot.svg; those of an earlier run are replaced)', 'out/demo')
     .action(async (o, cmd: Command) => {
+      if (o.bcr) o.model = o.bcr[0];
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
       const channel = channelSpec(o, cmd);
       prepareOutputDir(o.out);

@@ -21,14 +21,15 @@ import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './d
 import { controlPath, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, resolveInverse } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 import { batchesOf, evaluateSystem, referenceFeatures } from './eval_run.js';
-import { bcrText, checkpointMeta, modelList, SWEEP_METHODS, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
+import { addBcrOption } from './bcr_option.js';
+import { bcrText, checkpointMeta, modelList, SWEEP_DEFAULT, SWEEP_METHODS, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
 import { writeBcrPlot, writeSnrPlots, type SweepRow } from './eval_plots.js';
 
 /** --sweep: 0, 2, …, 20 dB. */
 const SWEEP_SNRS = Array.from({ length: 11 }, (_, i) => 2 * i);
 
 export function evalCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('eval')))))))
+  return addBcrOption(addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('eval'))))))), true)
     .description('evaluate reconstruction methods (default DeepJSCC, and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
@@ -36,18 +37,18 @@ export function evalCommand(): Command {
     .option('--snr <list>', `SNRs in dB (each ${SNR_RANGE_TEXT}); two or more also plot psnr_vs_snr.svg and lpips_vs_snr.svg`, snrList, [1, 4, 7])
     .addOption(new Option('--sweep', `SNRs ${SWEEP_SNRS.join(', ')} dB (instead of --snr)`).conflicts('snr'))
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
-    .addOption(new Option('--models <files>', `DeepJSCC checkpoints of different BCRs, comma-separated (instead of --model; methods ${SWEEP_METHODS.join(' and ')}); also plots psnr_vs_bcr.svg`).argParser(modelList).conflicts('model'))
-    .option('--inn-dir <dir>', 'folder with inn_snr<S>.safetensors', MODELS_DIR)
+    .addOption(new Option('--models <files>', `DeepJSCC checkpoints of different BCRs, comma-separated (instead of --model; methods ${SWEEP_METHODS.join(', ')}, default ${SWEEP_DEFAULT.join(' and ')}; CommIN's INNs per BCR: --inn-dir/inn_bcr<k>-<n>_snr<S>.safetensors); also plots psnr_vs_bcr.svg`).argParser(modelList).conflicts('model'))
+    .option('--inn-dir <dir>', 'folder with the INNs: inn_snr<S>.safetensors (BCR 1/48), inn_bcr<k>-<n>_snr<S>.safetensors (others)', MODELS_DIR)
     .option('--batch <n>', 'images per batch', positiveInt, 10)
     .addOption(new Option('--methods <names>', `reconstruction methods, comma-separated (${methodNames().join(', ')}; default: deepjscc, and commin at each SNR whose INN exists)`).argParser(methodList))
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder', 'out/eval')
     .action(async (o, cmd: Command) => {
-      const models: string[] = o.models ?? [o.model];
+      const models: string[] = o.bcr ?? o.models ?? [o.model];
       const snrs: number[] = o.sweep ? SWEEP_SNRS : o.snr;
       for (const [what, f] of [...models.map((m) => ['model', m]), ['LPIPS weights', o.lpips]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
-      const named = sweepMethods(o.methods, models) ?? (models.length > 1 ? SWEEP_METHODS.map(getMethod) : undefined);
+      const named = sweepMethods(o.methods, models) ?? (models.length > 1 ? SWEEP_DEFAULT.map(getMethod) : undefined);
       const metas = models.map(checkpointMeta);
       const sizes = new Set(metas.map((m) => JSON.parse(m.config ?? '{}').size));
       if (sizes.size > 1) throw new Error(`--models: the models are for different image sizes (${[...sizes].join(', ')}); compare models of one size`);
@@ -62,13 +63,19 @@ export function evalCommand(): Command {
       let lp: Lpips | undefined;
       let data: Parameters<typeof evaluateSystem>[1] | undefined;
       let ref: Awaited<ReturnType<typeof referenceFeatures>> | undefined;
-      for (const [i, model] of models.entries()) {
-        // the first model's system loads the LPIPS weights; the others share them
+      // every model's system and the models its methods need, before anything runs: a sweep fails at once
+      // rather than after its first models; the first system loads the LPIPS weights, the others share them
+      const systems = [];
+      for (const model of models) {
         const loaded = await loadSystem(engine, cliSource({ ...o, model, lpips: lp ? undefined : o.lpips }));
-        const system = { ...loaded, lpips: lp ?? loaded.lpips };
-        lp = system.lpips!;
-        const { bcr, size: S } = system.jscc.cfg;
+        lp ??= loaded.lpips!;
+        const system = { ...loaded, lpips: lp };
+        systems.push(system);
         if (named) await requireAvailable(system, named, snrs);
+      }
+      for (const [i, model] of models.entries()) {
+        const system = systems[i];
+        const { bcr, size: S } = system.jscc.cfg;
         const trainedSnr = trainedSnrRange(metas[i]);
         const outside = snrsOutside(snrs, trainedSnr);
         console.log(`${several ? `${model}: BCR ${bcrText(bcr)}, ` : ''}channel ${describeChannel(channel)}; ${system.jscc.symbols} complex symbols per image`);
@@ -78,7 +85,7 @@ export function evalCommand(): Command {
         if (!data) {
           const val = loadImageSet(o.data, S, { split: 'val', limit: o.count, skip: o.skip });
           data = { val, batches: batchesOf(val.names.length, o.batch), size: S };
-          ref = await referenceFeatures(engine, lp, data);
+          ref = await referenceFeatures(engine, lp!, data);
         }
         const csv = (image: string, method: string, snr: number, p: number, s: number, l: number) =>
           [image, method, ...(several ? [bcrText(bcr)] : []), snr, p.toFixed(3), s.toFixed(4), l.toFixed(4)].join(',');

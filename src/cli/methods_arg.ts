@@ -1,10 +1,11 @@
 // `--method(s) a,b,c`: reconstruction methods from the pipeline's registry, and the model files a CLI
 // command hands the pipeline.
 import { InvalidArgumentError, type Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMethods, type Method } from '../pipeline/index.js';
 import { fileSource } from '../pipeline/file_source.js';
-import type { ByteSource } from '../pipeline/source.js';
+import { innFileName, type ByteSource } from '../pipeline/source.js';
 import { DEFAULT_ADV_MODEL, DEFAULT_GAN_MODEL, MODELS_DIR } from './defaults.js';
 import { checkpointMeta } from './eval_models.js';
 
@@ -16,7 +17,7 @@ export function methodList(v: string): Method[] {
   }
 }
 
-export const innFile = (dir: string, snr: number) => join(dir, `inn_snr${snr}.safetensors`);
+export const innFile = (dir: string, snr: number, bcr?: [number, number]) => join(dir, innFileName(snr, bcr));
 
 /** --adv-model: where the model choices are (transmit, demo, eval). */
 export function addAdvModelOption(cmd: Command): Command {
@@ -32,11 +33,12 @@ export interface ModelFlags { model: string; lpips?: string; prior?: string; inn
 export function cliSource(o: ModelFlags): ByteSource {
   return fileSource({
     jscc: o.model, lpips: o.lpips, prior: o.prior, adv: o.advModel ?? DEFAULT_ADV_MODEL, gan: o.ganModel ?? DEFAULT_GAN_MODEL, control: o.control,
-    inn: (snr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr),
+    inn: (snr, bcr) => o.inn ?? innFile(o.innDir ?? MODELS_DIR, snr, bcr),
   });
 }
 
-/** A DeepJSCC checkpoint's image size, from its metadata without loading its tensors (64 where unrecorded). */
-export function jsccSize(file: string): number {
-  return Number(JSON.parse(checkpointMeta(file).config ?? '{}').size ?? 64);
+/** A DeepJSCC checkpoint's image size and BCR, from its metadata without loading its tensors (64, 1/48 where unrecorded or absent). */
+export function jsccShape(file: string): { size: number; bcr: [number, number] } {
+  const cfg = existsSync(file) ? JSON.parse(checkpointMeta(file).config ?? '{}') : {};
+  return { size: Number(cfg.size ?? 64), bcr: cfg.bcr ?? [1, 48] };
 }

@@ -94,6 +94,7 @@ export function trainCommand(): Command {
     .option('--lr <x>', 'peak learning rate', positiveNumber, 1e-3)
     .option('--seed <n>', 'seed', nonNegativeInt, 0)
     .option('--every <n>', 'steps between checkpoints', positiveInt, 100)
+    .option('--init <file>', 'INN of the same config to start from (e.g. trained at another SNR or BCR)')
     .option('--max-minutes <m>', 'stop this run after m minutes (checkpointed)', positiveNumber)
     .option('--resume', 'continue from --out if it exists')
     .option('--force', 'replace an existing --out instead of resuming it')
@@ -104,7 +105,7 @@ export function trainCommand(): Command {
         valCount: o.valCount,
         data: o.data, jscc: o.jscc, snr: o.snr, out: o.out,
         config: { mode: o.mode, levels: o.levels, pairs: o.pairs, width: o.width, resBlocks: o.resBlocks },
-        steps: o.steps, batch: o.batch, lr: o.lr, seed: o.seed, resume: !!o.resume, force: !!o.force, every: o.every,
+        steps: o.steps, batch: o.batch, lr: o.lr, seed: o.seed, resume: !!o.resume, force: !!o.force, every: o.every, init: o.init,
         maxSeconds: o.maxMinutes ? o.maxMinutes * 60 : 0, commandLine: `commin ${process.argv.slice(2).join(' ')}`,
       });
       process.exitCode = signalExitCode(r.signal);

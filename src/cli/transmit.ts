@@ -19,12 +19,13 @@ import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from 
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { controlPath, describeChannel, getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
-import { addAdvModelOption, cliSource, innFile, jsccSize, methodList } from './methods_arg.js';
+import { addBcrOption } from './bcr_option.js';
+import { addAdvModelOption, cliSource, innFile, jsccShape, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
 
 export function transmitCommand(): Command {
-  return addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('transmit')))))))
+  return addBcrOption(addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('transmit'))))))), false)
     .description('transmit images over a noisy channel and reconstruct them')
     .argument('<images...>', 'PNG or JPEG files (centre-cropped and resized to the model size)')
     .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
@@ -32,7 +33,7 @@ export function transmitCommand(): Command {
     .option('--seed <n>', 'channel noise seed (same seed → same received symbols)', nonNegativeInt, 0)
     .option('--size <n>', 'expected model image size (checked against the model)', positiveInt)
     .addOption(new Option('--method <names>', `reconstruction methods, comma-separated: ${methodNames().join(', ')}; both = deepjscc,commin`).argParser(methodList).default([getMethod('deepjscc')], 'deepjscc'))
-    .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors)')
+    .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors, inn_bcr<k>-<n>_snr<S> for a model of another BCR than 1/48)')
     .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)
     .option('--force', 'use an INN trained for another SNR than --snr')
     .option('--verbose', "CommIN: print each step's ‖x_inn − x̂0‖, ‖target(y) − coarse(INN(x̂0))‖ and guidance RMS; DPS: each step's ‖received − P(E(x̂0))‖")
@@ -40,6 +41,7 @@ export function transmitCommand(): Command {
     .option('--out <dir>', 'output folder: NAME_original.png and NAME_<method>_snr<S>.png per image, NAME the file name without extension, NAME-2, NAME-3, … for repeated names (files of an earlier run with the same names are replaced)', 'out/transmit')
     .action(async (images: string[], o, cmd: Command) => {
       for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
+      if (o.bcr) o.model = o.bcr[0];
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
       const channel = channelSpec(o, cmd);
       // weights named on the command line must exist; the bundled default may be absent (no LPIPS then)
@@ -47,9 +49,10 @@ export function transmitCommand(): Command {
       if (lpipsGiven && !existsSync(o.lpips)) throw new Error(`LPIPS weights '${o.lpips}' do not exist`);
       if (!lpipsGiven && !existsSync(o.lpips)) console.warn(`warning: LPIPS weights '${o.lpips}' not found: no LPIPS in the metrics lines`);
       const methods = o.method as Method[];
-      const innPath: string = o.inn ?? innFile(MODELS_DIR, o.snr);
-      // the control branch's default path depends on the model's image size: read from its metadata when needed
-      const size = methods.some((m) => m.needs.includes('control')) ? jsccSize(o.model) : 64;
+      // the INN's and the control branch's default paths depend on the model's BCR and size (its metadata)
+      const shape = jsccShape(o.model);
+      const size = shape.size;
+      const innPath: string = o.inn ?? innFile(MODELS_DIR, o.snr, shape.bcr);
       const control = controlPath(cliSource({ ...o, inn: innPath }), size) ?? '';
       checkMethodFiles(methods, { prior: o.prior, inn: innPath, adv: o.advModel, lpips: o.lpips, gan: o.ganModel, control }, { snr: o.snr, jscc: o.model, prior: o.prior, size });
       // outputs: writable, distinct per image, and never one of the inputs — all before the engine starts

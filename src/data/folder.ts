@@ -117,8 +117,9 @@ export function loadImageSet(dir: string, size: number, o: LoadOptions = {}): Im
     const header = Buffer.from(JSON.stringify(names), 'utf8');
     const len = Buffer.alloc(4);
     len.writeUInt32LE(header.length, 0);
-    writeFileSync(`${cachePath}.tmp`, Buffer.concat([len, header, Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength)]));
-    renameSync(`${cachePath}.tmp`, cachePath);
+    const tmp = `${cachePath}.${process.pid}.tmp`; // concurrent runs may build the same cache
+    writeFileSync(tmp, Buffer.concat([len, header, Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength)]));
+    renameSync(tmp, cachePath);
   }
   return { size, names, pixels };
 }

@@ -2,6 +2,7 @@
 // is an error (a method the user named) or a skip (a default method whose models are not there).
 import type { Method, Need } from './method.js';
 import { controlPath, type System } from './system.js';
+import { innFileName } from './source.js';
 
 export interface MissingModel {
   need: Need;
@@ -47,8 +48,8 @@ export const describeMissing = (m: MissingModel): string => (m.command ? `${m.fi
 export function modelFor(system: System, need: Need, snr: number): MissingModel {
   const { paths } = system.source;
   const size = system.jscc.cfg.size;
-  const named = { prior: paths.prior, inn: paths.inn?.(snr), adv: paths.adv, lpips: paths.lpips, gan: paths.gan, control: controlPath(system.source, size) };
-  const fallback = { prior: 'prior.safetensors', inn: `inn_snr${snr}.safetensors`, adv: 'deepjscc_adv.safetensors', lpips: 'LPIPS weights', gan: 'gan_64.safetensors', control: `control_${size}.safetensors` };
+  const named = { prior: paths.prior, inn: paths.inn?.(snr, system.jscc.cfg.bcr), adv: paths.adv, lpips: paths.lpips, gan: paths.gan, control: controlPath(system.source, size) };
+  const fallback = { prior: 'prior.safetensors', inn: innFileName(snr, system.jscc.cfg.bcr), adv: 'deepjscc_adv.safetensors', lpips: 'LPIPS weights', gan: 'gan_64.safetensors', control: `control_${size}.safetensors` };
   const file = named[need] ?? fallback[need];
   return { need, file, command: makeCommand(need, file, snr, { jscc: paths.jscc, prior: paths.prior, size }) };
 }

@@ -5,8 +5,8 @@ export interface ModelPaths {
   jscc: string;
   lpips?: string;
   prior?: string;
-  /** The INN trained for one SNR. */
-  inn?: (snrDb: number) => string;
+  /** The INN trained for one SNR over the DeepJSCC of this BCR. */
+  inn?: (snrDb: number, bcr: [number, number]) => string;
   /** The adversarially trained DeepJSCC (method adv): same size, its own encoder and decoder. */
   adv?: string;
   /** DiffJSCC's control branch on the prior (method diffjscc); default: control_<size>.safetensors beside the prior. */
@@ -14,6 +14,10 @@ export interface ModelPaths {
   /** The face GAN (method inverse): a generator of the DeepJSCC's image size. */
   gan?: string;
 }
+
+/** The INN's file name for an SNR and the DeepJSCC's BCR: inn_snr<S> for the default 1/48, inn_bcr<k>-<n>_snr<S> for others. */
+export const innFileName = (snr: number, bcr: [number, number] = [1, 48]) =>
+  `inn_${bcr[0] * 48 === bcr[1] ? '' : `bcr${bcr[0]}-${bcr[1]}_`}snr${snr}.safetensors`;
 
 export interface ByteSource {
   paths: ModelPaths;

@@ -75,9 +75,17 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
     },
     inn(snr) {
       if (!inns.has(snr)) inns.set(snr, (async () => {
-        const path = paths.inn?.(snr);
+        const path = paths.inn?.(snr, jscc.cfg.bcr);
         const bytes = path ? await source.read(path) : null;
-        return bytes && path ? { ...loadInn(engine, bytes, path), path } : null;
+        if (!bytes || !path) return null;
+        const loaded = { ...loadInn(engine, bytes, path), path };
+        // an INN learnt one DeepJSCC's outputs: another BCR's are another distribution
+        const bcr = loaded.meta.bcr ? (JSON.parse(loaded.meta.bcr) as [number, number]) : null;
+        if (bcr && bcr[0] * jscc.cfg.bcr[1] !== bcr[1] * jscc.cfg.bcr[0]) {
+          loaded.inn.dispose();
+          throw new Error(`INN ${path} was trained on DeepJSCC at BCR ${bcr.join('/')}, this DeepJSCC sends at ${jscc.cfg.bcr.join('/')} (train one: commin train inn --jscc <model> --snr ${snr})`);
+        }
+        return loaded;
       })());
       return inns.get(snr)!;
     },

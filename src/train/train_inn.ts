@@ -9,6 +9,7 @@ import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
 import { Inn, type InnConfig } from '../models/inn.js';
 import { coarseTarget } from '../models/commin.js';
+import { parseSafetensors } from '../engine/safetensors.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import { Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
@@ -36,6 +37,8 @@ export interface TrainInnOptions {
   commandLine: string;
   /** Validation faces scored at each checkpoint (default 64). */
   valCount?: number;
+  /** An INN of the same config to start from (e.g. one trained at another SNR or BCR); not read on resume. */
+  init?: string;
   quiet?: boolean;
 }
 
@@ -64,6 +67,13 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number;
     if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
     ({ start, seconds, runs, history } = progressOf(meta));
     log(`resumed from ${o.out} at step ${start}`);
+  } else if (o.init) {
+    if (!existsSync(o.init)) throw new Error(`--init '${o.init}' does not exist`);
+    const f = parseSafetensors(new Uint8Array(readFileSync(o.init)), o.init);
+    const cfg = parseMeta<InnConfig | null>(f.metadata, 'config', null);
+    if (JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`--init '${o.init}' has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
+    inn.params.loadHost(f.tensors, o.init);
+    log(`initialised from ${o.init}`);
   }
   runs++;
   const batcher = new Batcher(train.names.length, o.batch, o.seed);
@@ -71,7 +81,7 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number;
   const runSeconds = () => (performance.now() - t0) / 1000;
   const save = (step: number) =>
     saveCheckpoint(o.out, inn.params, opt, {
-      step, seconds: seconds + runSeconds(), runs, config: o.config, snr: o.snr, bcr: jscc.cfg.bcr, jscc: o.jscc, commandLine: o.commandLine, history, kind: 'inn',
+      step, seconds: seconds + runSeconds(), runs, config: o.config, snr: o.snr, bcr: jscc.cfg.bcr, jscc: o.jscc, init: o.init ?? null, commandLine: o.commandLine, history, kind: 'inn',
     });
   const { step, lastLoss, signal } = await trainingLoop({
     engine, name: 'inn', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,

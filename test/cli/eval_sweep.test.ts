@@ -1,9 +1,10 @@
 // `commin eval`'s curves and BCR sweep on a tiny validation folder (the bundled Kodak crops, under names in
 // the validation split): PSNR/LPIPS against SNR with one line per method, PSNR against BCR with two
-// DeepJSCC models, the trained SNR range in summary.json, and the refusal of per-model methods in a sweep.
+// DeepJSCC models, the trained SNR range in summary.json, the refusal of per-model methods in a sweep and
+// CommIN's INN looked up per BCR.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listImages, splitOf } from '../../src/data/folder.js';
@@ -60,9 +61,22 @@ describe('commin eval curves', () => {
     await saveCheckpoint(model, m.params, null, { step: 0, seconds: 0, config: cfg, commandLine: 'commin train jscc --bcr 1/24 --snr 0:10' });
     expect(trainedSnrRange({ commandLine: 'commin train jscc --bcr 1/24 --snr 0:10' }).range).toEqual([0, 10]);
 
-    const refused = commin('eval', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,commin', '--out', join(dir, 'x'));
+    const refused = commin('eval', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,adv', '--out', join(dir, 'x'));
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/only deepjscc and separation follow any model .*drop commin from --methods/);
+    expect(refused.stderr).toMatch(/only deepjscc, separation, commin follow any model .*drop adv from --methods/);
+    // CommIN looks for its INN per BCR: none for 1/24 → the file and the command that makes it
+    const innDir = join(dir, 'inns');
+    mkdirSync(innDir);
+    copyFileSync(join(ROOT, 'models/inn_snr1.safetensors'), join(innDir, 'inn_snr1.safetensors'));
+    const sweep = ['eval', '--data', valFolder(), '--count', '2', '--snr', '1', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,commin', '--inn-dir', innDir, '--out'];
+    const noInn = commin(...sweep, join(dir, 'y'));
+    expect(noInn.status, noInn.stderr.slice(-2000)).not.toBe(0);
+    expect(noInn.stderr).toMatch(/inn_bcr1-24_snr1\.safetensors.*commin train inn/s);
+    // an INN trained on the 1/48 model's outputs, put under the 1/24 name, is refused by its recorded BCR
+    copyFileSync(join(ROOT, 'models/inn_snr1.safetensors'), join(innDir, 'inn_bcr1-24_snr1.safetensors'));
+    const wrongInn = commin(...sweep, join(dir, 'z'));
+    expect(wrongInn.status).not.toBe(0);
+    expect(wrongInn.stderr).toMatch(/was trained on DeepJSCC at BCR 1\/48, this DeepJSCC sends at 1\/24/);
 
     const out = join(dir, 'out');
     const r = commin('eval', '--data', valFolder(), '--count', '2', '--snr', '1,7', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--out', out);

@@ -11,6 +11,8 @@ import { DeepJSCC, latentLayout, type DeepJsccConfig } from '../../src/models/de
 import { sendSpec } from '../../src/models/channel_spec.js';
 import { adaptLatent, initFromOtherRate } from '../../src/train/jscc_init.js';
 import { trainJscc } from '../../src/train/train_jscc.js';
+import { trainInn } from '../../src/train/train_inn.js';
+import { DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
 import { createCliEngine } from '../../src/cli/engine.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';
@@ -27,7 +29,7 @@ async function savedModel(dir: string, bcr: [number, number], seed: number): Pro
   return { model, path };
 }
 
-describe('DeepJSCC latent layout and warm start across bandwidth ratios', () => {
+describe('other bandwidth ratios: the latent layout, and warm starts of DeepJSCC and the INN', () => {
   it('latent layout: whole channels, or every r-th row of one channel (BCR 1/192 at 64×64 sends 64 symbols)', () => {
     expect(latentLayout({ size: 64, bcr: [1, 48] })).toEqual({ channels: 2, keepEvery: 1 });
     expect(latentLayout({ size: 64, bcr: [1, 192] })).toEqual({ channels: 1, keepEvery: 2 });
@@ -43,6 +45,7 @@ describe('DeepJSCC latent layout and warm start across bandwidth ratios', () => 
     const e = engine();
     const model = new DeepJSCC(e, { size: 16, bcr: [1, 192], channels: [4, 4], snrAdaptive: false }, 1); // 8 reals of a 4×4 map: every 2nd row
     expect(model.keepEvery).toBe(2);
+    expect(model.symbols).toBe((16 * 16 * 3) / 192); // 4 complex symbols = the 8 reals of rows 0 and 2
     const z = tensor(e, Array.from({ length: 2 * 16 }, () => rng.uniform(-1, 1)), [2, 1, 4, 4]);
     z.requiresGrad = true;
     const s = tensor(e, [2, 9], [2]);
@@ -124,4 +127,23 @@ describe('DeepJSCC latent layout and warm start across bandwidth ratios', () => 
     expect(parseSafetensors(new Uint8Array(readFileSync(out))).metadata.init).toBe(path);
     await expect(trainJscc({ ...base, out: join(dir, 'other.safetensors'), config: { ...cfg([1, 12]), channels: [4, 8] } })).rejects.toThrow(/hidden channels 4,6; this model needs 4,8/);
   });
+
+  it('train inn --init starts from another INN of the same config (and refuses another config)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'init-inn-'));
+    const config = { mode: 'decimated' as const, levels: 1, pairs: 1, width: 4, resBlocks: 1 };
+    const base = {
+      engine: createCliEngine, data: smallFolder(4, 64), jscc: DEFAULT_JSCC_MODEL, snr: 4, batch: 2, seed: 1, every: 1000, valCount: 2,
+      maxSeconds: 0, commandLine: 'test', quiet: true, resume: false, config,
+    };
+    const a = join(dir, 'a.safetensors');
+    await trainInn({ ...base, out: a, steps: 3, lr: 1e-2 });
+    const b = join(dir, 'b.safetensors');
+    await trainInn({ ...base, out: b, steps: 1, lr: 1e-9, init: a, snr: 1 }); // one step of ~1e-11: b is a
+    const ta = parseSafetensors(new Uint8Array(readFileSync(a))).tensors;
+    const fb = parseSafetensors(new Uint8Array(readFileSync(b)));
+    expect(fb.metadata.init).toBe(a);
+    expect(fb.metadata.snr).toBe('1');
+    for (const [k, t] of ta) if (!k.startsWith('optimizer.')) expectClose(fb.tensors.get(k)!.data, t.data, 0, 1e-7, k);
+    await expect(trainInn({ ...base, out: join(dir, 'c.safetensors'), steps: 1, lr: 1e-3, init: a, config: { ...config, width: 8 } })).rejects.toThrow(/--init '.*a\.safetensors' has config .*"width":4/);
+  }, 300_000);
 });

@@ -1,0 +1,40 @@
+// --bcr (src/cli/bcr_option.ts): the bundled DeepJSCC of each bandwidth ratio, and the symbols it sends.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kodakCrop } from '../data_helpers.js';
+import { bundledBcrs } from '../../src/cli/bcr_option.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function commin(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('--bcr', () => {
+  it('every bundled BCR: transmit prints and sends k = n·BCR complex symbols per 64×64 image', () => {
+    const bcrs = bundledBcrs();
+    expect(bcrs).toContain('1/48');
+    const out = mkdtempSync(join(tmpdir(), 'bcr-'));
+    for (const bcr of bcrs) {
+      const [k, n] = bcr.split('/').map(Number);
+      const symbols = (64 * 64 * 3 * k) / n;
+      const r = commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', bcr, '--out', out);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`; ${symbols} complex symbols per image, BCR ${bcr}`);
+      expect(r.stdout).toMatch(new RegExp(`method deepjscc, SNR 7 dB, channel awgn, ${symbols} symbols per image, BCR ${bcr}, PSNR [\\d.]+ dB`));
+    }
+  }, 600_000);
+
+  it('a BCR without a bundled model names the file and the command; --bcr with --model is refused', () => {
+    const none = commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', '1/12', '--out', tmpdir());
+    expect(none.status).not.toBe(0);
+    expect(none.stderr).toMatch(/no bundled DeepJSCC for BCR 1\/12 \('.*deepjscc_64_bcr1-12\.safetensors'.*commin train jscc --bcr 1\/12 --init/);
+    const both = commin('eval', '--bcr', '1/48', '--model', join(ROOT, 'models/deepjscc_64_bcr1-48.safetensors'));
+    expect(both.status).not.toBe(0);
+    expect(both.stderr).toMatch(/'--bcr <k\/n>' cannot be used with option '--model/);
+  }, 300_000);
+});
