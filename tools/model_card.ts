@@ -39,6 +39,8 @@ const card = {
   loss: m.loss,
   lossWeights: json('lossWeights'),
   init: json('init') ?? undefined,
+  /** The channel trained over, where the run recorded it (DeepJSCC; absent: AWGN). */
+  channel: json('channel'),
   learningRates: m.dLr === undefined ? undefined : { generator: json('lr'), discriminator: json('dLr') },
   discriminator: m.discriminator === undefined ? undefined : { config: json('discriminator'), parameters: discriminatorParams, spectralNorm: true },
   commandLine: m.commandLine ?? m.command,
