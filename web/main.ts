@@ -9,8 +9,8 @@ import { webgpuHelp } from './webgpu_help.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, getMethod, innFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
-  type Method, type MethodOptions, type Scores, type StepEvent, type System,
+  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, getMethod, innFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
+  type ChannelSpec, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
 
@@ -30,8 +30,10 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 
 interface App {
   engine: Engine;
-  /** DeepJSCC and LPIPS at once; the prior and INNs (when the site has them) on first use. */
+  /** The chosen BCR's DeepJSCC and LPIPS; the prior and INNs (when the site has them) on first use. */
   system: System;
+  /** Every BCR's system once chosen. */
+  systems: Map<string, Promise<System>>;
 }
 
 let app: App | null = null;
@@ -62,21 +64,43 @@ let current: { name: string; image: RgbImage } | null = null;
  * root (the dev server serves the repository's models/ there, web/vite.config.ts). A model a method needs
  * that is absent (a 404) disables that method. DiffJSCC's control branch is found beside the prior.
  */
-const MODELS = {
-  jscc: 'models/deepjscc_64_bcr1-48.safetensors',
+const modelsFor = (bcr: [number, number]) => ({
+  jscc: `models/deepjscc_64_bcr${bcr[0]}-${bcr[1]}.safetensors`,
   lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
   prior: 'models/prior_64.safetensors',
-  inn: (snr: number, bcr: [number, number]) => `models/${innFileName(snr, bcr)}`,
+  inn: (snr: number) => `models/${innFileName(snr, bcr)}`,
+  // sends at 1/48: at another BCR the loader refuses it, and the page says why
   adv: 'models/deepjscc_adv_64_bcr1-48.safetensors',
   gan: 'models/gan_64.safetensors',
-};
+});
+
+/** The bandwidth ratios offered (the CLI's --bcr): a DeepJSCC each in the site's models/, loaded when chosen. */
+const BCRS: [number, number][] = [[1, 24], [1, 48], [1, 96], [1, 192]];
+const DEFAULT_BCR = '1/48';
+const bcrOf = (key: string) => BCRS.find((b) => `${b[0]}/${b[1]}` === key)!;
 
 async function init(): Promise<App> {
   if (!('gpu' in navigator)) throw Object.assign(new Error(webgpuHelp()), { noGpu: true });
   const engine = await Engine.create();
-  const system = await loadSystem(engine, fetchSource(MODELS));
-  if (!system.lpips) throw new Error(`could not load ${MODELS.lpips}`);
-  return { engine, system };
+  const app: App = { engine, system: null as unknown as System, systems: new Map() };
+  await useBcr(app, DEFAULT_BCR);
+  return app;
+}
+
+/** Makes the DeepJSCC of a BCR (and the models that go with it) the app's system, loading it on first use. */
+async function useBcr(app: App, key: string): Promise<System> {
+  let loading = app.systems.get(key);
+  if (!loading) {
+    const models = modelsFor(bcrOf(key));
+    loading = loadSystem(app.engine, fetchSource(models)).then((s) => {
+      if (!s.lpips) throw new Error(`could not load ${models.lpips}`);
+      return s;
+    });
+    app.systems.set(key, loading);
+    loading.catch(() => app.systems.delete(key)); // a failed load is tried again next time
+  }
+  app.system = await loading;
+  return app.system;
 }
 
 async function loadImage(name: string, bytes: Uint8Array, size: number) {
@@ -192,6 +216,7 @@ async function showResult(col: Column, out: Tensor, scores: Scores, ms: number):
 async function transmit(snr: number, seed: number) {
   if (!app || !current) throw new Error('nothing to transmit yet');
   const { engine, system } = app;
+  const channel = { kind: $<HTMLSelectElement>('channel').value } as ChannelSpec;
   await checkAvailability(system, snr);
   const methods = checkedMethods().filter((m) => !unavailable.has(m.name));
   const options = methodOptions(snr, seed);
@@ -200,17 +225,19 @@ async function transmit(snr: number, seed: number) {
   const { data, shape } = imagesToNchw([current.image]);
   const x = tensor(engine, data, shape);
   const t0 = performance.now();
-  const rx = receive(system, x, snr, seed);
+  const rx = receive(system, x, snr, seed, 0, channel);
   await rx.y.data();
   const channelMs = performance.now() - t0;
-  $('latency').textContent = `DeepJSCC encode + channel + decode: ${channelMs.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}`;
+  const { symbols, cfg } = system.jscc;
+  const link = `${symbols} complex symbols (BCR ${cfg.bcr.join('/')}) over ${describeChannel(channel)}`;
+  $('latency').textContent = `DeepJSCC encode + channel + decode: ${channelMs.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}; ${link}`;
   const runs: Record<string, MethodRun> = {};
   const stepMs = new Map(methods.map((m) => [m.name, [] as StepMs[]]));
   // methods run one after another: each one's time runs from the previous result (DeepJSCC's y is the channel's)
   let started = performance.now();
   try {
     await reconstructAll(system, x, rx, {
-      methods, snr, seed, options,
+      methods, snr, seed, options, channel,
       onStep: (m, info) => showStep(columns.get(m.name)!, info, stepMs.get(m.name)!),
       visit: async ({ method, out, scores }) => {
         const ms = performance.now() - started + (method.name === 'deepjscc' ? channelMs : 0);
@@ -223,7 +250,7 @@ async function transmit(snr: number, seed: number) {
     x.dispose();
     disposeReceived(rx);
   }
-  return { ...runs.deepjscc, ms: channelMs, commin: runs.commin ?? null, methods: runs };
+  return { ...runs.deepjscc, ms: channelMs, commin: runs.commin ?? null, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind };
 }
 
 async function main() {
@@ -256,10 +283,22 @@ async function main() {
     status('WebGPU is not available.');
     return;
   }
-  const { system } = app;
-  const size = system.jscc.cfg.size;
+  const a = app;
+  const size = a.system.jscc.cfg.size; // every BCR's model is for the same size
   // the INNs are per SNR: a new SNR can enable or disable CommIN
-  snr.addEventListener('change', () => void checkAvailability(system, Number(snr.value)).catch(showError));
+  snr.addEventListener('change', () => void checkAvailability(a.system, Number(snr.value)).catch(showError));
+  const bcr = $<HTMLSelectElement>('bcr');
+  for (const b of BCRS) bcr.append(new Option(`${b[0]}/${b[1]} (${(size * size * 3 * b[0]) / b[1]} symbols)`, `${b[0]}/${b[1]}`));
+  bcr.value = DEFAULT_BCR;
+  /** Another BCR: its DeepJSCC (and INNs) become the system; the methods it lacks models for are disabled. */
+  const switchBcr = async (key: string) => {
+    $('error').hidden = true;
+    status(`Loading the DeepJSCC for BCR ${key}…`);
+    await useBcr(a, key);
+    await checkAvailability(a.system, Number(snr.value));
+    status('Ready.');
+  };
+  bcr.addEventListener('change', () => switchBcr(bcr.value).catch((e) => { status('Failed.'); showError(e); }));
   const pick = async () => {
     $('error').hidden = true;
     await loadImage(sample.value, await fetchBytes(sample.value), size);
@@ -300,13 +339,18 @@ async function main() {
       .finally(() => (go.disabled = false));
   });
   status('Checking which methods this site has models for…');
-  await checkAvailability(system, Number(snr.value));
+  await checkAvailability(a.system, Number(snr.value));
   await pick();
   status('Ready.');
   // for the real-browser tests: the same entry points a user clicks through
   (window as unknown as Record<string, unknown>).__commin = {
     ready: true,
-    async transmitSample(url: string, s: number, seed: number) {
+    async transmitSample(url: string, s: number, seed: number, link: { bcr?: string; channel?: string } = {}) {
+      if (link.channel) $<HTMLSelectElement>('channel').value = link.channel;
+      if (link.bcr && link.bcr !== bcr.value) {
+        bcr.value = link.bcr;
+        await switchBcr(link.bcr);
+      }
       if (Array.from(sample.options).some((o) => o.value === url)) sample.value = url;
       await loadImage(url, await fetchBytes(url), size);
       return transmit(s, seed);

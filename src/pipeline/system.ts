@@ -110,9 +110,12 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         if (!bytes) return null;
         const a = loadDeepJscc(engine, bytes, paths.adv!);
         const r = a.model.cfg.size, s = jscc.cfg.size;
-        if (r !== s) {
+        const [ra, sa] = [a.model.cfg.bcr, jscc.cfg.bcr];
+        // its own encoder sends its own symbols: at another size or BCR it is not the same link
+        const differs = r !== s ? `is for ${r}×${r} images, DeepJSCC for ${s}×${s}` : ra[0] * sa[1] !== ra[1] * sa[0] ? `sends at BCR ${ra.join('/')}, DeepJSCC at ${sa.join('/')}` : null;
+        if (differs) {
           a.model.dispose();
-          throw new Error(`adversarial DeepJSCC ${paths.adv} is for ${r}×${r} images, DeepJSCC for ${s}×${s}`);
+          throw new Error(`adversarial DeepJSCC ${paths.adv} ${differs}`);
         }
         return a;
       })();

@@ -16,7 +16,7 @@ import { kodakCrop, smallFolder } from '../data_helpers.js';
 import { methodNames } from '../../src/pipeline/index.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
 
-/** A model folder with the committed DeepJSCC and a tiny prior and INN for 4 dB, made with the CLI (no adversarial DeepJSCC). */
+/** A model folder with the committed DeepJSCC, a 1/24 one, and a tiny prior and INN for 4 dB, made with the CLI (no adversarial DeepJSCC). */
 function tinyModels(): string {
   const dir = mkdtempSync(join(tmpdir(), 'webmodels-'));
   copyFileSync('models/deepjscc_64_bcr1-48.safetensors', join(dir, 'deepjscc_64_bcr1-48.safetensors'));
@@ -27,6 +27,8 @@ function tinyModels(): string {
   };
   run('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '2', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior_64.safetensors'));
   run('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '2', '--out', join(dir, 'inn_snr4.safetensors'));
+  // a second BCR (one step from the 1/48 model); none for 1/96 and 1/192
+  run('train', 'jscc', '--bcr', '1/24', '--init', 'models/deepjscc_64_bcr1-48.safetensors', '--data', data, '--batch', '2', '--steps', '1', '--every', '5', '--val-count', '2', '--out', join(dir, 'deepjscc_64_bcr1-24.safetensors'));
   return dir;
 }
 
@@ -117,6 +119,25 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     for (let i = 0; i < node.length; i++) worst = Math.max(worst, Math.abs(got.commin!.values[i] - node[i]));
     expect(worst).toBeLessThan(1e-2);
     expect(await page.isHidden('#error')).toBe(true);
+    expect(errors).toEqual([]);
+  });
+  it('sends at another BCR over another channel: that DeepJSCC is loaded, the symbols and channel shown; a BCR without a model is an error naming its file', async () => {
+    type Got = { symbols: number; bcr: number[]; channel: string; methods: Record<string, { psnr: number }> };
+    const got = await page.evaluate(async () => {
+      const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number, link: object): Promise<Got> } }).__commin;
+      return c.transmitSample('/data/demo/faces/kodim04_face.png', 4, 3, { bcr: '1/24', channel: 'rayleigh' });
+    });
+    expect([got.symbols, got.bcr, got.channel]).toEqual([512, [1, 24], 'rayleigh']);
+    expect(got.methods.deepjscc.psnr).toBeGreaterThan(5);
+    expect(await page.textContent('#latency')).toMatch(/; 512 complex symbols \(BCR 1\/24\) over rayleigh \(block fading, MMSE equaliser\)$/);
+    // no INN for 1/24 in this folder: CommIN is disabled, naming the per-BCR file
+    expect(await page.textContent('#method-commin-reason')).toMatch(/no models\/inn_bcr1-24_snr4\.safetensors/);
+    await page.selectOption('#bcr', '1/96');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toMatch(/deepjscc_64_bcr1-96\.safetensors/);
+    await page.selectOption('#bcr', '1/48');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Ready.');
+    expect(await page.isEnabled('#method-commin')).toBe(true);
     expect(errors).toEqual([]);
   });
 });

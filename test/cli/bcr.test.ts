@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kodakCrop } from '../data_helpers.js';
 import { bundledBcrs } from '../../src/cli/bcr_option.js';
+import { DeepJSCC } from '../../src/models/deepjscc.js';
+import { saveCheckpoint } from '../../src/train/checkpoint.js';
+import { useEngine } from '../helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -15,6 +18,7 @@ function commin(...args: string[]) {
 }
 
 describe('--bcr', () => {
+  const engine = useEngine();
   it('every bundled BCR: transmit prints and sends k = n·BCR complex symbols per 64×64 image', () => {
     const bcrs = bundledBcrs();
     expect(bcrs).toContain('1/48');
@@ -36,5 +40,17 @@ describe('--bcr', () => {
     const both = commin('eval', '--bcr', '1/48', '--model', join(ROOT, 'models/deepjscc_64_bcr1-48.safetensors'));
     expect(both.status).not.toBe(0);
     expect(both.stderr).toMatch(/'--bcr <k\/n>' cannot be used with option '--model/);
+  }, 300_000);
+
+  it('the adversarial DeepJSCC sends at its own BCR: with a model of another BCR it is refused, naming both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bcr-adv-'));
+    const model = join(dir, 'deepjscc_64_bcr1-24.safetensors');
+    const cfg = { size: 64, bcr: [1, 24] as [number, number], channels: [16, 32] as [number, number], snrAdaptive: true };
+    const m = new DeepJSCC(engine(), cfg, 1);
+    await saveCheckpoint(model, m.params, null, { step: 0, seconds: 0, config: cfg, commandLine: 'test' });
+    m.dispose();
+    const r = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,adv', '--out', dir);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/adversarial DeepJSCC .*deepjscc_adv_64_bcr1-48\.safetensors sends at BCR 1\/48, DeepJSCC at 1\/24/);
   }, 300_000);
 });
