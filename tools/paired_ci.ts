@@ -1,24 +1,33 @@
 // Paired comparison of two methods on the same images from `commin eval` per-image CSVs: mean difference
-// (B − A) of PSNR, SSIM and LPIPS per SNR with a 95% confidence interval (Student t, pairs by image).
+// (B − A) of PSNR, SSIM and LPIPS per setting (SNR, and BCR where the CSVs have a bcr column, as
+// `eval --models/--bcr` writes) with a 95% confidence interval (Student t, pairs by image).
 //   npx tsx tools/paired_ci.ts A.csv:deepjscc B.csv:commin [--md]
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-type Rows = Map<string, { psnr: number; ssim: number; lpips: number }>;
+type Scores = { psnr: number; ssim: number; lpips: number };
+/** Per setting ("bcr|snr", bcr empty without the column), the scores by image. */
+type BySetting = Map<string, Map<string, Scores>>;
 
-function read(spec: string): { label: string; bySnr: Map<number, Rows> } {
-  const [file, method] = spec.split(':');
-  if (!file || !method) throw new Error(`'${spec}': expected FILE.csv:METHOD`);
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  if (lines[0] !== 'image,method,snr_db,psnr_db,ssim,lpips_squeeze') throw new Error(`${file}: not a commin eval per-image CSV`);
-  const bySnr = new Map<number, Rows>();
+const HEADERS = ['image,method,snr_db,psnr_db,ssim,lpips_squeeze', 'image,method,bcr,snr_db,psnr_db,ssim,lpips_squeeze'];
+
+/** One method's rows of a per-image CSV's text. */
+export function readMethod(text: string, method: string, what = 'CSV'): BySetting {
+  const lines = text.trim().split('\n');
+  if (!HEADERS.includes(lines[0])) throw new Error(`${what}: not a commin eval per-image CSV`);
+  const withBcr = lines[0] === HEADERS[1];
+  const out: BySetting = new Map();
   for (const l of lines.slice(1)) {
-    const [image, m, snr, psnr, ssim, lpips] = l.split(',');
+    const f = l.split(',');
+    const [image, m] = f;
     if (m !== method) continue;
-    if (!bySnr.has(+snr)) bySnr.set(+snr, new Map());
-    bySnr.get(+snr)!.set(image, { psnr: +psnr, ssim: +ssim, lpips: +lpips });
+    const [bcr, snr, psnr, ssim, lpips] = withBcr ? f.slice(2) : ['', ...f.slice(2)];
+    const key = `${bcr}|${+snr}`;
+    if (!out.has(key)) out.set(key, new Map());
+    out.get(key)!.set(image, { psnr: +psnr, ssim: +ssim, lpips: +lpips });
   }
-  if (bySnr.size === 0) throw new Error(`${file}: no rows of method '${method}'`);
-  return { label: `${method} (${file})`, bySnr };
+  if (out.size === 0) throw new Error(`${what}: no rows of method '${method}'`);
+  return out;
 }
 
 // two-sided 95% Student t quantiles for df 1…30, then the normal value
@@ -26,30 +35,49 @@ const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.2
 // beyond 30: the first Cornish-Fisher term, z + (z³ + z)/(4·df) (1.984 at df = 99, as the tables give)
 const t95 = (df: number) => (df <= 30 ? T95[df - 1] : 1.96 + (1.96 ** 3 + 1.96) / (4 * df));
 
-function ci(d: number[]): [number, number] {
+/** Mean of the differences and the half-width of its 95% confidence interval. */
+export function meanCi(d: number[]): [number, number] {
   const n = d.length;
   const m = d.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
   return [m, (t95(n - 1) * sd) / Math.sqrt(n)];
 }
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-if (args.length !== 2) {
-  console.error('usage: paired_ci.ts A.csv:METHOD B.csv:METHOD [--md]');
-  process.exit(1);
+export interface PairedRow { bcr: string; snr: number; pairs: number; psnr: [number, number]; ssim: [number, number]; lpips: [number, number] }
+
+/** B − A per setting both have, over the images both scored (settings with fewer than two pairs left out). */
+export function pairedDifferences(a: BySetting, b: BySetting): PairedRow[] {
+  const rows: PairedRow[] = [];
+  for (const [key, ra] of a) {
+    const rb = b.get(key);
+    if (!rb) continue;
+    const images = [...ra.keys()].filter((k) => rb.has(k));
+    if (images.length < 2) continue;
+    const d = (k: keyof Scores) => meanCi(images.map((i) => rb.get(i)![k] - ra.get(i)![k]));
+    const [bcr, snr] = key.split('|');
+    rows.push({ bcr, snr: +snr, pairs: images.length, psnr: d('psnr'), ssim: d('ssim'), lpips: d('lpips') });
+  }
+  return rows;
 }
-const [a, b] = args.map(read);
-console.log(`B − A, B = ${b.label}, A = ${a.label}`);
-console.log('| SNR (dB) | pairs | ΔPSNR (dB) | ΔSSIM | ΔLPIPS |');
-console.log('|---|---|---|---|---|');
-for (const [snr, ra] of a.bySnr) {
-  const rb = b.bySnr.get(snr);
-  if (!rb) continue;
-  const images = [...ra.keys()].filter((k) => rb.has(k));
-  if (images.length < 2) continue;
-  const f = (k: 'psnr' | 'ssim' | 'lpips', digits: number) => {
-    const [m, h] = ci(images.map((i) => rb.get(i)![k] - ra.get(i)![k]));
-    return `${m >= 0 ? '+' : ''}${m.toFixed(digits)} ± ${h.toFixed(digits)}`;
-  };
-  console.log(`| ${snr} | ${images.length} | ${f('psnr', 2)} | ${f('ssim', 3)} | ${f('lpips', 3)} |`);
+
+function main() {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  if (args.length !== 2) {
+    console.error('usage: paired_ci.ts A.csv:METHOD B.csv:METHOD [--md]');
+    process.exit(1);
+  }
+  const [a, b] = args.map((spec) => {
+    const [file, method] = spec.split(':');
+    if (!file || !method) throw new Error(`'${spec}': expected FILE.csv:METHOD`);
+    return { label: `${method} (${file})`, rows: readMethod(readFileSync(file, 'utf8'), method, file) };
+  });
+  const rows = pairedDifferences(a.rows, b.rows);
+  const withBcr = rows.some((r) => r.bcr);
+  const f = ([m, h]: [number, number], digits: number) => `${m >= 0 ? '+' : ''}${m.toFixed(digits)} ± ${h.toFixed(digits)}`;
+  console.log(`B − A, B = ${b.label}, A = ${a.label}`);
+  console.log(`|${withBcr ? ' BCR |' : ''} SNR (dB) | pairs | ΔPSNR (dB) | ΔSSIM | ΔLPIPS |`);
+  console.log(`|${withBcr ? '---|' : ''}---|---|---|---|---|`);
+  for (const r of rows) console.log(`|${withBcr ? ` ${r.bcr} |` : ''} ${r.snr} | ${r.pairs} | ${f(r.psnr, 2)} | ${f(r.ssim, 3)} | ${f(r.lpips, 3)} |`);
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
