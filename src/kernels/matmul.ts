@@ -15,15 +15,16 @@ function prod(a: readonly number[]): number {
 }
 
 /** Variants of the vec4 path (K and N multiples of 4). */
-export const MATMUL_VARIANTS = ['tile4x8', 'rows8x4', 'rows8x4_sg'] as const;
+export const MATMUL_VARIANTS = ['tile4x8', 'rows8x4', 'rows8x4_sg', 'wg64'] as const;
 export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
 
 /**
  * The variants this engine can run, the untuned default first: 'rows8x4_sg' (A shared through
- * subgroups of at least 8 invocations: about 2× the others on lavapipe) where the device has them.
+ * subgroups of at least 8 invocations: about 2× the others on lavapipe) where the device has them;
+ * 'wg64' (64×64 tiles staged in workgroup memory, for GPUs) everywhere, for the autotuner to weigh.
  */
 export function matmulVariants(e: Engine): MatmulVariant[] {
-  return e.features.subgroups && e.features.subgroupMinSize >= 8 ? ['rows8x4_sg', 'tile4x8', 'rows8x4'] : ['tile4x8', 'rows8x4'];
+  return e.features.subgroups && e.features.subgroupMinSize >= 8 ? ['rows8x4_sg', 'tile4x8', 'rows8x4', 'wg64'] : ['tile4x8', 'rows8x4', 'wg64'];
 }
 
 /** Encodes one launch of a vec4 variant. */
@@ -32,7 +33,9 @@ function launchVec4(v: MatmulVariant, a: Tensor, b: Tensor, c: Tensor, M: number
   const uniforms = { M, N, K, batch, strideA, strideB, strideC: M * N };
   const label = `${M}x${K}x${N} batch ${batch}`;
   const buffers = [a.buffer, b.buffer, c.buffer];
-  if (v === 'rows8x4' || v === 'rows8x4_sg') {
+  if (v === 'wg64') {
+    e.launch('matmul_wg_tiled', { buffers, uniforms, workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 64), batch], label });
+  } else if (v === 'rows8x4' || v === 'rows8x4_sg') {
     const wx = 16;
     e.launch(v === 'rows8x4' ? 'matmul_rows' : 'matmul_rows_sg', { buffers, uniforms, overrides: { WG_X: wx }, workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8), batch], label });
   } else {
