@@ -32,6 +32,8 @@ interface App {
   engine: Engine;
   /** The chosen BCR's DeepJSCC and LPIPS; the prior and INNs (when the site has them) on first use. */
   system: System;
+  /** The chosen BCR, "k/n". */
+  bcr: string;
   /** Every BCR's system once chosen. */
   systems: Map<string, Promise<System>>;
 }
@@ -68,7 +70,7 @@ const modelsFor = (bcr: [number, number]) => ({
   jscc: `models/deepjscc_64_bcr${bcr[0]}-${bcr[1]}.safetensors`,
   lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
   prior: 'models/prior_64.safetensors',
-  inn: (snr: number) => `models/${innFileName(snr, bcr)}`,
+  inn: (snr: number, b: [number, number]) => `models/${innFileName(snr, b)}`,
   // sends at 1/48: at another BCR the loader refuses it, and the page says why
   adv: 'models/deepjscc_adv_64_bcr1-48.safetensors',
   gan: 'models/gan_64.safetensors',
@@ -82,25 +84,34 @@ const bcrOf = (key: string) => BCRS.find((b) => `${b[0]}/${b[1]}` === key)!;
 async function init(): Promise<App> {
   if (!('gpu' in navigator)) throw Object.assign(new Error(webgpuHelp()), { noGpu: true });
   const engine = await Engine.create();
-  const app: App = { engine, system: null as unknown as System, systems: new Map() };
-  await useBcr(app, DEFAULT_BCR);
-  return app;
+  const systems = new Map<string, Promise<System>>();
+  return { engine, systems, bcr: DEFAULT_BCR, system: await systemFor(engine, systems, DEFAULT_BCR) };
 }
 
-/** Makes the DeepJSCC of a BCR (and the models that go with it) the app's system, loading it on first use. */
-async function useBcr(app: App, key: string): Promise<System> {
-  let loading = app.systems.get(key);
+/** The system of a BCR's DeepJSCC (and the models that go with it), loaded on first use; a failed load is tried again next time. */
+function systemFor(engine: Engine, systems: Map<string, Promise<System>>, key: string): Promise<System> {
+  let loading = systems.get(key);
   if (!loading) {
     const models = modelsFor(bcrOf(key));
-    loading = loadSystem(app.engine, fetchSource(models)).then((s) => {
+    loading = loadSystem(engine, fetchSource(models)).then((s) => {
       if (!s.lpips) throw new Error(`could not load ${models.lpips}`);
       return s;
     });
-    app.systems.set(key, loading);
-    loading.catch(() => app.systems.delete(key)); // a failed load is tried again next time
+    systems.set(key, loading);
+    loading.catch(() => systems.delete(key));
   }
-  app.system = await loading;
-  return app.system;
+  return loading;
+}
+
+/** Disables the BCRs whose DeepJSCC this site does not have (a HEAD request each), saying so in the option. */
+async function markMissingBcrs(select: HTMLSelectElement) {
+  await Promise.all(Array.from(select.options).map(async (o) => {
+    const url = modelsFor(bcrOf(o.value)).jscc;
+    const r = await fetch(url, { method: 'HEAD' }).catch(() => null);
+    if (r?.ok) return;
+    o.disabled = true;
+    o.textContent += ` — not on this site (${url})`;
+  }));
 }
 
 async function loadImage(name: string, bytes: Uint8Array, size: number) {
@@ -290,15 +301,30 @@ async function main() {
   const bcr = $<HTMLSelectElement>('bcr');
   for (const b of BCRS) bcr.append(new Option(`${b[0]}/${b[1]} (${(size * size * 3 * b[0]) / b[1]} symbols)`, `${b[0]}/${b[1]}`));
   bcr.value = DEFAULT_BCR;
-  /** Another BCR: its DeepJSCC (and INNs) become the system; the methods it lacks models for are disabled. */
+  await markMissingBcrs(bcr);
+  let bcrSwitch = 0;
+  /**
+   * Another BCR: its DeepJSCC (and INNs) become the system and the methods it lacks models for are disabled;
+   * only the latest choice takes effect, and one that fails to load puts the select back.
+   */
   const switchBcr = async (key: string) => {
+    const ticket = ++bcrSwitch;
     $('error').hidden = true;
     status(`Loading the DeepJSCC for BCR ${key}…`);
-    await useBcr(a, key);
-    await checkAvailability(a.system, Number(snr.value));
-    status('Ready.');
+    try {
+      const system = await systemFor(a.engine, a.systems, key);
+      if (ticket !== bcrSwitch) return;
+      Object.assign(a, { system, bcr: key });
+      await checkAvailability(system, Number(snr.value));
+      status('Ready.');
+    } catch (e) {
+      if (ticket !== bcrSwitch) return;
+      bcr.value = a.bcr;
+      status('Failed.');
+      showError(e);
+    }
   };
-  bcr.addEventListener('change', () => switchBcr(bcr.value).catch((e) => { status('Failed.'); showError(e); }));
+  bcr.addEventListener('change', () => void switchBcr(bcr.value));
   const pick = async () => {
     $('error').hidden = true;
     await loadImage(sample.value, await fetchBytes(sample.value), size);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { fraction } from './args.js';
 import { MODELS_DIR } from './defaults.js';
+import { latentLayout, sameBcr } from '../models/deepjscc.js';
 
 const BUNDLED = /^deepjscc_64_bcr(\d+)-(\d+)\.safetensors$/;
 
@@ -17,10 +18,16 @@ export function bundledBcrs(): string[] {
   return found.sort((a, b) => Number(a[2]) / Number(a[1]) - Number(b[2]) / Number(b[1])).map((m) => `${m[1]}/${m[2]}`);
 }
 
-/** "1/24,1/48" → the bundled models' files, each existing. */
+/** "1/24,1/48" → the bundled models' files, each existing, each BCR once. */
 function bcrModels(v: string): string[] {
   const bcrs = v.split(',').map((s) => fraction(s));
+  if (bcrs.some((b, i) => bcrs.findIndex((c) => sameBcr(b, c)) !== i)) throw new InvalidArgumentError(`'${v}' names a BCR twice`);
   return bcrs.map((b) => {
+    try {
+      latentLayout({ size: 64, bcr: b });
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
     const f = bundledJscc(b);
     if (!existsSync(f)) {
       throw new InvalidArgumentError(`no bundled DeepJSCC for BCR ${b.join('/')} ('${f}'; bundled: ${bundledBcrs().join(', ') || 'none'}); train one with: commin train jscc --bcr ${b.join('/')} --init ${bundledJscc([1, 48])} --out ${f}, or pass --model`);
@@ -28,6 +35,9 @@ function bcrModels(v: string): string[] {
     return f;
   });
 }
+
+/** The DeepJSCC file of a one-model command: --bcr's bundled model, else --model. */
+export const chosenModel = (o: { bcr?: string[]; model: string }): string => o.bcr?.[0] ?? o.model;
 
 /** --bcr on a command with --model (one BCR) or --models (eval: a comma-separated list). */
 export function addBcrOption(cmd: Command, several: boolean): Command {

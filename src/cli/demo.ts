@@ -24,7 +24,7 @@ import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_D
 import { lineChartSvg } from './plot.js';
 import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
-import { addBcrOption } from './bcr_option.js';
+import { addBcrOption, chosenModel } from './bcr_option.js';
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
 
@@ -93,7 +93,7 @@ export function demoCommand(): Command {
     .addOption(new Option('--methods <names>', `reconstruction methods, comma-separated (${methodNames().join(', ')}; default: deepjscc, and commin when its models exist)`).argParser(methodList))
     .option('--out <dir>', 'output folder (grid.png, metrics.csv, metrics.md, plot.svg; those of an earlier run are replaced)', 'out/demo')
     .action(async (o, cmd: Command) => {
-      if (o.bcr) o.model = o.bcr[0];
+      o.model = chosenModel(o);
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
       const channel = channelSpec(o, cmd);
       prepareOutputDir(o.out);

@@ -8,6 +8,7 @@ import { fileSource } from '../pipeline/file_source.js';
 import { innFileName, type ByteSource } from '../pipeline/source.js';
 import { DEFAULT_ADV_MODEL, DEFAULT_GAN_MODEL, MODELS_DIR } from './defaults.js';
 import { checkpointMeta } from './eval_models.js';
+import { DEFAULT_JSCC } from '../models/deepjscc.js';
 
 export function methodList(v: string): Method[] {
   try {
@@ -40,5 +41,5 @@ export function cliSource(o: ModelFlags): ByteSource {
 /** A DeepJSCC checkpoint's image size and BCR, from its metadata without loading its tensors (64, 1/48 where unrecorded or absent). */
 export function jsccShape(file: string): { size: number; bcr: [number, number] } {
   const cfg = existsSync(file) ? JSON.parse(checkpointMeta(file).config ?? '{}') : {};
-  return { size: Number(cfg.size ?? 64), bcr: cfg.bcr ?? [1, 48] };
+  return { size: Number(cfg.size ?? DEFAULT_JSCC.size), bcr: cfg.bcr ?? DEFAULT_JSCC.bcr };
 }

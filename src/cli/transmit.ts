@@ -19,7 +19,7 @@ import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from 
 import { checkMetrics } from './metric_check.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { controlPath, describeChannel, getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
-import { addBcrOption } from './bcr_option.js';
+import { addBcrOption, chosenModel } from './bcr_option.js';
 import { addAdvModelOption, cliSource, innFile, jsccShape, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
@@ -41,7 +41,7 @@ export function transmitCommand(): Command {
     .option('--out <dir>', 'output folder: NAME_original.png and NAME_<method>_snr<S>.png per image, NAME the file name without extension, NAME-2, NAME-3, … for repeated names (files of an earlier run with the same names are replaced)', 'out/transmit')
     .action(async (images: string[], o, cmd: Command) => {
       for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
-      if (o.bcr) o.model = o.bcr[0];
+      o.model = chosenModel(o);
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
       const channel = channelSpec(o, cmd);
       // weights named on the command line must exist; the bundled default may be absent (no LPIPS then)

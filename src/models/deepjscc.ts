@@ -28,6 +28,15 @@ export interface DeepJsccConfig {
   snrAdaptive: boolean;
 }
 
+/** Convolutions of the encoder (and of the decoder): the last encoder layer and the first decoder layer meet the latent. */
+export const ENCODER_DEPTH = 5;
+
+/** Two bandwidth ratios are the same fraction. */
+export const sameBcr = (a: readonly [number, number], b: readonly [number, number]) => a[0] * b[1] === a[1] * b[0];
+
+/** A noiseless AWGN link: the power normalisation alone (the seed draws nothing). */
+const NOISELESS: ChannelSpec = { kind: 'awgn', options: { noise: false } };
+
 export const DEFAULT_JSCC: DeepJsccConfig = { size: 64, bcr: [1, 48], channels: [16, 32], snrAdaptive: true };
 
 /**
@@ -81,6 +90,7 @@ export class DeepJSCC {
     const c = this.latent;
     const encShapes: [number, number][] = [[3, c1], [c1, c2], [c2, c2], [c2, c2], [c2, c]];
     const decShapes: [number, number][] = [[c, c2], [c2, c2], [c2, c2], [c2, c1], [c1, 3]];
+    if (encShapes.length !== ENCODER_DEPTH || decShapes.length !== ENCODER_DEPTH) throw new Error('DeepJSCC: ENCODER_DEPTH does not match the layers');
     encShapes.forEach(([i, o], l) => this.enc.push(this.layer(`encoder.${l}`, i, o, false)));
     decShapes.forEach(([i, o], l) => this.dec.push(this.layer(`decoder.${l}`, i, o, true, l === decShapes.length - 1)));
     this.leak = keep(fill(engine, [1], 0.01));
@@ -149,6 +159,11 @@ export class DeepJSCC {
     const out = sendSpec(sent, channel, { snrDb, seed, offset, firstImage });
     const y = concat([out.y, zeros(this.engine, [N, c, h / r, (r - 1) * w])], 3).reshape([N, c, h, w]);
     return { ...out, y };
+  }
+
+  /** What the transmitter puts on the channel, as the receiver would see it without noise: the power-normalised symbols (rows not sent: zero). */
+  noiseless(z: Tensor, snrDb: Tensor): Tensor {
+    return this.transmit(z, snrDb, 0, 0, 0, NOISELESS);
   }
 
   /** send()'s received symbols alone. */

@@ -11,9 +11,6 @@ import { affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
 import { sum } from '../kernels/reduce.js';
 import { tensor } from '../kernels/create.js';
 import type { DeepJSCC } from './deepjscc.js';
-import type { ChannelSpec } from './channel_spec.js';
-
-const NOISELESS: ChannelSpec = { kind: 'awgn', options: { noise: false } };
 import type { Schedule } from './diffusion.js';
 import { guidanceRmsPerImage, sample, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
 import type { UNet } from './unet.js';
@@ -38,8 +35,7 @@ export interface DpsDiagnostics {
 /** Per-image ‖received − P(E(x01))‖ (squared: its square), [N]; `snr` is the per-image SNR tensor [N]. */
 export function channelDistance(jscc: DeepJSCC, received: Tensor, x01: Tensor, snr: Tensor, squared = false): Tensor {
   const z = jscc.encode(x01, snr);
-  // without noise: the normalisation (and the rows sent) the transmitter applied
-  const p = jscc.transmit(z, snr, 0, 0, 0, NOISELESS);
+  const p = jscc.noiseless(z, snr);
   const d2 = sum(square(sub(received, p)), [1, 2, 3]);
   return squared ? d2 : sqrt(d2);
 }

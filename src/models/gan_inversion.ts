@@ -12,7 +12,6 @@ import { stridesOf } from '../engine/tensor.js';
 import { backward, noGrad, requireGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
 import { Adam } from '../kernels/adam.js';
-import { awgnChannel } from '../kernels/channel.js';
 import { copyStrided, expandTo } from '../kernels/copy.js';
 import { fill, tensor } from '../kernels/create.js';
 import { add, affine, clamp, div, minimum, mul, sqrt, square, sub } from '../kernels/elementwise.js';
@@ -59,10 +58,7 @@ const Z_OFFSET = 0x1b7e;
 
 /** DeepJSCC's reconstruction of x over a noiseless channel (power normalisation only). */
 export function noiselessJscc(jscc: DeepJSCC, x: Tensor, encSnr: Tensor, decSnr: Tensor): Tensor {
-  const z = jscc.encode(x, encSnr);
-  const [N] = z.shape;
-  const p = awgnChannel(z.reshape([N, z.size / N]), { snrDb: encSnr, seed: 0, noise: false }).reshape(z.shape);
-  return jscc.decode(p, decSnr);
+  return jscc.decode(jscc.noiseless(jscc.encode(x, encSnr), encSnr), decSnr);
 }
 
 /** The images every step compares with: y, and (λ > 0) its LPIPS features, computed once. */

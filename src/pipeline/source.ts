@@ -1,5 +1,6 @@
 // Where a system's model files come from: paths (file names or URLs) and a reader for them. The CLI reads
 // files (file_source.ts), the web page fetches; the loader only sees bytes, so both share it.
+import { DEFAULT_JSCC, sameBcr } from '../models/deepjscc.js';
 
 export interface ModelPaths {
   jscc: string;
@@ -16,8 +17,8 @@ export interface ModelPaths {
 }
 
 /** The INN's file name for an SNR and the DeepJSCC's BCR: inn_snr<S> for the default 1/48, inn_bcr<k>-<n>_snr<S> for others. */
-export const innFileName = (snr: number, bcr: [number, number] = [1, 48]) =>
-  `inn_${bcr[0] * 48 === bcr[1] ? '' : `bcr${bcr[0]}-${bcr[1]}_`}snr${snr}.safetensors`;
+export const innFileName = (snr: number, bcr: [number, number] = DEFAULT_JSCC.bcr) =>
+  `inn_${sameBcr(bcr, DEFAULT_JSCC.bcr) ? '' : `bcr${bcr[0]}-${bcr[1]}_`}snr${snr}.safetensors`;
 
 export interface ByteSource {
   paths: ModelPaths;

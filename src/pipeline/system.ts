@@ -1,7 +1,7 @@
 // A loaded system: DeepJSCC and LPIPS at once, the prior, the per-SNR INNs and the adversarial DeepJSCC on
 // first use (cached), so a caller loads only what the methods it runs need. The low-level parsers stay in src/models.
 import type { Engine } from '../engine/engine.js';
-import type { DeepJSCC } from '../models/deepjscc.js';
+import { DEFAULT_JSCC, sameBcr, type DeepJSCC } from '../models/deepjscc.js';
 import type { Inn } from '../models/inn.js';
 import type { Schedule } from '../models/diffusion.js';
 import type { UNet } from '../models/unet.js';
@@ -81,9 +81,9 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         const loaded = { ...loadInn(engine, bytes, path), path };
         // an INN learnt one DeepJSCC's outputs: another BCR's are another distribution
         const bcr = loaded.meta.bcr ? (JSON.parse(loaded.meta.bcr) as [number, number]) : null;
-        if (bcr && bcr[0] * jscc.cfg.bcr[1] !== bcr[1] * jscc.cfg.bcr[0]) {
+        if (bcr && !sameBcr(bcr, jscc.cfg.bcr)) {
           loaded.inn.dispose();
-          throw new Error(`INN ${path} was trained on DeepJSCC at BCR ${bcr.join('/')}, this DeepJSCC sends at ${jscc.cfg.bcr.join('/')} (train one: commin train inn --jscc <model> --snr ${snr})`);
+          throw new Error(`INN ${path} was trained on DeepJSCC at BCR ${bcr.join('/')}, this DeepJSCC sends at ${jscc.cfg.bcr.join('/')} (train one: commin train inn --jscc ${paths.jscc} --snr ${snr} --out ${path})`);
         }
         return loaded;
       })());
@@ -96,9 +96,12 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         if (!bytes || !path) return null;
         const c = loadControl(engine, bytes, path);
         const r = c.model.cfg.unet.resolution, s = jscc.cfg.size;
-        if (r !== s) {
+        // it learnt one DeepJSCC's outputs; branches that do not record which were trained on the default's
+        const bcr: [number, number] = c.meta.jsccBcr ? JSON.parse(c.meta.jsccBcr) : DEFAULT_JSCC.bcr;
+        const differs = r !== s ? `is for ${r}×${r} images, DeepJSCC for ${s}×${s}` : !sameBcr(bcr, jscc.cfg.bcr) ? `was trained on DeepJSCC at BCR ${bcr.join('/')}, this DeepJSCC sends at ${jscc.cfg.bcr.join('/')}` : null;
+        if (differs) {
           c.model.dispose();
-          throw new Error(`control branch ${path} is for ${r}×${r} images, DeepJSCC for ${s}×${s}`);
+          throw new Error(`control branch ${path} ${differs}`);
         }
         return { ...c, path };
       })();
@@ -112,7 +115,7 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         const r = a.model.cfg.size, s = jscc.cfg.size;
         const [ra, sa] = [a.model.cfg.bcr, jscc.cfg.bcr];
         // its own encoder sends its own symbols: at another size or BCR it is not the same link
-        const differs = r !== s ? `is for ${r}×${r} images, DeepJSCC for ${s}×${s}` : ra[0] * sa[1] !== ra[1] * sa[0] ? `sends at BCR ${ra.join('/')}, DeepJSCC at ${sa.join('/')}` : null;
+        const differs = r !== s ? `is for ${r}×${r} images, DeepJSCC for ${s}×${s}` : !sameBcr(ra, sa) ? `sends at BCR ${ra.join('/')}, DeepJSCC at ${sa.join('/')}` : null;
         if (differs) {
           a.model.dispose();
           throw new Error(`adversarial DeepJSCC ${paths.adv} ${differs}`);

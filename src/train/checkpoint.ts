@@ -83,6 +83,18 @@ export function loadOptimizerHost(src: Map<string, HostTensor>, params: Params, 
   });
 }
 
+/**
+ * A checkpoint named by a flag (e.g. --init): its tensors, metadata and config, with an error naming the
+ * flag when the file is missing or holds no config.
+ */
+export function readFlaggedCheckpoint<T extends object>(path: string, flag: string, kind: string): { config: T; tensors: Map<string, HostTensor>; metadata: Record<string, string> } {
+  if (!existsSync(path)) throw new Error(`${flag} '${path}' does not exist`);
+  const f = parseSafetensors(new Uint8Array(readFileSync(path)), path);
+  const config = parseMeta<T | null>(f.metadata, 'config', null);
+  if (!config || typeof config !== 'object') throw new Error(`${flag} '${path}': not a ${kind} checkpoint (no config in its metadata)`);
+  return { config, tensors: f.tensors, metadata: f.metadata };
+}
+
 export function parseMeta<T>(meta: Record<string, string>, key: string, fallback: T): T {
   const v = meta[key];
   if (v === undefined) return fallback;

@@ -4,10 +4,9 @@
 // Where a channel is repeated, the weights that sum over it are divided by its number of copies, so a model
 // with the latent repeated computes exactly what the old one did (tested); a narrower latent keeps the
 // first channels and the rest is left to training.
-import { existsSync, readFileSync } from 'node:fs';
-import { parseSafetensors, type HostTensor } from '../engine/safetensors.js';
-import { parseMeta } from './checkpoint.js';
-import type { DeepJSCC, DeepJsccConfig } from '../models/deepjscc.js';
+import type { HostTensor } from '../engine/safetensors.js';
+import { readFlaggedCheckpoint } from './checkpoint.js';
+import { ENCODER_DEPTH, type DeepJSCC, type DeepJsccConfig } from '../models/deepjscc.js';
 
 /** How a latent-sized axis maps: 'pick' copies old channel j mod c_old; 'sum' also divides by its copies. */
 type AxisMap = 'pick' | 'sum';
@@ -44,10 +43,10 @@ function remapAxis(t: HostTensor, axis: number, map: AxisMap, cOld: number, cNew
 }
 
 /** The tensors of a DeepJSCC with cOld latent channels, mapped to cNew. */
-export function adaptLatent(src: Map<string, HostTensor>, cOld: number, cNew: number, encoderLayers = 5): Map<string, HostTensor> {
+export function adaptLatent(src: Map<string, HostTensor>, cOld: number, cNew: number): Map<string, HostTensor> {
   const out = new Map<string, HostTensor>();
   for (const [name, t] of src) {
-    const axes = latentAxes(name, encoderLayers - 1);
+    const axes = latentAxes(name, ENCODER_DEPTH - 1);
     let u = t;
     if (axes && cOld !== cNew) axes.forEach((m, axis) => m && (u = remapAxis(u, axis, m, cOld, cNew)));
     out.set(name, u);
@@ -57,11 +56,9 @@ export function adaptLatent(src: Map<string, HostTensor>, cOld: number, cNew: nu
 
 /** The config stored in a DeepJSCC checkpoint's metadata, and its tensors. */
 export function readJsccCheckpoint(path: string): { config: DeepJsccConfig; tensors: Map<string, HostTensor> } {
-  if (!existsSync(path)) throw new Error(`--init '${path}' does not exist`);
-  const f = parseSafetensors(new Uint8Array(readFileSync(path)), path);
-  const config = parseMeta<DeepJsccConfig | null>(f.metadata, 'config', null);
-  if (!config || typeof config.size !== 'number') throw new Error(`--init '${path}': not a DeepJSCC checkpoint (no config in its metadata)`);
-  return { config, tensors: f.tensors };
+  const f = readFlaggedCheckpoint<DeepJsccConfig>(path, '--init', 'DeepJSCC');
+  if (typeof f.config.size !== 'number' || !Array.isArray(f.config.bcr)) throw new Error(`--init '${path}': not a DeepJSCC checkpoint (its config has no size and BCR)`);
+  return f;
 }
 
 /** The config stored in a DeepJSCC checkpoint's metadata. */

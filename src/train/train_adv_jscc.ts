@@ -23,7 +23,7 @@ import { checkpointConfig } from './jscc_init.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
 import { AWGN, describeChannel } from '../models/channel_spec.js';
 import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
-import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, loadOptimizerHost, optimizerToHost, saveCheckpoint } from './checkpoint.js';
 import { startRun, trainingLoop, type LoopResult } from './loop.js';
 import { cosineLr, loadJsccData, resumedProgress, SPLIT_NOTE, stepSnrs, validateJsccMetrics, VAL_SNRS, type TrainJsccOptions } from './train_jscc.js';
 

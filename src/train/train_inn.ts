@@ -9,11 +9,10 @@ import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
 import { Inn, type InnConfig } from '../models/inn.js';
 import { coarseTarget } from '../models/commin.js';
-import { parseSafetensors } from '../engine/safetensors.js';
 import { loadDeepJscc } from '../models/load_jscc.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import { Batcher, batchOf, listImages, loadImageSet, splitOf, type ImageSet } from '../data/folder.js';
-import { loadCheckpoint, parseMeta, saveCheckpoint, progressOf } from './checkpoint.js';
+import { loadCheckpoint, parseMeta, progressOf, readFlaggedCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
 import { startRun, trainingLoop, type EngineSource } from './loop.js';
 
@@ -61,17 +60,17 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number;
   const opt = new Adam(inn.params.list(), { lr: o.lr });
   let start = 0, seconds = 0, runs = 0;
   let history: unknown[] = [];
+  let init = o.init ?? null;
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, inn.params, opt);
+    init = parseMeta<string | null>(meta, 'init', null); // where the run started, whatever this resume's flags
     const cfg = parseMeta<InnConfig | null>(meta, 'config', null);
     if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
     ({ start, seconds, runs, history } = progressOf(meta));
     log(`resumed from ${o.out} at step ${start}`);
   } else if (o.init) {
-    if (!existsSync(o.init)) throw new Error(`--init '${o.init}' does not exist`);
-    const f = parseSafetensors(new Uint8Array(readFileSync(o.init)), o.init);
-    const cfg = parseMeta<InnConfig | null>(f.metadata, 'config', null);
-    if (JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`--init '${o.init}' has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
+    const f = readFlaggedCheckpoint<InnConfig>(o.init, '--init', 'INN');
+    if (JSON.stringify(f.config) !== JSON.stringify(o.config)) throw new Error(`--init '${o.init}' has config ${JSON.stringify(f.config)}, not ${JSON.stringify(o.config)}`);
     inn.params.loadHost(f.tensors, o.init);
     log(`initialised from ${o.init}`);
   }
@@ -81,7 +80,7 @@ export async function trainInn(o: TrainInnOptions): Promise<{ finalLoss: number;
   const runSeconds = () => (performance.now() - t0) / 1000;
   const save = (step: number) =>
     saveCheckpoint(o.out, inn.params, opt, {
-      step, seconds: seconds + runSeconds(), runs, config: o.config, snr: o.snr, bcr: jscc.cfg.bcr, jscc: o.jscc, init: o.init ?? null, commandLine: o.commandLine, history, kind: 'inn',
+      step, seconds: seconds + runSeconds(), runs, config: o.config, snr: o.snr, bcr: jscc.cfg.bcr, jscc: o.jscc, init, commandLine: o.commandLine, history, kind: 'inn',
     });
   const { step, lastLoss, signal } = await trainingLoop({
     engine, name: 'inn', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,

@@ -140,8 +140,11 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   let seconds = 0;
   let history: unknown[] = [];
   let runs = 0;
+  let init = o.init ?? null;
   if (o.resume && existsSync(o.out)) {
-    ({ start, seconds, history, runs } = resumedProgress(loadCheckpoint(o.out, model.params, opt), o.out, o.config, channel));
+    const meta = loadCheckpoint(o.out, model.params, opt);
+    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, o.config, channel));
+    init = parseMeta<string | null>(meta, 'init', null); // where the run started, whatever this resume's flags
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
   } else if (o.init) {
     const from = initFromOtherRate(model, o.init);
@@ -154,7 +157,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   const runSeconds = () => (performance.now() - t0) / 1000;
   const save = async (step: number, extra: Record<string, unknown> = {}) => {
     await saveCheckpoint(o.out, model.params, opt, {
-      step, seconds: seconds + runSeconds(), runs, config: o.config, channel, commandLine: o.commandLine, init: o.init ?? null,
+      step, seconds: seconds + runSeconds(), runs, config: o.config, channel, commandLine: o.commandLine, init,
       split: SPLIT_NOTE, history, ...extra,
     });
   };

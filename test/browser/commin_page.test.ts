@@ -121,7 +121,7 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     expect(await page.isHidden('#error')).toBe(true);
     expect(errors).toEqual([]);
   });
-  it('sends at another BCR over another channel: that DeepJSCC is loaded, the symbols and channel shown; a BCR without a model is an error naming its file', async () => {
+  it('sends at another BCR over another channel: that DeepJSCC is loaded, the symbols and channel shown; a BCR without a model is disabled, naming its file', async () => {
     type Got = { symbols: number; bcr: number[]; channel: string; methods: Record<string, { psnr: number }> };
     const got = await page.evaluate(async () => {
       const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number, link: object): Promise<Got> } }).__commin;
@@ -132,9 +132,11 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     expect(await page.textContent('#latency')).toMatch(/; 512 complex symbols \(BCR 1\/24\) over rayleigh \(block fading, MMSE equaliser\)$/);
     // no INN for 1/24 in this folder: CommIN is disabled, naming the per-BCR file
     expect(await page.textContent('#method-commin-reason')).toMatch(/no models\/inn_bcr1-24_snr4\.safetensors/);
-    await page.selectOption('#bcr', '1/96');
-    await page.waitForSelector('#error:not([hidden])');
-    expect(await page.textContent('#error')).toMatch(/deepjscc_64_bcr1-96\.safetensors/);
+    // the folder has no 1/96 model: that choice is disabled and names the file
+    const o96 = await page.$eval('#bcr option[value="1/96"]', (o) => [(o as HTMLOptionElement).disabled, o.textContent]);
+    expect(o96[0]).toBe(true);
+    expect(o96[1]).toMatch(/not on this site \(models\/deepjscc_64_bcr1-96\.safetensors\)/);
+    expect(await page.$eval('#bcr option[value="1/24"]', (o) => (o as HTMLOptionElement).disabled)).toBe(false);
     await page.selectOption('#bcr', '1/48');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Ready.');
     expect(await page.isEnabled('#method-commin')).toBe(true);

@@ -42,15 +42,33 @@ describe('--bcr', () => {
     expect(both.stderr).toMatch(/'--bcr <k\/n>' cannot be used with option '--model/);
   }, 300_000);
 
-  it('the adversarial DeepJSCC sends at its own BCR: with a model of another BCR it is refused, naming both', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bcr-adv-'));
-    const model = join(dir, 'deepjscc_64_bcr1-24.safetensors');
-    const cfg = { size: 64, bcr: [1, 24] as [number, number], channels: [16, 32] as [number, number], snrAdaptive: true };
+  /** An untrained DeepJSCC of a BCR saved in a temporary folder. */
+  async function untrained(bcr: [number, number]): Promise<{ dir: string; model: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'bcr-model-'));
+    const model = join(dir, `deepjscc_64_bcr${bcr[0]}-${bcr[1]}.safetensors`);
+    const cfg = { size: 64, bcr, channels: [16, 32] as [number, number], snrAdaptive: true };
     const m = new DeepJSCC(engine(), cfg, 1);
     await saveCheckpoint(model, m.params, null, { step: 0, seconds: 0, config: cfg, commandLine: 'test' });
     m.dispose();
-    const r = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,adv', '--out', dir);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/adversarial DeepJSCC .*deepjscc_adv_64_bcr1-48\.safetensors sends at BCR 1\/48, DeepJSCC at 1\/24/);
+    return { dir, model };
+  }
+
+  it('a model sending part of its latent (1/192: every other row): transmit sends 64 symbols, and the methods that re-encode (separation, inverse) run', async () => {
+    const { dir, model } = await untrained([1, 192]);
+    const r = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,separation,inverse',
+      '--inverse-iters', '2', '--inverse-restarts', '1', '--inverse-ilo-iters', '1', '--out', dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('; 64 complex symbols per image, BCR 1/192');
+    for (const m of ['deepjscc', 'separation', 'inverse']) expect(r.stdout).toMatch(new RegExp(`method ${m}, SNR 7 dB, channel awgn, 64 symbols per image, BCR 1/192, PSNR [\\d.]+ dB`));
+  }, 300_000);
+
+  it('models trained for one DeepJSCC refuse another BCR, naming both: the adversarial DeepJSCC and the control branch', async () => {
+    const { dir, model } = await untrained([1, 24]);
+    const adv = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,adv', '--out', dir);
+    expect(adv.status).not.toBe(0);
+    expect(adv.stderr).toMatch(/adversarial DeepJSCC .*deepjscc_adv_64_bcr1-48\.safetensors sends at BCR 1\/48, DeepJSCC at 1\/24/);
+    const control = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,diffjscc', '--out', dir);
+    expect(control.status).not.toBe(0);
+    expect(control.stderr).toMatch(/control branch .*control_64\.safetensors was trained on DeepJSCC at BCR 1\/48, this DeepJSCC sends at 1\/24/);
   }, 300_000);
 });

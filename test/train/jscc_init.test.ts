@@ -40,7 +40,7 @@ describe('other bandwidth ratios: the latent layout, and warm starts of DeepJSCC
     m.dispose();
   });
 
-  it('a partly sent latent: the kept rows are exactly the channel over them alone, the others zero with zero gradient', async () => {
+  it('a partly sent latent: the kept rows are exactly the channel over them alone (noisy and noiseless), the others zero with zero gradient', async () => {
     const rng = testRng();
     const e = engine();
     const model = new DeepJSCC(e, { size: 16, bcr: [1, 192], channels: [4, 4], snrAdaptive: false }, 1); // 8 reals of a 4×4 map: every 2nd row
@@ -50,24 +50,28 @@ describe('other bandwidth ratios: the latent layout, and warm starts of DeepJSCC
     z.requiresGrad = true;
     const s = tensor(e, [2, 9], [2]);
     const w = tensor(e, Array.from({ length: 2 * 16 }, () => rng.uniform(-1, 1)), [2, 1, 4, 4]);
-    const [y, direct] = tidy(() => {
+    const [y, direct, quiet, quietDirect] = tidy(() => {
       const y = model.transmit(z, s, 7, 3, 0);
       backward(sum(mul(y, w)));
-      const rows = [0, 2].map((r) => slice(z, 2, r, 1));
-      return [y, sendSpec(concat(rows, 2), { kind: 'awgn' }, { snrDb: s, seed: 7, offset: 3, firstImage: 0 }).y];
+      const rows = concat([0, 2].map((r) => slice(z, 2, r, 1)), 2);
+      const draw = { snrDb: s, seed: 7, offset: 3, firstImage: 0 };
+      // noiseless (DPS's and the inversion's transmitter): the same rows, the same normalisation
+      return [y, sendSpec(rows, { kind: 'awgn' }, draw).y, model.noiseless(z, s), sendSpec(rows, { kind: 'awgn', options: { noise: false } }, draw).y];
     });
     const yv = await y.data();
     const dv = await direct.data();
+    const qv = await quiet.data();
+    const qd = await quietDirect.data();
     const g = await z.grad!.data();
     for (let n = 0; n < 2; n++) {
       for (let r = 0; r < 4; r++) {
         for (let c = 0; c < 4; c++) {
           const i = n * 16 + r * 4 + c;
           if (r % 2) {
-            expect(yv[i]).toBe(0);
-            expect(g[i]).toBe(0);
+            expect([yv[i], g[i], qv[i]]).toEqual([0, 0, 0]);
           } else {
             expect(yv[i]).toBe(dv[n * 8 + (r / 2) * 4 + c]);
+            expect(qv[i]).toBe(qd[n * 8 + (r / 2) * 4 + c]);
             expect(g[i]).not.toBe(0);
           }
         }
@@ -123,7 +127,13 @@ describe('other bandwidth ratios: the latent layout, and warm starts of DeepJSCC
       maxSeconds: 0, commandLine: 'test', quiet: true, steps: 1, resume: false, init: path,
     };
     const out = join(dir, 'wide.safetensors');
-    await trainJscc({ ...base, out, config: cfg([1, 12]) });
+    await trainJscc({ ...base, out, config: cfg([1, 12]), lr: 1e-9 }); // one step of ~1e-11: the loaded weights
+    const f = parseSafetensors(new Uint8Array(readFileSync(out)));
+    expect(f.metadata.init).toBe(path);
+    const from = parseSafetensors(new Uint8Array(readFileSync(path))).tensors;
+    for (const k of ['encoder.0.conv.weight', 'decoder.4.conv.bias']) expectClose(f.tensors.get(k)!.data, from.get(k)!.data, 0, 1e-7, k);
+    // resumed without --init, the checkpoint still says where the run started
+    await trainJscc({ ...base, out, config: cfg([1, 12]), steps: 2, resume: true, init: undefined });
     expect(parseSafetensors(new Uint8Array(readFileSync(out))).metadata.init).toBe(path);
     await expect(trainJscc({ ...base, out: join(dir, 'other.safetensors'), config: { ...cfg([1, 12]), channels: [4, 8] } })).rejects.toThrow(/hidden channels 4,6; this model needs 4,8/);
   });

@@ -28,6 +28,8 @@ def main():
         "stretches": json.dumps(stretches),
         "history": json.dumps([{"step": s, "trainLoss": history[s]} for s in sorted(history)]),
         "commandLine": ck.get("command", ""),
+        # the DeepJSCC whose outputs a control branch was trained on (the engine checks it)
+        **({"jsccBcr": json.dumps(ck["jsccBcr"])} if "jsccBcr" in ck else {}),
     }))
 
 

@@ -22,6 +22,9 @@ class DeepJSCC:
     def __init__(self, path):
         weights, meta = safetensors_io.load(path)
         self.cfg = json.loads(meta["config"])
+        size, (num, den) = self.cfg["size"], self.cfg["bcr"]
+        if (2 * size * size * 3 * num // den) % ((size // 4) ** 2):
+            raise ValueError(f"{path}: BCR {num}/{den} sends part of a latent map (every r-th row); this port sends whole maps")
         if not self.cfg.get("snrAdaptive", False):
             raise ValueError(f"{path}: only SNR-adaptive DeepJSCC checkpoints are ported")
         # the Adam state (optimizer.*) travels in the same file; only the model's tensors are kept

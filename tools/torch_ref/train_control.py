@@ -115,7 +115,7 @@ def main():
     def save():
         atomic_save({"model": cpu_state(control.state_dict()), "ema": cpu_state(ema), "optimizer": opt.state_dict(), "step": step,
                      "seconds": seconds + time.time() - t0, "runs": runs, "config": control_cfg, "prior": prior_id,
-                     "snr": [snr_lo, snr_hi], "tMax": a.t_max, "stretches": stretches + [stretch.upto(step, t0)],
+                     "snr": [snr_lo, snr_hi], "tMax": a.t_max, "jsccBcr": jscc.cfg["bcr"], "stretches": stretches + [stretch.upto(step, t0)],
                      "command": " ".join(sys.argv)}, a.out)
 
     stop = StopOnSignal()  # a signal ends the run after the current step, checkpointed; exit code 128 + signal
