@@ -71,11 +71,20 @@ def main():
             subprocess.run(["pkill", "-KILL", "-f", tmp], check=False)
         p.communicate()
 
-    def run(cmd, expect=0):
-        # A 2-rank run of a few steps takes seconds; one start in many was seen to hang (a rank spinning in its
-        # first collective): such a run is killed with every process of this test after HANG_S and started
-        # once more, and the output says so. A second hang fails the test.
+    def run(cmd, expect=0, state=None):
+        # A 2-rank run of a few steps takes seconds; one start in many was seen to hang (a rank spinning in a
+        # collective, once after the last checkpoint was written): such a run is killed with every process of
+        # this test after HANG_S and started once more, and the output says so; `state`, the checkpoint a
+        # --resume run reads, is put back as it was first, so the retry starts where the first attempt did.
+        # A second hang fails the test.
+        before = state and os.path.exists(state) and open(state, "rb").read()
         for attempt in (1, 2):
+            if attempt == 2 and state:
+                if before:
+                    with open(state, "wb") as f:
+                        f.write(before)
+                elif os.path.exists(state):
+                    os.remove(state)
             t0 = time.time()
             p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
             try:
@@ -97,7 +106,7 @@ def main():
     def out(name):
         return os.path.join(tmp, name)
 
-    ddp, secs = run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("ddp.pt")])
+    ddp, secs = run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("ddp.pt")], state=out("ddp.pt"))
     print(f"     2 ranks × batch 2, 3 steps: {secs:.1f} s", flush=True)
     _, secs = run([sys.executable, a.trainer, *common, "--steps", "3", "--batch", "4", "--out", out("one.pt")])
     print(f"     1 process × batch 4, 3 steps: {secs:.1f} s", flush=True)
@@ -115,8 +124,8 @@ def main():
     d_half = max_diff(half["model"], one["model"])
     check(d_half > 1e-3, f"and not 1 process × 2 (rank 0's half alone): max |Δ| {d_half:.2e}")
 
-    run(torchrun + [a.trainer, *common, "--steps", "2", "--batch", "2", "--out", out("resumed.pt")])
-    run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("resumed.pt"), "--resume"])
+    run(torchrun + [a.trainer, *common, "--steps", "2", "--batch", "2", "--out", out("resumed.pt")], state=out("resumed.pt"))
+    run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("resumed.pt"), "--resume"], state=out("resumed.pt"))
     r = torch.load(out("resumed.pt"), map_location="cpu")
     d = max(max_diff(r["model"], ck["model"]), max_diff(r["ema"], ck["ema"]))
     check(r["step"] == 3 and r["runs"] == 2 and d < 1e-6, f"2 ranks: 2 steps, then --resume to 3 = 3 steps straight (max |Δ| {d:.2e})")
