@@ -9,7 +9,7 @@ import { webgpuHelp } from './webgpu_help.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, getMethod, innFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
+  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, getMethod, innFileName, jsccFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
   type ChannelSpec, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -67,7 +67,7 @@ let current: { name: string; image: RgbImage } | null = null;
  * that is absent (a 404) disables that method. DiffJSCC's control branch is found beside the prior.
  */
 const modelsFor = (bcr: [number, number]) => ({
-  jscc: `models/deepjscc_64_bcr${bcr[0]}-${bcr[1]}.safetensors`,
+  jscc: `models/${jsccFileName(64, bcr)}`,
   lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
   prior: 'models/prior_64.safetensors',
   inn: (snr: number, b: [number, number]) => `models/${innFileName(snr, b)}`,

@@ -6,11 +6,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { fraction } from './args.js';
 import { MODELS_DIR } from './defaults.js';
 import { latentLayout, sameBcr } from '../models/deepjscc.js';
+import { jsccFileName } from '../pipeline/source.js';
 
 const BUNDLED = /^deepjscc_64_bcr(\d+)-(\d+)\.safetensors$/;
 
 /** The bundled 64×64 DeepJSCC for a BCR. */
-export const bundledJscc = (bcr: [number, number]) => join(MODELS_DIR, `deepjscc_64_bcr${bcr[0]}-${bcr[1]}.safetensors`);
+export const bundledJscc = (bcr: [number, number]) => join(MODELS_DIR, jsccFileName(64, bcr));
 
 /** The BCRs with a bundled AWGN-trained DeepJSCC, e.g. ['1/24', '1/48']. */
 export function bundledBcrs(): string[] {

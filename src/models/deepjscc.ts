@@ -28,9 +28,6 @@ export interface DeepJsccConfig {
   snrAdaptive: boolean;
 }
 
-/** Convolutions of the encoder (and of the decoder): the last encoder layer and the first decoder layer meet the latent. */
-export const ENCODER_DEPTH = 5;
-
 /** Two bandwidth ratios are the same fraction. */
 export const sameBcr = (a: readonly [number, number], b: readonly [number, number]) => a[0] * b[1] === a[1] * b[0];
 
@@ -90,7 +87,6 @@ export class DeepJSCC {
     const c = this.latent;
     const encShapes: [number, number][] = [[3, c1], [c1, c2], [c2, c2], [c2, c2], [c2, c]];
     const decShapes: [number, number][] = [[c, c2], [c2, c2], [c2, c2], [c2, c1], [c1, 3]];
-    if (encShapes.length !== ENCODER_DEPTH || decShapes.length !== ENCODER_DEPTH) throw new Error('DeepJSCC: ENCODER_DEPTH does not match the layers');
     encShapes.forEach(([i, o], l) => this.enc.push(this.layer(`encoder.${l}`, i, o, false)));
     decShapes.forEach(([i, o], l) => this.dec.push(this.layer(`decoder.${l}`, i, o, true, l === decShapes.length - 1)));
     this.leak = keep(fill(engine, [1], 0.01));

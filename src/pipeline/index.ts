@@ -1,6 +1,6 @@
 // The reconstruction pipeline: load a system, send a batch over the channel once, reconstruct it with each
 // registered method, score every result. The CLI (transmit, demo, eval) and the web page call this.
-export { fetchSource, innFileName, type ByteSource, type ModelPaths } from './source.js';
+export { fetchSource, innFileName, jsccFileName, type ByteSource, type ModelPaths } from './source.js';
 export { loadSystem, type System, type Prior, type LoadedInn, type LoadedJscc } from './system.js';
 export { disposeReceived, receive, sendThrough, type Received } from './channel.js';
 export { AWGN, CHANNEL_KINDS, checkChannelSpec, describeChannel, sameChannel, type ChannelKind, type ChannelSpec } from '../models/channel_spec.js';

@@ -16,6 +16,9 @@ export interface ModelPaths {
   gan?: string;
 }
 
+/** The DeepJSCC's file name for an image size and BCR, as the bundled models are named: deepjscc_<size>_bcr<k>-<n>. */
+export const jsccFileName = (size: number, bcr: [number, number]) => `deepjscc_${size}_bcr${bcr[0]}-${bcr[1]}.safetensors`;
+
 /** The INN's file name for an SNR and the DeepJSCC's BCR: inn_snr<S> for the default 1/48, inn_bcr<k>-<n>_snr<S> for others. */
 export const innFileName = (snr: number, bcr: [number, number] = DEFAULT_JSCC.bcr) =>
   `inn_${sameBcr(bcr, DEFAULT_JSCC.bcr) ? '' : `bcr${bcr[0]}-${bcr[1]}_`}snr${snr}.safetensors`;

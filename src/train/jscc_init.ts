@@ -6,7 +6,7 @@
 // first channels and the rest is left to training.
 import type { HostTensor } from '../engine/safetensors.js';
 import { readFlaggedCheckpoint } from './checkpoint.js';
-import { ENCODER_DEPTH, type DeepJSCC, type DeepJsccConfig } from '../models/deepjscc.js';
+import type { DeepJSCC, DeepJsccConfig } from '../models/deepjscc.js';
 
 /** How a latent-sized axis maps: 'pick' copies old channel j mod c_old; 'sum' also divides by its copies. */
 type AxisMap = 'pick' | 'sum';
@@ -44,9 +44,11 @@ function remapAxis(t: HostTensor, axis: number, map: AxisMap, cOld: number, cNew
 
 /** The tensors of a DeepJSCC with cOld latent channels, mapped to cNew. */
 export function adaptLatent(src: Map<string, HostTensor>, cOld: number, cNew: number): Map<string, HostTensor> {
+  // the encoder's last layer meets the latent: the highest encoder.<i> the checkpoint holds
+  const last = Math.max(...[...src.keys()].map((n) => Number(/^encoder\.(\d+)\.conv\.weight$/.exec(n)?.[1] ?? -1)));
   const out = new Map<string, HostTensor>();
   for (const [name, t] of src) {
-    const axes = latentAxes(name, ENCODER_DEPTH - 1);
+    const axes = latentAxes(name, last);
     let u = t;
     if (axes && cOld !== cNew) axes.forEach((m, axis) => m && (u = remapAxis(u, axis, m, cOld, cNew)));
     out.set(name, u);
