@@ -69,6 +69,33 @@ export async function modelRows(c: BenchContext): Promise<void> {
     y.dispose();
   };
   await comminSplit(SMALL_UNET, 12, 2, 'small U-Net');
+  // the fast preset as users run it (transmit, demo, web page): whole 10-step runs, no phase syncs, per step;
+  // beside it the same preset with the gradient through the U-Net (its form before 'detached')
+  const { presetOptions } = await import('../src/models/commin_presets.js');
+  const fastRun = async (unetGradient: 'through' | 'detached', runs: number) => {
+    const u = new UNet(engine, SMALL_UNET, 1);
+    const inn = new Inn(engine, DEFAULT_INN, 1);
+    const y = randUniform(engine, [1, 3, 64, 64], { seed: 2 });
+    const o = { ...presetOptions('fast', 1, 1), unetGradient };
+    const once = async () => {
+      const t0 = performance.now();
+      const out = await comminSample(u, inn, sched, y, o);
+      await engine.sync();
+      out.dispose();
+      return (performance.now() - t0) / (o.steps ?? 1);
+    };
+    const first = await once();
+    await engine.autotune();
+    await once();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await once());
+    rows.push(msRow(`CommIN step, fast preset (U-Net gradient ${unetGradient})`, '1x3x64x64 small U-Net, 10-step runs', median(times), first));
+    u.dispose();
+    inn.dispose();
+    y.dispose();
+  };
+  await fastRun('detached', 7);
+  await fastRun('through', 7);
   if (process.env.BENCH_PAPER) await comminSplit(PAPER_UNET, 4, 1, 'paper U-Net (random weights)');
   // training throughput
   const trainRate = async (name: string, make: () => { step: () => void; dispose: () => void }, batch: number, reps: number) => {

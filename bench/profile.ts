@@ -11,21 +11,28 @@ import { requireGrad } from '../src/engine/autograd.js';
 import { randNormal } from '../src/kernels/random.js';
 import { sum } from '../src/kernels/reduce.js';
 import { LPIPS_WEIGHTS } from '../src/cli/defaults.js';
+import { Inn, DEFAULT_INN } from '../src/models/inn.js';
+import { innGuidance } from '../src/models/commin.js';
+import { Schedule } from '../src/models/diffusion.js';
+import { clamp } from '../src/kernels/elementwise.js';
+import { diffusionStep, stepCoefficients } from '../src/kernels/diffusion_step.js';
 
 const e = await Engine.create();
 const report: Record<string, unknown> = { date: new Date().toISOString(), adapter: e.adapterInfo };
 
+// PROFILE_BY_LABEL=1: one row per kernel and shape label
+const byLabel = !!process.env.PROFILE_BY_LABEL;
 async function profile(name: string, step: () => void) {
   step();
   await e.sync();
-  e.startProfile();
+  e.startProfile({ byLabel });
   const t0 = performance.now();
   step();
   const prof = await e.stopProfile();
   const wall = performance.now() - t0;
   const total = prof.reduce((a, p) => a + p.ms, 0);
   console.log(`${name}: wall ${wall.toFixed(0)} ms (profiled, one pass per dispatch), kernels ${total.toFixed(0)} ms`);
-  for (const p of prof.slice(0, 12)) console.log(`  ${p.kernel.padEnd(26)} ${p.ms.toFixed(1).padStart(9)} ms ${String(p.count).padStart(5)} dispatches ${((100 * p.ms) / total).toFixed(1).padStart(5)}%`);
+  for (const p of prof.slice(0, byLabel ? 40 : 12)) console.log(`  ${p.kernel.padEnd(byLabel ? 60 : 26)} ${p.ms.toFixed(1).padStart(9)} ms ${String(p.count).padStart(5)} dispatches ${((100 * p.ms) / total).toFixed(1).padStart(5)}%`);
   report[name] = { wallMs: wall, kernelMs: total, kernels: prof };
 }
 
@@ -59,6 +66,24 @@ async function profile(name: string, step: () => void) {
   m.features!.dispose();
   g.dispose();
   jscc.dispose();
+}
+{
+  // one guided CommIN step of the fast preset (t = 100, batch 1): U-Net forward, x̂0, INN forward and
+  // inverse (x_inn detached), the per-image distance and its backward through the U-Net to x_t
+  const u = new UNet(e, SMALL_UNET, 1);
+  const inn = new Inn(e, DEFAULT_INN, 2);
+  for (const p of [...u.params.list(), ...inn.params.list()]) p.requiresGrad = false;
+  const target = randUniform(e, [1, 3, 16, 16], { seed: 7 });
+  const { guidance } = innGuidance(inn, target, { zeta: 1, innGradient: 'detached' });
+  const xt = requireGrad(randUniform(e, [1, 3, 64, 64], { seed: 8 }, -1, 1));
+  const ab = new Schedule().alphaBar(100);
+  await profile('CommIN step (fast preset), batch 1', () => tidy(() => {
+    backward(guidance.loss(clamp(diffusionStep(xt, u.forward(xt, [100]), stepCoefficients.x0(ab)), -1, 1), 100));
+    xt.grad?.dispose();
+    xt.grad = null;
+  }));
+  u.dispose();
+  inn.dispose();
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/profile.json', JSON.stringify(report, null, 2));

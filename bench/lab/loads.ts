@@ -1,5 +1,6 @@
 // Micro-benchmark: the cost of a per-lane (divergent) load from storage, uniform and workgroup memory,
-// and of a uniform (same address in every lane) storage load, on the current adapter.
+// of a uniform (same address in every lane) storage load, and of f16 storage (packed pairs in u32, or
+// vec4<f16> where shader-f16 exists) widened to f32, on the current adapter.
 import { Engine, randUniform } from '../../src/index.js';
 import { registerShader } from '../../src/engine/shaders.js';
 import { empty } from '../../src/kernels/util.js';
@@ -13,6 +14,11 @@ const tail = `  out[gid.x] = s.x + s.y + s.z + s.w;\n}`;
 const KERNELS: Record<string, string> = {
   storage_lane: `@group(0) @binding(0) var<storage, read> X: array<vec4<f32>>;\n${head}
   for (var i = 0u; i < ${ITER}u; i++) { s += X[(i * 64u + li) & 4095u]; }\n${tail}`,
+  // half-precision storage: the same four values per iteration from half the bytes, widened to f32
+  storage_lane_f16pair: `@group(0) @binding(0) var<storage, read> X: array<vec2<u32>>;\n${head}
+  for (var i = 0u; i < ${ITER}u; i++) { let p = X[(i * 64u + li) & 4095u]; s += vec4<f32>(unpack2x16float(p.x), unpack2x16float(p.y)); }\n${tail}`,
+  storage_lane_vec4h: `enable f16;\n@group(0) @binding(0) var<storage, read> X: array<vec4<f16>>;\n${head}
+  for (var i = 0u; i < ${ITER}u; i++) { s += vec4<f32>(X[(i * 64u + li) & 4095u]); }\n${tail}`,
   storage_uniform: `@group(0) @binding(0) var<storage, read> X: array<vec4<f32>>;\n${head}
   for (var i = 0u; i < ${ITER}u; i++) { s += X[(i * 64u + wid.x) & 4095u]; }\n${tail}`,
   ubo_lane: `@group(0) @binding(0) var<uniform> X: array<vec4<f32>, 4096>;\n${head}

@@ -17,6 +17,7 @@ export function addCommInOptions(cmd: Command): Command {
     .option('--zeta <x>', "CommIN: guidance step size ≥ 0 (overrides the preset's; 0 = no guidance)", nonNegativeNumber)
     .option('--eta <x>', "CommIN: DDIM η (overrides the preset's)", nonNegativeNumber)
     .addOption(new Option('--inn-gradient <form>', "CommIN: the guidance gradient flows through the INN forward (reference) or treats x_inn as fixed (overrides the preset's)").choices(['through', 'detached']))
+    .addOption(new Option('--unet-gradient <form>', "CommIN: the guidance gradient flows back through the U-Net (reference) or holds ε̂ fixed, ∇x̂0/√ᾱ_t (overrides the preset's)").choices(['through', 'detached']))
     .option('--no-clip', 'CommIN: do not clip the x̂0 estimate to [−1, 1] at each step');
 }
 

@@ -120,7 +120,7 @@ export function evalCommand(): Command {
 function comminSummary(o: CommInFlags, snrs: number[], lp: Lpips) {
   const perSnr = Object.fromEntries(snrs.map((snr) => {
     const c = comminOptions(o, snr, 0, lp);
-    return [snr, { method: c.method, steps: c.steps ?? null, startT: c.startT ?? null, eta: c.eta ?? 0, zeta: c.zeta, loss: c.loss ?? 'inn-distance', innGradient: c.innGradient, clip: c.clip }];
+    return [snr, { method: c.method, steps: c.steps ?? null, startT: c.startT ?? null, eta: c.eta ?? 0, zeta: c.zeta, loss: c.loss ?? 'inn-distance', innGradient: c.innGradient, unetGradient: c.unetGradient ?? 'through', clip: c.clip }];
   }));
   return { preset: o.preset, perSnr };
 }

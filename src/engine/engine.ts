@@ -60,6 +60,7 @@ export class Engine {
   /** Submits not yet finished on the GPU. */
   private inFlight = 0;
   private profiler: Profiler | null = null;
+  private profileByLabel = false;
   /**
    * A CPU adapter (lavapipe/llvmpipe, SwiftShader): it runs workgroups on a few threads, so grid-stride
    * kernels use few large workgroups there instead of one invocation per element.
@@ -199,7 +200,7 @@ export class Engine {
       }
     }
     const bindGroup = this.device.createBindGroup({ layout: this.layoutFor(k), entries, label });
-    const slot = this.profiler?.slot(name);
+    const slot = this.profiler?.slot(this.profileByLabel && l.label ? `${name} ${l.label}` : name);
     if (slot !== undefined) {
       // profiling: one pass per dispatch, timed by timestamp queries
       if (this.pass) {
@@ -333,11 +334,13 @@ export class Engine {
 
   /**
    * Starts kernel-only timing with timestamp queries (where the adapter has them): every dispatch runs in a
-   * pass of its own, so use it to measure, not to run fast. stopProfile() returns the time per kernel.
+   * pass of its own, so use it to measure, not to run fast. stopProfile() returns the time per kernel, or
+   * per kernel and launch label (its shapes) with `byLabel`.
    */
-  startProfile(): void {
+  startProfile(o: { byLabel?: boolean } = {}): void {
     if (!this.features.timestampQuery) throw new Error('this adapter has no timestamp-query feature');
     this.flush();
+    this.profileByLabel = !!o.byLabel;
     this.profiler = new Profiler(this.device);
   }
 

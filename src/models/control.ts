@@ -173,7 +173,7 @@ export async function diffjsccSample(prior: UNet, control: ControlNet, s: Schedu
     : undefined;
   try {
     const x = await sample(controlledUNet(prior, control, y, snrDb), s, [...y01.shape], {
-      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, firstImage: o.firstImage, clip: o.clip, profile: o.profile,
+      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, firstImage: o.firstImage, clip: o.clip, unetGradient: o.unetGradient, profile: o.profile,
       init: { x0: y, startT: o.startT }, guidance, onStep: o.onStep,
     });
     const out = noGrad(() => tidy(() => clamp(affine(x, 0.5, 0.5), 0, 1)));

@@ -67,7 +67,7 @@ export async function dpsSample(unet: UNet, jscc: DeepJSCC, s: Schedule, receive
   const guidance = channelGuidance(jscc, received, snr, o);
   try {
     const x = await sample(unet, s, [...y01.shape], {
-      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, firstImage: o.firstImage, clip: o.clip, profile: o.profile,
+      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, firstImage: o.firstImage, clip: o.clip, unetGradient: o.unetGradient, profile: o.profile,
       init: o.startT !== undefined ? { x0: y, startT: o.startT } : undefined,
       guidance,
       onStep: o.onStep && (async (info) => {

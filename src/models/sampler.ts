@@ -33,6 +33,13 @@ export interface Guidance {
   frozen?: Tensor[];
 }
 
+/**
+ * How ∇_{x_t} reaches x_t from x̂0: 'through' the U-Net (DPS and the reference code: a backward pass
+ * through the network every step), or with ε̂ 'detached' — x̂0 = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t with ε̂ held
+ * fixed, so ∇_{x_t} = ∇_{x̂0}/√ᾱ_t on the pixels the clip leaves alone, and no network backward at all.
+ */
+export type UnetGradient = 'through' | 'detached';
+
 export interface StepTimes {
   /** U-Net forward and the x̂0 estimate. */
   unet: number;
@@ -74,6 +81,8 @@ export interface SamplerOptions {
   /** Posterior variance β̃ for the ancestral sampler (default) or β. */
   posteriorVariance?: boolean;
   guidance?: Guidance;
+  /** How the guidance gradient reaches x_t (default 'through'). */
+  unetGradient?: UnetGradient;
   onStep?: (info: StepInfo) => void | Promise<void>;
   /** Sync the GPU between phases so `ms` splits a step truthfully (slower). */
   profile?: boolean;
@@ -93,6 +102,8 @@ export interface GuidedRunOptions {
   clip?: boolean;
   /** Start from y noised to this timestep instead of pure noise (fewer steps). */
   startT?: number;
+  /** How the guidance gradient reaches x_t (default 'through' the U-Net). */
+  unetGradient?: UnetGradient;
   profile?: boolean;
 }
 
@@ -114,6 +125,9 @@ export function checkSamplerOptions(s: Schedule, o: SamplerOptions): void {
   if (o.eta !== undefined && !(o.eta >= 0 && o.eta <= 1)) throw new Error(`sampler: η must be in [0, 1], got ${o.eta}`);
   if (o.guidance && !(Number.isFinite(o.guidance.zeta) && o.guidance.zeta >= 0)) throw new Error(`sampler: ζ must be a finite number ≥ 0, got ${o.guidance.zeta}`);
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new Error(`sampler: seed must be a non-negative safe integer, got ${o.seed}`);
+  if (o.unetGradient !== undefined && o.unetGradient !== 'through' && o.unetGradient !== 'detached') {
+    throw new Error(`sampler: unetGradient must be 'through' or 'detached', got '${o.unetGradient as string}'`);
+  }
   if (o.firstImage !== undefined && !(Number.isSafeInteger(o.firstImage) && o.firstImage >= 0)) {
     throw new Error(`sampler: firstImage must be a non-negative integer, got ${o.firstImage}`);
   }
@@ -149,6 +163,7 @@ async function sampleLoop(model: EpsModel, s: Schedule, shape: number[], o: Samp
   const ts = samplerTimesteps(s, o);
   const clip = o.clip ?? true;
   const start = noiseStart(shape, o.firstImage);
+  const epsThroughUnet = (o.unetGradient ?? 'through') === 'through';
   let x: Tensor;
   if (o.init) {
     const eps = randNormal(e, shape, { seed: o.seed, offset: 0x7fffffff, start });
@@ -171,7 +186,8 @@ async function sampleLoop(model: EpsModel, s: Schedule, shape: number[], o: Samp
     // one scope for the whole step: the U-Net's intermediates live until the guidance backward, then go
     const step = await tidyAsync(async () => {
       const estimate = () => {
-        const raw = diffusionStep(xt, model.forward(xt, new Array(N).fill(t)), stepCoefficients.x0(ab));
+        const eps = epsThroughUnet ? model.forward(xt, new Array(N).fill(t)) : noGrad(() => model.forward(xt, new Array(N).fill(t)));
+        const raw = diffusionStep(xt, eps, stepCoefficients.x0(ab));
         return clip ? clamp(raw, -1, 1) : raw;
       };
       const x0 = guided ? estimate() : noGrad(estimate);

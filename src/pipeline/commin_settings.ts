@@ -3,6 +3,7 @@
 import type { CommInOptions } from '../models/commin.js';
 import { DEFAULT_PRESET, presetOptions, type PresetName } from '../models/commin_presets.js';
 import type { Lpips } from '../metrics/lpips.js';
+import type { UnetGradient } from '../models/sampler.js';
 
 export interface CommInSettings {
   preset: PresetName;
@@ -11,6 +12,7 @@ export interface CommInSettings {
   zeta?: number;
   eta?: number;
   innGradient?: 'through' | 'detached';
+  unetGradient?: UnetGradient;
   clip?: boolean;
   /** Read back per-step guidance distances (for onStep). */
   diagnostics?: boolean;
@@ -26,7 +28,7 @@ export function resolveCommin(o: CommInSettings, snrDb: number, seed: number, lp
   if (p.loss === 'indigo' && !lpips) throw new Error("CommIN: the 'indigo' preset needs LPIPS weights (--lpips)");
   return {
     ...p, steps: o.steps ?? p.steps, startT: o.startT ?? p.startT, zeta: o.zeta ?? p.zeta, eta: o.eta ?? p.eta,
-    innGradient: o.innGradient ?? p.innGradient, clip: o.clip, lpips: lpips ?? undefined,
+    innGradient: o.innGradient ?? p.innGradient, unetGradient: o.unetGradient ?? p.unetGradient, clip: o.clip, lpips: lpips ?? undefined,
     diagnostics: o.diagnostics, profile: o.profile,
   };
 }

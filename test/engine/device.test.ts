@@ -94,17 +94,25 @@ describe('queue back-pressure', () => {
 });
 
 describe('kernel profiling (timestamp queries)', () => {
-  it('reports GPU time per kernel', async () => {
+  it('reports GPU time per kernel, and per kernel and shape label with byLabel', async (ctx) => {
     const { fill } = await import('../../src/index.js');
     const e = engine();
-    if (!e.features.timestampQuery) return;
+    ctx.skip(!e.features.timestampQuery, 'this adapter has no timestamp-query feature');
     const t = fill(e, [1 << 16], 1);
+    const u = fill(e, [3, 5], 2);
     e.startProfile();
     for (let i = 0; i < 3; i++) add(t, t).dispose();
     const prof = await e.stopProfile();
     const row = prof.find((p) => p.kernel === 'binary');
     expect(row?.count).toBe(3);
     expect(row!.ms).toBeGreaterThanOrEqual(0);
+    e.startProfile({ byLabel: true });
+    for (let i = 0; i < 2; i++) add(t, t).dispose();
+    add(u, u).dispose();
+    const labelled = await e.stopProfile();
+    expect(labelled.find((p) => p.kernel === 'binary add [65536] [65536]')?.count).toBe(2);
+    expect(labelled.find((p) => p.kernel === 'binary add [3,5] [3,5]')?.count).toBe(1);
+    u.dispose();
     t.dispose();
   });
 });

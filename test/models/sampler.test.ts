@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noGrad, randNormal, tidy, type Tensor } from '../../src/index.js';
+import { affine, noGrad, randNormal, sqrt, square, sub, sum, tensor, tidy, type Tensor } from '../../src/index.js';
 import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
 import { Schedule } from '../../src/models/diffusion.js';
 import { sample, samplerTimesteps } from '../../src/models/sampler.js';
@@ -58,6 +58,52 @@ describe('sampler', () => {
       ours.dispose();
       x.dispose();
     }
+    u.dispose();
+  });
+
+  it('with the U-Net detached the guidance step is ζ·∇_x̂0 loss/√ᾱ_t on unclipped pixels; through the U-Net it is not', async () => {
+    const rng = testRng();
+    const u = await randomUNet(rng.int(0, 1e6), 0.15);
+    const shape = [2, 3, 8, 8], per = 3 * 8 * 8, zeta = 0.7;
+    const target = tensor(engine(), rng.f32(2 * per, -1, 1), shape);
+    // a per-image distance with a closed-form gradient: ∇_x̂0 ‖x̂0 − c‖ = (x̂0 − c)/‖x̂0 − c‖
+    const guidance = { zeta, loss: (x0: Tensor) => sum(sqrt(sum(square(sub(x0, target)), [1, 2, 3]))) };
+    const run = async (unetGradient: 'through' | 'detached') => {
+      const steps: { t: number; x: Float32Array; x0: Float32Array; g: Float32Array }[] = [];
+      const out = await sample(u, schedule, shape, { method: 'ddim', steps: 5, eta: 0, seed: 9, guidance, unetGradient, clip: true,
+        onStep: async ({ t, x, x0, guidanceStep }) => { steps.push({ t, x: await x.data(), x0: await x0.data(), g: await guidanceStep!.data() }); } });
+      out.dispose();
+      return steps;
+    };
+    const detached = await run('detached');
+    const through = await run('through');
+    let clippedSeen = 0, freeSeen = 0;
+    for (let i = 1; i < detached.length; i++) {
+      const { t, x0, g } = detached[i];
+      const ab = schedule.alphaBar(t);
+      const xt = tensor(engine(), detached[i - 1].x, shape);
+      const raw = await noGrad(() => tidy(() => diffusionStep(xt, u.forward(xt, [t, t]), stepCoefficients.x0(ab)))).data();
+      xt.dispose();
+      const c = await target.data();
+      const want = new Float32Array(2 * per);
+      for (let n = 0; n < 2; n++) {
+        let d2 = 0;
+        for (let k = n * per; k < (n + 1) * per; k++) d2 += (x0[k] - c[k]) ** 2;
+        for (let k = n * per; k < (n + 1) * per; k++) {
+          const free = Math.abs(raw[k]) < 1;
+          if (free) freeSeen++; else clippedSeen++;
+          want[k] = free ? (zeta * (x0[k] - c[k])) / Math.sqrt(d2) / Math.sqrt(ab) : 0;
+        }
+      }
+      expectClose(g, want, 1e-4, 1e-5, `t = ${t}`);
+      // through the U-Net the Jacobian of ε̂ enters: a different step
+      const diff = Math.sqrt(through[i].g.reduce((a, v, k) => a + (v - g[k]) ** 2, 0));
+      expect(diff, `t = ${t}`).toBeGreaterThan(1e-3 * Math.sqrt(g.reduce((a, v) => a + v * v, 0)));
+    }
+    expect(freeSeen).toBeGreaterThan(0);
+    expect(clippedSeen).toBeGreaterThan(0);
+    await expect(sample(u, schedule, shape, { method: 'ddim', seed: 1, guidance, unetGradient: 'none' as 'through' })).rejects.toThrow(/unetGradient must be 'through' or 'detached', got 'none'/);
+    target.dispose();
     u.dispose();
   });
 
