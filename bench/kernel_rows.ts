@@ -206,26 +206,29 @@ export async function memoryRows(c: BenchContext): Promise<void> {
 /** Layer kernels of the models other than conv and matmul. */
 export async function layerRows(c: BenchContext): Promise<void> {
   if (c.want('group_norm')) {
-    const shape = [8, 64, 64, 64];
-    const x = randUniform(c.engine, shape, { seed: 8 });
-    const w = randUniform(c.engine, [64], { seed: 9 });
-    const b = randUniform(c.engine, [64], { seed: 10 });
-    const o = await timeOurs(c, () => groupNorm(x, 32, w, b), 2);
-    const r = await timeOrt(c, { op: 'GroupNormalization', inputs: { x: shape, scale: [64], bias: [64] }, output: shape, attributes: { num_groups: 32, epsilon: 1e-5 }, opset: 21 }, 2);
-    // reads x twice (statistics, then normalise) and writes y
-    c.rows.push(rateRow('group_norm (32 groups)', shape.join('x'), 'GB/s', 3 * x.size * 4, o, { ort: r }));
-    const os = await timeOurs(c, () => groupNorm(x, 32, w, b, { silu: true }), 2);
-    c.rows.push(rateRow('group_norm+silu (fused)', shape.join('x'), 'GB/s', 3 * x.size * 4, os));
-    const xg = requireGrad(x);
-    const dy = randUniform(c.engine, shape, { seed: 11 });
-    const fb = await timeOp(async () => {
-      tidy(() => backward(sum(mul(groupNorm(xg, 32, w, b), dy))));
-      xg.grad?.dispose();
-      xg.grad = null;
-      await c.engine.sync();
-    }, 1, c.time);
-    c.rows.push(rateRow('group_norm fwd + bwd (training; incl. the loss mul/sum)', shape.join('x'), 'GB/s', 9 * x.size * 4, fb));
-    for (const q of [x, w, b, dy]) q.dispose();
+    // a training batch, and one image at the U-Net's top level (the sampler's shape)
+    for (const shape of [[8, 64, 64, 64], [1, 32, 64, 64]]) {
+      const C = shape[1];
+      const x = randUniform(c.engine, shape, { seed: 8 });
+      const w = randUniform(c.engine, [C], { seed: 9 });
+      const b = randUniform(c.engine, [C], { seed: 10 });
+      const o = await timeOurs(c, () => groupNorm(x, 32, w, b), 2);
+      const r = await timeOrt(c, { op: 'GroupNormalization', inputs: { x: shape, scale: [C], bias: [C] }, output: shape, attributes: { num_groups: 32, epsilon: 1e-5 }, opset: 21 }, 2);
+      // reads x twice (statistics, then normalise) and writes y
+      c.rows.push(rateRow('group_norm (32 groups)', shape.join('x'), 'GB/s', 3 * x.size * 4, o, { ort: r }));
+      const os = await timeOurs(c, () => groupNorm(x, 32, w, b, { silu: true }), 2);
+      c.rows.push(rateRow('group_norm+silu (fused)', shape.join('x'), 'GB/s', 3 * x.size * 4, os));
+      const xg = requireGrad(x);
+      const dy = randUniform(c.engine, shape, { seed: 11 });
+      const fb = await timeOp(async () => {
+        tidy(() => backward(sum(mul(groupNorm(xg, 32, w, b), dy))));
+        xg.grad?.dispose();
+        xg.grad = null;
+        await c.engine.sync();
+      }, 1, c.time);
+      c.rows.push(rateRow('group_norm fwd + bwd (training; incl. the loss mul/sum)', shape.join('x'), 'GB/s', 9 * x.size * 4, fb));
+      for (const q of [x, w, b, dy]) q.dispose();
+    }
   }
   if (c.want('attention')) {
     for (const [T, d] of [[64, 128], [256, 128]]) {

@@ -20,8 +20,9 @@ const opts = new Command()
   .option('--no-peers', 'skip tfjs, jax-js and onnxruntime-node')
   .option('--no-autotune', 'use the untuned default kernel variants')
   .option('--merge', 'with --filter: replace those rows in bench/results/latest.json')
+  .option('--skip <sections>', 'comma-separated sections to leave out (e.g. compile, which needs tsx)', (v) => v.split(','), [] as string[])
   .parse()
-  .opts<{ filter?: string; time: number; peers: boolean; autotune: boolean; merge?: boolean }>();
+  .opts<{ filter?: string; time: number; peers: boolean; autotune: boolean; merge?: boolean; skip: string[] }>();
 
 const engine = await Engine.create({ autotune: opts.autotune });
 const c: BenchContext = {
@@ -32,7 +33,7 @@ const c: BenchContext = {
   ort: opts.peers ? await loadOrt(2) : null,
   time: opts.time,
   rows: [],
-  want: (name) => !opts.filter || name.includes(opts.filter),
+  want: (name) => (!opts.filter || name.includes(opts.filter)) && !opts.skip.some((s) => name.includes(s)),
 };
 
 if (c.want('matmul')) await matmulRows(c);

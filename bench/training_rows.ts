@@ -12,15 +12,18 @@ export interface TorchTrainBench {
   rows: { variant: string; threads?: number; batch?: number; imagesPerSecond?: number; medianStepMs?: number; firstStepMs?: number; error?: string }[];
 }
 
-const PYTHON = '/usr/bin/python3';
+// Debian's Python with its torch here; BENCH_PYTHON elsewhere (a GPU machine's CUDA build), and
+// BENCH_TORCH_VARIANTS to pick bench_train.py's variants (its CUDA ones, say)
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
 /** Runs the PyTorch reference bench; null (with the reason printed) where Python or torch is missing. */
 export function torchTrainBench(batch: number, steps: number): TorchTrainBench | null {
-  if (!existsSync(PYTHON)) {
+  if (PYTHON.includes('/') && !existsSync(PYTHON)) {
     console.warn(`skipped: the PyTorch reference rows (no ${PYTHON})`);
     return null;
   }
-  const r = spawnSync(PYTHON, ['tools/torch_ref/bench_train.py', '--batch', String(batch), '--steps', String(steps)], { encoding: 'utf8' });
+  const variants = process.env.BENCH_TORCH_VARIANTS ? ['--variants', process.env.BENCH_TORCH_VARIANTS] : [];
+  const r = spawnSync(PYTHON, ['tools/torch_ref/bench_train.py', '--batch', String(batch), '--steps', String(steps), ...variants], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.warn(`skipped: the PyTorch reference rows (${(r.stderr || '').trim().split('\n').pop()})`);
     return null;
@@ -50,7 +53,7 @@ export async function trainingRows(c: BenchContext): Promise<TorchTrainBench | n
   const torch = torchTrainBench(batch, 6);
   for (const v of torch?.rows ?? []) {
     if (v.error) console.warn(`PyTorch reference ${v.variant}: ${v.error}`);
-    else rows.push(row(`training U-Net (prior config): PyTorch reference ${v.variant} (CPU)`, null, v.imagesPerSecond!, v.medianStepMs!, v.firstStepMs!));
+    else rows.push(row(`training U-Net (prior config): PyTorch reference ${v.variant}${v.variant.endsWith('cuda') ? '' : ' (CPU)'}`, null, v.imagesPerSecond!, v.medianStepMs!, v.firstStepMs!));
   }
   return torch;
 }

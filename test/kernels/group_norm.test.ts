@@ -9,7 +9,8 @@ const engine = useEngine();
 describe('group_norm', () => {
   it('forward (and fused SiLU) against the reference', async () => {
     const rng = testRng();
-    for (const [shape, G] of [[[1, 1, 1, 1], 1], [[2, 6, 5, 7], 3], [[3, 64, 8, 8], 32], [[2, 32, 17], 8], [[1, 4, 64, 64], 2]] as [number[], number][]) {
+    // groups smaller and larger than a workgroup's 64 lanes, rows not a multiple of 64 or of 4, many rows
+    for (const [shape, G] of [[[1, 1, 1, 1], 1], [[2, 6, 5, 7], 3], [[3, 64, 8, 8], 32], [[2, 32, 17], 8], [[1, 4, 64, 64], 2], [[1, 3, 33, 29], 1], [[5, 96, 3, 3], 32]] as [number[], number][]) {
       const C = shape[1];
       const x = rng.f32(size(shape), -3, 5); // an offset mean exercises the variance computation
       const w = rng.f32(C, 0.5, 1.5);
@@ -22,13 +23,14 @@ describe('group_norm', () => {
   });
   it('gradients of x, weight and bias (with and without SiLU)', async () => {
     const rng = testRng();
-    for (const silu of [false, true]) {
-      const shape = [2, 6, 3, 4];
+    // a group within one workgroup's lanes; groups of several channels longer than 64 values (13·11 = 143)
+    for (const [shape, G, silu] of [[[2, 6, 3, 4], 3, false], [[2, 6, 3, 4], 3, true], [[1, 6, 13, 11], 3, false], [[2, 8, 9, 9], 2, true]] as [number[], number, boolean][]) {
+      const C = shape[1];
       const f = (v: number) => (silu ? v / (1 + Math.exp(-v)) : v);
       await checkGrad(
-        engine(), rng, (x, w, b) => groupNorm(x, 3, w, b, { eps: 1e-5, silu }),
-        (x, w, b) => groupNormRef(x, shape, 3, w, b, 1e-5).map(f),
-        [{ data: rng.f32(size(shape)), shape }, { data: rng.f32(6, 0.5, 1.5), shape: [6] }, { data: rng.f32(6), shape: [6] }],
+        engine(), rng, (x, w, b) => groupNorm(x, G, w, b, { eps: 1e-5, silu }),
+        (x, w, b) => groupNormRef(x, shape, G, w, b, 1e-5).map(f),
+        [{ data: rng.f32(size(shape)), shape }, { data: rng.f32(C, 0.5, 1.5), shape: [C] }, { data: rng.f32(C), shape: [C] }],
         { rtol: 2e-3, atol: 2e-4 },
       );
     }

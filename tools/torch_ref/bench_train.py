@@ -22,13 +22,22 @@ VARIANTS = {
     "fp32-channels-last-2t": dict(threads=2, channels_last=True),
     "bf16-autocast-2t": dict(threads=2, autocast=True),
     "bf16-weights-2t": dict(threads=2, bf16=True),
+    # on an NVIDIA GPU (bench/gpu/run.sh): the limit the engine's Vulkan path is compared with
+    "fp32-cuda": dict(threads=1, device="cuda"),
+    "tf32-cuda": dict(threads=1, device="cuda", tf32=True),
+    "bf16-autocast-cuda": dict(threads=1, device="cuda", autocast=True),
 }
+CPU_VARIANTS = [k for k, v in VARIANTS.items() if v.get("device", "cpu") == "cpu"]
 
 
-def run(name, threads, steps, batch, channels_last=False, autocast=False, bf16=False):
+def run(name, threads, steps, batch, channels_last=False, autocast=False, bf16=False, device="cpu", tf32=False):
+    if device == "cuda" and not torch.cuda.is_available():
+        return {"variant": name, "error": "no CUDA device visible to torch"}
     torch.set_num_threads(threads)
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    torch.backends.cudnn.allow_tf32 = tf32
     torch.manual_seed(0)
-    model = UNet(SMALL)
+    model = UNet(SMALL).to(device)
     dtype = torch.bfloat16 if bf16 else torch.float32
     model = model.to(dtype)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
@@ -36,18 +45,18 @@ def run(name, threads, steps, batch, channels_last=False, autocast=False, bf16=F
     if autocast:
         group_norm_in_float(model)
     opt = torch.optim.Adam(model.parameters(), lr=2e-4)
-    x = torch.randn(batch, 3, 64, 64, dtype=dtype).to(memory_format=fmt)
+    x = torch.randn(batch, 3, 64, 64, dtype=dtype, device=device).to(memory_format=fmt)
     eps = torch.randn_like(x)
-    t = torch.randint(0, 1000, (batch,))
+    t = torch.randint(0, 1000, (batch,), device=device)
 
     def step():
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+        with torch.autocast(device, dtype=torch.bfloat16, enabled=autocast):
             out = model(x, t)
         loss = torch.mean((out.float() - eps.float()) ** 2)
         opt.zero_grad()
         loss.backward()
         opt.step()
-        return loss.item()
+        return loss.item()  # a read-back: the step is complete on a GPU too
 
     try:
         t0 = time.perf_counter()
@@ -63,7 +72,7 @@ def run(name, threads, steps, batch, channels_last=False, autocast=False, bf16=F
         return {"variant": name, "error": str(e).splitlines()[0][:200]}
     times.sort()
     med = times[len(times) // 2]
-    return {"variant": name, "threads": threads, "batch": batch, "imagesPerSecond": round(batch / med, 3),
+    return {"variant": name, "device": device, "threads": threads, "batch": batch, "imagesPerSecond": round(batch / med, 3),
             "medianStepMs": round(med * 1000, 1), "firstStepMs": round(first * 1000, 1), "steps": steps}
 
 
@@ -71,7 +80,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=8)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--variants", default=",".join(CPU_VARIANTS), help=f"comma-separated, of: {', '.join(VARIANTS)}")
     a = ap.parse_args()
     rows = []
     for name in a.variants.split(","):
