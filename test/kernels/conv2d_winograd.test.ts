@@ -83,9 +83,12 @@ describe('conv2d winograd', () => {
     });
   }
 
-  it('is offered to the autotuner for 3×3 stride-1 convolutions of 32+ channels, F(2×2) the default from 64', () => {
+  it('is offered to the autotuner for 3×3 stride-1 convolutions of 32+ channels: F(4×4) the default on 32×32+ maps, F(2×2) on smaller ones from 64', () => {
     const variants = (x: number[], w: number[], o = {}) => convForwardVariants(convGeometry(x, w, { padding: 1, ...o }), engine());
     expect(variants([1, 64, 16, 16], [64, 64, 3, 3]).slice(0, 2)).toEqual(['winograd2', 'winograd4']);
+    expect(variants([1, 32, 32, 32], [32, 32, 3, 3]).slice(0, 2)).toEqual(['winograd4', 'winograd2']);
+    expect(variants([2, 64, 64, 48], [96, 64, 3, 3]).slice(0, 2)).toEqual(['winograd4', 'winograd2']);
+    expect(variants([1, 32, 32, 31], [32, 32, 3, 3])[0]).not.toMatch(/winograd/); // 31 columns: below the size
     const mid = variants([1, 64, 16, 16], [32, 64, 3, 3]);
     expect(mid.slice(-2)).toEqual(['winograd2', 'winograd4']);
     expect(mid[0]).not.toMatch(/winograd/);
@@ -96,15 +99,14 @@ describe('conv2d winograd', () => {
     expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { dilation: 2, padding: 2 })).not.toContain('winograd2');
   });
 
-  it('is left out where its transformed operands would exceed a storage binding (direct default then)', () => {
+  it('is left out where its transformed operands would exceed a storage binding (direct default where neither fits)', () => {
     // V holds 4× (F(2×2)) or 2.25× (F(4×4)) the input's floats: a batch of 64×64×64 inputs (1 MiB each)
     // past the binding limit for both, and one that only F(4×4) fits
     const mib = engine().limits.maxStorageBufferBindingSize / 2 ** 20;
     const variants = (n: number) => convForwardVariants(convGeometry([n, 64, 64, 64], [64, 64, 3, 3], { padding: 1 }), engine());
     expect(variants(Math.floor(mib / 2.25) + 1).filter((v) => v.startsWith('winograd'))).toEqual([]);
     const onlyF4 = variants(Math.floor(mib / 4) + 1);
-    expect(onlyF4[0]).not.toMatch(/winograd/);
-    expect(onlyF4).toContain('winograd4');
+    expect(onlyF4[0]).toBe('winograd4');
     expect(onlyF4).not.toContain('winograd2');
   });
 });

@@ -22,12 +22,20 @@ export type ConvForwardVariant = DirectForwardVariant | WinogradVariant;
 export const WINOGRAD_MIN_CHANNELS = 32;
 
 /**
- * From this many input and output channels F(2×2) is also the untuned default, where its operands fit a
- * storage binding (winogradFits), and so what the autotuner keeps for shape classes too slow to tune. It
- * is never slower than the direct kernels there and at least as accurate (docs/performance.md, Winograd);
- * F(4×4), faster still but about 10× the rounding error, stays the autotuner's choice to make.
+ * From this many input and output channels F(2×2) is the untuned default on maps smaller than
+ * WINOGRAD4_DEFAULT_MIN_SIZE, where its operands fit a storage binding (winogradFits), and so what the
+ * autotuner keeps for shape classes too slow to tune. It is never slower than the direct kernels there and
+ * at least as accurate (docs/performance.md, Winograd).
  */
 export const WINOGRAD_DEFAULT_MIN_CHANNELS = 64;
+
+/**
+ * On output maps of at least this size (both sides) F(4×4) is the untuned default from 32 channels (where
+ * its operands fit): bench/lab/winograd.ts measured it ahead of F(2×2) and the direct kernels on every such
+ * shape (32–128 channels, batch 1 and 8; docs/performance.md). Its rounding error, ~5e-6 of the output's
+ * largest value against float64, is within the f32 tolerance of 1e-4 the engine's kernels are held to.
+ */
+export const WINOGRAD4_DEFAULT_MIN_SIZE = 32;
 
 /** The variants for g on engine e, the untuned default first. */
 export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVariant[] {
@@ -38,8 +46,12 @@ export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVar
     const minChannels = Math.min(g.Cin, g.Cout);
     if (!isWinogradConv(g) || minChannels < WINOGRAD_MIN_CHANNELS) return direct;
     const wino = WINOGRAD_VARIANTS.filter((v) => !e || winogradFits(g, WINOGRAD_TILE[v], e));
-    // with F(2×2) the default, F(4×4) is timed next, so that the direct kernels, mostly 2× slower or more
-    // there, are timed once only (autotune.ts)
+    // F(4×4) first on maps of 32×32 and more, F(2×2) first on smaller ones from 64 channels; the other
+    // Winograd tile is timed next, so that the direct kernels, mostly 2× slower or more there, are timed
+    // once only (autotune.ts)
+    if (wino.includes('winograd4') && g.OH >= WINOGRAD4_DEFAULT_MIN_SIZE && g.OW >= WINOGRAD4_DEFAULT_MIN_SIZE) {
+      return ['winograd4', ...wino.filter((v) => v !== 'winograd4'), ...direct];
+    }
     if (minChannels >= WINOGRAD_DEFAULT_MIN_CHANNELS && wino[0] === 'winograd2') return [...wino, ...direct];
     return [...direct, ...wino];
   }
