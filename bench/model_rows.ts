@@ -69,8 +69,8 @@ export async function modelRows(c: BenchContext): Promise<void> {
     y.dispose();
   };
   await comminSplit(SMALL_UNET, 12, 2, 'small U-Net');
-  // the fast preset as users run it (transmit, demo, web page): whole 10-step runs, no phase syncs, per step;
-  // beside it the same preset with the gradient through the U-Net (its form before 'detached')
+  // the fast preset as users run it (transmit, demo, web page; the gradient through the U-Net): whole
+  // 10-step runs, no phase syncs, per step; beside it the same preset with the U-Net's Jacobian dropped
   const { presetOptions } = await import('../src/models/commin_presets.js');
   const fastRun = async (unetGradient: 'through' | 'detached', runs: number) => {
     const u = new UNet(engine, SMALL_UNET, 1);

@@ -20,7 +20,7 @@ const opts = new Command()
   .option('--no-peers', 'skip tfjs, jax-js and onnxruntime-node')
   .option('--no-autotune', 'use the untuned default kernel variants')
   .option('--merge', 'with --filter: replace those rows in bench/results/latest.json')
-  .option('--skip <sections>', 'comma-separated sections to leave out (e.g. compile, which needs tsx)', (v) => v.split(','), [] as string[])
+  .option('--skip <sections>', 'comma-separated sections to leave out (e.g. compile, which needs tsx)', (v) => v.split(',').filter(Boolean), [] as string[])
   .parse()
   .opts<{ filter?: string; time: number; peers: boolean; autotune: boolean; merge?: boolean; skip: string[] }>();
 

@@ -20,4 +20,5 @@ tar -C node_modules -cJf "$out/webgpu.tar.xz" --exclude='webgpu/dist/darwin-*' -
   --exclude='webgpu/dist/linux-arm64' --exclude='webgpu/build' webgpu
 xz -T0 -9 -c "$(command -v node)" > "$out/node.xz"
 (cd "$out" && apt-get download libvulkan1 >/dev/null 2>&1) || echo "pack: no libvulkan1 .deb (apt-get download failed): run.sh then needs the machine's own loader" >&2
+echo "$(git rev-parse HEAD)$(git diff --quiet HEAD -- src bench shaders || echo ' with uncommitted changes') packed $(date -u +%FT%TZ)" > "$out/REV"
 du -sh "$out"

@@ -1,7 +1,7 @@
 """PyTorch's time for the engine's kernel rows (bench/kernel_rows.ts: the same matmul and conv shapes), on
 CUDA when a GPU is visible, else on the CPU: the limit the engine's rows are read against in
 bench/gpu/run.sh. fp32 with TF32 off (the engine computes in f32) and, on a GPU, with TF32 and bf16 too.
-Median of timed calls after warm-up, synchronised. Prints one JSON object.
+Median per call over groups of calls after warm-up, synchronised per group. Prints one JSON object.
 
     python3 bench/gpu/torch_kernels.py [--reps 50]
 """
@@ -24,16 +24,20 @@ CONVS = [
 
 
 def timed(fn, reps, device):
+    """Median per-call time over 10 groups of reps/10 calls, synchronised per group (not per call: on a
+    GPU a sync per call would time the launch and sync latency of the small shapes)."""
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     for _ in range(3):
         fn()
     sync()
+    per = max(1, reps // 10)
     times = []
-    for _ in range(reps):
+    for _ in range(10):
         t0 = time.perf_counter()
-        fn()
+        for _ in range(per):
+            fn()
         sync()
-        times.append(time.perf_counter() - t0)
+        times.append((time.perf_counter() - t0) / per)
     times.sort()
     return times[len(times) // 2]
 
