@@ -30,6 +30,15 @@ export async function modelRows(c: BenchContext): Promise<void> {
   const { DeepJSCC, DEFAULT_JSCC } = await import('../src/models/deepjscc.js');
       const sched = new Schedule();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  // the first (compiling) run apart, the autotuner run on the shapes it met, one warm-up, then the median
+  const firstAndMedian = async (run: () => Promise<number>, reps: number) => {
+    const first = await run();
+    await engine.autotune();
+    await run();
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) times.push(await run());
+    return { first, med: median(times) };
+  };
   // one plain sampler step: U-Net forward + fused update, batch 1
   const plainStep = async (cfg: typeof SMALL_UNET, reps: number, label: string) => {
     const u = new UNet(engine, cfg, 1);
@@ -41,12 +50,8 @@ export async function modelRows(c: BenchContext): Promise<void> {
       y.dispose();
       return performance.now() - t0;
     };
-    const first = await step();
-    await engine.autotune(); // shape classes met in the first step (when tuning is on)
-    await step();
-    const times: number[] = [];
-    for (let i = 0; i < reps; i++) times.push(await step());
-    rows.push(msRow(`sampler step (U-Net fwd + update) ${label}`, `1x3x${cfg.resolution}x${cfg.resolution}, ${(u.params.count() / 1e6).toFixed(1)}M params`, median(times), first));
+    const { first, med } = await firstAndMedian(step, reps);
+    rows.push(msRow(`sampler step (U-Net fwd + update) ${label}`, `1x3x${cfg.resolution}x${cfg.resolution}, ${(u.params.count() / 1e6).toFixed(1)}M params`, med, first));
     u.dispose();
     x.dispose();
   };
@@ -84,12 +89,8 @@ export async function modelRows(c: BenchContext): Promise<void> {
       out.dispose();
       return (performance.now() - t0) / (o.steps ?? 1);
     };
-    const first = await once();
-    await engine.autotune();
-    await once();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await once());
-    rows.push(msRow(`CommIN step, fast preset (U-Net gradient ${unetGradient})`, '1x3x64x64 small U-Net, 10-step runs', median(times), first));
+    const { first, med } = await firstAndMedian(once, runs);
+    rows.push(msRow(`CommIN step, fast preset (U-Net gradient ${unetGradient})`, '1x3x64x64 small U-Net, 10-step runs', med, first));
     u.dispose();
     inn.dispose();
     y.dispose();

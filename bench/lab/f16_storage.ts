@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/index.js';
 import { registerShader } from '../../src/engine/shaders.js';
 import { empty } from '../../src/kernels/util.js';
+import { f16ToF32, f32ToF16 } from '../../src/engine/safetensors.js';
 
 const engine = await Engine.create();
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -18,24 +19,11 @@ const packed = (src: string, operand: 'A' | 'B') =>
 const KERNELS = { f32: base, f16B: packed(base, 'B'), f16AB: packed(packed(base, 'B'), 'A') };
 for (const [k, src] of Object.entries(KERNELS)) registerShader(`lab_f16_${k}`, src);
 
-// f32 → f16 bits (round to nearest even), and back, for packing and for the reference
-const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
-function toHalf(v: number): number {
-  f32[0] = v;
-  const x = u32[0], sign = (x >>> 16) & 0x8000, exp = ((x >>> 23) & 0xff) - 127 + 15, man = x & 0x7fffff;
-  if (exp <= 0) return sign; // values this small do not occur in the lab's data
-  let h = sign | (exp << 10) | (man >>> 13);
-  const rest = man & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h++;
-  return h;
-}
-const fromHalf = (h: number) => (h & 0x8000 ? -1 : 1) * 2 ** (((h >>> 10) & 0x1f) - 15) * (1 + (h & 0x3ff) / 1024);
-
 function operand(n: number, seed: number) {
   let s = seed;
   const v = new Float32Array(n).map(() => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1 || 0.5);
-  const halves = Uint16Array.from(v, toHalf);
-  const rounded = Float64Array.from(halves, fromHalf);
+  const halves = Uint16Array.from(v, f32ToF16);
+  const rounded = Float64Array.from(halves, f16ToF32);
   const buf = (data: ArrayBufferView, floats: number) => { const t = empty(engine, [floats]); engine.write(t.buffer, data); return t; };
   return { full: buf(Float32Array.from(rounded), n), half: buf(new Uint32Array(halves.buffer), n / 2), rounded };
 }

@@ -29,7 +29,8 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-function needsGrad(t: Tensor): boolean {
+/** Whether a gradient must flow to t (a leaf that requires one, or a recorded result). */
+export function needsGrad(t: Tensor): boolean {
   return t.requiresGrad || t.node !== null;
 }
 

@@ -16,7 +16,8 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-function f16ToF32(h: number): number {
+/** IEEE half (bits) → number. */
+export function f16ToF32(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const m = h & 0x3ff;
@@ -27,7 +28,8 @@ function f16ToF32(h: number): number {
 
 const f32buf = new Float32Array(1);
 const u32buf = new Uint32Array(f32buf.buffer);
-function f32ToF16(v: number): number {
+/** number → IEEE half bits, rounded to nearest even. */
+export function f32ToF16(v: number): number {
   f32buf[0] = v;
   const x = u32buf[0];
   const sign = (x >>> 16) & 0x8000;

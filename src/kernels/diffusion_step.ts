@@ -1,6 +1,6 @@
 // The fused diffusion update (shaders/ddpm_step.wgsl): y = cx·x + ce·ε + σ·z, z ~ N(0,1) seeded on the
 // GPU. Differentiable in x and ε (the guided sampler back-propagates through the x̂0 estimate).
-import { record } from '../engine/autograd.js';
+import { needsGrad, record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import { scaleBy } from './elementwise.js';
@@ -32,7 +32,8 @@ export function diffusionStep(x: Tensor, eps: Tensor, c: StepCoefficients): Tens
     workgroups: gridStride(e, Math.ceil(x.size / 4), 64),
     label: shapeStr(x.shape),
   });
-  return record(y, 'diffusion_step', [x, eps], (g) => tidy(() => [scaleBy(g, c.cx), scaleBy(g, c.ce)]));
+  // ε is often held fixed (a guidance step without the U-Net's Jacobian): no gradient computed for it then
+  return record(y, 'diffusion_step', [x, eps], (g) => tidy(() => [needsGrad(x) ? scaleBy(g, c.cx) : null, needsGrad(eps) ? scaleBy(g, c.ce) : null]));
 }
 
 /** Coefficients from a schedule: ᾱ_t (alphaBar) and ᾱ_{t−1} (alphaBarPrev, 1 at t = 0). */

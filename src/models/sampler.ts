@@ -186,7 +186,8 @@ async function sampleLoop(model: EpsModel, s: Schedule, shape: number[], o: Samp
     // one scope for the whole step: the U-Net's intermediates live until the guidance backward, then go
     const step = await tidyAsync(async () => {
       const estimate = () => {
-        const eps = epsThroughUnet ? model.forward(xt, new Array(N).fill(t)) : noGrad(() => model.forward(xt, new Array(N).fill(t)));
+        const forward = () => model.forward(xt, new Array(N).fill(t));
+        const eps = epsThroughUnet ? forward() : noGrad(forward);
         const raw = diffusionStep(xt, eps, stepCoefficients.x0(ab));
         return clip ? clamp(raw, -1, 1) : raw;
       };
