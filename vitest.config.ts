@@ -16,6 +16,8 @@ export default defineConfig({
     // each test file owns one WebGPU device, and lavapipe already uses every core: one file at a time. Two
     // files at once starved the CLI tests' child processes past vitest's 60 s worker RPC timeout on a
     // 2-core AVX2 machine ("Timeout calling onTaskUpdate", which fails the run although every test passed)
+    // The same timeout fires when a test blocks its worker for over 60 s: child processes run through
+    // test/run_process.ts, never spawnSync.
     poolOptions: { forks: { maxForks: 1, minForks: 1 } },
   },
 });

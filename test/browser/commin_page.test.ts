@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,20 +14,21 @@ import { presetOptions } from '../../src/models/commin_presets.js';
 import { kodakCrop, smallFolder } from '../data_helpers.js';
 import { methodNames } from '../../src/pipeline/index.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
+import { runCli } from '../run_process.js';
 
 /** A model folder with the committed DeepJSCC, a 1/24 one, and a tiny prior and INN for 4 dB, made with the CLI (no adversarial DeepJSCC). */
-function tinyModels(): string {
+async function tinyModels(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'webmodels-'));
   copyFileSync('models/deepjscc_64_bcr1-48.safetensors', join(dir, 'deepjscc_64_bcr1-48.safetensors'));
   const data = smallFolder(4, 64);
-  const run = (...a: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...a], { encoding: 'utf8', timeout: 300_000 });
+  const run = async (...a: string[]) => {
+    const r = await runCli(a, { timeout: 300_000 });
     if (r.status !== 0) throw new Error(r.stderr);
   };
-  run('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '2', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior_64.safetensors'));
-  run('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '2', '--out', join(dir, 'inn_snr4.safetensors'));
+  await run('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '2', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior_64.safetensors'));
+  await run('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '2', '--out', join(dir, 'inn_snr4.safetensors'));
   // a second BCR (one step from the 1/48 model); none for 1/96 and 1/192
-  run('train', 'jscc', '--bcr', '1/24', '--init', 'models/deepjscc_64_bcr1-48.safetensors', '--data', data, '--batch', '2', '--steps', '1', '--every', '5', '--val-count', '2', '--out', join(dir, 'deepjscc_64_bcr1-24.safetensors'));
+  await run('train', 'jscc', '--bcr', '1/24', '--init', 'models/deepjscc_64_bcr1-48.safetensors', '--data', data, '--batch', '2', '--steps', '1', '--every', '5', '--val-count', '2', '--out', join(dir, 'deepjscc_64_bcr1-24.safetensors'));
   return dir;
 }
 
@@ -36,7 +36,7 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
   let server: ViteDevServer, browser: Browser, page: Page, models: string;
   const errors: string[] = [];
   beforeAll(async () => {
-    models = tinyModels();
+    models = await tinyModels();
     process.env.COMMIN_WEB_MODELS = models;
     const s = await startWeb();
     delete process.env.COMMIN_WEB_MODELS;

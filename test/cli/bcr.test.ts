@@ -1,6 +1,6 @@
 // --bcr (src/cli/bcr_option.ts): the bundled DeepJSCC of each bandwidth ratio, and the symbols it sends.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../run_process.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,32 +12,29 @@ import { useEngine } from '../helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-function commin(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const commin = (...args: string[]) => runCli(args, { timeout: 180_000 });
 
 describe('--bcr', () => {
   const engine = useEngine();
-  it('every bundled BCR: transmit prints and sends k = n·BCR complex symbols per 64×64 image', () => {
+  it('every bundled BCR: transmit prints and sends k = n·BCR complex symbols per 64×64 image', async () => {
     const bcrs = bundledBcrs();
     expect(bcrs).toContain('1/48');
     const out = mkdtempSync(join(tmpdir(), 'bcr-'));
     for (const bcr of bcrs) {
       const [k, n] = bcr.split('/').map(Number);
       const symbols = (64 * 64 * 3 * k) / n;
-      const r = commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', bcr, '--out', out);
+      const r = await commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', bcr, '--out', out);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(`; ${symbols} complex symbols per image, BCR ${bcr}`);
       expect(r.stdout).toMatch(new RegExp(`method deepjscc, SNR 7 dB, channel awgn, ${symbols} symbols per image, BCR ${bcr}, PSNR [\\d.]+ dB`));
     }
   }, 600_000);
 
-  it('a BCR without a bundled model names the file and the command; --bcr with --model is refused', () => {
-    const none = commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', '1/12', '--out', tmpdir());
+  it('a BCR without a bundled model names the file and the command; --bcr with --model is refused', async () => {
+    const none = await commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', '1/12', '--out', tmpdir());
     expect(none.status).not.toBe(0);
     expect(none.stderr).toMatch(/no bundled DeepJSCC for BCR 1\/12 \('.*deepjscc_64_bcr1-12\.safetensors'.*commin train jscc --bcr 1\/12 --init/);
-    const both = commin('eval', '--bcr', '1/48', '--model', join(ROOT, 'models/deepjscc_64_bcr1-48.safetensors'));
+    const both = await commin('eval', '--bcr', '1/48', '--model', join(ROOT, 'models/deepjscc_64_bcr1-48.safetensors'));
     expect(both.status).not.toBe(0);
     expect(both.stderr).toMatch(/'--bcr <k\/n>' cannot be used with option '--model/);
   }, 300_000);
@@ -55,7 +52,7 @@ describe('--bcr', () => {
 
   it('a model sending part of its latent (1/192: every other row): transmit sends 64 symbols, and the methods that re-encode (separation, inverse) run', async () => {
     const { dir, model } = await untrained([1, 192]);
-    const r = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,separation,inverse',
+    const r = await commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,separation,inverse',
       '--inverse-iters', '2', '--inverse-restarts', '1', '--inverse-ilo-iters', '1', '--out', dir);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('; 64 complex symbols per image, BCR 1/192');
@@ -64,10 +61,10 @@ describe('--bcr', () => {
 
   it('models trained for one DeepJSCC refuse another BCR, naming both: the adversarial DeepJSCC and the control branch', async () => {
     const { dir, model } = await untrained([1, 24]);
-    const adv = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,adv', '--out', dir);
+    const adv = await commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,adv', '--out', dir);
     expect(adv.status).not.toBe(0);
     expect(adv.stderr).toMatch(/adversarial DeepJSCC .*deepjscc_adv_64_bcr1-48\.safetensors sends at BCR 1\/48, DeepJSCC at 1\/24/);
-    const control = commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,diffjscc', '--out', dir);
+    const control = await commin('transmit', kodakCrop('01'), '--snr', '7', '--model', model, '--method', 'deepjscc,diffjscc', '--out', dir);
     expect(control.status).not.toBe(0);
     expect(control.stderr).toMatch(/control branch .*control_64\.safetensors was trained on DeepJSCC at BCR 1\/48, this DeepJSCC sends at 1\/24/);
   }, 300_000);

@@ -1,52 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../run_process.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HAS_FACES, kodakCrop, lpipsExample, NEEDS_FACES } from '../data_helpers.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 // the bundled 64×64 centre crop of kodim01 (in every clone)
 const KODAK = kodakCrop('01');
 
-function commin(...args: string[]) {
-  // the TypeScript sources through tsx (bin/commin.js runs the build in dist/, checked by .ci/run's package block)
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+async function commin(...args: string[]) {
+  const r = await runCli(args, { timeout: 120_000 });
   // nothing filtered here: the CLI itself keeps Dawn's start-up notices off stderr (src/cli/quiet_dawn.ts)
   const stderr = r.stderr.split('\n').filter((l) => l.trim());
   return { status: r.status, stdout: r.stdout, stderr };
 }
 
 /** One clear line on stderr, a non-zero exit, no stack trace. */
-function expectCleanError(r: ReturnType<typeof commin>, pattern: RegExp) {
+function expectCleanError(r: Awaited<ReturnType<typeof commin>>, pattern: RegExp) {
   expect(r.status).not.toBe(0);
   expect(r.stderr.join('\n')).toMatch(pattern);
   expect(r.stderr.join('\n')).not.toMatch(/^\s+at /m);
 }
 
 describe('commin CLI errors', () => {
-  it('--help lists the commands', () => {
-    const r = commin('--help');
+  it('--help lists the commands', async () => {
+    const r = await commin('--help');
     expect(r.status).toBe(0);
     for (const c of ['selfcheck', 'train', 'transmit']) expect(r.stdout).toContain(c);
   });
-  it('unknown command or method', () => {
-    expectCleanError(commin('fly'), /unknown command 'fly'/);
-    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--method', 'magic'), /'magic' is invalid.*choices/s);
+  it('unknown command or method', async () => {
+    expectCleanError(await commin('fly'), /unknown command 'fly'/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '1', '--method', 'magic'), /'magic' is invalid.*choices/s);
   });
-  it('SNR not a number, BCR not a fraction, bad steps', () => {
-    expectCleanError(commin('transmit', KODAK, '--snr', 'loud'), /'loud' is not a number/);
-    expectCleanError(commin('train', 'jscc', '--bcr', '0.02', '--out', '/tmp/x.safetensors'), /'0.02' is not a fraction like 1\/48/);
-    expectCleanError(commin('train', 'jscc', '--steps', '-3', '--out', '/tmp/x.safetensors'), /not a positive integer/);
-    expectCleanError(commin('train', 'jscc', '--snr', '20:0', '--out', '/tmp/x.safetensors'), /not a range like 0:20/);
+  it('SNR not a number, BCR not a fraction, bad steps', async () => {
+    expectCleanError(await commin('transmit', KODAK, '--snr', 'loud'), /'loud' is not a number/);
+    expectCleanError(await commin('train', 'jscc', '--bcr', '0.02', '--out', '/tmp/x.safetensors'), /'0.02' is not a fraction like 1\/48/);
+    expectCleanError(await commin('train', 'jscc', '--steps', '-3', '--out', '/tmp/x.safetensors'), /not a positive integer/);
+    expectCleanError(await commin('train', 'jscc', '--snr', '20:0', '--out', '/tmp/x.safetensors'), /not a range like 0:20/);
   });
-  it('missing files and malformed models', () => {
-    expectCleanError(commin('transmit', 'no-such.png', '--snr', '1'), /image 'no-such.png' does not exist/);
+  it('missing files and malformed models', async () => {
+    expectCleanError(await commin('transmit', 'no-such.png', '--snr', '1'), /image 'no-such.png' does not exist/);
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
     writeFileSync(join(dir, 'bad.safetensors'), 'not a model at all');
-    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--model', join(dir, 'bad.safetensors')), /bad.safetensors: header length|too short|not valid JSON/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '1', '--model', join(dir, 'bad.safetensors')), /bad.safetensors: header length|too short|not valid JSON/);
     writeFileSync(join(dir, 'bad.png'), 'not an image');
-    expectCleanError(commin('train', 'jscc', '--data', dir, '--out', join(dir, 'm.safetensors')), /no PNG or JPEG images|none of the 1 images/);
+    expectCleanError(await commin('train', 'jscc', '--data', dir, '--out', join(dir, 'm.safetensors')), /no PNG or JPEG images|none of the 1 images/);
   });
 });
 
@@ -56,29 +54,29 @@ describe('commin refuses bad arguments before any work (no engine, no data load)
     const dir = mkdtempSync(join(tmpdir(), 'pre-'));
     const out = join(dir, 'm.safetensors');
     writeFileSync(out, 'precious');
-    expectCleanError(commin('train', 'jscc', '--out', out), /already exists; pass --resume to continue training it, or --force to replace it/);
+    expectCleanError(await commin('train', 'jscc', '--out', out), /already exists; pass --resume to continue training it, or --force to replace it/);
     expect(readFileSync(out, 'utf8')).toBe('precious');
     // Node's recursive mkdir spins forever under /proc: refused at once instead
-    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--out', '/proc/x'), /output folder '\/proc\/x' is under \/proc/);
-    expectCleanError(commin('sample', '--model', 'models/prior_64.safetensors', '--out', '/proc/x/s.png'), /under \/proc/);
-    expectCleanError(commin('train', 'inn', '--snr', '4', '--out', '/proc/x/inn.safetensors'), /under \/proc/);
-    expectCleanError(commin('transmit', KODAK, '--snr', '-1e9'), /SNR -1e9 dB is outside -20…40 dB/);
-    expectCleanError(commin('demo', '--snr', '1,1e9'), /SNR 1000000000 dB is outside -20…40 dB/);
-    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--lpips', join(dir, 'none.safetensors'), '--out', dir), /LPIPS weights '.*none\.safetensors' do not exist/);
-    expectCleanError(commin('train', 'ddpm', '--size', '63', '--out', join(dir, 'p.safetensors')), /U-Net: image size 63 is not a multiple of 8/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '1', '--out', '/proc/x'), /output folder '\/proc\/x' is under \/proc/);
+    expectCleanError(await commin('sample', '--model', 'models/prior_64.safetensors', '--out', '/proc/x/s.png'), /under \/proc/);
+    expectCleanError(await commin('train', 'inn', '--snr', '4', '--out', '/proc/x/inn.safetensors'), /under \/proc/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '-1e9'), /SNR -1e9 dB is outside -20…40 dB/);
+    expectCleanError(await commin('demo', '--snr', '1,1e9'), /SNR 1000000000 dB is outside -20…40 dB/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '1', '--lpips', join(dir, 'none.safetensors'), '--out', dir), /LPIPS weights '.*none\.safetensors' do not exist/);
+    expectCleanError(await commin('train', 'ddpm', '--size', '63', '--out', join(dir, 'p.safetensors')), /U-Net: image size 63 is not a multiple of 8/);
   });
-  it('a missing --data folder is named (training and evaluation need faces; nothing bundles them)', () => {
+  it('a missing --data folder is named (training and evaluation need faces; nothing bundles them)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nodata-'));
-    expectCleanError(commin('train', 'jscc', '--data', join(dir, 'none'), '--out', join(dir, 'm.safetensors')), /data folder '.*none' does not exist \(pass --data DIR/);
-    expectCleanError(commin('eval', '--data', join(dir, 'none'), '--out', join(dir, 'e')), /data folder '.*none' does not exist/);
-    expectCleanError(commin('demo', '--data', join(dir, 'none'), '--out', join(dir, 'd')), /data folder '.*none' does not exist/);
+    expectCleanError(await commin('train', 'jscc', '--data', join(dir, 'none'), '--out', join(dir, 'm.safetensors')), /data folder '.*none' does not exist \(pass --data DIR/);
+    expectCleanError(await commin('eval', '--data', join(dir, 'none'), '--out', join(dir, 'e')), /data folder '.*none' does not exist/);
+    expectCleanError(await commin('demo', '--data', join(dir, 'none'), '--out', join(dir, 'd')), /data folder '.*none' does not exist/);
   });
 });
 
 describe('commin metrics', () => {
   const L = lpipsExample;
-  it('prints PSNR, SSIM, MS-SSIM and LPIPS per image as JSON', () => {
-    const r = commin('metrics', L('ex_ref.png'), L('ex_p0.png'), L('ex_p1.png'), '--json');
+  it('prints PSNR, SSIM, MS-SSIM and LPIPS per image as JSON', async () => {
+    const r = await commin('metrics', L('ex_ref.png'), L('ex_p0.png'), L('ex_p1.png'), '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.results.map((x: { lpips: number }) => x.lpips)).toEqual([expect.closeTo(0.711, 3), expect.closeTo(0.1479, 3)]);
@@ -91,7 +89,7 @@ describe('commin metrics', () => {
     const { readFileSync } = await import('node:fs');
     const wide = join(mkdtempSync(join(tmpdir(), 'wide-')), 'wide.png');
     writeFileSync(wide, encodePng(resize(decodeImage(new Uint8Array(readFileSync(KODAK))), 96, 64)));
-    expectCleanError(commin('metrics', L('ex_ref.png'), wide), /is 96×64, the reference .* is 64×64/);
+    expectCleanError(await commin('metrics', L('ex_ref.png'), wide), /is 96×64, the reference .* is 64×64/);
   });
 });
 
@@ -102,12 +100,12 @@ describe('commin train ddpm / sample', () => {
     const data = smallFolder(6, 16);
     const dir = mkdtempSync(join(tmpdir(), 'ddpm-'));
     const args = ['train', 'ddpm', '--data', data, '--size', '16', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '8', '--batch', '2', '--every', '2', '--sample-steps', '2', '--T', '50', '--out', join(dir, 'm.safetensors')];
-    expect(commin(...args, '--steps', '2').status).toBe(0);
-    const r = commin(...args, '--steps', '4', '--resume');
+    expect((await commin(...args, '--steps', '2')).status).toBe(0);
+    const r = await commin(...args, '--steps', '4', '--resume');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/resumed from .* at step 2/);
     expect(existsSync(join(dir, 'samples_step4.png'))).toBe(true);
-    const s = commin('sample', '--model', join(dir, 'm.safetensors'), '-n', '4', '--steps', '3', '--out', join(dir, 'grid.png'));
+    const s = await commin('sample', '--model', join(dir, 'm.safetensors'), '-n', '4', '--steps', '3', '--out', join(dir, 'grid.png'));
     expect(s.status).toBe(0);
     expect(existsSync(join(dir, 'grid.png'))).toBe(true);
   });
@@ -126,7 +124,7 @@ describe('commin sample from a face GAN', () => {
       const g = new Generator(e, { latent: 8, channels: [8, 4], groups: 2 }, 7);
       writeFileSync(join(dir, 'g.safetensors'), await g.params.save({ kind: 'gan', config: JSON.stringify(g.cfg) }));
       const want = await g.forward(randNormal(e, [4, 8], { seed: 3 })).data(); // [4, 3, 16, 16]
-      const r = commin('sample', '--model', join(dir, 'g.safetensors'), '-n', '4', '--seed', '3', '--out', join(dir, 'grid.png'));
+      const r = await commin('sample', '--model', join(dir, 'g.safetensors'), '-n', '4', '--seed', '3', '--out', join(dir, 'grid.png'));
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/wrote 4 generator samples/);
       const grid = decodeImage(new Uint8Array(readFileSync(join(dir, 'grid.png'))));
@@ -156,7 +154,7 @@ describe('commin demo and transmit with the committed model', () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'demo-'));
     // the committed prior and INNs put CommIN beside DeepJSCC; two sampling steps keep the test short
-    const r = commin('demo', '--faces', '2', '--snr', '1,7', '--steps', '2', '--out', dir);
+    const r = await commin('demo', '--faces', '2', '--snr', '1,7', '--steps', '2', '--out', dir);
     expect(r.status).toBe(0);
     for (const f of ['grid.png', 'metrics.csv', 'metrics.md', 'plot.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
     const csv = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
@@ -168,17 +166,17 @@ describe('commin demo and transmit with the committed model', () => {
     const grid = decodeImage(new Uint8Array(readFileSync(join(dir, 'grid.png'))));
     expect(grid.width).toBeGreaterThanOrEqual(5 * 64); // original, then DeepJSCC | CommIN at 2 SNRs
     // without the CommIN models the demo says so and still writes DeepJSCC's results
-    const d2 = commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'b'));
+    const d2 = await commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'b'));
     expect(d2.status).toBe(0);
     expect(d2.stdout).toMatch(/CommIN skipped: needs .*missing\.safetensors/);
     expect(readFileSync(join(dir, 'b', 'metrics.csv'), 'utf8').trim().split('\n').length).toBe(2);
   });
   it('transmit: a model of another size is a clear error; same seed gives the same output', async () => {
     const { readFileSync } = await import('node:fs');
-    expectCleanError(commin('transmit', KODAK, '--snr', '1', '--size', '128'), /is for 64×64 images, not 128×128/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '1', '--size', '128'), /is for 64×64 images, not 128×128/);
     const dir = mkdtempSync(join(tmpdir(), 'tx-'));
-    const a = commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'a'));
-    const b = commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'b'));
+    const a = await commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'a'));
+    const b = await commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'b'));
     expect(a.status).toBe(0);
     expect(a.stdout).toMatch(/PSNR [\d.]+ dB, SSIM [\d.]+/);
     expect(readFileSync(join(dir, 'a', 'kodim01_deepjscc_snr1.png')).equals(readFileSync(join(dir, 'b', 'kodim01_deepjscc_snr1.png')))).toBe(true);
@@ -189,14 +187,14 @@ describe('commin --method(s) lists (the pipeline registry)', () => {
   it('transmit runs the named methods in order on one draw; demo runs only the named ones; a missing model or unknown name is an error', async () => {
     const { readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'methods-'));
-    const t = commin('transmit', KODAK, '--snr', '4', '--method', 'commin,deepjscc', '--steps', '1', '--out', join(dir, 't'));
+    const t = await commin('transmit', KODAK, '--snr', '4', '--method', 'commin,deepjscc', '--steps', '1', '--out', join(dir, 't'));
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(/method commin, SNR 4 dB[^]*method deepjscc, SNR 4 dB/);
-    const d = commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc', '--out', join(dir, 'd'));
+    const d = await commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc', '--out', join(dir, 'd'));
     expect(d.status).toBe(0);
     expect(readFileSync(join(dir, 'd', 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(['DeepJSCC']);
-    expectCleanError(commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc,commin', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'e')), /CommIN needs .*missing\.safetensors/);
-    expectCleanError(commin('eval', '--methods', 'deepjscc,magic'), /'deepjscc,magic' is invalid.*unknown method 'magic'; choices/s);
+    expectCleanError(await commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc,commin', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'e')), /CommIN needs .*missing\.safetensors/);
+    expectCleanError(await commin('eval', '--methods', 'deepjscc,magic'), /'deepjscc,magic' is invalid.*unknown method 'magic'; choices/s);
   });
 });
 
@@ -208,8 +206,8 @@ describe('commin train inn', () => {
     const data = smallFolder(4, 64);
     const out = join(mkdtempSync(join(tmpdir(), 'inn-')), 'inn.safetensors');
     const args = ['train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--every', '2', '--out', out];
-    expect(commin(...args, '--steps', '2').status).toBe(0);
-    const r = commin(...args, '--steps', '4', '--resume');
+    expect((await commin(...args, '--steps', '2')).status).toBe(0);
+    const r = await commin(...args, '--steps', '4', '--resume');
     expect(r.status).toBe(0);
     const meta = parseSafetensors(new Uint8Array(readFileSync(out))).metadata;
     expect(meta.step).toBe('4');
@@ -227,9 +225,9 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     const { smallFolder } = await import('../data_helpers.js');
     const data = smallFolder(4, 64);
     const dir = mkdtempSync(join(tmpdir(), 'cm-'));
-    expect(commin('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '1', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior.safetensors')).status).toBe(0);
-    expect(commin('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '1', '--out', join(dir, 'inn.safetensors')).status).toBe(0);
-    const r = commin('transmit', KODAK, '--snr', '4', '--method', 'both', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '2', '--out', join(dir, 'out'), '--verbose', '--diagnostics', join(dir, 'diag.json'));
+    expect((await commin('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '1', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior.safetensors'))).status).toBe(0);
+    expect((await commin('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '1', '--out', join(dir, 'inn.safetensors'))).status).toBe(0);
+    const r = await commin('transmit', KODAK, '--snr', '4', '--method', 'both', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '2', '--out', join(dir, 'out'), '--verbose', '--diagnostics', join(dir, 'diag.json'));
     expect(r.status).toBe(0);
     // per-step guidance diagnostics: printed, written as JSON, plotted
     expect(r.stdout).toMatch(/step 2 t=0: ‖x_inn − x̂0‖ [\d.]+, ‖target − coarse\(INN\(x̂0\)\)‖ [\d.]+, guidance RMS/);
@@ -240,12 +238,12 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     expect(existsSync(join(dir, 'diag.svg'))).toBe(true);
     expect(r.stdout).toMatch(/method deepjscc, SNR 4 dB.*PSNR [\d.]+ dB.*LPIPS/);
     expect(r.stdout).toMatch(/method commin, SNR 4 dB.*PSNR -?[\d.]+ dB.*LPIPS/);
-    expectCleanError(commin('transmit', KODAK, '--snr', '4', '--method', 'commin', '--prior', join(dir, 'none.safetensors')), /CommIN needs a diffusion prior/);
-    expectCleanError(commin('transmit', KODAK, '--snr', '9', '--method', 'commin', '--prior', join(dir, 'prior.safetensors')), /CommIN needs an INN for 9 dB/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '4', '--method', 'commin', '--prior', join(dir, 'none.safetensors')), /CommIN needs a diffusion prior/);
+    expectCleanError(await commin('transmit', KODAK, '--snr', '9', '--method', 'commin', '--prior', join(dir, 'prior.safetensors')), /CommIN needs an INN for 9 dB/);
     // an INN trained for another SNR: refused, or used with --force and a warning naming both
     const other = ['transmit', KODAK, '--snr', '7', '--method', 'commin', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '1', '--out', join(dir, 'out7')];
-    expectCleanError(commin(...other), /was trained for 4 dB, the channel is at 7 dB; pass --force/);
-    const forced = commin(...other, '--force');
+    expectCleanError(await commin(...other), /was trained for 4 dB, the channel is at 7 dB; pass --force/);
+    const forced = await commin(...other, '--force');
     expect(forced.status).toBe(0);
     expect(forced.stderr.join('\n')).toMatch(/trained for 4 dB, the channel is at 7 dB \(--force\)/);
   });
@@ -256,7 +254,7 @@ describe('commin eval', () => {
     ctx.skip(!HAS_FACES, NEEDS_FACES); // the default --data: validation faces
     const { readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'eval-'));
-    const r = commin('eval', '--count', '4', '--snr', '1,7', '--batch', '2', '--steps', '2', '--out', dir);
+    const r = await commin('eval', '--count', '4', '--snr', '1,7', '--batch', '2', '--steps', '2', '--out', dir);
     expect(r.status).toBe(0);
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     // the committed prior and INNs: both methods at each SNR, on the same faces and channel draws

@@ -3,7 +3,7 @@
 // DeepJSCC models, the trained SNR range in summary.json, the refusal of per-model methods in a sweep and
 // CommIN's INN looked up per BCR.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../run_process.js';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,7 @@ import { useEngine } from '../helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-function commin(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const commin = (...args: string[]) => runCli(args, { timeout: 240_000 });
 
 /** Two bundled faces under file names that fall in the validation split (eval reads only that split). */
 function valFolder(): string {
@@ -35,9 +32,9 @@ const polylines = (svg: string) => svg.match(/<polyline /g)?.length ?? 0;
 describe('commin eval curves', () => {
   const engine = useEngine();
 
-  it('two SNRs: psnr_vs_snr.svg and lpips_vs_snr.svg, one line per method, the channel named; the trained SNR range in summary.json', () => {
+  it('two SNRs: psnr_vs_snr.svg and lpips_vs_snr.svg, one line per method, the channel named; the trained SNR range in summary.json', async () => {
     const out = mkdtempSync(join(tmpdir(), 'eval-out-'));
-    const r = commin('eval', '--data', valFolder(), '--count', '2', '--snr', '0,24', '--methods', 'deepjscc,separation', '--out', out);
+    const r = await commin('eval', '--data', valFolder(), '--count', '2', '--snr', '0,24', '--methods', 'deepjscc,separation', '--out', out);
     expect(r.status, r.stderr).toBe(0);
     for (const f of ['psnr_vs_snr.svg', 'lpips_vs_snr.svg']) {
       const svg = readFileSync(join(out, f), 'utf8');
@@ -61,7 +58,7 @@ describe('commin eval curves', () => {
     await saveCheckpoint(model, m.params, null, { step: 0, seconds: 0, config: cfg, commandLine: 'commin train jscc --bcr 1/24 --snr 0:10' });
     expect(trainedSnrRange({ commandLine: 'commin train jscc --bcr 1/24 --snr 0:10' }).range).toEqual([0, 10]);
 
-    const refused = commin('eval', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,adv', '--out', join(dir, 'x'));
+    const refused = await commin('eval', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,adv', '--out', join(dir, 'x'));
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/only deepjscc, separation, commin follow any model .*drop adv from --methods/);
     // CommIN looks for its INN per BCR: none for 1/24 → the file and the command that makes it
@@ -69,17 +66,17 @@ describe('commin eval curves', () => {
     mkdirSync(innDir);
     copyFileSync(join(ROOT, 'models/inn_snr1.safetensors'), join(innDir, 'inn_snr1.safetensors'));
     const sweep = ['eval', '--data', valFolder(), '--count', '2', '--snr', '1', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,commin', '--inn-dir', innDir, '--out'];
-    const noInn = commin(...sweep, join(dir, 'y'));
+    const noInn = await commin(...sweep, join(dir, 'y'));
     expect(noInn.status, noInn.stderr.slice(-2000)).not.toBe(0);
     expect(noInn.stderr).toMatch(/inn_bcr1-24_snr1\.safetensors.*commin train inn/s);
     // an INN trained on the 1/48 model's outputs, put under the 1/24 name, is refused by its recorded BCR
     copyFileSync(join(ROOT, 'models/inn_snr1.safetensors'), join(innDir, 'inn_bcr1-24_snr1.safetensors'));
-    const wrongInn = commin(...sweep, join(dir, 'z'));
+    const wrongInn = await commin(...sweep, join(dir, 'z'));
     expect(wrongInn.status).not.toBe(0);
     expect(wrongInn.stderr).toMatch(/was trained on DeepJSCC at BCR 1\/48, this DeepJSCC sends at 1\/24/);
 
     const out = join(dir, 'out');
-    const r = commin('eval', '--data', valFolder(), '--count', '2', '--snr', '1,7', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--out', out);
+    const r = await commin('eval', '--data', valFolder(), '--count', '2', '--snr', '1,7', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--out', out);
     expect(r.status, r.stderr).toBe(0);
     const bcr = readFileSync(join(out, 'psnr_vs_bcr.svg'), 'utf8');
     expect(polylines(bcr)).toBe(4); // deepjscc and separation at 1 and 7 dB

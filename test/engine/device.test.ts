@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runProcess } from '../run_process.js';
 import { Engine, registerShader, tensor, add, WebGPUError } from '../../src/index.js';
 import { useEngine } from '../helpers.js';
 
@@ -48,16 +48,15 @@ describe('device', () => {
     expect(() => tensor(e, [1], [1])).toThrow(/device lost/);
   });
 
-  it('a Node process that used the engine exits by itself, cleanly', () => {
+  it('a Node process that used the engine exits by itself, cleanly', async () => {
     const script = `
       import { Engine, tensor, matmul } from './src/index.ts';
       const e = await Engine.create();
       const a = tensor(e, [1, 2, 3, 4], [2, 2]);
       console.log('result', Array.from(await matmul(a, a).data()).join(','));
     `;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    const r = await runProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: new URL('../..', import.meta.url).pathname,
-      encoding: 'utf8',
       timeout: 60_000,
     });
     expect(r.stderr).not.toMatch(/Segmentation|Assertion|Aborted|futex/i);

@@ -3,6 +3,7 @@
 // decoded images. Skipped, with the reason shown, where no Python has torch.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { runProcess } from '../run_process.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ describe('tools/torch_ref/deepjscc.py equals the engine’s DeepJSCC', () => {
       writeFileSync(file, serializeSafetensors(new Map([
         ['x', { shape: [N, 3, S, S], data: x }], ['snr', { shape: [N], data: snr }], ['y', { shape: [N, 3, S, S], data: await y.data() }],
       ]), {}));
-      const r = spawnSync(PYTHON!, [SCRIPT, '--check', file, '--model', MODEL], { encoding: 'utf8', timeout: 120_000 });
+      const r = await runProcess(PYTHON!, [SCRIPT, '--check', file, '--model', MODEL], { timeout: 120_000 });
       expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
       const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { maxAbsDiff: number; count: number };
       expect(out.count).toBe(N);

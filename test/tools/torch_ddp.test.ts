@@ -4,6 +4,7 @@
 // check. Skipped, with the reason shown, where no Python has torch (tools/install-system-deps.sh --torch).
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { runProcess } from '../run_process.js';
 
 const SCRIPT = new URL('../../tools/torch_ref/test_distributed.py', import.meta.url).pathname;
 
@@ -20,9 +21,9 @@ const PYTHON = torchPython();
 const NEEDS_TORCH = 'needs a Python with torch (and torch.distributed with gloo): bash tools/install-system-deps.sh --torch';
 
 describe('train_ddpm.py under torchrun (DDP, 2 CPU ranks)', () => {
-  it('2 ranks × batch 2 train as 1 process × batch 4; resume, signals and a non-finite loss stop all ranks', (ctx) => {
+  it('2 ranks × batch 2 train as 1 process × batch 4; resume, signals and a non-finite loss stop all ranks', async (ctx) => {
     ctx.skip(!PYTHON, NEEDS_TORCH);
-    const r = spawnSync(PYTHON!, [SCRIPT], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 280_000 });
+    const r = await runProcess(PYTHON!, [SCRIPT], { env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 280_000 });
     const report = `${r.stdout}\n${r.stderr}`;
     expect(r.status, report).toBe(0);
     expect(r.stdout).toMatch(/all checks passed/);

@@ -4,6 +4,7 @@
 // Skipped, with the reason shown, where no Python has torch.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { runProcess } from '../run_process.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ describe('train_control.py and convert_control.ts', () => {
     ctx.skip(!PYTHON, 'needs a Python with torch: bash tools/install-system-deps.sh --torch');
     const dir = mkdtempSync(join(tmpdir(), 'train-control-'));
     try {
-      const r = spawnSync(PYTHON!, [SCRIPT, '--dir', dir], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 280_000 });
+      const r = await runProcess(PYTHON!, [SCRIPT, '--dir', dir], { env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 280_000 });
       expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/all checks passed/);
       const priorBytes = new Uint8Array(readFileSync(join(dir, 'prior.safetensors')));

@@ -5,6 +5,7 @@
 // whose images equal PyTorch's EMA generator's. Skipped, with the reason shown, where no Python has torch.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { runProcess } from '../run_process.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,25 +52,25 @@ describe('train_gan.py and convert_gan.ts', () => {
       const len = Buffer.alloc(4);
       len.writeUInt32LE(names.length);
       writeFileSync(path('cache.bin'), Buffer.concat([len, names, px]));
-      const run = (...args: string[]) => spawnSync(PYTHON!, [join(TORCH_REF, 'train_gan.py'), '--cache', path('cache.bin'), '--latent', '8',
-        '--g-channels', '16,8', '--d-channels', '8,16', '--batch', '4', '--threads', '1', '--log-every', '1', ...args], { encoding: 'utf8', timeout: 60_000 });
-      let r = run('--steps', '3', '--out', path('straight.pt'));
+      const run = (...args: string[]) => runProcess(PYTHON!, [join(TORCH_REF, 'train_gan.py'), '--cache', path('cache.bin'), '--latent', '8',
+        '--g-channels', '16,8', '--d-channels', '8,16', '--batch', '4', '--threads', '1', '--log-every', '1', ...args], { timeout: 60_000 });
+      let r = await run('--steps', '3', '--out', path('straight.pt'));
       expect(r.status, r.stderr).toBe(0);
-      expect(run('--steps', '2', '--out', path('resumed.pt')).status).toBe(0);
-      r = run('--steps', '3', '--out', path('resumed.pt'), '--resume');
+      expect((await run('--steps', '2', '--out', path('resumed.pt'))).status).toBe(0);
+      r = await run('--steps', '3', '--out', path('resumed.pt'), '--resume');
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/resumed from .* at step 2/);
-      const c = spawnSync(PYTHON!, ['-c', COMPARE, TORCH_REF, path('straight.pt'), path('resumed.pt'), path('check.safetensors')], { encoding: 'utf8' });
+      const c = await runProcess(PYTHON!, ['-c', COMPARE, TORCH_REF, path('straight.pt'), path('resumed.pt'), path('check.safetensors')]);
       expect(c.status, c.stderr).toBe(0);
       expect(c.stdout.trim()).toBe('step 3 runs 2 diff 0.0');
 
       const grid = decodeImage(new Uint8Array(readFileSync(path('straight_samples_step3.png'))), 'grid');
       expect([grid.width, grid.height]).toEqual([64, 64]);
 
-      r = run('--steps', '3', '--out', path('straight.pt'));
+      r = await run('--steps', '3', '--out', path('straight.pt'));
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(/--resume continues it, --force replaces it/);
-      r = run('--steps', '3', '--lr', '1e38', '--d-lr', '1e38', '--out', path('nan.pt'));
+      r = await run('--steps', '3', '--lr', '1e38', '--d-lr', '1e38', '--out', path('nan.pt'));
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(/non-finite .*loss/);
       expect(existsSync(path('nan.pt'))).toBe(false);
