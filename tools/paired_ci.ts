@@ -1,7 +1,9 @@
 // Paired comparison of two methods on the same images from `commin eval` per-image CSVs: mean difference
 // (B − A) of PSNR, SSIM and LPIPS per setting (SNR, and BCR where the CSVs have a bcr column, as
-// `eval --models/--bcr` writes) with a 95% confidence interval (Student t, pairs by image).
+// `eval --models/--bcr` writes) with a 95% confidence interval (Student t, pairs by image). A side may list
+// several CSVs joined by commas (runs on chunks of the faces, `eval --skip/--count`): their rows are merged.
 //   npx tsx tools/paired_ci.ts A.csv:deepjscc B.csv:commin [--md]
+//   npx tsx tools/paired_ci.ts a1.csv,a2.csv:commin b1.csv,b2.csv:commin
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +29,22 @@ export function readMethod(text: string, method: string, what = 'CSV'): BySettin
     out.get(key)!.set(image, { psnr: +psnr, ssim: +ssim, lpips: +lpips });
   }
   if (out.size === 0) throw new Error(`${what}: no rows of method '${method}'`);
+  return out;
+}
+
+/** One method's rows of several CSVs (chunks of one run); an image scored twice in a setting is an error. */
+export function mergeMethods(parts: BySetting[], what = 'CSVs'): BySetting {
+  const out: BySetting = new Map();
+  for (const part of parts) {
+    for (const [key, images] of part) {
+      if (!out.has(key)) out.set(key, new Map());
+      const into = out.get(key)!;
+      for (const [image, s] of images) {
+        if (into.has(image)) throw new Error(`${what}: image '${image}' is in more than one file (overlapping chunks?)`);
+        into.set(image, s);
+      }
+    }
+  }
   return out;
 }
 
@@ -63,13 +81,14 @@ export function pairedDifferences(a: BySetting, b: BySetting): PairedRow[] {
 function main() {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (args.length !== 2) {
-    console.error('usage: paired_ci.ts A.csv:METHOD B.csv:METHOD [--md]');
+    console.error('usage: paired_ci.ts A.csv[,A2.csv…]:METHOD B.csv[,B2.csv…]:METHOD [--md]');
     process.exit(1);
   }
   const [a, b] = args.map((spec) => {
-    const [file, method] = spec.split(':');
-    if (!file || !method) throw new Error(`'${spec}': expected FILE.csv:METHOD`);
-    return { label: `${method} (${file})`, rows: readMethod(readFileSync(file, 'utf8'), method, file) };
+    const [files, method] = spec.split(':');
+    if (!files || !method) throw new Error(`'${spec}': expected FILE.csv[,FILE.csv…]:METHOD`);
+    const parts = files.split(',').map((file) => readMethod(readFileSync(file, 'utf8'), method, file));
+    return { label: `${method} (${files})`, rows: mergeMethods(parts, files) };
   });
   const rows = pairedDifferences(a.rows, b.rows);
   const withBcr = rows.some((r) => r.bcr);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanCi, pairedDifferences, readMethod } from '../../tools/paired_ci.js';
+import { meanCi, mergeMethods, pairedDifferences, readMethod } from '../../tools/paired_ci.js';
 import { testRng } from '../helpers.js';
 
 describe('tools/paired_ci.ts', () => {
@@ -34,5 +34,18 @@ describe('tools/paired_ci.ts', () => {
     }
     expect(() => readMethod('image,method\nx,y', 'deepjscc', 'bad.csv')).toThrow(/bad\.csv: not a commin eval per-image CSV/);
     expect(() => readMethod(a.join('\n'), 'dps', 'a.csv')).toThrow(/a\.csv: no rows of method 'dps'/);
+  });
+
+  it('merges chunks of one run (eval --skip/--count) and refuses an image scored in two chunks', () => {
+    const head = 'image,method,snr_db,psnr_db,ssim,lpips_squeeze';
+    const rows = (from: number, to: number, m: string, d: number) =>
+      [head, ...Array.from({ length: to - from }, (_, k) => `img${from + k},${m},1,${20 + ((from + k) % 3) + d},0.7,0.3`)].join('\n');
+    const a = mergeMethods([readMethod(rows(0, 3, 'deepjscc', 0), 'deepjscc'), readMethod(rows(3, 5, 'deepjscc', 0), 'deepjscc')]);
+    const b = mergeMethods([readMethod(rows(0, 2, 'commin', 1.5), 'commin'), readMethod(rows(2, 5, 'commin', 1.5), 'commin')]);
+    const [r] = pairedDifferences(a, b);
+    expect(r.pairs).toBe(5);
+    expect(r.psnr[0]).toBeCloseTo(1.5, 9);
+    expect(() => mergeMethods([readMethod(rows(0, 3, 'commin', 0), 'commin'), readMethod(rows(2, 4, 'commin', 0), 'commin')], 'c1,c2'))
+      .toThrow(/c1,c2: image 'img2' is in more than one file/);
   });
 });
