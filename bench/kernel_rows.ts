@@ -1,7 +1,7 @@
 // Per-kernel rows at the models' shapes: ours against tfjs-backend-webgpu and jax-js (same Dawn adapter)
 // and onnxruntime-node (CPU, the reference a CPU user would pick).
 import {
-  Adam, add, attention, awgnChannel, backward, conv2d, convTranspose2d, noGrad, transpose, diffusionStep, groupNorm, matmul, maxPool2d, mul, randUniform,
+  Adam, add, attention, avgPool, awgnChannel, backward, conv2d, convTranspose2d, noGrad, transpose, diffusionStep, groupNorm, matmul, maxPool2d, mul, randUniform,
   requireGrad, softmax, sum, tensor, tidy, upsampleNearest,
 } from '../src/index.js';
 import { conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convGeometry } from '../src/kernels/conv2d/index.js';
@@ -267,6 +267,14 @@ export async function layerRows(c: BenchContext): Promise<void> {
       return { op: () => tf.image.resizeNearestNeighbor(a, [128, 128]), inputs: [a] };
     }, 2);
     c.rows.push(rateRow('upsample nearest x2', shape.join('x'), 'GB/s', 5 * x.size * 4, u, { tfjs: tu }));
+    // 2×2 average pooling, which is also the gradient of the U-Net's upsampling (shaders/block_sum.wgsl)
+    const ap = await timeOurs(c, () => avgPool(x, 2), 2);
+    const tap = await timeTfjs(c, (tf) => {
+      const a = tf.randomUniform(shape) as tfType.Tensor4D;
+      return { op: () => tf.avgPool(a, 2, 2, 'valid'), inputs: [a] };
+    }, 2);
+    const rap = await timeOrt(c, { op: 'AveragePool', inputs: { x: shape }, output: [8, 64, 32, 32], attributes: { kernel_shape: [2, 2], strides: [2, 2] } }, 2);
+    c.rows.push(rateRow('avg_pool 2x2 (= upsample x2 backward)', shape.join('x'), 'GB/s', 1.25 * x.size * 4, ap, { tfjs: tap, ort: rap }));
     x.dispose();
   }
   if (c.want('channel') || c.want('diffusion')) {

@@ -33,24 +33,27 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let r0 = chunk * p.chunkLen;
   let r1 = min(r0 + p.chunkLen, p.redSize);
   var acc = select(0.0, -0x1.fffffep+127f, OP == 1u);
-  if (p.redRank == 1u) {
-    let st = p.redStride[0][0];
-    for (var r = r0; r < r1; r++) {
-      let v = x[base + r * st];
+  // the innermost reduced dim is a plain loop; the offset of its row (the other reduced dims) is found by
+  // division once per row, not per element (integer division is slow on CPU adapters)
+  let last = p.redRank - 1u;
+  let inner = at(p.redShape, last);
+  let innerStride = at(p.redStride, last);
+  var r = r0;
+  while (r < r1) {
+    var rr = r / inner;
+    var off = base;
+    for (var d = i32(last) - 1; d >= 0; d--) {
+      let s = at(p.redShape, u32(d));
+      off += (rr % s) * at(p.redStride, u32(d));
+      rr = rr / s;
+    }
+    let j0 = r % inner;
+    let j1 = min(inner, j0 + (r1 - r));
+    for (var j = j0; j < j1; j++) {
+      let v = x[off + j * innerStride];
       if (OP == 1u) { acc = max(acc, v); } else { acc += v; }
     }
-  } else {
-    for (var r = r0; r < r1; r++) {
-      var rr = r;
-      var off = base;
-      for (var d = i32(p.redRank) - 1; d >= 0; d--) {
-        let s = at(p.redShape, u32(d));
-        off += (rr % s) * at(p.redStride, u32(d));
-        rr = rr / s;
-      }
-      let v = x[off];
-      if (OP == 1u) { acc = max(acc, v); } else { acc += v; }
-    }
+    r += j1 - j0;
   }
   y[t] = select(acc * p.scale, acc, OP == 1u);
 }

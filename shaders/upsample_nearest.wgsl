@@ -1,7 +1,8 @@
-// Nearest-neighbour upsampling by an integer factor: one invocation per output row.
+// Nearest-neighbour upsampling by an integer factor, times a scale (1; 1/k² for average pooling's
+// gradient): one invocation per output row.
 override WG: u32 = 64u;
 
-struct Params { rows: u32, W: u32, factor: u32, _pad0: u32 }
+struct Params { rows: u32, W: u32, factor: u32, scale: f32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<uniform> p: Params;
@@ -13,6 +14,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     // output row (plane·H + h)·factor + r reads input row plane·H + h
     let src = (row / p.factor) * p.W;
     let dst = row * OW;
-    for (var ow = 0u; ow < OW; ow++) { y[dst + ow] = x[src + ow / p.factor]; }
+    for (var ow = 0u; ow < OW; ow++) { y[dst + ow] = x[src + ow / p.factor] * p.scale; }
   }
 }

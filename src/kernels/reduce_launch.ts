@@ -31,6 +31,8 @@ export function reduceRaw(x: Tensor, axes: number[], op: ReduceOp, scale: number
     } else list.push([d, strides[i]]);
     prevReduced = isRed;
   });
+  // the kernel loops over the innermost reduced dim: give it one when only size-1 axes are reduced
+  if (red.length === 0) red.push([1, 1]);
   const outSize = kept.reduce((a, [d]) => a * d, 1);
   const redSize = red.reduce((a, [d]) => a * d, 1);
   // few outputs over a long reduction: split into chunks, combined by a second pass

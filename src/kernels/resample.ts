@@ -1,10 +1,9 @@
-// Resampling: nearest upsampling, average pooling, max pooling (shaders/max_pool2d*.wgsl) and pixel
-// shuffle / unshuffle, with gradients. Upsampling and shuffles are strided copies; average pooling is a
-// mean over a reshaped view.
+// Resampling, with gradients: nearest upsampling (shaders/upsample_nearest.wgsl) and average pooling
+// (shaders/block_sum.wgsl), each the other's gradient up to a scale; max pooling (shaders/max_pool2d*.wgsl);
+// pixel shuffle / unshuffle as permutes.
 import { record } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
 import { permute } from './copy.js';
-import { mean, sum } from './reduce.js';
 import { empty, gridStride, shapeStr } from './util.js';
 
 function nchw(x: Tensor, what: string): [number, number, number, number] {
@@ -12,31 +11,38 @@ function nchw(x: Tensor, what: string): [number, number, number, number] {
   return x.shape as unknown as [number, number, number, number];
 }
 
-/** Nearest-neighbour upsampling by an integer factor. */
-export function upsampleNearest(x: Tensor, factor = 2): Tensor {
-  const [N, C, H, W] = nchw(x, 'upsample_nearest');
-  if (!Number.isInteger(factor) || factor < 1) throw new Error(`upsample_nearest: factor must be a positive integer, got ${factor}`);
-  const s = factor;
+/** Nearest-neighbour upsampling of NCHW by s, times a scale (no autograd). */
+function upsampleRaw(x: Tensor, s: number, scale: number): Tensor {
+  const [N, C, H, W] = x.shape;
   const e = x.engine;
   const y = empty(e, [N, C, H * s, W * s]);
-  const grid = [N, C, H, s, W, s];
   const rows = N * C * H * s;
-  e.launch('upsample_nearest', { buffers: [x.buffer, y.buffer], uniforms: { rows, W, factor: s }, workgroups: gridStride(e, rows, 64), label: `${shapeStr(x.shape)} x${s}` });
-  return record(y, 'upsample_nearest', [x], (g) => {
-    const blocks = g.reshape(grid);
-    const gx = sum(blocks, [3, 5]);
-    blocks.dispose();
-    return [gx];
-  });
+  e.launch('upsample_nearest', { buffers: [x.buffer, y.buffer], uniforms: { rows, W, factor: s, scale }, workgroups: gridStride(e, rows, 64), label: `${shapeStr(x.shape)} x${s}` });
+  return y;
+}
+
+/** Sums of NCHW over non-overlapping k×k windows, times a scale (no autograd): H and W divisible by k. */
+function blockSumRaw(x: Tensor, k: number, scale: number): Tensor {
+  const [N, C, H, W] = x.shape;
+  const e = x.engine;
+  const y = empty(e, [N, C, H / k, W / k]);
+  const rows = N * C * (H / k);
+  e.launch('block_sum', { buffers: [x.buffer, y.buffer], uniforms: { rows, OW: W / k, k, scale }, workgroups: gridStride(e, rows, 64), label: `${shapeStr(x.shape)} k${k}` });
+  return y;
+}
+
+/** Nearest-neighbour upsampling by an integer factor. */
+export function upsampleNearest(x: Tensor, factor = 2): Tensor {
+  nchw(x, 'upsample_nearest');
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`upsample_nearest: factor must be a positive integer, got ${factor}`);
+  return record(upsampleRaw(x, factor, 1), 'upsample_nearest', [x], (g) => [blockSumRaw(g, factor, 1)]);
 }
 
 /** Average pooling with kernel = stride = k (H and W divisible by k). */
 export function avgPool(x: Tensor, k = 2): Tensor {
-  const [N, C, H, W] = nchw(x, 'avg_pool');
+  const [, , H, W] = nchw(x, 'avg_pool');
   if (H % k !== 0 || W % k !== 0) throw new Error(`avg_pool: ${H}×${W} is not divisible by the window ${k}`);
-  const blocks = x.reshape([N, C, H / k, k, W / k, k]);
-  const y = mean(blocks, [3, 5]);
-  return y;
+  return record(blockSumRaw(x, k, 1 / (k * k)), 'avg_pool', [x], (g) => [upsampleRaw(g, k, 1 / (k * k))]);
 }
 
 export interface MaxPoolOptions {

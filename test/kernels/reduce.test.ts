@@ -17,6 +17,8 @@ const CASES: [number[], number[]][] = [
   [[3, 100_003], [1]], // long reduction, few outputs: the two-pass path
   [[70_001, 3], [0]],
   [[8, 16, 33, 33], [0, 2, 3]], // a bias gradient over N·H·W
+  [[7, 3, 999], [0, 2]], // two-pass, chunks that start and end inside rows of the innermost reduced dim
+  [[3, 1, 5], [1]], // only a size-1 axis reduced
 ];
 
 describe('reductions', () => {

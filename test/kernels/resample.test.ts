@@ -43,11 +43,12 @@ describe('resampling', () => {
   });
   it('average pooling forward and gradient', async () => {
     const rng = testRng();
-    const shape = [2, 3, 6, 8];
-    const x = rng.f32(size(shape));
-    expectClose(await avgPool(tensor(engine(), x, shape), 2).data(), avgRef(x, shape, 2), 1e-6, 1e-7);
-    await checkGrad(engine(), rng, (t) => avgPool(t, 2), (a) => avgRef(a, shape, 2), [{ data: x, shape }]);
-    expect(() => avgPool(tensor(engine(), x, shape), 4)).toThrow(/not divisible/);
+    for (const [shape, k] of [[[2, 3, 6, 8], 2], [[1, 2, 9, 6], 3], [[3, 1, 4, 4], 4]] as [number[], number][]) {
+      const x = rng.f32(size(shape));
+      expectClose(await avgPool(tensor(engine(), x, shape), k).data(), avgRef(x, shape, k), 1e-6, 1e-7);
+      await checkGrad(engine(), rng, (t) => avgPool(t, k), (a) => avgRef(a, shape, k), [{ data: x, shape }]);
+    }
+    expect(() => avgPool(tensor(engine(), rng.f32(48), [1, 1, 6, 8]), 4)).toThrow(/not divisible/);
   });
   it('max pooling (ceil mode, padding, overlapping windows) forward and gradient', async () => {
     const rng = testRng();
