@@ -23,7 +23,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   // lanes along channels, so a workgroup's stores to V are contiguous; tiles over y and z (past 65535)
   let c = gid.x;
   let tile = wid.y + wid.z * nwg.y;
-  if (tile >= p.P || c >= p.Cp) { return; }
+  if (tile >= p.tiles || c >= p.Cp) { return; }
   let t = inputTile(c, tile, 2);
   let d0 = row4(t.xPlane, t.ih0, t.iw0);
   let d1 = row4(t.xPlane, t.ih0 + 1, t.iw0);
@@ -34,7 +34,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let v1 = bt(d1 + d2);
   let v2 = bt(d2 - d1);
   let v3 = bt(d1 - d3);
-  let stride = p.P * p.Cp;
+  let stride = p.tiles * p.Cp;
   let o = tile * p.Cp + c;
   v[o] = v0.x; v[o + stride] = v0.y; v[o + 2u * stride] = v0.z; v[o + 3u * stride] = v0.w;
   v[o + 4u * stride] = v1.x; v[o + 5u * stride] = v1.y; v[o + 6u * stride] = v1.z; v[o + 7u * stride] = v1.w;

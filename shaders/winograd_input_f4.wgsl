@@ -35,7 +35,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   // lanes along channels, so a workgroup's stores to V are contiguous; tiles over y and z (past 65535)
   let c = gid.x;
   let tile = wid.y + wid.z * nwg.y;
-  if (tile >= p.P || c >= p.Cp) { return; }
+  if (tile >= p.tiles || c >= p.Cp) { return; }
   let t = inputTile(c, tile, 4);
   let xPlane = t.xPlane;
   let ih = t.ih0;
@@ -45,7 +45,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
     bt(row6(xPlane, ih, iw0)), bt(row6(xPlane, ih + 1, iw0)), bt(row6(xPlane, ih + 2, iw0)),
     bt(row6(xPlane, ih + 3, iw0)), bt(row6(xPlane, ih + 4, iw0)), bt(row6(xPlane, ih + 5, iw0)),
   );
-  let stride = p.P * p.Cp;
+  let stride = p.tiles * p.Cp;
   let o = tile * p.Cp + c;
   // column j of Bᵀ (d B) holds V[i][j] for i = 0..5
   let c0 = bt(col(e, 0u)); let c1 = bt(col(e, 1u)); let c2 = bt(col(e, 2u));

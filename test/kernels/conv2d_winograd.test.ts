@@ -2,10 +2,10 @@
 // random inputs of odd shapes: F(2×2, 3×3) to the direct kernels' tolerance, F(4×4, 3×3) to a looser one
 // (its transforms scale values by up to 8 and 1/24, so float32 rounding grows).
 import { describe, expect, it } from 'vitest';
-import { conv2dInputGradRaw, conv2dRaw, convForwardVariants, convGeometry } from '../../src/kernels/conv2d/index.js';
+import { conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convWeightGradVariants } from '../../src/kernels/conv2d/index.js';
 import { WINOGRAD_VARIANTS, type WinogradVariant } from '../../src/kernels/conv2d/winograd.js';
 import { tensor } from '../../src/index.js';
-import { conv2dRef, size } from '../reference/ops.js';
+import { conv2dRef, conv2dWeightGradRef, size } from '../reference/ops.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
@@ -81,6 +81,19 @@ describe('conv2d winograd', () => {
         expectClose(await dx.data(), ref, TOL[v][0], TOL[v][1] * maxAbs(ref), `${v} dx ${JSON.stringify(k)}`);
       }
     });
+
+    it(`${v}: weight gradient against the float64 reference (every case: odd sizes, padding, batch)`, async () => {
+      const rng = testRng();
+      for (const k of CASES) {
+        const g = convGeometry(k.x, k.w, { padding: k.pad });
+        const x = rng.f32(size(k.x));
+        const dy = rng.f32(g.N * g.Cout * g.OH * g.OW);
+        const ref = conv2dWeightGradRef(x, k.x, dy, k.w, refOpts(k.pad));
+        const dw = conv2dWeightGradRaw(tensor(engine(), x, k.x), tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), g, v);
+        expect(dw.shape).toEqual(k.w);
+        expectClose(await dw.data(), ref, TOL[v][0], TOL[v][1] * maxAbs(ref), `${v} dW ${JSON.stringify(k)}`);
+      }
+    });
   }
 
   it('is offered to the autotuner for 3×3 stride-1 convolutions of 32+ channels: F(4×4) the default on 32×32+ maps, F(2×2) on smaller ones from 64', () => {
@@ -97,6 +110,19 @@ describe('conv2d winograd', () => {
     expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { stride: 2 })).not.toContain('winograd2');
     expect(variants([1, 64, 16, 16], [64, 32, 3, 3], { groups: 2 })).not.toContain('winograd2');
     expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { dilation: 2, padding: 2 })).not.toContain('winograd2');
+  });
+
+  it('is the weight gradient\'s default for 3×3 stride-1 convolutions of 32+ channels, F(4×4) first; never for smaller or strided ones', () => {
+    const variants = (x: number[], w: number[], o = {}) => convWeightGradVariants(convGeometry(x, w, { padding: 1, ...o }), engine());
+    expect(variants([8, 32, 64, 64], [32, 32, 3, 3]).slice(0, 2)).toEqual(['winograd4', 'winograd2']);
+    expect(variants([1, 128, 8, 8], [64, 128, 3, 3]).slice(0, 3)).toEqual(['winograd4', 'winograd2', 'k3slide']);
+    expect(variants([1, 16, 16, 16], [32, 16, 3, 3])[0]).toBe('k3slide');
+    expect(variants([1, 64, 16, 16], [64, 64, 3, 3], { stride: 2 })).not.toContain('winograd4');
+    expect(variants([1, 64, 16, 16], [64, 32, 3, 3], { groups: 2 })).not.toContain('winograd4');
+    // forced on a small convolution (the tests above), refused where it cannot compute the gradient
+    const strided = convGeometry([1, 4, 8, 8], [4, 4, 3, 3], { padding: 1, stride: 2 });
+    expect(() => conv2dWeightGradRaw(tensor(engine(), new Float32Array(256), [1, 4, 8, 8]), tensor(engine(), new Float32Array(64), [1, 4, 4, 4]), strided, 'winograd4'))
+      .toThrow(/variant 'winograd4' does not apply/);
   });
 
   it('is left out where its transformed operands would exceed a storage binding (direct default where neither fits)', () => {

@@ -70,19 +70,32 @@ export const FORWARD_KERNEL: Record<DirectForwardVariant, string> = {
 };
 
 /**
- * Weight-gradient variants: 'general', 'k3' (KW = 3), 'k3slide' (KW = 3, stride and dilation 1 along W)
- * and 'k3slide_sg' (k3slide with dy shared through subgroups of 4+ invocations).
+ * Weight-gradient variants: 'general', 'k3' (KW = 3), 'k3slide' (KW = 3, stride and dilation 1 along W),
+ * 'k3slide_sg' (k3slide with dy shared through subgroups of 4+ invocations), and Winograd F(2×2) / F(4×4)
+ * (winograd_weight_grad.ts: transforms + batched matmul over the tiles).
  */
-export type ConvWeightGradVariant = 'general' | 'k3' | 'k3slide' | 'k3slide_sg';
+export type DirectWeightGradVariant = 'general' | 'k3' | 'k3slide' | 'k3slide_sg';
+export type ConvWeightGradVariant = DirectWeightGradVariant | WinogradVariant;
 
 export function convWeightGradVariants(g: ConvGeometry, e?: Engine): ConvWeightGradVariant[] {
   if (g.KW !== 3) return ['general'];
   if (g.strideW !== 1 || g.dilW !== 1) return ['k3', 'general'];
   // k3slide_sg wins on some shapes only (0.7–1.2× of k3slide in the lab): the autotuner decides
-  return e && e.features.subgroups && e.features.subgroupMinSize >= 4 ? ['k3slide', 'k3slide_sg', 'k3', 'general'] : ['k3slide', 'k3', 'general'];
+  const direct: ConvWeightGradVariant[] = e && e.features.subgroups && e.features.subgroupMinSize >= 4 ? ['k3slide', 'k3slide_sg', 'k3', 'general'] : ['k3slide', 'k3', 'general'];
+  if (!isWinogradConv(g) || Math.min(g.Cin, g.Cout) < WINOGRAD_MIN_CHANNELS) return direct;
+  // Winograd first, F(4×4) ahead of F(2×2): 3–6× k3slide on the U-Net's weight gradients (32–128
+  // channels, 8×8 to 64×64 maps, batch 1 and 8; docs/performance.md), its error ~1e-5 of the largest
+  // gradient against float64
+  const wino = WINOGRAD_VARIANTS.filter((v) => !e || winogradFits(g, WINOGRAD_TILE[v], e));
+  return [...wino.reverse(), ...direct];
 }
 
-/** Pipeline (= shaders/<name>.wgsl) of each weight-gradient variant; k3slide is conv2d_weight_grad_k3.wgsl with its SLIDE override. */
-export const WEIGHT_GRAD_KERNEL: Record<ConvWeightGradVariant, string> = {
+/** Whether variant v can run g's weight gradient: the offered ones, and Winograd on any 3×3 stride-1 convolution (forced only). */
+export function weightGradVariantApplies(g: ConvGeometry, e: Engine, v: ConvWeightGradVariant): boolean {
+  return convWeightGradVariants(g, e).includes(v) || (isWinogradVariant(v) && isWinogradConv(g));
+}
+
+/** Pipeline (= shaders/<name>.wgsl) of each direct weight-gradient variant; k3slide is conv2d_weight_grad_k3.wgsl with its SLIDE override. */
+export const WEIGHT_GRAD_KERNEL: Record<DirectWeightGradVariant, string> = {
   general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3', k3slide_sg: 'conv2d_weight_grad_k3_slide_sg',
 };

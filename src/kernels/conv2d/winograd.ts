@@ -43,7 +43,8 @@ export function winogradShape(g: ConvGeometry, m: 2 | 4) {
  */
 export function winogradFits(g: ConvGeometry, m: 2 | 4, e: Engine): boolean {
   const s = winogradShape(g, m);
-  const floats = s.xi * Math.max(s.P * Math.max(s.Cp, s.Kp), s.Cp * s.Kp);
+  // the tiles rounded up to 4: the weight gradient's operands
+  const floats = s.xi * Math.max(up4(s.P) * Math.max(s.Cp, s.Kp), s.Cp * s.Kp);
   return floats * 4 <= e.limits.maxStorageBufferBindingSize;
 }
 
@@ -63,7 +64,7 @@ export function winogradWeights(wt: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
 }
 
 /** Lanes per workgroup along channels: 8 to 64, as few as cover c (each width is its own pipeline). */
-const lanesFor = (c: number) => Math.min(64, Math.max(8, 2 ** Math.ceil(Math.log2(c))));
+export const lanesFor = (c: number) => Math.min(64, Math.max(8, 2 ** Math.ceil(Math.log2(c))));
 
 /** Workgroups of a transform: channels along x, the P tiles over y and z (y at most the device limit). */
 function transformGrid(e: Engine, lanes: number, channels: number, P: number): [number, number, number] {
@@ -71,17 +72,17 @@ function transformGrid(e: Engine, lanes: number, channels: number, P: number): [
   return [Math.ceil(channels / lanes), wy, Math.ceil(P / wy)];
 }
 
-/** V [ξ][P][Cp]: the transformed input tiles. */
-export function winogradInput(x: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
+/** V [ξ][tiles][Cp]: the transformed input tiles, zero rows past P (tiles ≥ P: the weight gradient pads to 4). */
+export function winogradInput(x: Tensor, g: ConvGeometry, m: 2 | 4, tiles = winogradShape(g, m).P): Tensor {
   const e = x.engine;
   const s = winogradShape(g, m);
-  const v = empty(e, [s.xi, s.P, s.Cp]);
+  const v = empty(e, [s.xi, tiles, s.Cp]);
   const lanes = lanesFor(s.Cp);
   e.launch(`winograd_input_f${m}`, {
     buffers: [x.buffer, v.buffer],
     overrides: { WG_X: lanes },
-    uniforms: { C: g.Cin, H: g.H, W: g.W, Cp: s.Cp, tilesW: s.tilesW, tilesHW: s.tilesH * s.tilesW, P: s.P, padTop: g.padTop, padLeft: g.padLeft },
-    workgroups: transformGrid(e, lanes, s.Cp, s.P),
+    uniforms: { C: g.Cin, H: g.H, W: g.W, Cp: s.Cp, tilesW: s.tilesW, tilesHW: s.tilesH * s.tilesW, P: s.P, tiles, padTop: g.padTop, padLeft: g.padLeft },
+    workgroups: transformGrid(e, lanes, s.Cp, tiles),
     label: convLabel(g),
   });
   return v;
