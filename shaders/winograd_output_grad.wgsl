@@ -43,8 +43,9 @@ fn store6(o: u32, stride: u32, i: u32, r: array<f32, 6>) {
 }
 
 @compute @workgroup_size(WG_X, 1, 1)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let tile = gid.x;
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // tiles along x, continued over z past the per-dimension workgroup limit
+  let tile = gid.x + gid.z * nwg.x * WG_X;
   let co = gid.y;
   if (tile >= p.P4 || co >= p.Kp) { return; }
   let ok = tile < p.P && co < p.Cout;

@@ -12,6 +12,12 @@ import { empty, sameEngine } from '../util.js';
 import { convLabel, up4, type ConvGeometry } from './geometry.js';
 import { lanesFor, winogradInput, winogradShape } from './winograd.js';
 
+/** Workgroups for blocks of tiles (x, continued over z past the limit) by channels (y). */
+function tilesByChannels(blocks: number, channels: number, limit: number): [number, number, number] {
+  const z = Math.ceil(blocks / limit);
+  return [Math.ceil(blocks / z), channels, z];
+}
+
 /** dW [Cout, Cin, 3, 3] of the convolution g (isWinogradConv) given its input x and dy. */
 export function conv2dWeightGradWinograd(x: Tensor, dy: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
   const e = sameEngine(x, dy);
@@ -25,7 +31,7 @@ export function conv2dWeightGradWinograd(x: Tensor, dy: Tensor, g: ConvGeometry,
     buffers: [dy.buffer, dmT.buffer],
     overrides: { TILE: m, WG_X: 64 },
     uniforms: { Cout: g.Cout, OH: g.OH, OW: g.OW, tilesW: s.tilesW, tilesHW: s.tilesH * s.tilesW, P: s.P, P4, Kp: s.Kp },
-    workgroups: [Math.ceil(P4 / 64), s.Kp, 1],
+    workgroups: tilesByChannels(Math.ceil(P4 / 64), s.Kp, e.limits.maxComputeWorkgroupsPerDimension),
     label,
   });
   const duT = empty(e, [s.xi, s.Kp, s.Cp]);
