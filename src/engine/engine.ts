@@ -8,7 +8,7 @@ import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type Au
 import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
 
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
-const UNIFORM_SLOTS = 512; // dispatches per batch before an automatic submit
+const UNIFORM_SLOTS = 512; // dispatches per batch before an automatic submit (at most)
 /**
  * Submits that may wait on the GPU before work is refused: queueing without bound exhausts memory in the
  * driver (lavapipe dies silently). Loops must await now and then: engine.throttle(), a readback or sync().
@@ -32,7 +32,15 @@ export interface EngineOptions extends DeviceOptions {
   autotune?: boolean | AutotuneOptions;
   /** Bytes of derived tensors (weight re-layouts) kept for unchanged sources (default 128 MiB; 0: none kept). */
   derivedCacheBytes?: number;
+  /**
+   * Dispatches in the first submit after the GPU ran dry (default FIRST_SUBMIT; later submits double up
+   * to a full batch of 512): the GPU starts on a step while the rest of it is encoded. 0: full batches only.
+   */
+  firstSubmit?: number;
 }
+
+/** See EngineOptions.firstSubmit. */
+export const FIRST_SUBMIT = 32;
 
 export class Engine {
   readonly device: GPUDevice;
@@ -52,6 +60,9 @@ export class Engine {
   private uniformView = new DataView(this.uniformCpu);
   private uniformGpu: GPUBuffer;
   private uniformUsed = 0;
+  private readonly firstSubmit: number;
+  /** Dispatches the open batch may hold before it is submitted. */
+  private submitAt = UNIFORM_SLOTS;
   private pendingErrors: Promise<string | null>[] = [];
   private lostInfo: GPUDeviceLostInfo | null = null;
   private destroyed = false;
@@ -78,6 +89,8 @@ export class Engine {
     this.isSoftwareAdapter = /software|llvmpipe|lavapipe|swiftshader|cpu/.test(desc);
     this.pool = new BufferPool(this.device);
     this.derived = new DerivedCache(opts.derivedCacheBytes ?? 128 * 2 ** 20);
+    const first = opts.firstSubmit ?? FIRST_SUBMIT;
+    this.firstSubmit = first === 0 ? UNIFORM_SLOTS : Math.min(first, UNIFORM_SLOTS);
     const tune: AutotuneOptions = typeof opts.autotune === 'object' ? opts.autotune : { enabled: opts.autotune };
     const info = acq.adapterInfo;
     // choices are only valid for the adapter (and CPU thread count) they were measured on
@@ -99,6 +112,8 @@ export class Engine {
   }
 
   static async create(opts: EngineOptions = {}): Promise<Engine> {
+    const first = opts.firstSubmit;
+    if (first !== undefined && !(Number.isInteger(first) && first >= 0)) throw new Error(`engine: firstSubmit must be an integer ≥ 0, got ${first}`);
     return new Engine(await acquireDevice(opts), opts);
   }
 
@@ -156,6 +171,8 @@ export class Engine {
 
   private beginBatch(): void {
     if (this.encoder) return;
+    // nothing is running: submit this batch early, the next ones at twice the size each
+    if (this.inFlight === 0) this.submitAt = this.firstSubmit;
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     this.encoder = this.device.createCommandEncoder();
@@ -180,7 +197,10 @@ export class Engine {
     if (storage.length !== l.buffers.length) {
       throw new Error(`kernel '${name}' takes ${storage.length} buffers (${storage.map((s) => s.name).join(', ')}), got ${l.buffers.length}`);
     }
-    if (this.uniformUsed >= UNIFORM_SLOTS) this.flush();
+    if (this.uniformUsed >= UNIFORM_SLOTS || this.batchLabels.length >= this.submitAt) {
+      this.flush();
+      this.submitAt = Math.min(2 * this.submitAt, UNIFORM_SLOTS);
+    }
     this.beginBatch();
     const label = l.label ? `${name} ${l.label}` : name;
     this.batchLabels.push(label);

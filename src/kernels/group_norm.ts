@@ -1,15 +1,15 @@
-// GroupNorm with affine weight/bias and optional fused SiLU (shaders/group_norm_*.wgsl), with gradients.
-import { record, isGradEnabled } from '../engine/autograd.js';
+// GroupNorm with affine weight/bias and optional fused SiLU (shaders/group_norm_*.wgsl), with gradients:
+// with SiLU the backward recomputes the pre-activation, so training and guidance save a pass each way.
+import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { silu } from './elementwise.js';
 import { sum } from './reduce.js';
 import { slice } from './copy.js';
 import { empty, gridStride, sameEngine, shapeStr } from './util.js';
 
 export interface GroupNormOptions {
   eps?: number;
-  /** Apply SiLU after the affine transform (fused when no gradient is recorded). */
+  /** Apply SiLU after the affine transform (fused, in the gradient too). */
   silu?: boolean;
 }
 
@@ -25,8 +25,6 @@ export function groupNorm(x: Tensor, groups: number, weight: Tensor, bias: Tenso
   const HW = x.size / (N * C);
   const cPerGroup = C / groups;
   const eps = o.eps ?? 1e-5;
-  const recording = isGradEnabled() && [x, weight, bias].some(needs);
-  if (o.silu && recording) return silu(groupNorm(x, groups, weight, bias, { eps }));
   const label = shapeStr(x.shape) + ` G${groups}`;
   const stats = empty(e, [N * groups, 2]);
   e.launch('group_norm_stats', {
@@ -48,7 +46,8 @@ export function groupNorm(x: Tensor, groups: number, weight: Tensor, bias: Tenso
       const dx = empty(e, x.shape);
       const dparams = empty(e, [N, C, 2]);
       e.launch('group_norm_backward', {
-        buffers: [x.buffer, g.buffer, stats.buffer, weight.buffer, dx.buffer, dparams.buffer],
+        buffers: [x.buffer, g.buffer, stats.buffer, weight.buffer, bias.buffer, dx.buffer, dparams.buffer],
+        overrides: { SILU: !!o.silu },
         uniforms: { groups4: N * groups, cPerGroup, HW, C },
         workgroups: [Math.ceil((N * groups) / 64)],
         label,

@@ -177,10 +177,11 @@ export class UNet {
     return groupNorm(x, this.cfg.groups, this.w(`${name}.weight`), this.w(`${name}.bias`), { eps: this.cfg.eps, silu: swish });
   }
 
-  private resblock(x: Tensor, temb: Tensor, name: string): Tensor {
+  /** tembAct: silu(time embedding), computed once per pass for all blocks. */
+  private resblock(x: Tensor, tembAct: Tensor, name: string): Tensor {
     const [N] = x.shape;
     let h = this.conv(this.norm(x, `${name}.norm1`, true), `${name}.conv1`, { padding: 1 });
-    const t = this.linear(silu(temb), `${name}.temb_proj`);
+    const t = this.linear(tembAct, `${name}.temb_proj`);
     h = add(h, t.reshape([N, t.shape[1], 1, 1]));
     h = this.norm(h, `${name}.norm2`, true);
     const skip = this.has(`${name}.nin_shortcut.weight`) ? this.conv(x, `${name}.nin_shortcut`) : x;
@@ -225,18 +226,19 @@ export class UNet {
     const cfg = this.cfg;
     const first = this.conv(x, 'conv_in', { padding: 1 });
     const hs: Tensor[] = [inputAdd ? add(first, inputAdd) : first];
+    const tembAct = silu(temb);
     cfg.chMult.forEach((_, i) => {
       for (let j = 0; j < cfg.numResBlocks; j++) {
-        let h = this.resblock(hs[hs.length - 1], temb, `down.${i}.block.${j}`);
+        let h = this.resblock(hs[hs.length - 1], tembAct, `down.${i}.block.${j}`);
         if (this.has(`down.${i}.attn.${j}.q.weight`)) h = this.attnblock(h, `down.${i}.attn.${j}`);
         hs.push(h);
       }
       if (i !== cfg.chMult.length - 1) hs.push(this.conv(hs[hs.length - 1], `down.${i}.downsample.conv`, { stride: 2, padding: [0, 1, 0, 1] }));
     });
     let h = hs[hs.length - 1];
-    h = this.resblock(h, temb, 'mid.block_1');
+    h = this.resblock(h, tembAct, 'mid.block_1');
     h = this.attnblock(h, 'mid.attn_1');
-    h = this.resblock(h, temb, 'mid.block_2');
+    h = this.resblock(h, tembAct, 'mid.block_2');
     return { skips: hs, middle: h };
   }
 
@@ -247,9 +249,10 @@ export class UNet {
     if (control && control.skips.length !== skips.length) throw new Error(`U-Net: ${control.skips.length} control residuals for ${skips.length} skip connections`);
     const hs = control ? skips.map((s, k) => add(s, control.skips[k])) : [...skips];
     let h = control ? add(middle, control.middle) : middle;
+    const tembAct = silu(temb);
     for (let i = cfg.chMult.length - 1; i >= 0; i--) {
       for (let j = 0; j <= cfg.numResBlocks; j++) {
-        h = this.resblock(concat([h, hs.pop()!], 1), temb, `up.${i}.block.${j}`);
+        h = this.resblock(concat([h, hs.pop()!], 1), tembAct, `up.${i}.block.${j}`);
         if (this.has(`up.${i}.attn.${j}.q.weight`)) h = this.attnblock(h, `up.${i}.attn.${j}`);
       }
       if (i !== 0) h = this.conv(upsampleNearest(h, 2), `up.${i}.upsample.conv`, { padding: 1 });

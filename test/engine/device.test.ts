@@ -90,6 +90,38 @@ describe('queue back-pressure', () => {
     expect(Array.from(await add(t, t).data())).toEqual([2, 2, 2, 2]);
     e.destroy();
   });
+  it('work queued on an idle GPU goes out early, in doubling submits, with the same results', async () => {
+    const { fill, affine } = await import('../../src/index.js');
+    const sizes = async (firstSubmit: number) => {
+      const e = await Engine.create({ firstSubmit });
+      const submits: number[] = [];
+      const queue = e.device.queue;
+      const submit = queue.submit.bind(queue);
+      let before = e.dispatchCount;
+      queue.submit = (cbs: Iterable<GPUCommandBuffer>) => {
+        submits.push(e.dispatchCount - before);
+        before = e.dispatchCount;
+        submit(cbs);
+      };
+      let x = fill(e, [3], 1);
+      await e.sync();
+      submits.length = 0;
+      before = e.dispatchCount;
+      for (let i = 0; i < 40; i++) x = affine(x, i % 2 ? 0.5 : 3, 0); // 40 dispatches, nothing awaited
+      const out = Array.from(await x.data());
+      queue.submit = submit;
+      e.destroy();
+      return { submits: submits.filter((n) => n > 0), out };
+    };
+    const early = await sizes(4);
+    const whole = await sizes(0);
+    // the GPU idles only before the first submit: 4, then 8, 16, and the rest at the readback
+    expect(early.submits).toEqual([4, 8, 16, 12]);
+    expect(whole.submits).toEqual([40]);
+    expect(early.out).toEqual(whole.out);
+    expect(early.out[0]).toBeCloseTo(1.5 ** 20, 0);
+    await expect(Engine.create({ firstSubmit: -1 })).rejects.toThrow(/firstSubmit must be an integer ≥ 0, got -1/);
+  });
 });
 
 describe('kernel profiling (timestamp queries)', () => {
