@@ -6,6 +6,7 @@ import { BufferPool } from './buffers.js';
 import { DerivedCache } from './derived_cache.js';
 import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type AutotuneOptions, type TuneResult } from './autotune.js';
 import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
+import { gpuWait } from './platform.js';
 
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
 const UNIFORM_SLOTS = 512; // dispatches per batch before an automatic submit (at most)
@@ -33,8 +34,10 @@ export interface EngineOptions extends DeviceOptions {
   /** Bytes of derived tensors (weight re-layouts) kept for unchanged sources (default 128 MiB; 0: none kept). */
   derivedCacheBytes?: number;
   /**
-   * Dispatches in the first submit after the GPU ran dry (default FIRST_SUBMIT; later submits double up
-   * to a full batch of 512): the GPU starts on a step while the rest of it is encoded. 0: full batches only.
+   * Dispatches in the first submit after the GPU ran dry (later submits double up to a full batch of 512):
+   * the GPU starts on a step while the rest of it is encoded. 0: full batches only. Default: FIRST_SUBMIT
+   * on a hardware adapter; 0 on a CPU adapter, whose threads share the cores with the encoding JS
+   * (lavapipe, CommIN fast step: 398–442 ms with 32 against 394–417 ms without; docs/performance.md).
    */
   firstSubmit?: number;
 }
@@ -89,7 +92,7 @@ export class Engine {
     this.isSoftwareAdapter = /software|llvmpipe|lavapipe|swiftshader|cpu/.test(desc);
     this.pool = new BufferPool(this.device);
     this.derived = new DerivedCache(opts.derivedCacheBytes ?? 128 * 2 ** 20);
-    const first = opts.firstSubmit ?? FIRST_SUBMIT;
+    const first = opts.firstSubmit ?? (this.isSoftwareAdapter ? 0 : FIRST_SUBMIT);
     this.firstSubmit = first === 0 ? UNIFORM_SLOTS : Math.min(first, UNIFORM_SLOTS);
     const tune: AutotuneOptions = typeof opts.autotune === 'object' ? opts.autotune : { enabled: opts.autotune };
     const info = acq.adapterInfo;
@@ -301,7 +304,7 @@ export class Engine {
   async checkErrors(): Promise<void> {
     const pending = this.pendingErrors;
     this.pendingErrors = [];
-    const msgs = (await Promise.all(pending)).filter((m): m is string => m !== null);
+    const msgs = (await gpuWait(Promise.all(pending))).filter((m): m is string => m !== null);
     if (msgs.length) throw new WebGPUError(msgs[0]);
     this.checkAlive();
   }
@@ -313,7 +316,7 @@ export class Engine {
   async throttle(maxInFlight = 4): Promise<void> {
     if (this.autotuner.pendingCount > 0) await this.autotuner.runPending();
     this.flush();
-    if (this.inFlight > maxInFlight) await this.device.queue.onSubmittedWorkDone();
+    if (this.inFlight > maxInFlight) await gpuWait(this.device.queue.onSubmittedWorkDone());
     await this.checkErrors();
   }
 
@@ -321,7 +324,7 @@ export class Engine {
   async sync(): Promise<void> {
     this.checkAlive();
     this.flush();
-    await this.device.queue.onSubmittedWorkDone();
+    await gpuWait(this.device.queue.onSubmittedWorkDone());
     await this.checkErrors();
   }
 
@@ -342,7 +345,7 @@ export class Engine {
       const enc = this.commandEncoder();
       if (size > 0) enc.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
       this.flush();
-      await staging.mapAsync(GPUMapMode.READ);
+      await gpuWait(staging.mapAsync(GPUMapMode.READ));
       const out = staging.getMappedRange().slice(0, byteLength);
       staging.unmap();
       await this.checkErrors();
@@ -370,8 +373,8 @@ export class Engine {
     if (!p) throw new Error('profiling was not started');
     this.flush();
     this.profiler = null;
-    await this.device.queue.onSubmittedWorkDone();
-    const totals = await p.collect();
+    await gpuWait(this.device.queue.onSubmittedWorkDone());
+    const totals = await gpuWait(p.collect());
     p.destroy();
     return [...totals.entries()].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
   }

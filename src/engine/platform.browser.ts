@@ -4,6 +4,11 @@ import type { TuneStore } from './autotune.js';
 
 export const isNode = false;
 
+/** Browsers poll for GPU events themselves. */
+export function gpuWait<T>(p: Promise<T>): Promise<T> {
+  return p;
+}
+
 export async function nodeGpu(_dawnFlags: string[]): Promise<GPU> {
   throw new Error('commin-gpu: Node WebGPU requested in a browser build');
 }

@@ -27,6 +27,39 @@ export async function nodeGpu(dawnFlags: string[]): Promise<GPU> {
   return gpu;
 }
 
+/**
+ * Awaits a GPU promise without Dawn's busy poll. While any of its promises is pending, dawn.node polls for
+ * GPU events from a native callback it reschedules through the global setImmediate at every turn of the
+ * event loop: a main thread spinning at full speed, which on a CPU adapter takes a core from the threads
+ * that do the GPU's work (lavapipe, 2 cores, 20 matmuls 512³ awaited: 488 ms against 276 ms with the poll
+ * slowed; docs/performance.md). While the engine waits, native callbacks scheduled through setImmediate
+ * wait for the next timer tick (~1 ms) instead, after the first WAIT_FAST_MS, so short waits keep their
+ * latency; JavaScript callbacks go to the real setImmediate untouched.
+ */
+export async function gpuWait<T>(p: Promise<T>): Promise<T> {
+  if (!isNode) return p;
+  if (waiting++ === 0) {
+    realSetImmediate = globalThis.setImmediate;
+    waitStart = performance.now();
+    globalThis.setImmediate = politeSetImmediate;
+  }
+  try {
+    return await p;
+  } finally {
+    if (--waiting === 0 && globalThis.setImmediate === politeSetImmediate) globalThis.setImmediate = realSetImmediate!;
+  }
+}
+
+const WAIT_FAST_MS = 0.5;
+let waiting = 0;
+let waitStart = 0;
+let realSetImmediate: typeof setImmediate | null = null;
+const isNative = (fn: unknown) => typeof fn === 'function' && Function.prototype.toString.call(fn).endsWith('{ [native code] }');
+const politeSetImmediate = ((fn: (...args: unknown[]) => void, ...args: unknown[]) => {
+  if (isNative(fn) && performance.now() - waitStart > WAIT_FAST_MS) return setTimeout(fn, 0, ...args);
+  return realSetImmediate!(fn, ...args);
+}) as typeof setImmediate;
+
 /** A JSON file, written atomically (temp file + rename) so an interrupted run never leaves it torn. */
 export function fileStore(path: string): TuneStore {
   // process.getBuiltinModule: no static 'node:' import for a bundler to trip on

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { gpuWait } from '../../src/engine/platform.js';
+import { Engine, matmul, randUniform, tidy } from '../../src/index.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const kindOf = (handle: unknown) => (handle as object).constructor.name;
+
+describe('waiting on the GPU without a busy poll (gpuWait)', () => {
+  it('while waiting, native callbacks go to a timer after the first half millisecond, JavaScript ones to the real setImmediate', async () => {
+    const real = globalThis.setImmediate;
+    const seen: string[] = [];
+    const probe = async () => {
+      await null; // run once gpuWait has started waiting
+      seen.push(kindOf(setImmediate(() => {})));
+      seen.push(kindOf(setImmediate(Math.max))); // a native function, as Dawn's poll callback is
+      await sleep(5);
+      seen.push(kindOf(setImmediate(() => {})));
+      seen.push(kindOf(setImmediate(Math.max)));
+    };
+    await gpuWait(probe());
+    expect(seen).toEqual(['Immediate', 'Immediate', 'Immediate', 'Timeout']);
+    expect(globalThis.setImmediate).toBe(real);
+  });
+
+  it('restores the global setImmediate after the last of overlapping waits, and after a rejection', async () => {
+    const real = globalThis.setImmediate;
+    const a = gpuWait(sleep(20));
+    const b = gpuWait(sleep(5));
+    await b;
+    expect(globalThis.setImmediate).not.toBe(real); // a still waits
+    await a;
+    expect(globalThis.setImmediate).toBe(real);
+    await expect(gpuWait(Promise.reject(new Error('lost')))).rejects.toThrow('lost');
+    expect(globalThis.setImmediate).toBe(real);
+  });
+
+  it('engine waits (sync, readback) return the same results and leave the global as it was', async () => {
+    const real = globalThis.setImmediate;
+    const e = await Engine.create();
+    const a = randUniform(e, [67, 129], { seed: 3 });
+    const b = randUniform(e, [129, 33], { seed: 4 });
+    const c = tidy(() => matmul(a, b));
+    await e.sync();
+    const [x, y] = await Promise.all([c.data(), c.data()]); // concurrent readbacks
+    expect(Array.from(x)).toEqual(Array.from(y));
+    const av = await a.data(), bv = await b.data();
+    let s = 0;
+    for (let k = 0; k < 129; k++) s += av[5 * 129 + k] * bv[k * 33 + 7];
+    expect(x[5 * 33 + 7]).toBeCloseTo(s, 4);
+    expect(globalThis.setImmediate).toBe(real);
+    e.destroy();
+  });
+});
