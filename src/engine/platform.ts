@@ -31,8 +31,8 @@ export async function nodeGpu(dawnFlags: string[]): Promise<GPU> {
  * Awaits a GPU promise without Dawn's busy poll. While any of its promises is pending, dawn.node polls for
  * GPU events from a native callback it reschedules through the global setImmediate at every turn of the
  * event loop: a main thread spinning at full speed, which on a CPU adapter takes a core from the threads
- * that do the GPU's work (lavapipe, 2 cores, 20 matmuls 512³ awaited: 488 ms against 276 ms with the poll
- * slowed; docs/performance.md). While the engine waits, native callbacks scheduled through setImmediate
+ * that do the GPU's work (lavapipe, 2 cores, 20 matmuls 512³ awaited: 419 ms, 269 ms through this wait;
+ * bench/lab/gpu_wait.ts, docs/performance.md). While the engine waits, native callbacks scheduled through setImmediate
  * wait for the next timer tick (~1 ms) instead, after the first WAIT_FAST_MS, so short waits keep their
  * latency; JavaScript callbacks go to the real setImmediate untouched.
  */
