@@ -11,7 +11,7 @@
 import type { Engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { matmulRaw } from '../matmul.js';
-import { empty, sameEngine } from '../util.js';
+import { empty, grid1d, sameEngine } from '../util.js';
 import { coPad, convLabel, geomUniforms, up4, type ConvGeometry } from './geometry.js';
 
 export type WinogradVariant = 'winograd2' | 'winograd4';
@@ -66,10 +66,10 @@ export function winogradWeights(wt: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
 /** Lanes per workgroup along channels: 8 to 64, as few as cover c (each width is its own pipeline). */
 export const lanesFor = (c: number) => Math.min(64, Math.max(8, 2 ** Math.ceil(Math.log2(c))));
 
-/** Workgroups of a transform: channels along x, the P tiles over y and z (y at most the device limit). */
+/** Workgroups of a transform: channels along x, the P tiles over y, continued over z past the device limit. */
 function transformGrid(e: Engine, lanes: number, channels: number, P: number): [number, number, number] {
-  const wy = Math.min(P, e.limits.maxComputeWorkgroupsPerDimension);
-  return [Math.ceil(channels / lanes), wy, Math.ceil(P / wy)];
+  const [y, z] = grid1d(e, P, 1);
+  return [Math.ceil(channels / lanes), y, z];
 }
 
 /** V [ξ][tiles][Cp]: the transformed input tiles, zero rows past P (tiles ≥ P: the weight gradient pads to 4). */

@@ -8,15 +8,9 @@
 // 36/16 = 2.25 (F(4×4)), on the matmul kernels.
 import type { Tensor } from '../../engine/tensor.js';
 import { matmulRaw } from '../matmul.js';
-import { empty, sameEngine } from '../util.js';
+import { empty, grid1d, sameEngine } from '../util.js';
 import { convLabel, up4, type ConvGeometry } from './geometry.js';
 import { lanesFor, winogradInput, winogradShape } from './winograd.js';
-
-/** Workgroups for blocks of tiles (x, continued over z past the limit) by channels (y). */
-function tilesByChannels(blocks: number, channels: number, limit: number): [number, number, number] {
-  const z = Math.ceil(blocks / limit);
-  return [Math.ceil(blocks / z), channels, z];
-}
 
 /** dW [Cout, Cin, 3, 3] of the convolution g (isWinogradConv) given its input x and dy. */
 export function conv2dWeightGradWinograd(x: Tensor, dy: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
@@ -27,11 +21,12 @@ export function conv2dWeightGradWinograd(x: Tensor, dy: Tensor, g: ConvGeometry,
   const P4 = up4(s.P);
   const v = winogradInput(x, g, m, P4);
   const dmT = empty(e, [s.xi, s.Kp, P4]);
+  const [tileBlocks, tileRows] = grid1d(e, P4, 64);
   e.launch('winograd_output_grad', {
     buffers: [dy.buffer, dmT.buffer],
     overrides: { TILE: m, WG_X: 64 },
     uniforms: { Cout: g.Cout, OH: g.OH, OW: g.OW, tilesW: s.tilesW, tilesHW: s.tilesH * s.tilesW, P: s.P, P4, Kp: s.Kp },
-    workgroups: tilesByChannels(Math.ceil(P4 / 64), s.Kp, e.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: [tileBlocks, s.Kp, tileRows], // tiles along x, continued over z past the device limit
     label,
   });
   const duT = empty(e, [s.xi, s.Kp, s.Cp]);
