@@ -11,7 +11,7 @@ export {
   add, sub, mul, div, pow, maximum, minimum, prelu, broadcastShapes,
 } from './kernels/elementwise.js';
 export { sum, mean, max } from './kernels/reduce.js';
-export { matmul } from './kernels/matmul.js';
+export { linear, matmul } from './kernels/matmul.js';
 export { softmax } from './kernels/softmax.js';
 export { expandTo, permute, transpose, slice, concat } from './kernels/copy.js';
 export { randUniform, randNormal } from './kernels/random.js';

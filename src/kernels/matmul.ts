@@ -4,8 +4,8 @@ import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { transpose } from './copy.js';
-import { broadcastShapes } from './elementwise.js';
+import { transposeOf } from './copy.js';
+import { add, broadcastShapes } from './elementwise.js';
 import { sumToShape } from './reduce_launch.js';
 import { randUniform } from './random.js';
 import { empty, sameEngine, shapeStr } from './util.js';
@@ -103,8 +103,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   matmulRaw(a, b, y, M, N, K, batch, nA === 1 ? 0 : M * K, nB === 1 ? 0 : K * N);
   return record(y, 'matmul', [a, b], (g) =>
     tidy(() => [
-      a.requiresGrad || a.node ? sumToShape(matmul(g, transpose(b)), a.shape) : null,
-      b.requiresGrad || b.node ? sumToShape(matmul(transpose(a), g), b.shape) : null,
+      a.requiresGrad || a.node ? sumToShape(matmul(g, transposeOf(b)), a.shape) : null,
+      b.requiresGrad || b.node ? sumToShape(matmul(transposeOf(a), g), b.shape) : null,
     ]),
   );
+}
+
+/** A fully connected layer as PyTorch's nn.Linear stores it: x [..., in] · wᵀ (w [out, in]) + bias [out]. */
+export function linear(x: Tensor, w: Tensor, bias: Tensor | null = null): Tensor {
+  if (w.rank !== 2 || x.shape[x.rank - 1] !== w.shape[1]) throw new Error(`linear: input ${shapeStr(x.shape)} does not fit weight ${shapeStr(w.shape)} ([out, in])`);
+  const y = matmul(x, transposeOf(w));
+  return bias ? add(y, bias) : y;
 }

@@ -9,12 +9,11 @@ import type { Tensor } from '../engine/tensor.js';
 import { parseSafetensors, serializeSafetensors } from '../engine/safetensors.js';
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
-import { transpose } from '../kernels/copy.js';
 import { tensor } from '../kernels/create.js';
 import { add, affine, clamp, silu, sqrt, square, sub } from '../kernels/elementwise.js';
 import { sum } from '../kernels/reduce.js';
 import { conv2d } from '../kernels/conv2d/index.js';
-import { matmul } from '../kernels/matmul.js';
+import { linear } from '../kernels/matmul.js';
 import { Params } from './params.js';
 import type { Schedule } from './diffusion.js';
 import { sample, type EpsModel, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
@@ -97,7 +96,7 @@ export class ControlNet {
     return t;
   }
   private linear(x: Tensor, name: string): Tensor {
-    return add(matmul(x, transpose(this.w(`${name}.weight`))), this.w(`${name}.bias`));
+    return linear(x, this.w(`${name}.weight`), this.w(`${name}.bias`));
   }
   private conv(x: Tensor, name: string, padding: number): Tensor {
     return conv2d(x, this.w(`${name}.weight`), this.w(`${name}.bias`), { padding });

@@ -5,12 +5,12 @@
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { attention } from '../kernels/attention.js';
-import { concat, permute, transpose } from '../kernels/copy.js';
+import { concat, permute } from '../kernels/copy.js';
 import { tensor } from '../kernels/create.js';
 import { add, silu } from '../kernels/elementwise.js';
 import { conv2d } from '../kernels/conv2d/index.js';
 import { groupNorm } from '../kernels/group_norm.js';
-import { matmul } from '../kernels/matmul.js';
+import { linear } from '../kernels/matmul.js';
 import { upsampleNearest } from '../kernels/resample.js';
 import { Params } from './params.js';
 
@@ -168,7 +168,7 @@ export class UNet {
   }
 
   private linear(x: Tensor, name: string): Tensor {
-    return add(matmul(x, transpose(this.w(`${name}.weight`))), this.w(`${name}.bias`));
+    return linear(x, this.w(`${name}.weight`), this.w(`${name}.bias`));
   }
   private conv(x: Tensor, name: string, o: { stride?: number; padding?: number | [number, number, number, number] } = {}): Tensor {
     return conv2d(x, this.w(`${name}.weight`), this.w(`${name}.bias`), o);

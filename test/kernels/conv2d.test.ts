@@ -43,7 +43,7 @@ describe('conv2d', () => {
     }
   });
 
-  it('every forward variant (general, k3rows, rows, k3rows_sg) on 3- and 5-wide kernels: odd sizes, H stride/dilation, groups, bias + relu', async () => {
+  it('every forward variant (general, k3rows, rows, k3rows_sg) on 3- and 5-wide kernels: odd sizes, H stride/dilation, stride 2, groups, bias + relu', async () => {
     const rng = testRng();
     const geos: Case[] = [
       c([2, 5, 13, 19], [7, 5, 3, 3], 1, 1), // widths not a multiple of 8
@@ -52,6 +52,9 @@ describe('conv2d', () => {
       c([1, 4, 5, 3], [9, 4, 3, 3], 1, 1), // output narrower than one block
       c([2, 3, 9, 21], [6, 3, 5, 5], 1, 2), // DeepJSCC's 5×5
       { ...c([1, 4, 12, 7], [6, 2, 3, 5], 1, [0, 1, 3, 0], 2), stride: [2, 1] }, // 3×5, grouped, asymmetric pad
+      c([2, 5, 17, 37], [7, 5, 3, 3], 2, 1), // 3×3 stride 2 (downsampling): odd sizes, more than one block of 8 outputs
+      c([1, 6, 9, 16], [10, 3, 3, 3], 2, [0, 1, 1, 0], 2), // stride 2, grouped, asymmetric pad (the U-Net's downsample)
+      { ...c([1, 3, 6, 23], [5, 3, 3, 3], 1, 1), stride: [1, 2] }, // stride 2 along W only
     ];
     for (const k of geos) {
       const x = rng.f32(size(k.x));
@@ -60,7 +63,8 @@ describe('conv2d', () => {
       const r = conv2dRef(x, k.x, w, k.w, b, refOpts(k));
       const g = convGeometry(k.x, k.w, opts(k));
       const sg = engine().features.subgroupMinSize >= 8;
-      expect(convForwardVariants(g, engine())).toEqual(k.w[3] === 3 ? [...(sg ? ['k3rows_sg'] : []), 'k3rows', 'rows', 'general'] : ['rows', 'general']);
+      const offered = k.w[3] === 5 ? ['rows', 'general'] : k.stride[1] === 2 ? [...(sg ? ['k3rows_sg'] : []), 'general'] : [...(sg ? ['k3rows_sg'] : []), 'k3rows', 'rows', 'general'];
+      expect(convForwardVariants(g, engine())).toEqual(offered);
       for (const v of convForwardVariants(g, engine())) {
         const y = conv2dRaw(tensor(engine(), x, k.x), tensor(engine(), w, k.w), tensor(engine(), b, [k.w[0]]), g, 'relu', null, null, 1, v);
         expectClose(await y.data(), r.out.map((q) => Math.max(q, 0)), 1e-4, 1e-5, `${v} ${JSON.stringify(k)}`);

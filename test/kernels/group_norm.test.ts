@@ -23,8 +23,9 @@ describe('group_norm', () => {
   });
   it('gradients of x, weight and bias (with and without SiLU)', async () => {
     const rng = testRng();
-    // small groups, and groups of several channels with rows of odd length (13·11, 9·9)
-    for (const [shape, G, silu] of [[[2, 6, 3, 4], 3, false], [[2, 6, 3, 4], 3, true], [[1, 6, 13, 11], 3, false], [[2, 8, 9, 9], 2, true]] as [number[], number, boolean][]) {
+    // small groups, groups of several channels with rows of odd length (13·11, 9·9), and more chunks of 4
+    // values than one sweep of the grid-stride passes covers on a CPU adapter (4 rows × 144 > 8 × 64)
+    for (const [shape, G, silu] of [[[2, 6, 3, 4], 3, false], [[2, 6, 3, 4], 3, true], [[1, 6, 13, 11], 3, false], [[2, 8, 9, 9], 2, true], [[1, 4, 24, 24], 2, true]] as [number[], number, boolean][]) {
       const C = shape[1];
       const f = (v: number) => (silu ? v / (1 + Math.exp(-v)) : v);
       await checkGrad(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matmul, tensor } from '../../src/index.js';
+import { backward, linear, matmul, mul, requireGrad, sum, tensor, tidy } from '../../src/index.js';
 import { MATMUL_VARIANTS, matmulRaw, matmulVariants } from '../../src/kernels/matmul.js';
 import { empty } from '../../src/kernels/util.js';
 import { matmulRef } from '../reference/ops.js';
@@ -65,6 +65,46 @@ describe('matmul', () => {
         [{ data: rng.f32(ba * M * K), shape: [ba, M, K] }, { data: rng.f32(bb * K * N), shape: [bb, K, N] }],
       );
     }
+  });
+  it('linear: x·wᵀ + bias against float64, its gradients, and the shape check', async () => {
+    const rng = testRng();
+    const [M, K, N] = [5, 12, 7];
+    const wT = (w: Float64Array) => Float64Array.from({ length: K * N }, (_, i) => w[(i % N) * K + Math.floor(i / N)]);
+    const ref = (x: Float64Array, w: Float64Array, b: Float64Array) => matmulRef(x, wT(w), 1, 1, M, K, N).map((v, i) => v + b[i % N]);
+    const inputs = [{ data: rng.f32(M * K), shape: [M, K] }, { data: rng.f32(N * K), shape: [N, K] }, { data: rng.f32(N), shape: [N] }];
+    const [x, w, b] = inputs.map((i) => tensor(engine(), i.data, i.shape));
+    expectClose(await linear(x, w, b).data(), ref(...(inputs.map((i) => Float64Array.from(i.data)) as [Float64Array, Float64Array, Float64Array])), 1e-4, 1e-5);
+    await checkGrad(engine(), rng, (xx, ww, bb) => linear(xx, ww, bb), ref, inputs);
+    expect(() => linear(x, tensor(engine(), rng.f32(N * 3), [N, 3]))).toThrow(/linear: input \[5,12\] does not fit weight \[7,3\]/);
+  });
+  it('a frozen operand is transposed once for the gradient, and again after it is written', async () => {
+    const rng = testRng();
+    const e = engine();
+    const [M, K, N] = [6, 8, 4];
+    const aData = rng.f32(M * K);
+    const a = tensor(e, aData, [M, K]); // frozen: no gradient of its own
+    const b = requireGrad(tensor(e, rng.f32(K * N), [K, N]));
+    const up = rng.f32(M * N);
+    // d sum(up ⊙ a·b) / db = aᵀ·up
+    const gradOfB = async () => {
+      tidy(() => backward(sum(mul(matmul(a, b), tensor(e, up, [M, N])))));
+      const g = await b.grad!.data();
+      b.grad!.dispose();
+      b.grad = null;
+      return g;
+    };
+    const expected = (ad: ArrayLike<number>) => matmulRef(Float64Array.from({ length: K * M }, (_, i) => ad[(i % M) * K + Math.floor(i / M)]), up, 1, 1, K, M, N);
+    const before = e.derived.stats();
+    expectClose(await gradOfB(), expected(aData), 1e-4, 1e-5);
+    expectClose(await gradOfB(), expected(aData), 1e-4, 1e-5);
+    const after = e.derived.stats();
+    expect([after.misses - before.misses, after.hits - before.hits]).toEqual([1, 1]);
+    const fresh = rng.f32(M * K);
+    e.write(a.buffer, Float32Array.from(fresh));
+    expectClose(await gradOfB(), expected(fresh), 1e-4, 1e-5);
+    expect(e.derived.stats().misses - after.misses).toBe(1);
+    a.dispose();
+    b.dispose();
   });
   it('rejects mismatched inner dimensions with both shapes', () => {
     const a = tensor(engine(), new Float32Array(6), [2, 3]);

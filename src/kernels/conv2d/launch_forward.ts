@@ -69,7 +69,7 @@ export function conv2dLaidOut(
     buffers: v === 'k3rows_sg' ? [...buffers.filter((_, i) => i !== 1), wt.buffer] : buffers,
     overrides: {
       ...overrides, WG_X,
-      ...(v === 'k3rows_sg' ? {} : { WG_Y }),
+      ...(v === 'k3rows_sg' ? { STRIDE_W: g.strideW } : { WG_Y }),
       ...(v === 'general' ? { CO_VECS: coBlk / 4 } : {}),
       ...(v === 'rows' ? { TAPS: g.KW } : {}),
     },

@@ -7,7 +7,8 @@ import { isWinogradConv, isWinogradVariant, WINOGRAD_TILE, WINOGRAD_VARIANTS, wi
 /**
  * Forward kernel variants: 'general' (conv2d.wgsl), 'k3rows' (conv2d_k3_rows.wgsl: KW = 3), 'rows'
  * (conv2d_rows.wgsl: KW = 3 or 5), the last two for stride and dilation 1 along W, and 'k3rows_sg'
- * (conv2d_k3_rows_sg.wgsl: k3rows with the weights shared through subgroups of 8+ invocations).
+ * (conv2d_k3_rows_sg.wgsl: k3rows with the weights shared through subgroups of 8+ invocations; also
+ * stride 2 along W).
  */
 export type DirectForwardVariant = 'general' | 'k3rows' | 'rows' | 'k3rows_sg';
 /** The direct kernels, and Winograd F(2×2, 3×3) / F(4×4, 3×3) (winograd.ts: transforms + batched matmul). */
@@ -56,6 +57,8 @@ export function convForwardVariants(g: ConvGeometry, e?: Engine): ConvForwardVar
     return [...direct, ...wino];
   }
   if (alongW1 && g.KW === 5) return ['rows', 'general'];
+  // the downsampling 3×3 stride-2 convs: k3rows_sg reads 17 input columns per 8 outputs
+  if (sg && g.KW === 3 && g.strideW === 2 && g.dilW === 1) return ['k3rows_sg', 'general'];
   return ['general'];
 }
 
