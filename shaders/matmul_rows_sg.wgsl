@@ -5,6 +5,7 @@ enable subgroups;
 // scalars in matmul_rows.wgsl. Needs subgroups of at least 8 invocations; no early return before the loop,
 // so the broadcasts stay in uniform control flow.
 #include "lib/matmul_vec4_io"
+#include "lib/matmul_operands"
 
 override WG_X: u32 = 16u;
 
@@ -14,9 +15,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let K4 = p.K / 4u;
   let col = min(gid.x, N4 - 1u);
   let r0 = wid.y * 8u;
-  let aBase = wid.z * (p.strideA / 4u);
-  let bCol = wid.z * (p.strideB / 4u) + col;
-  let myRow = aBase + min(r0 + min(lane, 7u), p.M - 1u) * K4;
+  let bCol = colOfB(wid.z, col);
+  let myRow = rowOfA(wid.z, min(r0 + min(lane, 7u), p.M - 1u));
   var s0 = vec4<f32>(0.0);
   var s1 = vec4<f32>(0.0);
   var s2 = vec4<f32>(0.0);
@@ -26,9 +26,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   var s6 = vec4<f32>(0.0);
   var s7 = vec4<f32>(0.0);
   for (var k = 0u; k < K4; k++) {
-    let kb = bCol + k * 4u * N4;
-    let b0 = B[kb]; let b1 = B[kb + N4]; let b2 = B[kb + 2u * N4]; let b3 = B[kb + 3u * N4];
-    let mine = A[myRow + k];
+    let bk = loadB(bCol, k);
+    let b0 = bk[0]; let b1 = bk[1]; let b2 = bk[2]; let b3 = bk[3];
+    let mine = loadA(myRow, k);
     let a0 = subgroupBroadcast(mine, 0u); s0 += a0.x * b0 + a0.y * b1 + a0.z * b2 + a0.w * b3;
     let a1 = subgroupBroadcast(mine, 1u); s1 += a1.x * b0 + a1.y * b1 + a1.z * b2 + a1.w * b3;
     let a2 = subgroupBroadcast(mine, 2u); s2 += a2.x * b0 + a2.y * b1 + a2.z * b2 + a2.w * b3;

@@ -7,7 +7,6 @@
 import { record } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { transpose } from './copy.js';
 import { affine, binary } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { randUniform } from './random.js';
@@ -45,7 +44,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, scale?: number, varia
     const run = (id: AttentionVariant) => () => attention(sq, sq, sq, s, id).dispose();
     return { candidates: Object.fromEntries(variants.map((id) => [id, run(id)])), dispose: () => sq.dispose() };
   });
-  if (v0 === 'matmul') return matmul(softmax(matmul(affine(q, s, 0), transpose(k))), v);
+  if (v0 === 'matmul') return matmul(softmax(matmul(affine(q, s, 0), k, { transposeB: true })), v);
   return attentionFused(q, k, v, T, d, BH, s);
 }
 

@@ -87,15 +87,6 @@ export function transpose(x: Tensor): Tensor {
   return permute(x, perm);
 }
 
-/**
- * transpose(x), kept by the engine's derived cache while x is unchanged when x takes no part in a gradient
- * (a frozen weight, a constant operand): such a transpose is made once instead of at every call.
- */
-export function transposeOf(x: Tensor): Tensor {
-  if (x.requiresGrad || x.node) return transpose(x);
-  return x.engine.derived.get(x, `transpose [${x.shape.join(',')}]`, () => transpose(x));
-}
-
 /** x[..., start:start+size, ...] along one axis. Differentiable. */
 export function slice(x: Tensor, axis: number, start: number, size: number): Tensor {
   const [ax] = normAxes(axis, x.rank, 'slice');

@@ -5,12 +5,12 @@
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { attention } from '../kernels/attention.js';
-import { concat, permute } from '../kernels/copy.js';
+import { concat } from '../kernels/copy.js';
 import { tensor } from '../kernels/create.js';
 import { add, silu } from '../kernels/elementwise.js';
 import { conv2d } from '../kernels/conv2d/index.js';
 import { groupNorm } from '../kernels/group_norm.js';
-import { linear } from '../kernels/matmul.js';
+import { linear, matmul } from '../kernels/matmul.js';
 import { upsampleNearest } from '../kernels/resample.js';
 import { Params } from './params.js';
 
@@ -191,12 +191,15 @@ export class UNet {
 
   private attnblock(x: Tensor, name: string): Tensor {
     const [N, C, H, W] = x.shape;
-    const h = this.norm(x, `${name}.norm`, false);
-    // tokens [N, 1, HW, C]: single-head attention with scale C^−½
-    const tok = (t: Tensor) => permute(t.reshape([N, C, H * W]), [0, 2, 1]).reshape([N, 1, H * W, C]);
-    const o = attention(tok(this.conv(h, `${name}.q`)), tok(this.conv(h, `${name}.k`)), tok(this.conv(h, `${name}.v`)), 1 / Math.sqrt(C));
-    const back = permute(o.reshape([N, H * W, C]), [0, 2, 1]).reshape([N, C, H, W]);
-    return conv2d(back, this.w(`${name}.proj_out.weight`), this.w(`${name}.proj_out.bias`), { residual: x });
+    const h = this.norm(x, `${name}.norm`, false).reshape([N, C, H * W]);
+    const weight = (conv: string) => this.w(`${name}.${conv}.weight`).reshape([C, C]);
+    const bias = (conv: string) => this.w(`${name}.${conv}.bias`);
+    // single-head attention with scale C^−½ over the tokens [N, HW, C]: the 1×1 q, k, v convs read h
+    // transposed, and proj_out reads the attention's output transposed, so no token layout is copied
+    const [q, k, v] = ['q', 'k', 'v'].map((conv) => add(matmul(h, weight(conv), { transposeA: true, transposeB: true }), bias(conv)).reshape([N, 1, H * W, C]));
+    const o = attention(q, k, v, 1 / Math.sqrt(C)).reshape([N, H * W, C]);
+    const out = add(matmul(weight('proj_out'), o, { transposeB: true }), bias('proj_out').reshape([C, 1]));
+    return add(x, out.reshape([N, C, H, W]));
   }
 
   /** ε-prediction for x [N, C, R, R] at integer timesteps t (one per sample), plus a control branch's residuals. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dInputGradRaw, conv2dRaw, conv2dWeightGradRaw, convForwardVariants, convGeometry, convTranspose2d, convWeightGradVariants } from '../../src/kernels/conv2d/index.js';
+import { inputGradByZeroInsertion } from '../../src/kernels/conv2d/launch_input_grad.js';
 import { tensor } from '../../src/index.js';
 import { conv2dRef, conv2dWeightGradRef, convTranspose2dRef, size } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
@@ -144,11 +145,13 @@ describe('conv2d', () => {
     }
   });
 
-  it('strided input gradients by output phase equal the gather kernel and a scatter reference', async () => {
+  it('strided input gradients (3×3 stride 2 by zero insertion, others by output phase) equal the gather kernel and a scatter reference', async () => {
     const rng = testRng();
     const geos: Case[] = [
       c([2, 3, 16, 16], [16, 3, 5, 5], 2, 2), // DeepJSCC's 5×5 stride 2
       c([3, 5, 8, 8], [7, 5, 3, 3], 2, [0, 1, 0, 1]), // DDPM downsample
+      c([1, 4, 13, 11], [6, 2, 3, 3], 2, 1, 2), // 3×3 stride 2: odd sizes (the last row and column get no dy), groups
+      c([1, 32, 32, 32], [32, 32, 3, 3], 2, [0, 1, 0, 1]), // 32 channels on 32×32: the stride-1 gradient on Winograd F(4×4)
       c([1, 4, 13, 11], [6, 4, 3, 3], 3, [2, 0, 1, 2]), // stride 3, odd sizes, asymmetric pad
       { ...c([1, 6, 9, 10], [4, 3, 4, 2], 1, [3, 1, 0, 1], 2), stride: [2, 3] }, // groups, pad above the phase's taps
       c([2, 3, 7, 9], [5, 3, 1, 1], 2, 0), // 1×1 stride 2: phases without taps stay zero
@@ -173,6 +176,9 @@ describe('conv2d', () => {
         const dx = conv2dInputGradRaw(tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), tensor(engine(), w, k.w), g, method);
         expectClose(await dx.data(), ref, 1e-4, 1e-5, `${method} ${JSON.stringify(k)}`);
       }
+      // the 3×3 stride-2 cases take the zero-insertion path ('auto' above), the others do not apply to it
+      const zi = inputGradByZeroInsertion(tensor(engine(), dy, [g.N, g.Cout, g.OH, g.OW]), tensor(engine(), w, k.w), g);
+      expect(zi !== null).toBe(k.w[2] === 3 && k.w[3] === 3 && k.stride[0] === 2 && k.stride[1] === 2);
     }
   });
 

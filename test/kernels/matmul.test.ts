@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backward, linear, matmul, mul, requireGrad, sum, tensor, tidy } from '../../src/index.js';
+import { linear, matmul, tensor } from '../../src/index.js';
 import { MATMUL_VARIANTS, matmulRaw, matmulVariants } from '../../src/kernels/matmul.js';
 import { empty } from '../../src/kernels/util.js';
 import { matmulRef } from '../reference/ops.js';
@@ -77,34 +77,54 @@ describe('matmul', () => {
     await checkGrad(engine(), rng, (xx, ww, bb) => linear(xx, ww, bb), ref, inputs);
     expect(() => linear(x, tensor(engine(), rng.f32(N * 3), [N, 3]))).toThrow(/linear: input \[5,12\] does not fit weight \[7,3\]/);
   });
-  it('a frozen operand is transposed once for the gradient, and again after it is written', async () => {
+  it('transposed reads (transposeA, transposeB, both) against float64: both paths, every variant that reads them, odd shapes, broadcast batches', async () => {
     const rng = testRng();
-    const e = engine();
-    const [M, K, N] = [6, 8, 4];
-    const aData = rng.f32(M * K);
-    const a = tensor(e, aData, [M, K]); // frozen: no gradient of its own
-    const b = requireGrad(tensor(e, rng.f32(K * N), [K, N]));
-    const up = rng.f32(M * N);
-    // d sum(up ⊙ a·b) / db = aᵀ·up
-    const gradOfB = async () => {
-      tidy(() => backward(sum(mul(matmul(a, b), tensor(e, up, [M, N])))));
-      const g = await b.grad!.data();
-      b.grad!.dispose();
-      b.grad = null;
-      return g;
-    };
-    const expected = (ad: ArrayLike<number>) => matmulRef(Float64Array.from({ length: K * M }, (_, i) => ad[(i % M) * K + Math.floor(i / M)]), up, 1, 1, K, M, N);
-    const before = e.derived.stats();
-    expectClose(await gradOfB(), expected(aData), 1e-4, 1e-5);
-    expectClose(await gradOfB(), expected(aData), 1e-4, 1e-5);
-    const after = e.derived.stats();
-    expect([after.misses - before.misses, after.hits - before.hits]).toEqual([1, 1]);
-    const fresh = rng.f32(M * K);
-    e.write(a.buffer, Float32Array.from(fresh));
-    expectClose(await gradOfB(), expected(fresh), 1e-4, 1e-5);
-    expect(e.derived.stats().misses - after.misses).toBe(1);
-    a.dispose();
-    b.dispose();
+    // stored [batch, rows, cols] → its transpose per batch
+    const tr = (x: Float64Array, batch: number, rows: number, cols: number) => Float64Array.from({ length: x.length }, (_, i) => {
+      const z = Math.floor(i / (rows * cols));
+      const j = i % (rows * cols);
+      return x[z * rows * cols + (j % rows) * cols + Math.floor(j / rows)];
+    });
+    const variants = matmulVariants(engine(), { transposeA: true });
+    expect(variants.length).toBeGreaterThan(0);
+    expect(variants.every((v) => v.startsWith('rows'))).toBe(true);
+    for (const [ba, bb, M, K, N] of [[1, 1, 3, 5, 7], [2, 2, 13, 12, 20], [3, 1, 9, 8, 68], [1, 2, 33, 36, 4], [1, 1, 130, 36, 72]]) {
+      const a = Float64Array.from(rng.f32(ba * M * K));
+      const b = Float64Array.from(rng.f32(bb * K * N));
+      const ref = matmulRef(a, b, ba, bb, M, K, N);
+      for (const [ta, tb] of [[true, false], [false, true], [true, true]]) {
+        const t = { transposeA: ta, transposeB: tb };
+        const at = tensor(engine(), ta ? tr(a, ba, M, K) : a, ta ? [ba, K, M] : [ba, M, K]);
+        const bt = tensor(engine(), tb ? tr(b, bb, K, N) : b, tb ? [bb, N, K] : [bb, K, N]);
+        expectClose(await matmul(at, bt, t).data(), ref, 1e-4, 1e-5 * Math.sqrt(K), `${[ba, bb, M, K, N]} ${ta} ${tb}`);
+        if (K % 4 !== 0 || N % 4 !== 0) continue;
+        const batch = Math.max(ba, bb);
+        for (const v of variants) {
+          const c = empty(engine(), [batch, M, N]);
+          matmulRaw(at, bt, c, M, N, K, batch, ba === 1 ? 0 : M * K, bb === 1 ? 0 : K * N, v, t);
+          expectClose(await c.data(), ref, 1e-4, 1e-5 * Math.sqrt(K), `${v} ${[ba, bb, M, K, N]} ${ta} ${tb}`);
+        }
+      }
+    }
+    const x = tensor(engine(), rng.f32(16), [4, 4]);
+    expect(() => matmulRaw(x, x, empty(engine(), [16]), 4, 4, 4, 1, 0, 0, 'tile4x8', { transposeB: true })).toThrow(/'tile4x8' does not read transposed operands/);
+  });
+  it('gradients with transposed reads, including a broadcast batch', async () => {
+    const rng = testRng();
+    for (const [ta, tb] of [[true, false], [false, true], [true, true]]) {
+      for (const [ba, bb, M, K, N] of [[1, 1, 3, 5, 7], [2, 1, 4, 8, 4]]) {
+        const tr = (x: Float64Array, batch: number, rows: number, cols: number) => Float64Array.from({ length: x.length }, (_, i) => {
+          const z = Math.floor(i / (rows * cols));
+          const j = i % (rows * cols);
+          return x[z * rows * cols + (j % rows) * cols + Math.floor(j / rows)];
+        });
+        await checkGrad(
+          engine(), rng, (x, y) => matmul(x, y, { transposeA: ta, transposeB: tb }),
+          (x, y) => matmulRef(ta ? tr(x, ba, K, M) : x, tb ? tr(y, bb, N, K) : y, ba, bb, M, K, N),
+          [{ data: rng.f32(ba * M * K), shape: ta ? [ba, K, M] : [ba, M, K] }, { data: rng.f32(bb * K * N), shape: tb ? [bb, N, K] : [bb, K, N] }],
+        );
+      }
+    }
   });
   it('rejects mismatched inner dimensions with both shapes', () => {
     const a = tensor(engine(), new Float32Array(6), [2, 3]);

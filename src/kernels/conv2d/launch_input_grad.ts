@@ -1,6 +1,6 @@
 // Input-gradient launchers of the conv2d family (no autograd; also conv_transpose2d's forward): stride 1
-// as a convolution on the forward kernels, larger strides split by output phase onto them, else the
-// gather kernel shaders/conv2d_input_grad.wgsl.
+// as a convolution on the forward kernels, 3×3 stride 2 as one on zero-inserted dy, larger strides split
+// by output phase onto them, else the gather kernel shaders/conv2d_input_grad.wgsl.
 import type { Tensor } from '../../engine/tensor.js';
 import { copyStrided } from '../copy.js';
 import { fill } from '../create.js';
@@ -72,12 +72,29 @@ function inputGradByPhases(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor | nul
 }
 
 /**
+ * For a 3×3 stride-2 convolution (the downsampling convs) the input gradient is that of the stride-1
+ * convolution with the same padding, given dy spread onto the even positions of its output with zeros
+ * between: one convolution on the fast 3×3 kernels (Winograd from 32 channels) instead of four phases on
+ * the general kernel, though it multiplies 4× as many zeros in.
+ */
+export function inputGradByZeroInsertion(dy: Tensor, w: Tensor, g: ConvGeometry, variant?: ConvForwardVariant): Tensor | null {
+  if (g.KH !== 3 || g.KW !== 3 || g.strideH !== 2 || g.strideW !== 2 || g.dilH !== 1 || g.dilW !== 1) return null;
+  const g1: ConvGeometry = { ...g, strideH: 1, strideW: 1, OH: g.H + g.padTop + g.padBottom - 2, OW: g.W + g.padLeft + g.padRight - 2 };
+  if (g1.padTop > 2 || g1.padBottom > 2 || g1.padLeft > 2 || g1.padRight > 2) return null;
+  const spread = fill(sameEngine(dy, w), [g.N, g.Cout, g1.OH, g1.OW], 0);
+  copyStrided(dy, spread, [g.N, g.Cout, g.OH, g.OW], [g.Cout * g.OH * g.OW, g.OH * g.OW, g.OW, 1], [g.Cout * g1.OH * g1.OW, g1.OH * g1.OW, 2 * g1.OW, 2], 0, 0, 'conv zero insertion');
+  const dx = inputGradAsConv(spread, w, g1, variant);
+  spread.dispose();
+  return dx;
+}
+
+/**
  * dx of the convolution g given dy (also: conv_transpose2d forward). `variant` forces the forward variant
  * of a stride-1 input gradient (run as a convolution); by default the autotuner picks it.
  */
 export function conv2dInputGradRaw(dy: Tensor, w: Tensor, g: ConvGeometry, method: 'auto' | 'gather' = 'auto', variant?: ConvForwardVariant): Tensor {
   if (method === 'auto') {
-    const asConv = inputGradAsConv(dy, w, g, variant) ?? inputGradByPhases(dy, w, g);
+    const asConv = inputGradAsConv(dy, w, g, variant) ?? inputGradByZeroInsertion(dy, w, g, variant) ?? inputGradByPhases(dy, w, g);
     if (asConv) return asConv;
   }
   const e = sameEngine(dy, w);
