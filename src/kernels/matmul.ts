@@ -86,7 +86,8 @@ export function matmulRaw(
     const key = `${M}x${K}x${N} b${batch} sa${strideA ? 1 : 0} sb${strideB ? 1 : 0}${transposeLabel(t)}`;
     const variants = matmulVariants(e, t);
     if (variant && !variants.includes(variant)) {
-      throw new Error(`matmul: variant '${variant}' ${MATMUL_VARIANTS.includes(variant) && (t.transposeA || t.transposeB) ? 'does not read transposed operands' : 'needs subgroups of at least 8 invocations'}`);
+      const why = (t.transposeA || t.transposeB) && !TRANSPOSING.includes(variant) ? 'does not read transposed operands' : 'needs subgroups of at least 8 invocations';
+      throw new Error(`matmul: variant '${variant}' ${why}`);
     }
     const v = variant ?? e.autotuner.pick('matmul', key, variants, () => {
       const sa = randUniform(e, [strideA ? batch * M * K : M * K], { seed: 1 });
