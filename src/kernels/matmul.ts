@@ -25,14 +25,14 @@ export interface MatmulTranspose {
   transposeB?: boolean;
 }
 
-/** The variants that read transposed operands (shaders/lib/matmul_operands.wgsl). */
-const TRANSPOSING: readonly MatmulVariant[] = ['rows8x4_sg', 'rows8x4'];
+/** The variants that read transposed operands (shaders/lib/matmul_operands.wgsl, matmul_wg_tiled.wgsl). */
+const TRANSPOSING: readonly MatmulVariant[] = ['rows8x4_sg', 'rows8x4', 'wg64'];
 
 /**
  * The variants this engine can run, the untuned default first: 'rows8x4_sg' (A shared through
  * subgroups of at least 8 invocations: about 2× the others on lavapipe) where the device has them;
  * 'wg64' (64×64 tiles staged in workgroup memory, for GPUs) everywhere, for the autotuner to weigh.
- * With a transposed operand only the rows kernels.
+ * With a transposed operand all but 'tile4x8'.
  */
 export function matmulVariants(e: Engine, t: MatmulTranspose = {}): MatmulVariant[] {
   const all: MatmulVariant[] = e.features.subgroups && e.features.subgroupMinSize >= 8 ? ['rows8x4_sg', 'tile4x8', 'rows8x4', 'wg64'] : ['tile4x8', 'rows8x4', 'wg64'];
@@ -54,13 +54,15 @@ function launchVec4(v: MatmulVariant, a: Tensor, b: Tensor, c: Tensor, M: number
   const uniforms = { M, N, K, batch, strideA, strideB, strideC: M * N };
   const label = `${M}x${K}x${N} batch ${batch}${transposeLabel(t)}`;
   const buffers = [a.buffer, b.buffer, c.buffer];
+  const trans = { TRANS_A: !!t.transposeA, TRANS_B: !!t.transposeB };
   if (v === 'wg64') {
-    e.launch('matmul_wg_tiled', { buffers, uniforms, workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 64), batch], label });
+    // A and B again as scalars (bindings 4, 5), read when transposed
+    e.launch('matmul_wg_tiled', { buffers: [...buffers, a.buffer, b.buffer], uniforms, overrides: trans, workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 64), batch], label });
   } else if (v === 'rows8x4' || v === 'rows8x4_sg') {
     const wx = rowsWorkgroupWidth(N / 4);
     // A again as scalars (binding 4), read when A is transposed
     e.launch(v === 'rows8x4' ? 'matmul_rows' : 'matmul_rows_sg', {
-      buffers: [...buffers, a.buffer], uniforms, overrides: { WG_X: wx, TRANS_A: !!t.transposeA, TRANS_B: !!t.transposeB },
+      buffers: [...buffers, a.buffer], uniforms, overrides: { WG_X: wx, ...trans },
       workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8), batch], label,
     });
   } else {

@@ -87,7 +87,8 @@ describe('matmul', () => {
     });
     const variants = matmulVariants(engine(), { transposeA: true });
     expect(variants.length).toBeGreaterThan(0);
-    expect(variants.every((v) => v.startsWith('rows'))).toBe(true);
+    expect(variants).toContain('wg64');
+    expect(variants).not.toContain('tile4x8');
     for (const [ba, bb, M, K, N] of [[1, 1, 3, 5, 7], [2, 2, 13, 12, 20], [3, 1, 9, 8, 68], [1, 2, 33, 36, 4], [1, 1, 130, 36, 72]]) {
       const a = Float64Array.from(rng.f32(ba * M * K));
       const b = Float64Array.from(rng.f32(bb * K * N));
