@@ -68,6 +68,24 @@ export class DerivedCache {
     return view;
   }
 
+  /**
+   * The tensor kept under `key` for `source` if it is still fresh, handed over to the caller (who disposes
+   * it) and forgotten here; null otherwise. For a value made ahead for exactly one later use.
+   */
+  take(source: Tensor, key: string): Tensor | null {
+    const perBuffer = this.entries.get(source.buffer);
+    const hit = perBuffer?.get(key);
+    if (!hit) return null;
+    perBuffer!.delete(key);
+    this.bytes -= hit.t.size * 4;
+    if (hit.writes !== this.writeCount(source.buffer) || hit.t.disposed) {
+      if (!hit.t.disposed) hit.t.dispose();
+      return null;
+    }
+    this.hits++;
+    return hit.t;
+  }
+
   /** Forgets what was derived from b (its storage went back to the pool). */
   drop(b: GPUBuffer): void {
     const perBuffer = this.entries.get(b);

@@ -96,6 +96,29 @@ describe('conv2d winograd', () => {
     });
   }
 
+  it('a recorded forward keeps its input transform for the weight gradient, which takes it: dW unchanged, nothing left kept', async () => {
+    const { backward, conv2d, mul, noGrad, requireGrad, sum } = await import('../../src/index.js');
+    const { keptInputKey } = await import('../../src/kernels/conv2d/winograd.js');
+    const rng = testRng();
+    const e = engine();
+    const k = { x: [1, 32, 33, 35], w: [32, 32, 3, 3], pad: [1, 1, 1, 1] as Pad4 }; // F(4×4) both ways by default; P not a multiple of 4
+    const g = convGeometry(k.x, k.w, { padding: k.pad });
+    expect([convForwardVariants(g, e)[0], convWeightGradVariants(g, e)[0]]).toEqual(['winograd4', 'winograd4']);
+    const xd = rng.f32(size(k.x));
+    const up = rng.f32(g.N * g.Cout * g.OH * g.OW);
+    const ref = conv2dWeightGradRef(xd, k.x, up, k.w, refOpts(k.pad));
+    const x = tensor(e, xd, k.x);
+    const w = requireGrad(tensor(e, rng.f32(size(k.w)), k.w));
+    noGrad(() => conv2d(x, w, null, { padding: 1 }).dispose());
+    expect(e.derived.take(x, keptInputKey(g, 4))).toBeNull(); // nothing kept without a gradient to come
+    const y = conv2d(x, w, null, { padding: 1 });
+    const kept = e.derived.stats();
+    backward(sum(mul(y, tensor(e, up, y.shape))));
+    expect(e.derived.stats().hits).toBe(kept.hits + 1); // taken by the weight gradient
+    expect(e.derived.take(x, keptInputKey(g, 4))).toBeNull();
+    expectClose(await w.grad!.data(), ref, TOL.winograd4[0], TOL.winograd4[1] * maxAbs(ref), 'dW from the kept V');
+  });
+
   it('is offered to the autotuner for 3×3 stride-1 convolutions of 32+ channels: F(4×4) the default on 32×32+ maps, F(2×2) on smaller ones from 64', () => {
     const variants = (x: number[], w: number[], o = {}) => convForwardVariants(convGeometry(x, w, { padding: 1, ...o }), engine());
     expect(variants([1, 64, 16, 16], [64, 64, 3, 3]).slice(0, 2)).toEqual(['winograd2', 'winograd4']);

@@ -26,13 +26,16 @@ function dummy(e: Engine): Tensor {
 /** The ACT override of the forward shaders. */
 const ACT_CODE: Record<Activation, number> = { none: 0, relu: 1, prelu: 2, silu: 3 };
 
-/** The forward kernel alone (no autograd). */
+/**
+ * The forward kernel alone (no autograd). `forWeightGrad`: the weight gradient will follow, so the
+ * Winograd path keeps its input transform for it.
+ */
 export function conv2dRaw(
   x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation = 'none', slope: Tensor | null = null,
-  residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant,
+  residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant, forWeightGrad = false,
 ): Tensor {
   const wt = cachedLayout(w, g, 'forward', () => weightForForward(w, g));
-  const y = conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign, variant);
+  const y = conv2dLaidOut(x, wt, bias, g, act, slope, residual, residualSign, variant, forWeightGrad);
   wt.dispose();
   return y;
 }
@@ -40,7 +43,7 @@ export function conv2dRaw(
 /** Launches a forward kernel with weights already in the [group][k][co4] layout (weight_layouts.ts). */
 export function conv2dLaidOut(
   x: Tensor, wt: Tensor, bias: Tensor | null, g: ConvGeometry, act: Activation, slope: Tensor | null,
-  residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant,
+  residual: Tensor | null = null, residualSign: 1 | -1 = 1, variant?: ConvForwardVariant, forWeightGrad = false,
 ): Tensor {
   const e = sameEngine(x, wt);
   const z = g.N * g.groups;
@@ -54,7 +57,7 @@ export function conv2dLaidOut(
   const overrides = { ACT: ACT_CODE[act], HAS_BIAS: bias !== null, RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0 };
   if (isWinogradVariant(v)) {
     const buffers: [GPUBuffer, GPUBuffer, GPUBuffer] = [(bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer];
-    return conv2dWinograd(x, wt, g, WINOGRAD_TILE[v], { overrides, buffers });
+    return conv2dWinograd(x, wt, g, WINOGRAD_TILE[v], { overrides, buffers }, forWeightGrad);
   }
   const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const cols = v === 'general' ? 4 : 8; // output columns per invocation

@@ -37,7 +37,7 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, o: Conv
     const post = act === 'silu' ? siluOp(pre) : preluOp(pre, o.slope!.reshape([g.Cout, 1, 1]));
     return res ? (sign === 1 ? add(res, post) : sub(res, post)) : post;
   }
-  const y = conv2dRaw(x, w, bias, g, act, o.slope ?? null, res, sign);
+  const y = conv2dRaw(x, w, bias, g, act, o.slope ?? null, res, sign, undefined, recording && needs(w));
   const inputs = [x, w, ...(bias ? [bias] : []), ...(res ? [res] : [])];
   return record(y, `conv2d(${act})`, inputs, (gy) =>
     tidy(() => {

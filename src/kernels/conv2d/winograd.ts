@@ -88,12 +88,19 @@ export function winogradInput(x: Tensor, g: ConvGeometry, m: 2 | 4, tiles = wino
   return v;
 }
 
-/** M [ξ][P][Kp] = V[ξ] · U[ξ]: one batched launch of the matmul kernels. */
+/**
+ * The derived-cache key of V for the weight gradient: the forward of a convolution whose weight gradient
+ * will be needed keeps V (padded to P4 tiles) there, and the weight gradient takes it instead of
+ * transforming x again.
+ */
+export const keptInputKey = (g: ConvGeometry, m: 2 | 4) => `winograd V F${m} ${convLabel(g)}`;
+
+/** M [ξ][P][Kp] = V[ξ] · U[ξ] (V may hold padding tiles past P): one batched launch of the matmul kernels. */
 export function winogradProducts(v: Tensor, u: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
   const e = sameEngine(v, u);
   const s = winogradShape(g, m);
   const prod = empty(e, [s.xi, s.P, s.Kp]);
-  matmulRaw(v, u, prod, s.P, s.Kp, s.Cp, s.xi, s.P * s.Cp, s.Cp * s.Kp);
+  matmulRaw(v, u, prod, s.P, s.Kp, s.Cp, s.xi, v.shape[1] * s.Cp, s.Cp * s.Kp);
   return prod;
 }
 
@@ -122,11 +129,13 @@ export function winogradOutput(prod: Tensor, g: ConvGeometry, m: 2 | 4, epi: Win
 
 /**
  * The whole convolution from the forward weight layout; the caller checks isWinogradConv(g). The
- * transformed weights are kept while wt is unchanged (the engine's derived cache).
+ * transformed weights are kept while wt is unchanged (the engine's derived cache); with `keepInput` so is
+ * V, for the weight gradient (winograd_weight_grad.ts), while x is unchanged and the cache's budget allows.
  */
-export function conv2dWinograd(x: Tensor, wt: Tensor, g: ConvGeometry, m: 2 | 4, epi: WinogradEpilogue): Tensor {
-  const u = wt.engine.derived.get(wt, `winograd F${m} ${g.Cin}→${g.Cout}`, () => winogradWeights(wt, g, m));
-  const v = winogradInput(x, g, m);
+export function conv2dWinograd(x: Tensor, wt: Tensor, g: ConvGeometry, m: 2 | 4, epi: WinogradEpilogue, keepInput = false): Tensor {
+  const e = wt.engine;
+  const u = e.derived.get(wt, `winograd F${m} ${g.Cin}→${g.Cout}`, () => winogradWeights(wt, g, m));
+  const v = keepInput ? e.derived.get(x, keptInputKey(g, m), () => winogradInput(x, g, m, up4(winogradShape(g, m).P))) : winogradInput(x, g, m);
   const prod = winogradProducts(v, u, g, m);
   u.dispose();
   v.dispose();

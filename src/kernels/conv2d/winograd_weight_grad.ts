@@ -10,7 +10,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { matmulRaw } from '../matmul.js';
 import { empty, grid1d, sameEngine } from '../util.js';
 import { convLabel, up4, type ConvGeometry } from './geometry.js';
-import { lanesFor, winogradInput, winogradShape } from './winograd.js';
+import { keptInputKey, lanesFor, winogradInput, winogradShape } from './winograd.js';
 
 /** dW [Cout, Cin, 3, 3] of the convolution g (isWinogradConv) given its input x and dy. */
 export function conv2dWeightGradWinograd(x: Tensor, dy: Tensor, g: ConvGeometry, m: 2 | 4): Tensor {
@@ -19,7 +19,8 @@ export function conv2dWeightGradWinograd(x: Tensor, dy: Tensor, g: ConvGeometry,
   const label = convLabel(g);
   // the products' inner dimension is the tiles: padded to 4 for the vec4 matmul, the extra rows zero
   const P4 = up4(s.P);
-  const v = winogradInput(x, g, m, P4);
+  // V as the forward kept it, else transformed here
+  const v = e.derived.take(x, keptInputKey(g, m)) ?? winogradInput(x, g, m, P4);
   const dmT = empty(e, [s.xi, s.Kp, P4]);
   const [tileBlocks, tileRows] = grid1d(e, P4, 64);
   e.launch('winograd_output_grad', {
