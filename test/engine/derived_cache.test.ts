@@ -91,6 +91,25 @@ describe('derived cache', () => {
     }
   });
 
+  it('take hands a fresh entry over once (then forgets it) and gives nothing for a stale one', async () => {
+    const e = engine();
+    const rng = testRng();
+    const src = tensor(e, rng.f32(21), [21]);
+    const expected = Array.from(await src.data(), (v) => 2 * v);
+    e.derived.get(src, 'twice', () => affine(src, 2, 0)).dispose();
+    const { entries, bytes } = e.derived.stats();
+    const t = e.derived.take(src, 'twice');
+    expectClose(await t!.data(), expected, 0, 0);
+    expect(e.derived.stats()).toMatchObject({ entries: entries - 1, bytes: bytes - 21 * 4 });
+    expect(e.derived.take(src, 'twice')).toBeNull();
+    t!.dispose();
+    e.derived.get(src, 'twice', () => affine(src, 2, 0)).dispose();
+    e.write(src.buffer, Float32Array.from(rng.f32(21)));
+    expect(e.derived.take(src, 'twice')).toBeNull(); // written since: not handed over
+    expect(e.derived.stats().entries).toBe(entries - 1);
+    src.dispose();
+  });
+
   it('convolutions through cached layouts follow every weight update (Adam steps), forward and transposed', async () => {
     const e = engine();
     const rng = testRng();
