@@ -72,8 +72,12 @@ export class BufferPool {
     this.freeCount++;
   }
 
+  /** Called before trim destroys buffers (the engine forgets the bind groups that name them). */
+  onTrim: (() => void) | null = null;
+
   /** Destroys every buffer not in use. */
   trim(): void {
+    this.onTrim?.();
     for (const list of this.free.values()) {
       for (const b of list) {
         this.allocated -= b.size;

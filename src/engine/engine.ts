@@ -3,6 +3,7 @@
 // sync point (a readback or sync()) naming the kernels involved.
 import { acquireDevice, type AcquiredDevice, type DeviceFeatures, type DeviceOptions } from './device.js';
 import { BufferPool } from './buffers.js';
+import { BindGroupCache } from './bind_groups.js';
 import { DerivedCache } from './derived_cache.js';
 import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type AutotuneOptions, type TuneResult } from './autotune.js';
 import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
@@ -56,6 +57,7 @@ export class Engine {
 
   private pipelines = new Map<string, GPUComputePipeline>();
   private layouts = new Map<string, GPUBindGroupLayout>();
+  private bindGroups = new BindGroupCache();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private batchLabels: string[] = [];
@@ -91,6 +93,7 @@ export class Engine {
     const desc = `${acq.adapterInfo.architecture} ${acq.adapterInfo.description} ${acq.adapterInfo.device}`.toLowerCase();
     this.isSoftwareAdapter = /software|llvmpipe|lavapipe|swiftshader|cpu/.test(desc);
     this.pool = new BufferPool(this.device);
+    this.pool.onTrim = () => this.bindGroups.clear();
     this.derived = new DerivedCache(opts.derivedCacheBytes ?? 128 * 2 ** 20);
     const first = opts.firstSubmit ?? FIRST_SUBMIT;
     this.firstSubmit = first === 0 ? UNIFORM_SLOTS : Math.min(first, UNIFORM_SLOTS);
@@ -143,7 +146,7 @@ export class Engine {
         entries: k.bindings.map((b) => ({
           binding: b.binding,
           visibility: GPUShaderStage.COMPUTE,
-          buffer: { type: b.kind, hasDynamicOffset: false },
+          buffer: { type: b.kind, hasDynamicOffset: b.kind === 'uniform' },
         })),
       });
       (l as unknown as { _src?: string })._src = k.source;
@@ -208,21 +211,31 @@ export class Engine {
     const label = l.label ? `${name} ${l.label}` : name;
     this.batchLabels.push(label);
     const pipeline = this.pipelineFor(k, l.overrides);
-    const entries: GPUBindGroupEntry[] = [];
+    // storage buffers in binding order (noting writes), and the uniforms into this dispatch's slot
+    const bound: GPUBuffer[] = [];
+    let uniformOffset: number | null = null;
     let si = 0;
     for (const b of k.bindings) {
       if (b.kind === 'uniform') {
-        const off = this.uniformUsed * UNIFORM_SLOT;
-        k.packUniforms(l.uniforms ?? {}, this.uniformView, off);
-        entries.push({ binding: b.binding, resource: { buffer: this.uniformGpu, offset: off, size: k.uniform!.size } });
+        uniformOffset = this.uniformUsed * UNIFORM_SLOT;
+        k.packUniforms(l.uniforms ?? {}, this.uniformView, uniformOffset);
         this.uniformUsed++;
       } else {
         const buffer = l.buffers[si++];
         if (b.kind === 'storage') this.derived.noteWrite(buffer); // bound read_write: what was derived from it may be stale
-        entries.push({ binding: b.binding, resource: { buffer } });
+        bound.push(buffer);
       }
     }
-    const bindGroup = this.device.createBindGroup({ layout: this.layoutFor(k), entries, label });
+    const layout = this.layoutFor(k);
+    const bindGroup = this.bindGroups.get(layout, bound, () => {
+      let i = 0;
+      const entries: GPUBindGroupEntry[] = k.bindings.map((b) =>
+        b.kind === 'uniform'
+          ? { binding: b.binding, resource: { buffer: this.uniformGpu, offset: 0, size: k.uniform!.size } }
+          : { binding: b.binding, resource: { buffer: bound[i++] } },
+      );
+      return this.device.createBindGroup({ layout, entries, label: name });
+    });
     const slot = this.profiler?.slot(this.profileByLabel && l.label ? `${name} ${l.label}` : name);
     if (slot !== undefined) {
       // profiling: one pass per dispatch, timed by timestamp queries
@@ -237,7 +250,7 @@ export class Engine {
     }
     if (!this.pass) this.pass = this.encoder!.beginComputePass({ label: 'batch' });
     this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, bindGroup);
+    this.pass.setBindGroup(0, bindGroup, uniformOffset === null ? [] : [uniformOffset]);
     const [x, y = 1, z = 1] = l.workgroups;
     const maxDim = this.limits.maxComputeWorkgroupsPerDimension;
     if (x > maxDim || y > maxDim || z > maxDim) {
