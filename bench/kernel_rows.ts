@@ -158,6 +158,29 @@ export async function memoryRows(c: BenchContext): Promise<void> {
     c.rows.push(rateRow('add (broadcast bias)', '16x64x64x64 + 64x1x1', 'GB/s', 2 * N * 4, ob, { tfjs: tb, ort: rb }));
     tidy(() => [x, y, bias, xb].forEach((q) => q.dispose()));
   }
+  if (c.want('small op')) {
+    // the rate of a tiny op (256 floats), 200 per sync: what a loop of many small dispatches pays per op,
+    // the CPU's encode (bind groups, uniforms, the API calls) included
+    const n = 256;
+    const k = 200;
+    const x = randUniform(c.engine, [n], { seed: 6 });
+    const y = randUniform(c.engine, [n], { seed: 7 });
+    const o = await timeOurs(c, () => add(x, y), k);
+    const t = await timeTfjs(c, (tf) => {
+      const [a, b] = [tf.randomUniform([n]), tf.randomUniform([n])];
+      return { op: () => tf.add(a, b), inputs: [a, b] };
+    }, k);
+    const j = await timeJax(c, (jx) => {
+      const [a, b] = [jx.rand([n]), jx.rand([n])];
+      return { op: () => a.ref.add(b.ref), inputs: [a, b] };
+    }, k);
+    const rate = (tm: { medianMs: number } | null) => (tm ? 1000 / tm.medianMs : null);
+    const ours = rate(o)!;
+    const tf = rate(t);
+    c.rows.push({ name: 'add, tiny (ops per second: dispatch cost)', shape: `${n}, ${k} per sync`, unit: 'ops/s', ours, tfjs: tf, ratio: tf ? ours / tf : null, jaxjs: rate(j), ort: null, firstRunMs: o.firstRunMs, medianMs: o.medianMs });
+    x.dispose();
+    y.dispose();
+  }
   if (c.want('sum')) {
     const x = randUniform(c.engine, [1024, 4096], { seed: 6 });
     const o = await timeOurs(c, () => sum(x, [1]), 4);

@@ -10,7 +10,7 @@ describe('bind group cache', () => {
   it('same buffers, other uniforms, one batch: one group, each launch its own uniforms; after trim, new groups', async () => {
     const e = await Engine.create({ firstSubmit: 0 }); // one batch for everything below
     try {
-      const cache = (e as unknown as { bindGroups: { get: (...a: unknown[]) => GPUBindGroup } }).bindGroups;
+      const cache = (e as unknown as { bindGroups: { get: (layout: unknown, buffers: unknown, make: () => GPUBindGroup) => GPUBindGroup } }).bindGroups;
       let made = 0;
       const get = cache.get.bind(cache);
       cache.get = (layout: unknown, buffers: unknown, make: () => GPUBindGroup) => get(layout, buffers, () => (made++, make()));
