@@ -76,12 +76,12 @@ export class DerivedCache {
     const perBuffer = this.entries.get(source.buffer);
     const hit = perBuffer?.get(key);
     if (!hit) return null;
-    perBuffer!.delete(key);
-    this.bytes -= hit.t.size * 4;
     if (hit.writes !== this.writeCount(source.buffer) || hit.t.disposed) {
-      if (!hit.t.disposed) hit.t.dispose();
+      this.remove(perBuffer!, key, hit);
       return null;
     }
+    perBuffer!.delete(key);
+    this.bytes -= hit.t.size * 4;
     this.hits++;
     return hit.t;
   }

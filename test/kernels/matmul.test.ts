@@ -20,6 +20,14 @@ const CASES = [
   [2, 2, 128, 128, 128],
 ];
 
+/** A stored [batch, rows, cols] → its transpose per batch, [batch, cols, rows]. */
+const tr = (x: Float64Array, rows: number, cols: number) =>
+  Float64Array.from({ length: x.length }, (_, i) => {
+    const z = Math.floor(i / (rows * cols));
+    const j = i % (rows * cols);
+    return x[z * rows * cols + (j % rows) * cols + Math.floor(j / rows)];
+  });
+
 describe('matmul', () => {
   it(`forward over ${CASES.length} shapes`, async () => {
     const rng = testRng();
@@ -79,12 +87,6 @@ describe('matmul', () => {
   });
   it('transposed reads (transposeA, transposeB, both) against float64: both paths, every variant that reads them, odd shapes, broadcast batches', async () => {
     const rng = testRng();
-    // stored [batch, rows, cols] → its transpose per batch
-    const tr = (x: Float64Array, batch: number, rows: number, cols: number) => Float64Array.from({ length: x.length }, (_, i) => {
-      const z = Math.floor(i / (rows * cols));
-      const j = i % (rows * cols);
-      return x[z * rows * cols + (j % rows) * cols + Math.floor(j / rows)];
-    });
     const variants = matmulVariants(engine(), { transposeA: true });
     expect(variants.length).toBeGreaterThan(0);
     expect(variants).toContain('wg64');
@@ -95,8 +97,8 @@ describe('matmul', () => {
       const ref = matmulRef(a, b, ba, bb, M, K, N);
       for (const [ta, tb] of [[true, false], [false, true], [true, true]]) {
         const t = { transposeA: ta, transposeB: tb };
-        const at = tensor(engine(), ta ? tr(a, ba, M, K) : a, ta ? [ba, K, M] : [ba, M, K]);
-        const bt = tensor(engine(), tb ? tr(b, bb, K, N) : b, tb ? [bb, N, K] : [bb, K, N]);
+        const at = tensor(engine(), ta ? tr(a, M, K) : a, ta ? [ba, K, M] : [ba, M, K]);
+        const bt = tensor(engine(), tb ? tr(b, K, N) : b, tb ? [bb, N, K] : [bb, K, N]);
         expectClose(await matmul(at, bt, t).data(), ref, 1e-4, 1e-5 * Math.sqrt(K), `${[ba, bb, M, K, N]} ${ta} ${tb}`);
         if (K % 4 !== 0 || N % 4 !== 0) continue;
         const batch = Math.max(ba, bb);
@@ -114,14 +116,9 @@ describe('matmul', () => {
     const rng = testRng();
     for (const [ta, tb] of [[true, false], [false, true], [true, true]]) {
       for (const [ba, bb, M, K, N] of [[1, 1, 3, 5, 7], [2, 1, 4, 8, 4]]) {
-        const tr = (x: Float64Array, batch: number, rows: number, cols: number) => Float64Array.from({ length: x.length }, (_, i) => {
-          const z = Math.floor(i / (rows * cols));
-          const j = i % (rows * cols);
-          return x[z * rows * cols + (j % rows) * cols + Math.floor(j / rows)];
-        });
         await checkGrad(
           engine(), rng, (x, y) => matmul(x, y, { transposeA: ta, transposeB: tb }),
-          (x, y) => matmulRef(ta ? tr(x, ba, K, M) : x, tb ? tr(y, bb, N, K) : y, ba, bb, M, K, N),
+          (x, y) => matmulRef(ta ? tr(x, K, M) : x, tb ? tr(y, N, K) : y, ba, bb, M, K, N),
           [{ data: rng.f32(ba * M * K), shape: ta ? [ba, K, M] : [ba, M, K] }, { data: rng.f32(bb * K * N), shape: tb ? [bb, N, K] : [bb, K, N] }],
         );
       }
