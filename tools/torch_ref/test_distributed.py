@@ -71,32 +71,28 @@ def main():
             subprocess.run(["pkill", "-KILL", "-f", tmp], check=False)
         p.communicate()
 
-    def run(cmd, expect=0, state=None):
-        # A 2-rank run of a few steps takes seconds; one start in many was seen to hang (a rank spinning in a
-        # collective, once after the last checkpoint was written): such a run is killed with every process of
-        # this test after HANG_S and started once more, and the output says so; `state`, the checkpoint a
-        # --resume run reads, is put back as it was first, so the retry starts where the first attempt did.
-        # A second hang fails the test.
-        before = state and os.path.exists(state) and open(state, "rb").read()
-        for attempt in (1, 2):
-            if attempt == 2 and state:
-                if before:
-                    with open(state, "wb") as f:
-                        f.write(before)
-                elif os.path.exists(state):
-                    os.remove(state)
-            t0 = time.time()
-            p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-            try:
-                stdout, stderr = p.communicate(timeout=HANG_S)
-            except subprocess.TimeoutExpired:
+    def finish(procs, what):
+        # a run that outlives HANG_S is a failure (ranks used to hang at exit, in torch's teardown of the DDP
+        # reducer's gloo group; train_ddpm.py now leaves through Ranks.exit): every process of this test is
+        # killed first, so nothing keeps running after the test
+        try:
+            return [p.communicate(timeout=HANG_S)[0] for p in procs]
+        except subprocess.TimeoutExpired:
+            for p in procs:
                 kill_all(p)
-                print(f"note: hung for {HANG_S} s, killed (attempt {attempt} of 2): {' '.join(cmd[1:])}", flush=True)
-                continue
-            if expect is not None and p.returncode != expect:
-                sys.exit(f"FAIL: exit {p.returncode} (wanted {expect}): {' '.join(cmd)}\n{stdout}\n{stderr}")
-            return subprocess.CompletedProcess(cmd, p.returncode, stdout, stderr), time.time() - t0
-        sys.exit(f"FAIL: hung twice: {' '.join(cmd)}")
+            sys.exit(f"FAIL: hung for {HANG_S} s, killed: {what}")
+
+    def run(cmd, expect=0):
+        t0 = time.time()
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            stdout, stderr = p.communicate(timeout=HANG_S)
+        except subprocess.TimeoutExpired:
+            kill_all(p)
+            sys.exit(f"FAIL: hung for {HANG_S} s, killed: {' '.join(cmd)}")
+        if expect is not None and p.returncode != expect:
+            sys.exit(f"FAIL: exit {p.returncode} (wanted {expect}): {' '.join(cmd)}\n{stdout}\n{stderr}")
+        return subprocess.CompletedProcess(cmd, p.returncode, stdout, stderr), time.time() - t0
 
     def check(ok, what):
         print(f"{'ok  ' if ok else 'FAIL'} {what}", flush=True)
@@ -106,7 +102,7 @@ def main():
     def out(name):
         return os.path.join(tmp, name)
 
-    ddp, secs = run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("ddp.pt")], state=out("ddp.pt"))
+    ddp, secs = run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("ddp.pt")])
     print(f"     2 ranks × batch 2, 3 steps: {secs:.1f} s", flush=True)
     _, secs = run([sys.executable, a.trainer, *common, "--steps", "3", "--batch", "4", "--out", out("one.pt")])
     print(f"     1 process × batch 4, 3 steps: {secs:.1f} s", flush=True)
@@ -124,8 +120,8 @@ def main():
     d_half = max_diff(half["model"], one["model"])
     check(d_half > 1e-3, f"and not 1 process × 2 (rank 0's half alone): max |Δ| {d_half:.2e}")
 
-    run(torchrun + [a.trainer, *common, "--steps", "2", "--batch", "2", "--out", out("resumed.pt")], state=out("resumed.pt"))
-    run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("resumed.pt"), "--resume"], state=out("resumed.pt"))
+    run(torchrun + [a.trainer, *common, "--steps", "2", "--batch", "2", "--out", out("resumed.pt")])
+    run(torchrun + [a.trainer, *common, "--steps", "3", "--batch", "2", "--out", out("resumed.pt"), "--resume"])
     r = torch.load(out("resumed.pt"), map_location="cpu")
     d = max(max_diff(r["model"], ck["model"]), max_diff(r["ema"], ck["ema"]))
     check(r["step"] == 3 and r["runs"] == 2 and d < 1e-6, f"2 ranks: 2 steps, then --resume to 3 = 3 steps straight (max |Δ| {d:.2e})")
@@ -144,7 +140,7 @@ def main():
                          stderr=subprocess.STDOUT, text=True)
     lines = until_training(p)
     p.send_signal(signal.SIGTERM)
-    text = "".join(lines) + p.communicate(timeout=120)[0]
+    text = "".join(lines) + finish([p], "SIGTERM to torchrun")[0]
     saved = torch.load(out("sig.pt"), map_location="cpu")["step"] if os.path.exists(out("sig.pt")) else None
     check(saved is not None and saved >= 50 and "2 ranks hold identical weights" in text and "stopped at step" in text,
           f"SIGTERM to torchrun: rank 0 saved at step {saved}")
@@ -160,7 +156,7 @@ def main():
                                    "RANK": str(r), "LOCAL_RANK": str(r)}) for r in range(2)]
     lines = until_training(procs[0])
     procs[1].send_signal(signal.SIGTERM)
-    texts = [p.communicate(timeout=120)[0] for p in procs]
+    texts = finish(procs, "SIGTERM to rank 1 alone")
     saved = torch.load(out("sig1.pt"), map_location="cpu")["step"] if os.path.exists(out("sig1.pt")) else None
     codes = [p.returncode for p in procs]
     check(codes == [143, 143] and saved is not None and f"stopped at step {saved}" in "".join(lines) + texts[0]

@@ -160,7 +160,7 @@ def main():
         if ranks.enabled:
             mean_loss, agreed["signal"], agreed["timeUp"] = ranks.agree(loss, stop.signal, time_up(t0, a.max_minutes))
             if not math.isfinite(mean_loss):
-                sys.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept" if ranks.main else 1)
+                ranks.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept" if ranks.main else 1)
         elif not torch.isfinite(loss):
             sys.exit(f"train_ddpm: non-finite loss at step {step}; the last good checkpoint {a.out} is kept")
         opt.zero_grad()
@@ -188,7 +188,8 @@ def main():
         save()
         print(f"stopped at step {step}; checkpoint {a.out}", flush=True)
     ranks.close()
-    stop.exit(stop.signal or agreed["signal"])
+    signum = stop.signal or agreed["signal"]
+    ranks.exit(StopOnSignal.code(signum) if signum else 0)
 
 
 if __name__ == "__main__":
