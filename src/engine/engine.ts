@@ -73,6 +73,8 @@ export class Engine {
   private destroyed = false;
   /** Dispatches submitted since creation (for tests and profiling). */
   dispatchCount = 0;
+  /** Transfer commands (copyBytes, clearBytes) encoded since creation (for tests). */
+  transferCount = 0;
   /** Submits not yet finished on the GPU. */
   private inFlight = 0;
   private profiler: Profiler | null = null;
@@ -193,6 +195,31 @@ export class Engine {
       this.pass = null;
     }
     return this.encoder!;
+  }
+
+  /**
+   * Copies `bytes` bytes from src to another buffer dst as a transfer command in the batch, in order with
+   * the dispatches around it (the open compute pass ends). A CPU adapter runs it as one memcpy, where a copy
+   * kernel stores value by value; a GPU as a DMA or blit. Offsets and size in bytes, multiples of 4.
+   */
+  copyBytes(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number, label = 'copy'): void {
+    if (bytes <= 0) return;
+    if (src === dst) throw new Error(`copyBytes (${label}): source and destination are the same buffer`);
+    const enc = this.commandEncoder();
+    this.derived.noteWrite(dst);
+    this.batchLabels.push(`copyBufferToBuffer ${label}`);
+    enc.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.transferCount++;
+  }
+
+  /** Zeroes `bytes` bytes of dst from `offset` as a transfer command (a memset), in order like copyBytes. */
+  clearBytes(dst: GPUBuffer, offset: number, bytes: number, label = 'zeros'): void {
+    if (bytes <= 0) return;
+    const enc = this.commandEncoder();
+    this.derived.noteWrite(dst);
+    this.batchLabels.push(`clearBuffer ${label}`);
+    enc.clearBuffer(dst, offset, bytes);
+    this.transferCount++;
   }
 
   /** Encodes one dispatch of a kernel into the current batch. */

@@ -13,7 +13,52 @@ const pad8 = (a: readonly number[], fillWith: number) => {
   return o;
 };
 
-/** Copies src (read with srcStrides from srcOffset) into dst (dstStrides, dstOffset) over an index grid. */
+/** Transfer commands at most per copy; beyond, the kernel (one dispatch) is cheaper than many commands. */
+const MAX_TRANSFER_RUNS = 16;
+/** Values a run needs when there are several: a transfer command costs about what a small dispatch does. */
+const MIN_RUN = 64;
+
+/**
+ * The copy as runs [srcOffset, dstOffset, length] (elements) contiguous in both tensors, or null when the
+ * inner dims are not contiguous in both (a permute, a broadcast, a flip), when there are more than maxRuns
+ * or several shorter than minRun: concat and slice along channels at batch 1 are one run per tensor, at
+ * batch N N runs.
+ */
+export function contiguousRuns(
+  grid: readonly number[], srcStrides: readonly number[], dstStrides: readonly number[], srcOffset: number, dstOffset: number,
+  maxRuns: number, minRun = MIN_RUN,
+): [number, number, number][] | null {
+  // merge dims from the innermost while both sides are contiguous (a dim of size 1 never breaks a run)
+  let len = 1;
+  let outer = grid.length;
+  while (outer > 0) {
+    const d = outer - 1;
+    if (grid[d] !== 1 && (srcStrides[d] !== len || dstStrides[d] !== len)) break;
+    len *= grid[d];
+    outer = d;
+  }
+  const count = grid.slice(0, outer).reduce((a, d) => a * d, 1);
+  if (count > maxRuns || (count > 1 && len < minRun)) return null;
+  const runs: [number, number, number][] = [];
+  for (let r = 0; r < count; r++) {
+    let rem = r;
+    let so = srcOffset;
+    let dO = dstOffset;
+    for (let d = outer - 1; d >= 0; d--) {
+      const i = rem % grid[d];
+      rem = Math.floor(rem / grid[d]);
+      so += i * srcStrides[d];
+      dO += i * dstStrides[d];
+    }
+    runs.push([so, dO, len]);
+  }
+  return runs;
+}
+
+/**
+ * Copies src (read with srcStrides from srcOffset) into dst (dstStrides, dstOffset) over an index grid: as
+ * transfer commands (Engine.copyBytes) where it is a few contiguous runs, else shaders/copy_strided.wgsl.
+ */
 export function copyStrided(
   src: Tensor,
   dst: Tensor,
@@ -28,6 +73,12 @@ export function copyStrided(
   checkRank(grid, what);
   const n = grid.reduce((a, d) => a * d, 1);
   if (n === 0) return;
+  const label = `${what} ${shapeStr(src.shape)}→${shapeStr(dst.shape)}`;
+  const runs = src.buffer !== dst.buffer ? contiguousRuns(grid, srcStrides, dstStrides, srcOffset, dstOffset, MAX_TRANSFER_RUNS) : null;
+  if (runs) {
+    for (const [so, dO, len] of runs) e.copyBytes(src.buffer, 4 * so, dst.buffer, 4 * dO, 4 * len, label);
+    return;
+  }
   // a rank-0 grid is one element: give the kernel one row of length 1
   const g = grid.length ? grid : [1];
   const rows = n / g[g.length - 1];
@@ -43,7 +94,7 @@ export function copyStrided(
       dstStride: pad8(dstStrides.map((v) => v >>> 0), 0),
     },
     workgroups: gridStride(e, rows, 64),
-    label: `${what} ${shapeStr(src.shape)}→${shapeStr(dst.shape)}`,
+    label,
   });
 }
 

@@ -1,5 +1,5 @@
 // The engine's cache of tensors derived from unchanged sources (conv weight re-layouts, Winograd
-// transforms): made once while the source is unchanged, made again after any kernel or host write into
+// transforms): made once while the source is unchanged, made again after any kernel, transfer or host write into
 // it, dropped with the source, bounded by its byte budget; convolutions stay exact through weight updates.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
@@ -12,7 +12,7 @@ import { expectClose, testRng, useEngine } from '../helpers.js';
 const engine = useEngine();
 
 describe('derived cache', () => {
-  it('makes once while the source is unchanged; a kernel write or a host write into it makes again', async () => {
+  it('makes once while the source is unchanged; a kernel write, a transfer or a host write into it makes again', async () => {
     const e = engine();
     const rng = testRng();
     const src = tensor(e, rng.f32(37), [37]);
@@ -27,21 +27,36 @@ describe('derived cache', () => {
     a2.dispose();
     expect(made).toBe(1);
     expectClose(await a.data(), first, 0, 0);
-    // a kernel that binds src read_write (a strided copy into it)
+    // a kernel that binds src read_write (a reversed strided copy into it)
     const other = tensor(e, rng.f32(37), [37]);
-    copyStrided(other, src, [37], [1], [1], 0, 0, 'overwrite');
+    const d0 = e.dispatchCount;
+    copyStrided(other, src, [37], [-1], [1], 36, 0, 'overwrite reversed');
+    expect(e.dispatchCount - d0).toBe(1);
     const b = derive();
     expect(made).toBe(2);
     expect(b.buffer).not.toBe(a.buffer);
-    expectClose(await b.data(), Array.from(await other.data(), (v) => 2 * v), 0, 0);
+    expectClose(await b.data(), Array.from(await other.data(), (v) => 2 * v).reverse(), 0, 0);
     expectClose(await a.data(), first, 0, 0); // a view taken before keeps its (stale) data until disposed
     a.dispose();
     b.dispose();
+    // a transfer command into it: a contiguous copy, then a clear
+    const t0 = e.transferCount;
+    copyStrided(other, src, [37], [1], [1], 0, 0, 'overwrite');
+    expect(e.transferCount - t0).toBe(1);
+    const b2 = derive();
+    expect(made).toBe(3);
+    expectClose(await b2.data(), Array.from(await other.data(), (v) => 2 * v), 0, 0);
+    b2.dispose();
+    e.clearBytes(src.buffer, 0, 4 * 37);
+    const b3 = derive();
+    expect(made).toBe(4);
+    expectClose(await b3.data(), new Array(37).fill(0), 0, 0);
+    b3.dispose();
     // a host write
     const fresh = Float32Array.from(rng.f32(37));
     e.write(src.buffer, fresh);
     const c = derive();
-    expect(made).toBe(3);
+    expect(made).toBe(5);
     expectClose(await c.data(), Array.from(fresh, (v) => 2 * v), 0, 0);
     // another key is another entry; disposing the source drops both
     const before = e.derived.stats().entries;
