@@ -14,7 +14,9 @@ struct Params { groups4: u32, cPerGroup: u32, HW: u32, C: u32 }
 @group(0) @binding(3) var<storage, read> weight: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dparams: array<vec2<f32>>; // (Σ g·x̂, Σ g) per (n, c)
+// [2][C][N]: Σ g·x̂, then Σ g, per (c, n), so the sums over n run along the last axis and each parameter's
+// gradient is a contiguous half of them
+@group(0) @binding(6) var<storage, read_write> dparams: array<f32>;
 @group(0) @binding(7) var<uniform> p: Params;
 
 // the gradient reaching the affine output z: g itself, or g·silu'(z) = g·s·(1 + z·(1 − s)), s = σ(z)
@@ -45,7 +47,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       sg += gi;
       sgx += gi * xh;
     }
-    dparams[row] = vec2<f32>(sgx, sg);
+    let N = p.groups4 * p.cPerGroup / p.C;
+    let at = (row % p.C) * N + row / p.C;
+    dparams[at] = sgx;
+    dparams[p.C * N + at] = sg;
     A += w * sg;
     B += w * sgx;
   }

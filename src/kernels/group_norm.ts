@@ -44,7 +44,7 @@ export function groupNorm(x: Tensor, groups: number, weight: Tensor, bias: Tenso
   const out = record(y, 'group_norm', [x, weight, bias], (g) =>
     tidy(() => {
       const dx = empty(e, x.shape);
-      const dparams = empty(e, [N, C, 2]);
+      const dparams = empty(e, [2, C, N]);
       e.launch('group_norm_backward', {
         buffers: [x.buffer, g.buffer, stats.buffer, weight.buffer, bias.buffer, dx.buffer, dparams.buffer],
         overrides: { SILU: !!o.silu },
@@ -52,8 +52,10 @@ export function groupNorm(x: Tensor, groups: number, weight: Tensor, bias: Tenso
         workgroups: [Math.ceil((N * groups) / 64)],
         label,
       });
-      const dw = needs(weight) ? sum(slice(dparams, 2, 0, 1), [0, 2]).reshape(weight.shape) : null;
-      const db = needs(bias) ? sum(slice(dparams, 2, 1, 1), [0, 2]).reshape(bias.shape) : null;
+      // one reduction over the samples for both parameters; each half of it is one contiguous copy
+      const sums = needs(weight) || needs(bias) ? sum(dparams, [2]) : null;
+      const dw = needs(weight) ? slice(sums!, 0, 0, 1).reshape(weight.shape) : null;
+      const db = needs(bias) ? slice(sums!, 0, 1, 1).reshape(bias.shape) : null;
       return [needs(x) ? dx : null, dw, db];
     }),
   );
