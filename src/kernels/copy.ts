@@ -57,7 +57,8 @@ export function contiguousRuns(
 
 /**
  * Copies src (read with srcStrides from srcOffset) into dst (dstStrides, dstOffset) over an index grid: as
- * transfer commands (Engine.copyBytes) where it is a few contiguous runs, else shaders/copy_strided.wgsl.
+ * transfer commands (Engine.copyBytes) where it is a few contiguous runs, else shaders/copy_strided.wgsl;
+ * `via: 'kernel'` forces the kernel (tests, the lab).
  */
 export function copyStrided(
   src: Tensor,
@@ -68,13 +69,14 @@ export function copyStrided(
   srcOffset = 0,
   dstOffset = 0,
   what = 'copy',
+  via: 'auto' | 'kernel' = 'auto',
 ): void {
   const e = sameEngine(src, dst);
   checkRank(grid, what);
   const n = grid.reduce((a, d) => a * d, 1);
   if (n === 0) return;
   const label = `${what} ${shapeStr(src.shape)}→${shapeStr(dst.shape)}`;
-  const runs = src.buffer !== dst.buffer ? contiguousRuns(grid, srcStrides, dstStrides, srcOffset, dstOffset, MAX_TRANSFER_RUNS) : null;
+  const runs = via === 'auto' && src.buffer !== dst.buffer ? contiguousRuns(grid, srcStrides, dstStrides, srcOffset, dstOffset, MAX_TRANSFER_RUNS) : null;
   if (runs) {
     for (const [so, dO, len] of runs) e.copyBytes(src.buffer, 4 * so, dst.buffer, 4 * dO, 4 * len, label);
     return;
