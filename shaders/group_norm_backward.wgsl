@@ -33,6 +33,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (ng >= p.groups4) { return; }
   let st = stats[ng];
   let c0 = ng * p.cPerGroup; // row (n·C + c) of the group's first channel
+  let N = p.groups4 * p.cPerGroup / p.C; // samples
   var A = 0.0;
   var B = 0.0;
   for (var cc = 0u; cc < p.cPerGroup; cc++) {
@@ -47,7 +48,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       sg += gi;
       sgx += gi * xh;
     }
-    let N = p.groups4 * p.cPerGroup / p.C;
     let at = (row % p.C) * N + row / p.C;
     dparams[at] = sgx;
     dparams[p.C * N + at] = sg;
