@@ -1,5 +1,6 @@
 // Lab: how fast can any shader move memory on this adapter? A copy and an add written the simplest ways
-// (one vec4 per invocation; a grid-stride loop; chunks of a row as in shaders/binary.wgsl), next to the
+// (one vec4 per invocation; a grid-stride loop; chunks of a row as in shaders/binary.wgsl; one invocation per
+// workgroup, so that every address is uniform), next to the
 // engine's add and the device-to-device copy, in GB/s of bytes read + written, interleaved rounds.
 //   npx tsx bench/lab/memory_ceiling.ts [rounds]
 import { Engine, randUniform, add } from '../../src/index.js';
@@ -23,6 +24,11 @@ const KERNELS: Record<string, { inputs: number; wg: number[]; src: string }> = {
   add_one: { inputs: 2, wg: [V / 256], src: `${io(2)}\n@compute @workgroup_size(256) fn main(${gid}) { y[gid.x] = x0[gid.x] + x1[gid.x]; }` },
   add_stride: { inputs: 2, wg: [128], src: `${io(2)}\n@compute @workgroup_size(256) fn main(${gid}) {
     for (var i = gid.x; i < ${V}u; i += nwg.x * 256u) { y[i] = x0[i] + x1[i]; } }` },
+  // one invocation per workgroup: every address is uniform across the (masked) SIMD lanes
+  add_uniform: { inputs: 2, wg: [V / 256], src: `${io(2)}\n@compute @workgroup_size(1) fn main(@builtin(workgroup_id) wid: vec3<u32>) {
+    let b = wid.x * 256u; for (var j = b; j < b + 256u; j++) { y[j] = x0[j] + x1[j]; } }` },
+  copy_uniform: { inputs: 1, wg: [V / 256], src: `${io(1)}\n@compute @workgroup_size(1) fn main(@builtin(workgroup_id) wid: vec3<u32>) {
+    let b = wid.x * 256u; for (var j = b; j < b + 256u; j++) { y[j] = x0[j]; } }` },
 };
 const a = randUniform(engine, [N], { seed: 1 });
 const b = randUniform(engine, [N], { seed: 2 });
