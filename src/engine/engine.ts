@@ -205,21 +205,22 @@ export class Engine {
   copyBytes(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number, label = 'copy'): void {
     if (bytes <= 0) return;
     if (src === dst) throw new Error(`copyBytes (${label}): source and destination are the same buffer`);
-    const enc = this.commandEncoder();
-    this.derived.noteWrite(dst);
-    this.batchLabels.push(`copyBufferToBuffer ${label}`);
-    enc.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
-    this.transferCount++;
+    this.transfer(dst, `copyBufferToBuffer ${label}`).copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
   }
 
   /** Zeroes `bytes` bytes of dst from `offset` as a transfer command (a memset), in order like copyBytes. */
   clearBytes(dst: GPUBuffer, offset: number, bytes: number, label = 'zeros'): void {
     if (bytes <= 0) return;
+    this.transfer(dst, `clearBuffer ${label}`).clearBuffer(dst, offset, bytes);
+  }
+
+  /** The batch's encoder for one transfer command writing dst: counted, labelled, noted for the derived cache. */
+  private transfer(dst: GPUBuffer, label: string): GPUCommandEncoder {
     const enc = this.commandEncoder();
     this.derived.noteWrite(dst);
-    this.batchLabels.push(`clearBuffer ${label}`);
-    enc.clearBuffer(dst, offset, bytes);
+    this.batchLabels.push(label);
     this.transferCount++;
+    return enc;
   }
 
   /** Encodes one dispatch of a kernel into the current batch. */

@@ -11,7 +11,7 @@ import type { Shape, Tensor } from './tensor.js';
  */
 export function fillRaw(engine: Engine, shape: Shape, value: number): Tensor {
   const y = empty(engine, shape);
-  if (y.size > 0 && value === 0 && !Object.is(value, -0)) {
+  if (y.size > 0 && Object.is(value, 0)) { // +0 only: a clear cannot write −0
     engine.clearBytes(y.buffer, 0, 4 * y.size, `[${shape.join(',')}]`);
   } else if (y.size > 0) {
     engine.launch('fill', { // shaders/fill.wgsl

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { linear, matmul, tensor } from '../../src/index.js';
 import { MATMUL_VARIANTS, matmulRaw, matmulVariants } from '../../src/kernels/matmul.js';
 import { empty } from '../../src/kernels/util.js';
-import { matmulRef } from '../reference/ops.js';
+import { matmulRef, permuteRef } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
@@ -21,12 +21,7 @@ const CASES = [
 ];
 
 /** A stored [batch, rows, cols] → its transpose per batch, [batch, cols, rows]. */
-const tr = (x: Float64Array, rows: number, cols: number) =>
-  Float64Array.from({ length: x.length }, (_, i) => {
-    const z = Math.floor(i / (rows * cols));
-    const j = i % (rows * cols);
-    return x[z * rows * cols + (j % rows) * cols + Math.floor(j / rows)];
-  });
+const tr = (x: Float64Array, rows: number, cols: number) => permuteRef(x, [x.length / (rows * cols), rows, cols], [0, 2, 1]);
 
 describe('matmul', () => {
   it(`forward over ${CASES.length} shapes`, async () => {
