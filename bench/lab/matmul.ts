@@ -3,7 +3,7 @@
 // `npx tsx bench/lab/matmul.ts [variant ...]`
 import { readFileSync } from 'node:fs';
 import { Engine, randUniform, type Tensor } from '../../src/index.js';
-import { registerShader } from '../../src/engine/shaders.js';
+import { registerShader, shaderSource } from '../../src/engine/shaders.js';
 import { matmulRaw } from '../../src/kernels/matmul.js';
 import { empty } from '../../src/kernels/util.js';
 import { genPrivateColumn, genUniformRows } from './matmul_gen.js';
@@ -32,13 +32,31 @@ function hoist(which: RegExp): string {
   return rest.join('\n');
 }
 
+// matmul_rows_sg with RB blocks of 8 rows per workgroup (fewer, longer workgroups: the per-workgroup
+// setup amortised over more rows, for short K). Tried at the Winograd products' shapes: no consistent gain
+// (docs/performance.md, "Row blocks per workgroup").
+function rowBlocksSource(): string {
+  return shaderSource('matmul_rows_sg')
+    .replace('override WG_X: u32 = 16u;', 'override WG_X: u32 = 16u;\noverride RB: u32 = 1u;')
+    .replace('let r0 = wid.y * 8u;', 'for (var rb = 0u; rb < RB; rb++) {\n  let r0 = (wid.y * RB + rb) * 8u;')
+    .replace('if (gid.x >= N4) { return; }', 'if (gid.x < N4) {')
+    .replace(/(if \(r0 \+ 7u < p\.M\) \{[^\n]*\})/, '$1\n  }\n  }');
+}
+registerShader('lab_rows_sg_rb', rowBlocksSource());
+const rowBlocks = (RB: number): Run => (a, b, c, M, N, K) => {
+  const wx = (N / 4) % 16 === 0 ? 16 : 8;
+  engine.launch('lab_rows_sg_rb', { buffers: [a.buffer, b.buffer, c.buffer, a.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: wx, RB }, workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8 / RB), 1] });
+};
+
 const VARIANTS: Record<string, Run> = {
   rows: (a, b, c, M, N, K) => matmulRaw(a, b, c, M, N, K, 1, 0, 0, 'rows8x4'),
   rows16_sg: labKernel('rows16_sg', 4, 16, 16),
   rows8x8_sg: labKernel('rows8x8_sg', 8, 8, 16),
-  rows_sg_wg8: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 8 }, workgroups: [Math.ceil(N / 4 / 8), Math.ceil(M / 8), 1] }),
-  rows_sg_wg64: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 64 }, workgroups: [Math.ceil(N / 4 / 64), Math.ceil(M / 8), 1] }),
-  rows_sg: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 16 }, workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 8), 1] }),
+  rows_sg_wg8: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer, a.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 8 }, workgroups: [Math.ceil(N / 4 / 8), Math.ceil(M / 8), 1] }),
+  rows_sg_wg64: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer, a.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 64 }, workgroups: [Math.ceil(N / 4 / 64), Math.ceil(M / 8), 1] }),
+  rows_sg_rb2: rowBlocks(2),
+  rows_sg_rb4: rowBlocks(4),
+  rows_sg: (a, b, c, M, N, K) => engine.launch('matmul_rows_sg', { buffers: [a.buffer, b.buffer, c.buffer, a.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 16 }, workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 8), 1] }),
   // the loop counter made subgroup-uniform: A loads become one load + broadcast
   sg_8x1: labKernel('sg_8x1', 4, 8, 16, 'enable subgroups;\n' + genUniformRows(8, 1).replace('let kb0 = bBase + (k + 0u)', 'let ku = subgroupBroadcastFirst(k);\n    let kb0 = bBase + (ku + 0u)').replace(/\+ k \+ 0u\]/g, '+ ku]')),
   // timing probe only (wrong results): every lane reads the same B column, so all loads are uniform
@@ -102,7 +120,8 @@ async function time(run: Run, M: number, N: number, K: number): Promise<number> 
 }
 
 const pick = process.argv.slice(2);
-const SHAPES = [[1024, 1024, 1024], [256, 256, 256], [4096, 64, 288], [256, 256, 64]];
+// LAB_SHAPES=9216x32x32,...: M×N×K (9216×32×32: the 36 Winograd products 256×32×32 of a batch-1 64×64 conv as one)
+const SHAPES = process.env.LAB_SHAPES ? process.env.LAB_SHAPES.split(',').map((s) => s.split('x').map(Number)) : [[1024, 1024, 1024], [256, 256, 256], [4096, 64, 288], [256, 256, 64]];
 for (const [name, run] of Object.entries(VARIANTS)) {
   if (pick.length && !pick.includes(name)) continue;
   const err = await validate(run, 37, 52, 68);
