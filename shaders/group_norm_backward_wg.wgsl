@@ -1,0 +1,80 @@
+// group_norm_backward.wgsl with a workgroup per (sample, group): the lanes stride over each channel's
+// contiguous values, and the sums Σ g and Σ g·x̂ of each channel are added up in workgroup memory, so
+// that few, long groups (a batch-1 U-Net) spread over a CPU adapter's cores and a GPU's compute units.
+// Same formulas, same [2][C][N] parameter sums, same SILU override.
+override SILU: bool = false;
+override WG: u32 = 32u;
+
+struct Params { groups4: u32, cPerGroup: u32, HW: u32, C: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> g: array<f32>;
+@group(0) @binding(2) var<storage, read> stats: array<vec2<f32>>;
+@group(0) @binding(3) var<storage, read> weight: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dparams: array<f32>;
+@group(0) @binding(7) var<uniform> p: Params;
+
+var<workgroup> part: array<vec2<f32>, WG>; // (Σ g, Σ g·x̂) per lane
+
+fn gradZ(gi: f32, xh: f32, w: f32, b: f32) -> f32 {
+  if (!SILU) { return gi; }
+  let z = xh * w + b;
+  let s = 1.0 / (1.0 + exp(-z));
+  return gi * s * (1.0 + z * (1.0 - s));
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // one workgroup per group; lanes of a workgroup past the last group compute nothing but still reach
+  // every barrier
+  let ng = wid.x + wid.y * nwg.x;
+  let live = ng < p.groups4;
+  let st = stats[min(ng, p.groups4 - 1u)];
+  let c0 = ng * p.cPerGroup;
+  let N = p.groups4 * p.cPerGroup / p.C;
+  var A = 0.0;
+  var B = 0.0;
+  for (var cc = 0u; cc < p.cPerGroup; cc++) {
+    let row = c0 + cc;
+    let w = weight[row % p.C];
+    let b = bias[row % p.C];
+    var sg = 0.0;
+    var sgx = 0.0;
+    if (live) {
+      for (var i = li; i < p.HW; i += WG) {
+        let xh = (x[row * p.HW + i] - st.x) * st.y;
+        let gi = gradZ(g[row * p.HW + i], xh, w, b);
+        sg += gi;
+        sgx += gi * xh;
+      }
+    }
+    part[li] = vec2<f32>(sg, sgx);
+    workgroupBarrier();
+    for (var s = WG / 2u; s > 0u; s >>= 1u) {
+      if (li < s) { part[li] += part[li + s]; }
+      workgroupBarrier();
+    }
+    let t = part[0];
+    // every lane has read the total before the next channel overwrites it
+    workgroupBarrier();
+    if (li == 0u && live) {
+      let at = (row % p.C) * N + row / p.C;
+      dparams[at] = t.y;
+      dparams[p.C * N + at] = t.x;
+    }
+    A += w * t.x;
+    B += w * t.y;
+  }
+  if (!live) { return; }
+  let M = f32(p.cPerGroup * p.HW);
+  for (var cc = 0u; cc < p.cPerGroup; cc++) {
+    let row = c0 + cc;
+    let w = weight[row % p.C];
+    let b = bias[row % p.C];
+    for (var i = li; i < p.HW; i += WG) {
+      let xh = (x[row * p.HW + i] - st.x) * st.y;
+      dx[row * p.HW + i] = st.y * (w * gradZ(g[row * p.HW + i], xh, w, b) - (A + xh * B) / M);
+    }
+  }
+}
