@@ -1,5 +1,5 @@
 """Tests train_ddpm.py under torchrun with two CPU processes (gloo) on a tiny generated dataset and U-Net:
-- 2 ranks × --batch 2 give the weights and EMA of one process with --batch 4 (to 1e-5), and differ from
+- 2 ranks × --batch 2 give the weights and EMA of one process with --batch 4 (up to rounding: agree()), and differ from
   one process with --batch 2 (rank 0's half alone); the checkpoint loads, is at step 3 and its stretch records
   worldSize 2, batch 4, batchPerRank 2; the ranks report identical weights at the end;
 - a 2-rank run stopped at step 2 and resumed to step 3 equals the run straight to step 3;
@@ -40,9 +40,20 @@ def write_cache(path, n=12, res=8):
 
 
 def max_diff(a, b):
-    # not the attention's key bias: softmax ignores it, its gradient is 0 up to rounding, and Adam scales
-    # that rounding noise up to a full step (measured 6e-6 apart, while every other tensor agrees to 5e-7)
-    return max(float((a[k].float() - b[k].float()).abs().max()) for k in a if not k.endswith("attn_1.k.bias"))
+    return max(float((a[k].float() - b[k].float()).abs().max()) for k in a)
+
+
+def agree(a, b):
+    """Whether two state dicts hold the same weights up to rounding: all but 0.1 % of the entries within 1e-6,
+    and every entry within 1e-4. Adam divides by sqrt(v) + 1e-8, so where a gradient is about 1e-8 at a step
+    (attention's key bias, whose gradient softmax makes 0 up to rounding; a weight that met only padding),
+    the rounding of a sum taken in another order moves the update by a sizeable part of lr: measured 1.8e-5
+    on 15 of 41,899 entries, while the rest agreed to 4e-8 and one process with half the batch differs by 3e-3.
+    Returns (ok, largest difference, entries past 1e-6, entries)."""
+    far = sum(int(((a[k].float() - b[k].float()).abs() > 1e-6).sum()) for k in a)
+    n = sum(a[k].numel() for k in a)
+    d = max_diff(a, b)
+    return far <= 0.001 * n and d < 1e-4, d, far, n
 
 
 def main():
@@ -115,8 +126,8 @@ def main():
     check(one["stretches"][-1].get("worldSize") == 1 and "batchPerRank" not in one["stretches"][-1], "one process: worldSize 1")
     check("2 ranks hold identical weights" in ddp.stdout, "the ranks report identical weights and EMA")
     check(ddp.stdout.count("stopped at step 3") == 1, "only rank 0 logs the end")
-    d_model, d_ema = max_diff(ck["model"], one["model"]), max_diff(ck["ema"], one["ema"])
-    check(d_model < 1e-5 and d_ema < 1e-5, f"2 ranks × 2 = 1 process × 4: max |Δ| model {d_model:.2e}, EMA {d_ema:.2e}")
+    (ok_m, d_model, far_m, n), (ok_e, d_ema, far_e, _) = agree(ck["model"], one["model"]), agree(ck["ema"], one["ema"])
+    check(ok_m and ok_e, f"2 ranks × 2 = 1 process × 4: max |Δ| model {d_model:.2e}, EMA {d_ema:.2e}; past 1e-6: {far_m} and {far_e} of {n} entries")
     d_half = max_diff(half["model"], one["model"])
     check(d_half > 1e-3, f"and not 1 process × 2 (rank 0's half alone): max |Δ| {d_half:.2e}")
 
