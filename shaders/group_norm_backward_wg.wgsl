@@ -2,27 +2,11 @@
 // contiguous values, and the sums Σ g and Σ g·x̂ of each channel are added up in workgroup memory, so
 // that few, long groups (a batch-1 U-Net) spread over a CPU adapter's cores and a GPU's compute units.
 // Same formulas, same [2][C][N] parameter sums, same SILU override.
-override SILU: bool = false;
 override WG: u32 = 32u;
 
-struct Params { groups4: u32, cPerGroup: u32, HW: u32, C: u32 }
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read> stats: array<vec2<f32>>;
-@group(0) @binding(3) var<storage, read> weight: array<f32>;
-@group(0) @binding(4) var<storage, read> bias: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dparams: array<f32>;
-@group(0) @binding(7) var<uniform> p: Params;
+#include "lib/group_norm_backward_io"
 
 var<workgroup> part: array<vec2<f32>, WG>; // (Σ g, Σ g·x̂) per lane
-
-fn gradZ(gi: f32, xh: f32, w: f32, b: f32) -> f32 {
-  if (!SILU) { return gi; }
-  let z = xh * w + b;
-  let s = 1.0 / (1.0 + exp(-z));
-  return gi * s * (1.0 + z * (1.0 - s));
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
