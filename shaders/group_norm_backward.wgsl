@@ -21,28 +21,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let row = c0 + cc;
     let w = weight[row % p.C];
     let b = bias[row % p.C];
-    var sg = 0.0;
-    var sgx = 0.0;
-    for (var i = 0u; i < p.HW; i++) {
-      let xh = (x[row * p.HW + i] - st.x) * st.y;
-      let gi = gradZ(g[row * p.HW + i], xh, w, b);
-      sg += gi;
-      sgx += gi * xh;
-    }
+    let t = channelSums(row, st, w, b, 0u, 1u);
     let at = (row % p.C) * N + row / p.C;
-    dparams[at] = sgx;
-    dparams[p.C * N + at] = sg;
-    A += w * sg;
-    B += w * sgx;
+    dparams[at] = t.y;
+    dparams[p.C * N + at] = t.x;
+    A += w * t.x;
+    B += w * t.y;
   }
   let M = f32(p.cPerGroup * p.HW);
   for (var cc = 0u; cc < p.cPerGroup; cc++) {
     let row = c0 + cc;
     let w = weight[row % p.C];
     let b = bias[row % p.C];
-    for (var i = 0u; i < p.HW; i++) {
-      let xh = (x[row * p.HW + i] - st.x) * st.y;
-      dx[row * p.HW + i] = st.y * (w * gradZ(g[row * p.HW + i], xh, w, b) - (A + xh * B) / M);
-    }
+    writeDx(row, st, w, b, A, B, M, 0u, 1u);
   }
 }

@@ -23,17 +23,9 @@ fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: ve
     let row = c0 + cc;
     let w = weight[row % p.C];
     let b = bias[row % p.C];
-    var sg = 0.0;
-    var sgx = 0.0;
-    if (live) {
-      for (var i = li; i < p.HW; i += WG) {
-        let xh = (x[row * p.HW + i] - st.x) * st.y;
-        let gi = gradZ(g[row * p.HW + i], xh, w, b);
-        sg += gi;
-        sgx += gi * xh;
-      }
-    }
-    part[li] = vec2<f32>(sg, sgx);
+    var mine = vec2<f32>(0.0);
+    if (live) { mine = channelSums(row, st, w, b, li, WG); }
+    part[li] = mine;
     workgroupBarrier();
     for (var s = WG / 2u; s > 0u; s >>= 1u) {
       if (li < s) { part[li] += part[li + s]; }
@@ -56,9 +48,6 @@ fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: ve
     let row = c0 + cc;
     let w = weight[row % p.C];
     let b = bias[row % p.C];
-    for (var i = li; i < p.HW; i += WG) {
-      let xh = (x[row * p.HW + i] - st.x) * st.y;
-      dx[row * p.HW + i] = st.y * (w * gradZ(g[row * p.HW + i], xh, w, b) - (A + xh * B) / M);
-    }
+    writeDx(row, st, w, b, A, B, M, li, WG);
   }
 }
