@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupNorm, type GroupNormVariant } from '../../src/kernels/group_norm.js';
-import { tensor } from '../../src/index.js';
+import { backward, mul, requireGrad, sum, tensor } from '../../src/index.js';
 import { groupNormRef, size } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
 
@@ -42,6 +42,29 @@ describe('group_norm', () => {
         { rtol: 2e-3, atol: 2e-4 },
       );
     }
+  });
+  it('the workgroup kernels past 65,535 groups (the grid continues over y): forward against the reference, backward against the other kernel', async () => {
+    const rng = testRng();
+    const shape = [2100, 64, 1, 1]; // 67,200 groups of 2 values
+    const C = 64;
+    // each group's two values 1–2 apart, so no group's variance is near 0 (where the rounding of either
+    // kernel's sums would be scaled up by rstd)
+    const u = rng.f32(size(shape) / 2, -3, 5);
+    const gap = rng.f32(size(shape) / 2, 1, 2);
+    const x = Float32Array.from({ length: size(shape) }, (_, i) => u[i >> 1] + (i % 2) * gap[i >> 1]);
+    const w = rng.f32(C, 0.5, 1.5);
+    const b = rng.f32(C);
+    const up = tensor(engine(), rng.f32(size(shape)), shape); // the gradient arriving at y
+    const ref = groupNormRef(x, shape, 32, w, b, 1e-5);
+    const grads: Record<GroupNormVariant, Float32Array[]> = {} as Record<GroupNormVariant, Float32Array[]>;
+    for (const variant of VARIANTS) {
+      const [xt, wt, bt] = [requireGrad(tensor(engine(), x, shape)), requireGrad(tensor(engine(), w, [C])), requireGrad(tensor(engine(), b, [C]))];
+      const y = groupNorm(xt, 32, wt, bt, { eps: 1e-5, silu: true, variant });
+      expectClose(await y.data(), ref.map((v) => v / (1 + Math.exp(-v))), 1e-4, 1e-4, `forward ${variant}`);
+      backward(sum(mul(y, up)));
+      grads[variant] = [await xt.grad!.data(), await wt.grad!.data(), await bt.grad!.data()];
+    }
+    ['dx', 'dweight', 'dbias'].forEach((what, i) => expectClose(grads.workgroup[i], grads.invocation[i], 1e-4, 1e-4, what));
   });
   it('rejects channels not divisible by groups', () => {
     const x = tensor(engine(), new Float32Array(6), [1, 6, 1, 1]);
