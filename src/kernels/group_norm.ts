@@ -31,8 +31,8 @@ const GROUP_WG = 32;
 
 /**
  * The untuned default first: 'workgroup' where the groups are too few to fill two 64-lane workgroups and
- * long enough to repay its barriers (lab, batch 1 on lavapipe: [1,32,64,64] backward 1.30 → 0.80 ms,
- * [1,96,64,64] 3.65 → 1.80; at 512 values per group it lost, 0.30 → 0.39).
+ * long enough to repay its barriers (bench/lab/group_norm.ts, forward + backward on lavapipe's two threads:
+ * [1,32,64,64] 1.57×, [1,64,32,32] 1.18×; with 512 values per group 0.81×, with 128 0.57×).
  */
 function variantsFor(groups: number, perGroup: number): GroupNormVariant[] {
   return groups < 128 && perGroup >= 1024 ? ['workgroup', 'invocation'] : ['invocation', 'workgroup'];
