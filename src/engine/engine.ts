@@ -8,9 +8,9 @@ import { DerivedCache } from './derived_cache.js';
 import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type AutotuneOptions, type TuneResult } from './autotune.js';
 import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
 import { gpuWait } from './platform.js';
+import { UniformSlots } from './uniform_slots.js';
 
-const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment is at most 256
-const UNIFORM_SLOTS = 512; // dispatches per batch before an automatic submit (at most)
+const MAX_BATCH = 512; // dispatches per batch before an automatic submit (at most)
 /**
  * Submits that may wait on the GPU before work is refused: queueing without bound exhausts memory in the
  * driver (lavapipe dies silently). Loops must await now and then: engine.throttle(), a readback or sync().
@@ -41,6 +41,8 @@ export interface EngineOptions extends DeviceOptions {
    * docs/performance.md).
    */
   firstSubmit?: number;
+  /** Distinct uniform values kept in slots before they are reused (default 16,384; small values for tests). */
+  uniformSlots?: number;
 }
 
 /** See EngineOptions.firstSubmit. */
@@ -61,13 +63,10 @@ export class Engine {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private batchLabels: string[] = [];
-  private uniformCpu = new ArrayBuffer(UNIFORM_SLOT * UNIFORM_SLOTS);
-  private uniformView = new DataView(this.uniformCpu);
-  private uniformGpu: GPUBuffer;
-  private uniformUsed = 0;
+  private uniforms: UniformSlots;
   private readonly firstSubmit: number;
   /** Dispatches the open batch may hold before it is submitted. */
-  private submitAt = UNIFORM_SLOTS;
+  private submitAt = MAX_BATCH;
   private pendingErrors: Promise<string | null>[] = [];
   private lostInfo: GPUDeviceLostInfo | null = null;
   private destroyed = false;
@@ -98,7 +97,7 @@ export class Engine {
     this.pool.onTrim = () => this.bindGroups.clear();
     this.derived = new DerivedCache(opts.derivedCacheBytes ?? 128 * 2 ** 20);
     const first = opts.firstSubmit ?? FIRST_SUBMIT;
-    this.firstSubmit = first === 0 ? UNIFORM_SLOTS : Math.min(first, UNIFORM_SLOTS);
+    this.firstSubmit = first === 0 ? MAX_BATCH : Math.min(first, MAX_BATCH);
     const tune: AutotuneOptions = typeof opts.autotune === 'object' ? opts.autotune : { enabled: opts.autotune };
     const info = acq.adapterInfo;
     // choices are only valid for the adapter (and CPU thread count) they were measured on
@@ -106,11 +105,7 @@ export class Engine {
     const enabled = tune.enabled ?? autotuneEnabledByDefault();
     // untuned engines use the deterministic fallbacks only; tuned ones start from the stored choices
     this.autotuner = new Autotuner(this, enabled ? defaultStore(tune) : memoryStore(), scope, enabled, tune.samples, tune.maxRunMs);
-    this.uniformGpu = this.device.createBuffer({
-      size: this.uniformCpu.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-      label: 'uniform-arena',
-    });
+    this.uniforms = new UniformSlots(this.device, opts.uniformSlots);
     acq.lost.then((info) => {
       if (!this.destroyed) this.lostInfo = info;
     });
@@ -148,7 +143,7 @@ export class Engine {
         entries: k.bindings.map((b) => ({
           binding: b.binding,
           visibility: GPUShaderStage.COMPUTE,
-          buffer: { type: b.kind, hasDynamicOffset: b.kind === 'uniform' },
+          buffer: { type: b.kind },
         })),
       });
       (l as unknown as { _src?: string })._src = k.source;
@@ -223,6 +218,21 @@ export class Engine {
     return enc;
   }
 
+  /** The slot of a dispatch's uniform values (uniform_slots.ts), submitting the open batch when none is free. */
+  private uniformSlot(k: KernelInfo, values: UniformValues) {
+    const size = k.uniform!.size;
+    const pack = () => {
+      this.uniforms.clear(size);
+      k.packUniforms(values, this.uniforms.view, 0);
+      return this.uniforms.slotOf(size);
+    };
+    const slot = pack();
+    if (slot) return slot;
+    this.flush();
+    this.uniforms.reset();
+    return pack()!;
+  }
+
   /** Encodes one dispatch of a kernel into the current batch. */
   launch(name: string, l: Launch): void {
     this.checkAlive();
@@ -231,35 +241,33 @@ export class Engine {
     if (storage.length !== l.buffers.length) {
       throw new Error(`kernel '${name}' takes ${storage.length} buffers (${storage.map((s) => s.name).join(', ')}), got ${l.buffers.length}`);
     }
-    if (this.uniformUsed >= UNIFORM_SLOTS || this.batchLabels.length >= this.submitAt) {
+    if (this.batchLabels.length >= this.submitAt) {
       this.flush();
-      this.submitAt = Math.min(2 * this.submitAt, UNIFORM_SLOTS);
+      this.submitAt = Math.min(2 * this.submitAt, MAX_BATCH);
     }
+    // the uniform values' slot, before the batch begins: when the slots are all taken, what binds them is
+    // submitted first, then they are reused
+    const uniform = k.uniform ? this.uniformSlot(k, l.uniforms ?? {}) : null;
     this.beginBatch();
     const label = l.label ? `${name} ${l.label}` : name;
     this.batchLabels.push(label);
     const pipeline = this.pipelineFor(k, l.overrides);
-    // storage buffers in binding order (noting writes), and the uniforms into this dispatch's slot
+    // storage buffers in binding order (noting writes), then the uniform slot's buffer
     const bound: GPUBuffer[] = [];
-    let uniformOffset: number | null = null;
     let si = 0;
     for (const b of k.bindings) {
-      if (b.kind === 'uniform') {
-        uniformOffset = this.uniformUsed * UNIFORM_SLOT;
-        k.packUniforms(l.uniforms ?? {}, this.uniformView, uniformOffset);
-        this.uniformUsed++;
-      } else {
-        const buffer = l.buffers[si++];
-        if (b.kind === 'storage') this.derived.noteWrite(buffer); // bound read_write: what was derived from it may be stale
-        bound.push(buffer);
-      }
+      if (b.kind === 'uniform') continue;
+      const buffer = l.buffers[si++];
+      if (b.kind === 'storage') this.derived.noteWrite(buffer); // bound read_write: what was derived from it may be stale
+      bound.push(buffer);
     }
+    if (uniform) bound.push(uniform.buffer);
     const layout = this.layoutFor(k);
-    const bindGroup = this.bindGroups.get(layout, bound, () => {
+    const bindGroup = this.bindGroups.get(layout, bound, uniform?.offset ?? 0, () => {
       let i = 0;
       const entries: GPUBindGroupEntry[] = k.bindings.map((b) =>
         b.kind === 'uniform'
-          ? { binding: b.binding, resource: { buffer: this.uniformGpu, offset: 0, size: k.uniform!.size } }
+          ? { binding: b.binding, resource: { buffer: uniform!.buffer, offset: uniform!.offset, size: k.uniform!.size } }
           : { binding: b.binding, resource: { buffer: bound[i++] } },
       );
       return this.device.createBindGroup({ layout, entries, label: name });
@@ -278,7 +286,7 @@ export class Engine {
     }
     if (!this.pass) this.pass = this.encoder!.beginComputePass({ label: 'batch' });
     this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, bindGroup, uniformOffset === null ? [] : [uniformOffset]);
+    this.pass.setBindGroup(0, bindGroup);
     const [x, y = 1, z = 1] = l.workgroups;
     const maxDim = this.limits.maxComputeWorkgroupsPerDimension;
     if (x > maxDim || y > maxDim || z > maxDim) {
@@ -300,15 +308,11 @@ export class Engine {
       this.pass.end();
       this.pass = null;
     }
-    if (this.uniformUsed > 0) {
-      this.device.queue.writeBuffer(this.uniformGpu, 0, this.uniformCpu, 0, this.uniformUsed * UNIFORM_SLOT);
-    }
     this.profiler?.resolve(this.encoder);
     // only batches of compute work count: readbacks (copies) are small and awaited by their caller
     if (this.batchLabels.length > 0 && this.inFlight >= MAX_IN_FLIGHT) {
       this.encoder = null;
       this.pass = null;
-      this.uniformUsed = 0;
       this.batchLabels = [];
       this.device.popErrorScope();
       this.device.popErrorScope();
@@ -323,7 +327,6 @@ export class Engine {
       this.device.queue.onSubmittedWorkDone().then(() => this.inFlight--, () => this.inFlight--);
     }
     this.encoder = null;
-    this.uniformUsed = 0;
     const labels = this.batchLabels;
     this.batchLabels = [];
     const validation = this.device.popErrorScope();
@@ -426,7 +429,7 @@ export class Engine {
     this.derived.clear();
     this.destroyed = true;
     this.pool.trim();
-    this.uniformGpu.destroy();
+    this.uniforms.destroy();
     this.device.destroy();
   }
 }

@@ -51,7 +51,7 @@ describe('group_norm', () => {
     // kernel's sums would be scaled up by rstd)
     const u = rng.f32(size(shape) / 2, -3, 5);
     const gap = rng.f32(size(shape) / 2, 1, 2);
-    const x = Float32Array.from({ length: size(shape) }, (_, i) => u[i >> 1] + (i % 2) * gap[i >> 1]);
+    const x = Float64Array.from({ length: size(shape) }, (_, i) => Math.fround(u[i >> 1] + (i % 2) * gap[i >> 1]));
     const w = rng.f32(C, 0.5, 1.5);
     const b = rng.f32(C);
     const up = tensor(engine(), rng.f32(size(shape)), shape); // the gradient arriving at y
