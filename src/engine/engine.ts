@@ -221,16 +221,14 @@ export class Engine {
   /** The slot of a dispatch's uniform values (uniform_slots.ts), submitting the open batch when none is free. */
   private uniformSlot(k: KernelInfo, values: UniformValues) {
     const size = k.uniform!.size;
-    const pack = () => {
-      this.uniforms.clear(size);
-      k.packUniforms(values, this.uniforms.view, 0);
-      return this.uniforms.slotOf(size);
-    };
-    const slot = pack();
+    this.uniforms.clear(size);
+    k.packUniforms(values, this.uniforms.view, 0);
+    const slot = this.uniforms.slotOf(size);
     if (slot) return slot;
+    // the packed values stay in the view: flush() launches nothing
     this.flush();
     this.uniforms.reset();
-    return pack()!;
+    return this.uniforms.slotOf(size)!;
   }
 
   /** Encodes one dispatch of a kernel into the current batch. */

@@ -11,16 +11,10 @@ import type { Shape, Tensor } from './tensor.js';
  */
 export function fillRaw(engine: Engine, shape: Shape, value: number): Tensor {
   const y = empty(engine, shape);
-  if (y.size > 0 && Object.is(value, 0)) { // +0 only: a clear cannot write −0
-    engine.clearBytes(y.buffer, 0, 4 * y.size, `[${shape.join(',')}]`);
-  } else if (y.size > 0) {
-    engine.launch('fill', { // shaders/fill.wgsl
-      buffers: [y.buffer],
-      uniforms: { n: y.size, value },
-      workgroups: grid1d(engine, y.size, 256),
-      label: `[${shape.join(',')}]`,
-    });
-  }
+  if (y.size === 0) return y;
+  const label = `[${shape.join(',')}]`;
+  if (Object.is(value, 0)) engine.clearBytes(y.buffer, 0, 4 * y.size, label); // +0 only: a clear cannot write −0
+  else engine.launch('fill', { buffers: [y.buffer], uniforms: { n: y.size, value }, workgroups: grid1d(engine, y.size, 256), label }); // shaders/fill.wgsl
   return y;
 }
 
