@@ -9,6 +9,10 @@ import { sampleCommand } from './diffusion.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { priorEvalCommand } from './prior_eval.js';
+import { registerAvifMethod } from './avif_method.js';
+
+// before the commands list the methods in their help
+registerAvifMethod();
 
 const program = new Command()
   .name('commin')

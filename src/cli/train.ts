@@ -7,6 +7,7 @@ import { DEFAULT_DATA } from './defaults.js';
 import { addTrainDdpm } from './diffusion.js';
 import { trainInn } from '../train/train_inn.js';
 import { DEFAULT_INN } from '../models/inn.js';
+import type { DeepJsccConfig } from '../models/deepjscc.js';
 import { DEFAULT_JSCC_MODEL } from './defaults.js';
 import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ADV_WEIGHTS, trainAdvJscc, type AdvWeights } from '../train/train_adv_jscc.js';
@@ -20,6 +21,15 @@ function lossWeights(v: string): AdvWeights {
   const l = numberList(v);
   if (l.length !== 3 || l.some((n) => n < 0)) throw new InvalidArgumentError(`'${v}' is not three weights ≥ 0 like 1,0.1,0.005 (mse,lpips,gan)`);
   return { mse: l[0], lpips: l[1], gan: l[2] };
+}
+
+/** The architecture named by the flags; the face family's defaults leave downsample and norm out (its checkpoints' configs have neither). */
+function jsccConfig(o: { size: number; bcr: [number, number]; channels: [number, number]; adaptive: boolean; downsample: number; norm: 'none' | 'gdn' }): DeepJsccConfig {
+  return {
+    size: o.size, bcr: o.bcr, channels: o.channels, snrAdaptive: o.adaptive,
+    ...(o.downsample !== 2 ? { downsample: o.downsample } : {}),
+    ...(o.norm !== 'none' ? { norm: o.norm } : {}),
+  };
 }
 
 export function trainCommand(): Command {
@@ -39,7 +49,10 @@ export function trainCommand(): Command {
     .option('--steps <n>', 'total training steps', positiveInt, 10000)
     .option('--batch <n>', 'batch size', positiveInt, 16)
     .option('--lr <x>', 'peak learning rate (cosine schedule); default 1e-3 for mse, 1e-4 for mse+lpips+gan', positiveNumber)
-    .option('--channels <c1,c2>', 'hidden channels of the two stages', intPair, [16, 32] as [number, number])
+    .option('--channels <c1,c2>', 'hidden channels: of the first layer, and of the others', intPair, [16, 32] as [number, number])
+    .option('--downsample <n>', 'stride-2 stages of the encoder: 2 (stride 4, the face family) to 4 (stride 16)', positiveInt, 2)
+    .addOption(new Option('--norm <n>', 'normalisation after each hidden conv: none, or gdn (GDN in the encoder, inverse GDN in the decoder)').choices(['none', 'gdn']).default('none'))
+    .option('--crops', 'train on random --size×--size crops (with flips) of the images at their own size, validate on centre crops (photos); default: each image centre-cropped and resized to --size (faces)')
     .option('--no-adaptive', 'no SNR attention modules (one model per SNR)')
     .option('--seed <n>', 'seed of the initialisation, batches and channel', nonNegativeInt, 0)
     .option('--every <n>', 'steps between validation + checkpoint', positiveInt, 500)
@@ -56,7 +69,8 @@ export function trainCommand(): Command {
         engine: createCliEngine,
         data: o.data,
         out: o.out,
-        config: { size: o.size, bcr: o.bcr, channels: o.channels, snrAdaptive: o.adaptive },
+        config: jsccConfig(o),
+        crops: !!o.crops,
         snr: o.snr,
         channel: channelSpec(o, cmd),
         steps: o.steps,

@@ -17,9 +17,12 @@ import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '..
 import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
-import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { controlPath, describeChannel, getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
 import { addBcrOption, chosenModel } from './bcr_option.js';
+import { checkpointMeta } from './eval_models.js';
+import { checkFamilyMethods, FAMILIES, familyOfMeta } from '../pipeline/families.js';
+import { padForJscc } from '../pipeline/region.js';
 import { addAdvModelOption, cliSource, innFile, jsccShape, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
@@ -27,8 +30,8 @@ import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath
 export function transmitCommand(): Command {
   return addBcrOption(addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('transmit'))))))), false)
     .description('transmit images over a noisy channel and reconstruct them')
-    .argument('<images...>', 'PNG or JPEG files (centre-cropped and resized to the model size)')
-    .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
+    .argument('<images...>', 'PNG or JPEG files: sent at their own size (--model natural) or centre-cropped and resized to 64×64 (--model faces)')
+    .option('--model <family|file>', 'natural (photos at their own size: deepjscc, adv, separation, separation-avif), faces (64×64 faces: every method), or a DeepJSCC checkpoint', 'natural')
     .requiredOption('--snr <dB>', `channel SNR in dB (${SNR_RANGE_TEXT})`, snrDb)
     .option('--seed <n>', 'channel noise seed (same seed → same received symbols)', nonNegativeInt, 0)
     .option('--size <n>', 'expected model image size (checked against the model)', positiveInt)
@@ -43,6 +46,12 @@ export function transmitCommand(): Command {
       for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
       o.model = chosenModel(o);
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
+      const ownSize = FAMILIES[familyOfMeta(checkpointMeta(o.model))].ownSize;
+      if (ownSize) {
+        checkFamilyMethods('natural', o.method);
+        // the family's adversarial model of the same BCR, unless one is named
+        if (cmd.getOptionValueSource('advModel') === 'default') o.advModel = join(MODELS_DIR, FAMILIES.natural.advFile(jsccShape(o.model).bcr));
+      }
       const channel = channelSpec(o, cmd);
       // weights named on the command line must exist; the bundled default may be absent (no LPIPS then)
       const lpipsGiven = cmd.getOptionValueSource('lpips') !== 'default';
@@ -68,7 +77,7 @@ export function transmitCommand(): Command {
       const system = await loadSystem(engine, cliSource({ ...o, inn: innPath }));
       const model = system.jscc;
       const S = model.cfg.size;
-      if (o.size && o.size !== S) throw new Error(`model ${o.model} is for ${S}×${S} images, not ${o.size}×${o.size}`);
+      if (o.size && !ownSize && o.size !== S) throw new Error(`model ${o.model} is for ${S}×${S} images, not ${o.size}×${o.size}`);
       const needs = new Set(methods.flatMap((m) => m.needs));
       // models the methods need: loaded (and the prior's size checked) before any image is sent
       const inn = needs.has('inn') ? await system.inn(o.snr) : null;
@@ -79,18 +88,24 @@ export function transmitCommand(): Command {
       if (needs.has('control')) await system.control();
       const innMeta = inn?.meta ?? {};
       const bcr = `${model.cfg.bcr[0]}/${model.cfg.bcr[1]}`;
-      console.log(`channel ${describeChannel(channel)} at ${o.snr} dB; ${model.symbols} complex symbols per image, BCR ${bcr}`);
+      if (ownSize) console.log(`channel ${describeChannel(channel)} at ${o.snr} dB; natural-image DeepJSCC, BCR ${bcr}: each photo at its own size, padded to a multiple of ${model.stride * model.keepEvery} rows and ${model.stride} columns`);
+      else console.log(`channel ${describeChannel(channel)} at ${o.snr} dB; ${model.symbols} complex symbols per image, BCR ${bcr}; face family: each image centre-cropped and resized to ${S}×${S}`);
       const note = trainedChannelNote(system.jsccMeta, o.model, channel);
       if (note) console.log(note);
       const want = !!(o.verbose || o.diagnostics);
       for (const [i, f] of images.entries()) {
-        const img = toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), S);
-        const { data, shape } = imagesToNchw([img]);
+        const decoded = decodeImage(new Uint8Array(readFileSync(f)), f);
+        const img = ownSize ? decoded : toSquare(decoded, S);
+        const sent = ownSize ? padForJscc(img, model) : img;
+        const region = sent === img ? undefined : { height: img.height, width: img.width };
+        const { data, shape } = imagesToNchw([sent]);
         const x = tensor(engine, data, shape);
+        const symbols = model.symbolsFor(sent.height, sent.width);
+        if (ownSize) console.log(`${basename(f)}: ${img.width}×${img.height}${region ? ` (padded to ${sent.width}×${sent.height})` : ''} → ${symbols} complex symbols, BCR ${bcr}`);
         writeFileSync(join(o.out, `${stems[i]}_original.png`), encodePng(img));
         let steps: StepDiagnostics[] = [];
         await runBatch(system, x, {
-          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) },
+          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, region, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) },
           onStep: want ? (_m, info) => {
             if (info.dps && o.verbose) console.log(`  step ${info.i + 1} t=${info.t}: ‖received − P(E(x̂0))‖ ${info.dps.channelDistance[0].toFixed(3)}, guidance RMS ${(info.dps.guidanceRms[0] ?? 0).toExponential(2)}`);
             const s = stepDiagnostics(info);
@@ -106,7 +121,7 @@ export function transmitCommand(): Command {
             checkMetrics(`${f} (${method.name}, ${o.snr} dB)`, { psnr: p, ssim: s, lpips: l });
             const outFile = join(o.out, `${stems[i]}_${method.name}_snr${o.snr}.png`);
             writeFileSync(outFile, encodePng(nchwToImages(await out.data(), out.shape)[0]));
-            console.log(`${basename(f)}: method ${method.name}, SNR ${o.snr} dB, channel ${channel.kind}, ${model.symbols} symbols per image, BCR ${bcr}, PSNR ${p.toFixed(2)} dB, SSIM ${s.toFixed(4)}${l !== undefined ? `, LPIPS ${l.toFixed(4)}` : ''} → ${outFile}`);
+            console.log(`${basename(f)}: method ${method.name}, SNR ${o.snr} dB, channel ${channel.kind}, ${symbols} symbols per image, BCR ${bcr}, PSNR ${p.toFixed(2)} dB, SSIM ${s.toFixed(4)}${l !== undefined ? `, LPIPS ${l.toFixed(4)}` : ''} → ${outFile}`);
           },
         });
         x.dispose();

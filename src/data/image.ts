@@ -263,3 +263,25 @@ export function nchwToImages(data: Float32Array, shape: readonly number[]): RgbI
   }
   return out;
 }
+
+/** The image grown to width × height by repeating its last column and row (the receiver crops them off again). */
+export function padEdges(img: RgbImage, width: number, height: number): RgbImage {
+  if (width < img.width || height < img.height) throw new Error(`padEdges: ${width}×${height} is smaller than the image (${img.width}×${img.height})`);
+  if (width === img.width && height === img.height) return img;
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const src = Math.min(y, img.height - 1) * img.width * 3;
+    out.set(img.data.subarray(src, src + img.width * 3), y * width * 3);
+    for (let x = img.width; x < width; x++) out.copyWithin((y * width + x) * 3, (y * width + img.width - 1) * 3, (y * width + img.width) * 3);
+  }
+  return { width, height, data: out };
+}
+
+/** The top-left width × height of an image. */
+export function cropTopLeft(img: RgbImage, width: number, height: number): RgbImage {
+  if (width > img.width || height > img.height) throw new Error(`cropTopLeft: ${width}×${height} is larger than the image (${img.width}×${img.height})`);
+  if (width === img.width && height === img.height) return img;
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) out.set(img.data.subarray(y * img.width * 3, (y * img.width + width) * 3), y * width * 3);
+  return { width, height, data: out };
+}

@@ -9,16 +9,21 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Equalised } from '../kernels/channel_equalised.js';
 import { AWGN, sendSpec, type ChannelSpec } from './channel_spec.js';
 import { concat, slice } from '../kernels/copy.js';
-import { add, mul, prelu, sigmoid } from '../kernels/elementwise.js';
+import { add, affine, mul, prelu, rsqrt, sigmoid, sqrt, square } from '../kernels/elementwise.js';
 import { fill, zeros } from '../kernels/create.js';
 import { matmul } from '../kernels/matmul.js';
 import { mean } from '../kernels/reduce.js';
 import { conv2d, convTranspose2d } from '../kernels/conv2d/index.js';
 import { Params } from './params.js';
 import { keep } from '../engine/scope.js';
+import { isGradEnabled } from '../engine/autograd.js';
+import { DEFAULT_TILING, tiled, type Tiling } from './jscc_tiles.js';
 
 export interface DeepJsccConfig {
-  /** Image side (square images), divisible by 4. */
+  /**
+   * Training image side (square). The face family sends images of this size; a natural-image model (trained
+   * on random crops of this side) sends any H×W, padded to a multiple of its stride.
+   */
   size: number;
   /** Bandwidth compression ratio k/n as [numerator, denominator], e.g. [1, 48]. */
   bcr: [number, number];
@@ -26,7 +31,14 @@ export interface DeepJsccConfig {
   channels: [number, number];
   /** ADJSCC-style SNR attention modules. */
   snrAdaptive: boolean;
+  /** Stride-2 stages of the encoder (and upsampling stages of the decoder): 2 (stride 4, the face family) or 3, 4. */
+  downsample?: number;
+  /** Normalisation after each hidden conv: none (the face family) or GDN in the encoder / inverse GDN in the decoder (Ballé et al.). */
+  norm?: 'none' | 'gdn';
 }
+
+/** The encoder's total stride: the latent is [c, H/stride, W/stride]. */
+export const jsccStride = (cfg: Pick<DeepJsccConfig, 'downsample'>) => 2 ** (cfg.downsample ?? 2);
 
 /** Two bandwidth ratios are the same fraction. */
 export const sameBcr = (a: readonly [number, number], b: readonly [number, number]) => a[0] * b[1] === a[1] * b[0];
@@ -41,17 +53,21 @@ export const DEFAULT_JSCC: DeepJsccConfig = { size: 64, bcr: [1, 48], channels: 
  * number of (S/4)² maps, all of it (keepEvery 1); when it is a fraction 1/r of one (e.g. BCR 1/192 at
  * 64×64: 128 reals, half of one 16×16 map), every r-th row is sent and the receiver fills the rest with zeros.
  */
-export function latentLayout(cfg: Pick<DeepJsccConfig, 'size' | 'bcr'>): { channels: number; keepEvery: number } {
+export function latentLayout(cfg: Pick<DeepJsccConfig, 'size' | 'bcr' | 'downsample'>): { channels: number; keepEvery: number } {
+  const st = jsccStride(cfg);
   const n = cfg.size * cfg.size * 3;
   const k = (n * cfg.bcr[0]) / cfg.bcr[1];
-  const hw = (cfg.size / 4) * (cfg.size / 4);
-  const bad = () => new Error(`DeepJSCC: BCR ${cfg.bcr[0]}/${cfg.bcr[1]} at ${cfg.size}×${cfg.size} does not give a whole number of latent channels, or a whole fraction 1/r of one (r dividing ${cfg.size / 4})`);
-  if (!Number.isInteger(cfg.size) || cfg.size % 4 !== 0) throw new Error(`DeepJSCC: image size ${cfg.size} is not a multiple of 4 (two stride-2 stages)`);
+  const side = cfg.size / st;
+  const hw = side * side;
+  const bad = () => new Error(`DeepJSCC: BCR ${cfg.bcr[0]}/${cfg.bcr[1]} at ${cfg.size}×${cfg.size} does not give a whole number of latent channels, or a whole fraction 1/r of one (r dividing ${side})`);
+  const d = cfg.downsample ?? 2;
+  if (!Number.isInteger(d) || d < 2 || d > 4) throw new Error(`DeepJSCC: downsample ${d} is not 2, 3 or 4 stride-2 stages`);
+  if (!Number.isInteger(cfg.size) || cfg.size % st !== 0) throw new Error(`DeepJSCC: image size ${cfg.size} is not a multiple of ${st} (${d} stride-2 stages)`);
   if (!Number.isInteger(k) || k < 1) throw bad();
   const c = (2 * k) / hw;
   if (Number.isInteger(c)) return { channels: c, keepEvery: 1 };
   const r = hw / (2 * k);
-  if (!Number.isInteger(r) || (cfg.size / 4) % r !== 0) throw bad();
+  if (!Number.isInteger(r) || side % r !== 0) throw bad();
   return { channels: 1, keepEvery: r };
 }
 
@@ -64,6 +80,8 @@ interface Layer {
   w: Tensor;
   b: Tensor | null;
   slope?: Tensor;
+  /** GDN (encoder) or inverse GDN (decoder): y = x·(β² + ε + conv1x1(x², γ²))^(∓1/2) */
+  gdn?: { beta: Tensor; gamma: Tensor };
   af?: { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor };
 }
 
@@ -75,6 +93,10 @@ export class DeepJSCC {
   private enc: Layer[] = [];
   private dec: Layer[] = [];
   private leak: Tensor;
+  /** The encoder's total stride (4 for the face family). */
+  readonly stride: number;
+  /** When inference runs in tiles (large photos). */
+  tiling: Tiling = DEFAULT_TILING;
 
   constructor(
     readonly engine: Engine,
@@ -82,6 +104,7 @@ export class DeepJSCC {
     seed = 0,
   ) {
     ({ channels: this.latent, keepEvery: this.keepEvery } = latentLayout(cfg));
+    this.stride = jsccStride(cfg);
     this.params = new Params(engine, seed);
     const [c1, c2] = cfg.channels;
     const c = this.latent;
@@ -97,6 +120,11 @@ export class DeepJSCC {
     const { w, b } = p.conv(`${name}.conv`, transposed ? [cin, cout, 5, 5] : [cout, cin, 5, 5], { transposed });
     const layer: Layer = { w, b };
     if (!last) {
+      if (this.cfg.norm === 'gdn') {
+        // β = 1 and γ = 0.1·I at the start (as in tensorflow-compression), stored as square roots so both stay ≥ 0
+        const eye = new Float32Array(cout * cout).map((_, i) => (i % (cout + 1) === 0 ? Math.sqrt(0.1) : 0));
+        layer.gdn = { beta: p.constant(`${name}.gdn.beta`, [cout], 1), gamma: p.values(`${name}.gdn.gamma`, [cout, cout, 1, 1], eye) };
+      }
       layer.slope = p.constant(`${name}.prelu`, [cout], 0.25);
       if (this.cfg.snrAdaptive) {
         const f1 = p.linear(`${name}.af.fc1`, cout + 1, cout);
@@ -117,23 +145,65 @@ export class DeepJSCC {
     return mul(h, s.reshape([N, C, 1, 1]));
   }
 
-  /** x [N, 3, S, S] in [0, 1] → latent reals z [N, c, S/4, S/4] (before power normalisation). */
+  /** GDN (inverse: IGDN) over channels: x·rsqrt(β² + ε + Σ_j γ²_ij x_j²), or x·sqrt(…) for the inverse. */
+  private normalise(h: Tensor, l: Layer, inverse: boolean): Tensor {
+    if (!l.gdn) return h;
+    const beta = affine(square(l.gdn.beta), 1, 1e-6);
+    const pool = conv2d(square(h), square(l.gdn.gamma), beta);
+    return mul(h, inverse ? sqrt(pool) : rsqrt(pool));
+  }
+
+  /**
+   * x [N, 3, H, W] in [0, 1], H and W multiples of the stride → latent reals z [N, c, H/stride, W/stride]
+   * (before power normalisation). Inference on more than tiling.maxPixels pixels runs in tiles (jscc_tiles.ts).
+   */
   encode(x: Tensor, snrDb: Tensor): Tensor {
+    this.checkInput(x);
+    if (this.tiles(x.shape[2] * x.shape[3])) return tiled(x, this.stride, 1 / this.stride, this.tiling, (t) => this.encodeWhole(t, snrDb));
+    return this.encodeWhole(x, snrDb);
+  }
+
+  /** Whether an input of this many pixels runs in tiles: inference only, and only past the limit. */
+  private tiles(pixels: number): boolean {
+    return !isGradEnabled() && pixels > this.tiling.maxPixels;
+  }
+
+  private encodeWhole(x: Tensor, snrDb: Tensor): Tensor {
+    const down = this.cfg.downsample ?? 2;
     let h = x;
     this.enc.forEach((l, i) => {
-      h = conv2d(h, l.w, l.b, { stride: i < 2 ? 2 : 1, padding: 2, activation: 'prelu', slope: l.slope });
+      const stride = i < down ? 2 : 1;
+      if (l.gdn) h = prelu(this.normalise(conv2d(h, l.w, l.b, { stride, padding: 2 }), l, false), l.slope!.reshape([l.slope!.size, 1, 1]));
+      else h = conv2d(h, l.w, l.b, { stride, padding: 2, activation: 'prelu', slope: l.slope });
       h = this.attend(h, l, snrDb);
     });
     return h;
   }
 
-  /** Received latent y [N, c, S/4, S/4] → image in [0, 1]. */
+  /** Throws unless x is [N, 3, H, W] with H and W multiples of the stride (of stride·r rows when 1 row in r is sent). */
+  checkInput(x: Tensor): void {
+    const [, c, H, W] = x.shape;
+    const m = this.stride;
+    if (x.rank !== 4 || c !== 3) throw new Error(`DeepJSCC: input must be [N, 3, H, W], got [${x.shape.join(', ')}]`);
+    if (H % (m * this.keepEvery) !== 0 || W % m !== 0) {
+      throw new Error(`DeepJSCC: input ${H}×${W} (H×W) is not a multiple of the encoder's stride ${m}${this.keepEvery > 1 ? ` (${m * this.keepEvery} rows)` : ''}: pad it first (padToStride)`);
+    }
+  }
+
+  /** Received latent y [N, c, H/stride, W/stride] → image [N, 3, H, W] in [0, 1] (in tiles past tiling.maxPixels, as encode). */
   decode(y: Tensor, snrDb: Tensor): Tensor {
+    if (this.tiles(y.shape[2] * y.shape[3] * this.stride ** 2)) return tiled(y, 1, this.stride, this.tiling, (t) => this.decodeWhole(t, snrDb));
+    return this.decodeWhole(y, snrDb);
+  }
+
+  private decodeWhole(y: Tensor, snrDb: Tensor): Tensor {
     let h = y;
+    const firstUp = this.dec.length - (this.cfg.downsample ?? 2);
     this.dec.forEach((l, i) => {
-      const up = i >= 3;
+      const up = i >= firstUp;
       h = convTranspose2d(h, l.w, l.b, { stride: up ? 2 : 1, padding: 2, outputPadding: up ? 1 : 0 });
       if (l.slope) {
+        h = this.normalise(h, l, true);
         h = prelu(h, l.slope.reshape([l.slope.size, 1, 1]));
         h = this.attend(h, l, snrDb);
       } else h = sigmoid(h);
@@ -178,9 +248,14 @@ export class DeepJSCC {
     return this.decode(r.y, r.effSnrDb);
   }
 
-  /** Complex symbols sent per image. */
+  /** Complex symbols sent per image of the training size. */
   get symbols(): number {
-    return (this.latent * (this.cfg.size / 4) ** 2) / this.keepEvery / 2;
+    return this.symbolsFor(this.cfg.size, this.cfg.size);
+  }
+
+  /** Complex symbols sent for an H×W input (H and W multiples of the stride). */
+  symbolsFor(height: number, width: number): number {
+    return (this.latent * (height / this.stride) * (width / this.stride)) / this.keepEvery / 2;
   }
 
   dispose(): void {

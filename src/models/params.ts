@@ -33,6 +33,11 @@ export class Params {
     return this.add(name, fill(this.engine, shape, value));
   }
 
+  /** A parameter with given initial values. */
+  values(name: string, shape: number[], data: Float32Array): Tensor {
+    return this.add(name, tensor(this.engine, data, shape));
+  }
+
   /**
    * A conv weight — [out, in/groups, kh, kw], or for a transposed conv [in, out/groups, kh, kw] — and bias,
    * with PyTorch's default init U(±1/√fan_in), fan_in = dim 1 · kh · kw in both cases (as torch computes it).

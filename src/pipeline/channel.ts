@@ -46,7 +46,6 @@ export function receive(system: System, x: Tensor, snr: number, seed: number, fi
  * receive(): its decoded output in [0, 1]. With the system's own DeepJSCC it reproduces y exactly.
  */
 export function sendThrough(jscc: DeepJSCC, x: Tensor, snr: number, seed: number, firstImage = 0, channel: ChannelSpec = AWGN): Tensor {
-  const S = jscc.cfg.size;
-  if (x.shape[2] !== S || x.shape[3] !== S) throw new Error(`send: the DeepJSCC is for ${S}×${S} images, the batch is ${x.shape[2]}×${x.shape[3]}`);
+  jscc.checkInput(x);
   return noGrad(() => tidy(() => jscc.forward(x, snrTensor(jscc.engine, snr, x.shape[0]), seed, 0, firstImage, channel)));
 }

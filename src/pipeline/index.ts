@@ -17,3 +17,5 @@ export { resolveInverse, DEFAULT_INVERSE, type InverseSettings } from './inverse
 export type { LoadedGan } from './system.js';
 export type { Method, MethodOptions, Need, ReconstructRequest, StepEvent } from './method.js';
 export { DEFAULT_METHODS, getMethod, methodNames, parseMethods, registerMethod, unregisterMethod } from './methods/index.js';
+export { FAMILIES, checkFamilyMethods, faceOnly, familyHasBcr, familyOfMeta, isFamilyName, type FamilyName, type ModelFamily } from './families.js';
+export { cropRegion, padRegion, type Region } from './region.js';

@@ -12,6 +12,7 @@ import type { DpsSettings } from './dps_settings.js';
 import type { InverseSettings } from './inverse_settings.js';
 import type { DiffJsccSettings } from './diffjscc_settings.js';
 import type { System } from './system.js';
+import type { Region } from './region.js';
 
 /** A model file a method needs beyond DeepJSCC; 'control' is DiffJSCC's branch on the prior. */
 export type Need = 'prior' | 'inn' | 'lpips' | 'adv' | 'gan' | 'control';
@@ -53,6 +54,10 @@ export interface ReconstructRequest {
   channelGain: Tensor;
   /** The nominal SNR in dB. */
   snr: number;
+  /** Complex channel symbols each image of the batch was sent in (DeepJSCC's k at the batch's size). */
+  symbols: number;
+  /** The photo inside a batch padded to the encoder's stride (absent: the whole batch is the image). */
+  region?: Region;
   seed: number;
   /** Index of the batch's first image in the run: keys a method's own noise per image, as the sampler's. */
   firstImage: number;

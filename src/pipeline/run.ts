@@ -8,6 +8,7 @@ import { noGrad } from '../engine/autograd.js';
 import { affine } from '../kernels/elementwise.js';
 import { AWGN, type ChannelSpec } from '../models/channel_spec.js';
 import { score, type Scores } from './score.js';
+import { cropRegion, type Region } from './region.js';
 
 export interface MethodResult {
   method: Method;
@@ -26,6 +27,8 @@ export interface BatchRequest {
   /** Index of the batch's first image in the run (channel offset and sampler noise slice). */
   firstImage?: number;
   options?: MethodOptions;
+  /** The photo inside a batch padded to the encoder's stride: reconstructions are cropped to it before scores and visit. */
+  region?: Region;
   onStep?: (method: Method, info: StepEvent) => void | Promise<void>;
   visit?: (r: MethodResult) => void | Promise<void>;
 }
@@ -39,24 +42,34 @@ export async function reconstructAll(system: System, x: Tensor, rx: Received, re
   const firstImage = req.firstImage ?? 0;
   const channel = req.channel ?? AWGN;
   const results = [];
+  const region = req.region;
+  const symbols = system.jscc.symbolsFor(x.shape[2], x.shape[3]);
+  // the photo's own pixels, the reference of the scores
+  const original = region ? noGrad(() => cropRegion(x, region)) : x;
+  try {
   for (const method of req.methods) {
     const start = performance.now();
-    const out = await method.reconstruct({
-      system, y, received, effSnrDb, channelGain, channel, snr: req.snr, seed: req.seed, firstImage, options: req.options ?? {},
+    const full = await method.reconstruct({
+      system, y, received, effSnrDb, channelGain, channel, snr: req.snr, seed: req.seed, firstImage, options: req.options ?? {}, symbols, region,
       send: (jscc) => sendThrough(jscc, x, req.snr, req.seed, firstImage, channel),
       sourceImages: () => noGrad(() => affine(x, 1, 0)),
       onStep: req.onStep && ((info) => req.onStep!(method, info)),
     });
+    const out = region ? noGrad(() => cropRegion(full, region)) : full;
     try {
       // the time includes the GPU work queued for `out`, not the scoring after it
       await system.engine.sync();
       const ms = performance.now() - start;
-      const scores = await score(system, x, out);
+      const scores = await score(system, original, out);
       await req.visit?.({ method, out, scores, ms });
       results.push({ method, scores, ms });
     } finally {
-      if (out !== y) out.dispose();
+      if (out !== full) out.dispose();
+      if (full !== y) full.dispose();
     }
+  }
+  } finally {
+    if (original !== x) original.dispose();
   }
   return results;
 }

@@ -13,6 +13,7 @@ import { loadGenerator } from '../models/load_generator.js';
 import { Lpips } from '../metrics/lpips.js';
 import { loadControl, type ControlNet } from '../models/control.js';
 import type { ByteSource } from './source.js';
+import { familyOfMeta, type FamilyName } from './families.js';
 
 export interface Prior { model: UNet; schedule: Schedule; meta: Record<string, string> }
 /** An INN with the SNR its file says it was trained for (null: not recorded). */
@@ -36,6 +37,8 @@ export interface System {
   source: ByteSource;
   jscc: DeepJSCC;
   jsccMeta: Record<string, string>;
+  /** The DeepJSCC's family: natural (photos at their own size) or faces (64×64). */
+  family: FamilyName;
   /** Null when the source has no LPIPS weights (scores then have no LPIPS). */
   lpips: Lpips | null;
   prior(): Promise<Prior | null>;
@@ -61,7 +64,7 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
   let gan: Promise<LoadedGan | null> | undefined;
   const inns = new Map<number, Promise<LoadedInn | null>>();
   return {
-    engine, source, jscc, jsccMeta, lpips,
+    engine, source, jscc, jsccMeta, lpips, family: familyOfMeta(jsccMeta),
     prior() {
       prior ??= (async () => {
         const bytes = paths.prior ? await source.read(paths.prior) : null;

@@ -17,15 +17,15 @@ import { tensor } from '../kernels/create.js';
 import { add, affine } from '../kernels/elementwise.js';
 import { hingeDiscriminator, hingeGenerator, mse } from '../kernels/losses.js';
 import { mean } from '../kernels/reduce.js';
-import { Batcher, batchOf } from '../data/folder.js';
+import { Batcher } from '../data/folder.js';
 import { Lpips } from '../metrics/lpips.js';
 import { checkpointConfig } from './jscc_init.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
 import { AWGN, describeChannel } from '../models/channel_spec.js';
 import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
-import { loadCheckpoint, loadOptimizerHost, optimizerToHost, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, readFlaggedCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { startRun, trainingLoop, type LoopResult } from './loop.js';
-import { cosineLr, loadJsccData, resumedProgress, SPLIT_NOTE, stepSnrs, validateJsccMetrics, VAL_SNRS, type TrainJsccOptions } from './train_jscc.js';
+import { cosineLr, loadJsccData, resumedProgress, stepSnrs, validateJsccMetrics, VAL_SNRS, type TrainJsccOptions } from './train_jscc.js';
 
 export interface AdvWeights {
   mse: number;
@@ -88,12 +88,17 @@ export function generatorTerms(y: Tensor, x: Tensor, disc: Discriminator, lpips:
 
 export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> {
   let config = o.config;
+  let crops = !!o.crops;
   const { engine, release, log } = await startRun(o, () => {
-    if (o.init) config = checkpointConfig(o.init);
+    if (o.init) {
+      config = checkpointConfig(o.init);
+      // a model trained on crops of photos is fine-tuned on them too
+      crops ||= parseMeta<string>(readFlaggedCheckpoint(o.init, '--init', 'DeepJSCC').metadata, 'sampling', 'resize') === 'crops';
+    }
     latentChannels(config);
     if (!existsSync(o.lpips)) throw new Error(`LPIPS weights '${o.lpips}' do not exist`);
   });
-  const { train, val } = loadJsccData(o.data, config.size, log);
+  const data = loadJsccData(o.data, config.size, log, crops, o.seed);
   const channel = o.channel ?? AWGN;
   if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
   const model = new DeepJSCC(engine, config, o.seed);
@@ -107,7 +112,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   let history: unknown[] = [];
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, model.params, gOpt);
-    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, config, channel));
+    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, config, channel, data.sampling));
     const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
     disc.params.loadHost(f.tensors, o.out, D_PREFIX);
     disc.loadVectors(f.tensors, o.out, D_PREFIX);
@@ -119,7 +124,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
     log(`generator initialised from ${o.init} (${config.size}×${config.size}, BCR ${config.bcr.join('/')})`);
   }
   runs++;
-  const batcher = new Batcher(train.names.length, o.batch, o.seed);
+  const batcher = new Batcher(data.trainCount, o.batch, o.seed);
   const S = config.size;
   const t0 = performance.now();
   const runSeconds = () => (performance.now() - t0) / 1000;
@@ -130,7 +135,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
     await saveCheckpoint(o.out, model.params, gOpt, {
       step, seconds: seconds + runSeconds(), runs, config, channel, kind: 'deepjscc-adversarial', loss: 'mse+lpips+gan', lossWeights: o.weights,
       init: o.init ?? null, lr: o.lr, dLr: o.dLr, batch: o.batch, snrRange: o.snr, discriminator: dCfg, dAdamStep: dOpt.step,
-      commandLine: o.commandLine, split: SPLIT_NOTE, history,
+      commandLine: o.commandLine, split: data.split, sampling: data.sampling, history,
     }, extra);
   };
   try {
@@ -141,7 +146,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
         dOpt.lr = cosineLr(step, o.steps, o.dLr);
         const snr = stepSnrs(o.seed, step, o.batch, o.snr);
         return tidy(() => {
-          const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
+          const x = tensor(engine, data.trainBatch(batcher.indices(step), step), [o.batch, 3, S, S]);
           const y = model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step, 0, channel);
           const d = discriminatorStep(disc, dOpt, x, y);
           gOpt.zeroGrad();
@@ -158,7 +163,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
         terms.forEach((t) => t.dispose());
         const trainTerms = terms.length ? { mse: sums[0], lpips: sums[1], gan: sums[2], d: sums[3] } : null;
         terms = [];
-        const v = await validateJsccMetrics(model, val, o.valCount, VAL_SNRS, 16, lpips, channel);
+        const v = await validateJsccMetrics(model, data.val, o.valCount, VAL_SNRS, data.sampling === 'crops' ? 4 : 16, lpips, channel);
         history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v.psnr, valLpips: v.lpips, train: trainTerms });
         await save(step);
         const fmt = (r: Record<string, number>, d: number) => Object.entries(r).map(([k, p]) => `${k} ${p.toFixed(d)}`).join(', ');

@@ -12,6 +12,7 @@ import { AWGN, describeChannel, sameChannel, type ChannelSpec } from '../models/
 import { trainedChannel } from '../models/load_jscc.js';
 import { initFromOtherRate } from './jscc_init.js';
 import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';
+import { centreCrops, cropBatch, loadPhotoSet, PHOTO_SPLIT_NOTE, stepCrops, type PhotoSet } from '../data/crops.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { mulberry32 } from '../util/rng.js';
@@ -43,6 +44,8 @@ export interface TrainJsccOptions {
   maxSeconds: number;
   commandLine: string;
   quiet?: boolean;
+  /** Train on random size × size crops (with flips) of the images at their own size, not on resized images. */
+  crops?: boolean;
 }
 
 export const VAL_SNRS = [1, 4, 7, 10];
@@ -99,8 +102,45 @@ export function stepSnrs(seed: number, step: number, batch: number, range: [numb
   return Array.from({ length: batch }, () => range[0] + (range[1] - range[0]) * rand());
 }
 
-/** The train and validation sets of a JSCC run (validating on the training images where the folder has no validation split). */
-export function loadJsccData(data: string, size: number, log: (s: string) => void): { train: ImageSet; val: ImageSet } {
+/** What a JSCC trainer draws its images from: training batches as a function of (images, step), and the validation set. */
+export interface JsccData {
+  trainCount: number;
+  /** NCHW float32 in [0, 1] of the training images at these indices, as drawn at this step. */
+  trainBatch: (indices: readonly number[], step: number) => Float32Array;
+  val: ImageSet;
+  /** The split rule, recorded in the checkpoint. */
+  split: string;
+  /** How the images are shaped, recorded in the checkpoint. */
+  sampling: 'resize' | 'crops';
+}
+
+/** The side of a crop-trained model's validation crops: 256, or the training crop when larger. */
+export const photoValSize = (size: number) => Math.max(size, 256);
+
+/**
+ * The train and validation sets of a JSCC run: each image centre-cropped and resized to the model's size (the
+ * face family), or (crops) the photos at their own size, trained on random crops with flips of the model's
+ * size (seeded by the run's seed) and validated on centre crops (photoValSize).
+ */
+export function loadJsccData(data: string, size: number, log: (s: string) => void, crops = false, seed = 0): JsccData {
+  if (crops) {
+    log(`loading ${data} at the images' own sizes (${PHOTO_SPLIT_NOTE}) …`);
+    const train = loadPhotoSet(data, 'train', size, log);
+    const valSize = photoValSize(size);
+    let valPhotos: PhotoSet;
+    try {
+      valPhotos = loadPhotoSet(data, 'val', valSize, log);
+    } catch {
+      log('no validation images in this folder: validating on training images');
+      valPhotos = train;
+    }
+    const val = centreCrops(valPhotos, Math.min(valSize, ...valPhotos.images.map((i) => Math.min(i.width, i.height))));
+    log(`train ${train.names.length} images (random ${size}×${size} crops with flips), validation ${val.names.length} (centre ${val.size}×${val.size})`);
+    return {
+      trainCount: train.names.length, val, split: PHOTO_SPLIT_NOTE, sampling: 'crops',
+      trainBatch: (indices, step) => cropBatch(train, stepCrops(train, indices, size, seed, step), size),
+    };
+  }
   log(`loading ${data} (train/val split by file-name hash) …`);
   const train = loadImageSet(data, size, { split: 'train' });
   let val: ImageSet;
@@ -112,17 +152,21 @@ export function loadJsccData(data: string, size: number, log: (s: string) => voi
     val = train;
   }
   log(`train ${train.names.length} images, validation ${val.names.length}`);
-  return { train, val };
+  return { trainCount: train.names.length, val, split: SPLIT_NOTE, sampling: 'resize', trainBatch: (indices) => batchOf(train, indices) };
 }
 
 /** Where a resumed checkpoint stopped, after checking it was trained with this config over this channel. */
-export function resumedProgress(meta: Record<string, string>, path: string, config: DeepJsccConfig, channel: ChannelSpec = AWGN): { start: number; seconds: number; history: unknown[]; runs: number } {
+export function resumedProgress(
+  meta: Record<string, string>, path: string, config: DeepJsccConfig, channel: ChannelSpec = AWGN, sampling: JsccData['sampling'] = 'resize',
+): { start: number; seconds: number; history: unknown[]; runs: number } {
+  const was = parseMeta<string>(meta, 'sampling', 'resize');
+  if (was !== sampling) throw new Error(`checkpoint ${path} was trained on ${was === 'crops' ? 'random crops (--crops)' : 'resized images (no --crops)'}, not ${sampling === 'crops' ? 'random crops' : 'resized images'}`);
   const cfg = parseMeta<DeepJsccConfig | null>(meta, 'config', null);
   if (cfg && JSON.stringify(cfg) !== JSON.stringify(config)) {
     throw new Error(`checkpoint ${path} was trained with config ${JSON.stringify(cfg)}, not ${JSON.stringify(config)}`);
   }
-  const was = trainedChannel(meta, path);
-  if (!sameChannel(was, channel)) throw new Error(`checkpoint ${path} was trained over ${describeChannel(was)}, not ${describeChannel(channel)}`);
+  const wasChannel = trainedChannel(meta, path);
+  if (!sameChannel(wasChannel, channel)) throw new Error(`checkpoint ${path} was trained over ${describeChannel(wasChannel)}, not ${describeChannel(channel)}`);
   return progressOf(meta);
 }
 
@@ -131,7 +175,7 @@ export const SPLIT_NOTE = 'train/val by fnv1a(file name) % 1000 < 50 → val';
 export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   // everything that can be wrong with the arguments fails here, before the engine and the data load
   const { engine, release, log } = await startRun(o, () => latentChannels(o.config));
-  const { train, val } = loadJsccData(o.data, o.config.size, log);
+  const data = loadJsccData(o.data, o.config.size, log, o.crops, o.seed);
   const channel = o.channel ?? AWGN;
   if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
   const model = new DeepJSCC(engine, o.config, o.seed);
@@ -143,7 +187,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   let init = o.init ?? null;
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, model.params, opt);
-    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, o.config, channel));
+    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, o.config, channel, data.sampling));
     init = parseMeta<string | null>(meta, 'init', null); // where the run started, whatever this resume's flags
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
   } else if (o.init) {
@@ -151,14 +195,14 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
     log(`initialised from ${o.init} (BCR ${from.bcr.join('/')}, ${latentChannels(from)} latent channels → ${model.latent})`);
   }
   runs++;
-  const batcher = new Batcher(train.names.length, o.batch, o.seed);
+  const batcher = new Batcher(data.trainCount, o.batch, o.seed);
   const S = o.config.size;
   const t0 = performance.now();
   const runSeconds = () => (performance.now() - t0) / 1000;
   const save = async (step: number, extra: Record<string, unknown> = {}) => {
     await saveCheckpoint(o.out, model.params, opt, {
       step, seconds: seconds + runSeconds(), runs, config: o.config, channel, commandLine: o.commandLine, init,
-      split: SPLIT_NOTE, history, ...extra,
+      split: data.split, sampling: data.sampling, history, ...extra,
     });
   };
   const result = await trainingLoop({
@@ -168,7 +212,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
       const snr = stepSnrs(o.seed, step, o.batch, o.snr);
       return tidy(() => {
         opt.zeroGrad();
-        const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
+        const x = tensor(engine, data.trainBatch(batcher.indices(step), step), [o.batch, 3, S, S]);
         const l = mse(model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step, 0, channel), x);
         backward(l);
         opt.update();
@@ -176,7 +220,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
       });
     },
     checkpoint: async (step) => {
-      const v = await validateJscc(model, val, o.valCount, VAL_SNRS, 16, channel);
+      const v = await validateJscc(model, data.val, o.valCount, VAL_SNRS, data.sampling === 'crops' ? 4 : 16, channel);
       history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v });
       await save(step);
       return `step ${step}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`;

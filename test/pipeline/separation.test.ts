@@ -47,11 +47,11 @@ describe('separation bit budget', () => {
     }
   });
 
-  it('chooses a downscale and quality that fit, where the same scale at quality + 1 does not', () => {
+  it('chooses a downscale and quality that fit, where the same scale at quality + 1 does not', async () => {
     const img = { width: S, height: S, data: new Uint8Array(3 * S * S).map((_, i) => rgba[4 * Math.floor(i / 3) + (i % 3)]) };
     for (const snr of [1, 4, 7, 15]) {
       const budget = capacityBits(256, snr);
-      const { choice } = bestEncodingWithin(img, budget)!;
+      const { choice } = (await bestEncodingWithin(img, budget))!;
       expect(choice.bits, `${snr} dB`).toBeLessThanOrEqual(budget);
       // the transmitter's bits: the scan, 7 bits of quality and 2 of scale, of that scale's file
       const small = resize(img, S / choice.factor, S / choice.factor);
@@ -59,14 +59,14 @@ describe('separation bit budget', () => {
       for (let p = 0; p < small.width * small.width; p++) for (let c = 0; c < 3; c++) smallRgba[4 * p + c] = small.data[3 * p + c];
       expect(jpegBits(encodeJpeg(smallRgba, small.width, choice.quality)) + SCALE_BITS).toBe(choice.bits);
       if (choice.quality < 100) expect(jpegBits(encodeJpeg(smallRgba, small.width, choice.quality + 1)) + SCALE_BITS, `${snr} dB`).toBeGreaterThan(budget);
-      expect(qualityAtBudget(smallRgba, small.width, budget)!.quality).toBe(choice.quality);
+      expect((await qualityAtBudget(small, budget))!.quality).toBe(choice.quality);
     }
   });
 
-  it('at 1 dB with 256 symbols a downscaled JPEG fits and beats grey on every bundled face', () => {
+  it('at 1 dB with 256 symbols a downscaled JPEG fits and beats grey on every bundled face', async () => {
     const files = listImages(BUNDLED_FACES);
     const { data: faces } = imagesToNchw(files.map((f) => toSquare(decodeImage(new Uint8Array(readFileSync(f))), S)));
-    const { out, choices } = separationBaseline(faces, files.length, S, 256, files.map(() => 1));
+    const { out, choices } = await separationBaseline(faces, [files.length, 3, S, S], 256, files.map(() => 1));
     const P = 3 * S * S;
     choices.forEach((c, n) => {
       expect(c, files[n]).not.toBeNull();
@@ -77,14 +77,14 @@ describe('separation bit budget', () => {
     });
   });
 
-  it('at −10 dB (35 bits) and below nothing of this image fits 256 symbols: the receiver outputs mid-grey', () => {
+  it('at −10 dB (35 bits) and below nothing of this image fits 256 symbols: the receiver outputs mid-grey', async () => {
     for (const snr of [-10, -20]) {
-      const { out, choices } = separationBaseline(x, 1, S, 256, [snr]);
+      const { out, choices } = await separationBaseline(x, [1, 3, S, S], 256, [snr]);
       expect(choices).toEqual([null]);
       expect(out.every((v) => v === CLIFF_GREY)).toBe(true);
     }
     // with capacity enough, a decoded JPEG (at 30 dB half size at a high quality beats full size at a low one): close to the image
-    const { out, choices } = separationBaseline(x, 1, S, 256, [30]);
+    const { out, choices } = await separationBaseline(x, [1, 3, S, S], 256, [30]);
     expect(choices[0]!.quality).toBeGreaterThan(50);
     const mse = out.reduce((a, v, i) => a + (v - x[i]) ** 2, 0) / out.length;
     expect(10 * Math.log10(1 / mse)).toBeGreaterThan(20);
@@ -108,7 +108,7 @@ describe('separation method', () => {
       snr: 30, seed: 4, channel: { kind: 'rayleigh' }, visit: async (r) => { got.ray = await r.out.data(); },
     });
     expect(eff![0]).not.toBe(eff![1]);
-    expect(got.ray).toEqual(separationBaseline(new Float32Array([...x, ...x]), 2, S, 256, eff!).out);
+    expect(got.ray).toEqual((await separationBaseline(new Float32Array([...x, ...x]), [2, 3, S, S], 256, eff!)).out);
     xt.dispose();
     system.jscc.dispose();
   });

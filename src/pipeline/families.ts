@@ -1,0 +1,62 @@
+// The two model families. `faces`: the 64×64 face models (DeepJSCC of five BCRs, and the face methods on
+// them: CommIN, DPS, DiffJSCC, InverseJSCC); a photo is centre-cropped and resized to 64×64. `natural`:
+// DeepJSCC trained on random crops of photographs, which sends a photo at its own size (padded to the
+// encoder's stride); only the methods that need no face model run on it.
+import { sameBcr } from '../models/deepjscc.js';
+import type { Method } from './method.js';
+
+export type FamilyName = 'faces' | 'natural';
+
+export interface ModelFamily {
+  name: FamilyName;
+  /** What it was trained on, for messages. */
+  what: string;
+  /** Photos are sent at their own size (else centre-cropped and resized to the model's size). */
+  ownSize: boolean;
+  /** File names of the family's DeepJSCC and adversarial DeepJSCC for a BCR. */
+  jsccFile(bcr: [number, number]): string;
+  advFile(bcr: [number, number]): string;
+  /** The BCRs the family is trained for, densest first. */
+  bcrs: [number, number][];
+}
+
+const bcrTag = (b: [number, number]) => `bcr${b[0]}-${b[1]}`;
+
+export const FAMILIES: Record<FamilyName, ModelFamily> = {
+  faces: {
+    name: 'faces', what: '64×64 faces', ownSize: false,
+    jsccFile: (b) => `deepjscc_64_${bcrTag(b)}.safetensors`, advFile: (b) => `deepjscc_adv_64_${bcrTag(b)}.safetensors`,
+    bcrs: [[1, 24], [1, 48], [1, 96], [1, 192]],
+  },
+  natural: {
+    name: 'natural', what: 'photographs at their own size', ownSize: true,
+    jsccFile: (b) => `natural_${bcrTag(b)}.safetensors`, advFile: (b) => `natural_adv_${bcrTag(b)}.safetensors`,
+    bcrs: [[1, 48], [1, 96], [1, 192], [1, 384]],
+  },
+};
+
+export const isFamilyName = (s: string): s is FamilyName => s === 'faces' || s === 'natural';
+
+/** The family of a DeepJSCC checkpoint, from its metadata: natural when it was trained on crops of photos. */
+export function familyOfMeta(meta: Record<string, string>): FamilyName {
+  let sampling = meta.sampling;
+  try {
+    sampling = JSON.parse(sampling);
+  } catch { /* a plain string */ }
+  return sampling === 'crops' ? 'natural' : 'faces';
+}
+
+/** Methods that need a model only the face family has (a prior, an INN, a face GAN or a control branch). */
+export const faceOnly = (m: Method) => m.needs.some((n) => n === 'prior' || n === 'inn' || n === 'gan' || n === 'control');
+
+/** Throws, naming `--model faces`, when a method needs a face model and the family is natural. */
+export function checkFamilyMethods(family: FamilyName, methods: readonly Method[]): void {
+  if (family !== 'natural') return;
+  const bad = methods.filter(faceOnly);
+  if (bad.length) {
+    throw new Error(`${bad.map((m) => m.name).join(', ')} ${bad.length > 1 ? 'work' : 'works'} on 64×64 faces only (${bad.map((m) => m.needs.filter((n) => n !== 'lpips').join('+')).join('; ')} trained on faces): pass --model faces, or a method of the natural family (deepjscc, adv, separation, separation-avif)`);
+  }
+}
+
+/** Whether the family has a trained model for the BCR. */
+export const familyHasBcr = (f: ModelFamily, bcr: [number, number]) => f.bcrs.some((b) => sameBcr(b, bcr));
