@@ -17,11 +17,13 @@ import { checkDataFolder, loadImageSet } from '../data/folder.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
 import { prepareOutputDir } from '../util/output.js';
-import { DEFAULT_DATA, DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { controlPath, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, resolveInverse } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 import { batchesOf, evaluateSystem, referenceFeatures } from './eval_run.js';
-import { addBcrOption } from './bcr_option.js';
+import { addBcrOption, chosenModels, familyArg } from './bcr_option.js';
+import { evalPhotos, PHOTO_SNRS } from './eval_photos.js';
+import { familyOfMeta } from '../pipeline/families.js';
 import { bcrText, checkpointMeta, modelList, SWEEP_DEFAULT, SWEEP_METHODS, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
 import { writeBcrPlot, writeSnrPlots, type SweepRow } from './eval_plots.js';
 
@@ -36,7 +38,10 @@ export function evalCommand(): Command {
     .option('--skip <n>', 'skip the first n validation images (tune on images the default evaluation does not use)', nonNegativeInt, 0)
     .option('--snr <list>', `SNRs in dB (each ${SNR_RANGE_TEXT}); two or more also plot psnr_vs_snr.svg and lpips_vs_snr.svg`, snrList, [1, 4, 7])
     .addOption(new Option('--sweep', `SNRs ${SWEEP_SNRS.join(', ')} dB (instead of --snr)`).conflicts('snr'))
-    .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
+    .option('--model <family|file>', 'faces (the 64×64 face family), natural (photos at their own size: see --data; every bundled BCR unless --bcr), or a DeepJSCC checkpoint', 'faces')
+    .option('--no-face-baseline', '(natural) leave out the face family\'s DeepJSCC applied to the photos at BCR 1/48')
+    .option('--save-images <stems>', '(natural) images whose reconstructions are drawn side by side, e.g. kodim05,kodim23', (v: string) => v.split(','), [] as string[])
+    .option('--save-snr <dB>', '(natural) the SNR of those drawings', Number, 1)
     .addOption(new Option('--models <files>', `DeepJSCC checkpoints of different BCRs, comma-separated (instead of --model; methods ${SWEEP_METHODS.join(', ')}, default ${SWEEP_DEFAULT.join(' and ')}; CommIN's INNs per BCR: --inn-dir/inn_bcr<k>-<n>_snr<S>.safetensors); also plots psnr_vs_bcr.svg`).argParser(modelList).conflicts('model'))
     .option('--inn-dir <dir>', 'folder with the INNs: inn_snr<S>.safetensors (BCR 1/48), inn_bcr<k>-<n>_snr<S>.safetensors (others)', MODELS_DIR)
     .option('--batch <n>', 'images per batch', positiveInt, 10)
@@ -45,8 +50,20 @@ export function evalCommand(): Command {
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--out <dir>', 'output folder', 'out/eval')
     .action(async (o, cmd: Command) => {
-      const models: string[] = o.bcr ?? o.models ?? [o.model];
       const snrs: number[] = o.sweep ? SWEEP_SNRS : o.snr;
+      const natural = !o.models && (o.model === 'natural' || (familyArg(o.model) === null && existsSync(o.model) && familyOfMeta(checkpointMeta(o.model)) === 'natural'));
+      if (natural) {
+        if (familyArg(o.model) === null && o.bcr) throw new Error(`--bcr picks bundled models: pass --model natural with it, not the file '${o.model}'`);
+        const dataDefault = cmd.getOptionValueSource('data') === 'default';
+        if (dataDefault) throw new Error(`--model natural evaluates photos: pass --data DIR (e.g. ${KODAK_DIR})`);
+        await evalPhotos({
+          files: familyArg(o.model) === null ? [o.model] : undefined, data: o.data, count: o.count === 100 && cmd.getOptionValueSource('count') === 'default' ? Infinity : o.count, skip: o.skip, bcr: o.bcr,
+          snrs: cmd.getOptionValueSource('snr') === 'default' && !o.sweep ? PHOTO_SNRS : snrs, methods: o.methods, lpips: o.lpips, seed: o.seed,
+          out: cmd.getOptionValueSource('out') === 'default' ? 'out/eval_natural' : o.out, channel: channelSpec(o, cmd), faceBaseline: o.faceBaseline, save: o.saveImages, saveSnr: o.saveSnr,
+        });
+        return;
+      }
+      const models: string[] = o.models ?? chosenModels(o);
       for (const [what, f] of [...models.map((m) => ['model', m]), ['LPIPS weights', o.lpips]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
       const named = sweepMethods(o.methods, models) ?? (models.length > 1 ? SWEEP_DEFAULT.map(getMethod) : undefined);
       const metas = models.map(checkpointMeta);

@@ -9,7 +9,8 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Equalised } from '../kernels/channel_equalised.js';
 import { AWGN, sendSpec, type ChannelSpec } from './channel_spec.js';
 import { concat, slice } from '../kernels/copy.js';
-import { add, affine, mul, prelu, rsqrt, sigmoid, sqrt, square } from '../kernels/elementwise.js';
+import { add, mul, prelu, sigmoid } from '../kernels/elementwise.js';
+import { gdn, gdnInitialG } from './gdn.js';
 import { fill, zeros } from '../kernels/create.js';
 import { matmul } from '../kernels/matmul.js';
 import { mean } from '../kernels/reduce.js';
@@ -80,7 +81,7 @@ interface Layer {
   w: Tensor;
   b: Tensor | null;
   slope?: Tensor;
-  /** GDN (encoder) or inverse GDN (decoder): y = x·(β² + ε + conv1x1(x², γ²))^(∓1/2) */
+  /** GDN (encoder) or inverse GDN (decoder), gdn.ts */
   gdn?: { beta: Tensor; gamma: Tensor };
   af?: { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor };
 }
@@ -121,9 +122,8 @@ export class DeepJSCC {
     const layer: Layer = { w, b };
     if (!last) {
       if (this.cfg.norm === 'gdn') {
-        // β = 1 and γ = 0.1·I at the start (as in tensorflow-compression), stored as square roots so both stay ≥ 0
-        const eye = new Float32Array(cout * cout).map((_, i) => (i % (cout + 1) === 0 ? Math.sqrt(0.1) : 0));
-        layer.gdn = { beta: p.constant(`${name}.gdn.beta`, [cout], 1), gamma: p.values(`${name}.gdn.gamma`, [cout, cout, 1, 1], eye) };
+        // β = 1 and γ = 0.1·I at the start
+        layer.gdn = { beta: p.constant(`${name}.gdn.beta`, [cout], 1), gamma: p.values(`${name}.gdn.gamma`, [cout, cout, 1, 1], gdnInitialG(cout)) };
       }
       layer.slope = p.constant(`${name}.prelu`, [cout], 0.25);
       if (this.cfg.snrAdaptive) {
@@ -145,12 +145,8 @@ export class DeepJSCC {
     return mul(h, s.reshape([N, C, 1, 1]));
   }
 
-  /** GDN (inverse: IGDN) over channels: x·rsqrt(β² + ε + Σ_j γ²_ij x_j²), or x·sqrt(…) for the inverse. */
   private normalise(h: Tensor, l: Layer, inverse: boolean): Tensor {
-    if (!l.gdn) return h;
-    const beta = affine(square(l.gdn.beta), 1, 1e-6);
-    const pool = conv2d(square(h), square(l.gdn.gamma), beta);
-    return mul(h, inverse ? sqrt(pool) : rsqrt(pool));
+    return l.gdn ? gdn(h, l.gdn.beta, l.gdn.gamma, inverse) : h;
   }
 
   /**
@@ -159,7 +155,7 @@ export class DeepJSCC {
    */
   encode(x: Tensor, snrDb: Tensor): Tensor {
     this.checkInput(x);
-    if (this.tiles(x.shape[2] * x.shape[3])) return tiled(x, this.stride, 1 / this.stride, this.tiling, (t) => this.encodeWhole(t, snrDb));
+    if (this.tiles(x.shape[2] * x.shape[3])) return tiled(x, this.stride, 1 / this.stride, this.stride, this.tiling, (t) => this.encodeWhole(t, snrDb));
     return this.encodeWhole(x, snrDb);
   }
 
@@ -192,7 +188,7 @@ export class DeepJSCC {
 
   /** Received latent y [N, c, H/stride, W/stride] → image [N, 3, H, W] in [0, 1] (in tiles past tiling.maxPixels, as encode). */
   decode(y: Tensor, snrDb: Tensor): Tensor {
-    if (this.tiles(y.shape[2] * y.shape[3] * this.stride ** 2)) return tiled(y, 1, this.stride, this.tiling, (t) => this.decodeWhole(t, snrDb));
+    if (this.tiles(y.shape[2] * y.shape[3] * this.stride ** 2)) return tiled(y, 1, this.stride, this.stride, this.tiling, (t) => this.decodeWhole(t, snrDb));
     return this.decodeWhole(y, snrDb);
   }
 

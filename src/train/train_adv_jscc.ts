@@ -98,7 +98,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
     latentChannels(config);
     if (!existsSync(o.lpips)) throw new Error(`LPIPS weights '${o.lpips}' do not exist`);
   });
-  const data = loadJsccData(o.data, config.size, log, crops, o.seed);
+  const data = loadJsccData(o.data, config, log, crops, o.seed);
   const channel = o.channel ?? AWGN;
   if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
   const model = new DeepJSCC(engine, config, o.seed);
@@ -108,11 +108,12 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   const gOpt = new Adam(model.params.list(), { lr: o.lr });
   // β1 = 0.5 as usual for GAN discriminators
   const dOpt = new Adam(disc.params.list(), { lr: o.dLr, beta1: 0.5 });
-  let start = 0, seconds = 0, runs = 0;
+  let start = 0, seconds = 0, runs = 0, cpuSeconds = 0;
   let history: unknown[] = [];
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, model.params, gOpt);
     ({ start, seconds, history, runs } = resumedProgress(meta, o.out, config, channel, data.sampling));
+    cpuSeconds = Number(meta.cpuSeconds ?? 0);
     const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
     disc.params.loadHost(f.tensors, o.out, D_PREFIX);
     disc.loadVectors(f.tensors, o.out, D_PREFIX);
@@ -128,12 +129,15 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   const S = config.size;
   const t0 = performance.now();
   const runSeconds = () => (performance.now() - t0) / 1000;
+  // the process's CPU time (the JavaScript thread and the CPU adapter's threads): the budget that compares recipes on a shared machine
+  const cpu0 = process.cpuUsage();
+  const cpuHours = () => { const u = process.cpuUsage(cpu0); return +((cpuSeconds + (u.user + u.system) / 1e6) / 3600).toFixed(3); };
   // every 10th step's [mse, lpips, gan, d] kept on the device, averaged into the history at the checkpoint
   let terms: Tensor[] = [];
   const save = async (step: number) => {
     const extra = new Map([...(await disc.params.toHost(D_PREFIX)), ...(await disc.vectorsToHost(D_PREFIX)), ...(await optimizerToHost(disc.params, dOpt, D_PREFIX))]);
     await saveCheckpoint(o.out, model.params, gOpt, {
-      step, seconds: seconds + runSeconds(), runs, config, channel, kind: 'deepjscc-adversarial', loss: 'mse+lpips+gan', lossWeights: o.weights,
+      step, seconds: seconds + runSeconds(), cpuSeconds: cpuHours() * 3600, runs, config, channel, kind: 'deepjscc-adversarial', loss: 'mse+lpips+gan', lossWeights: o.weights,
       init: o.init ?? null, lr: o.lr, dLr: o.dLr, batch: o.batch, snrRange: o.snr, discriminator: dCfg, dAdamStep: dOpt.step,
       commandLine: o.commandLine, split: data.split, sampling: data.sampling, history,
     }, extra);
@@ -164,7 +168,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
         const trainTerms = terms.length ? { mse: sums[0], lpips: sums[1], gan: sums[2], d: sums[3] } : null;
         terms = [];
         const v = await validateJsccMetrics(model, data.val, o.valCount, VAL_SNRS, data.sampling === 'crops' ? 4 : 16, lpips, channel);
-        history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v.psnr, valLpips: v.lpips, train: trainTerms });
+        history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), cpuHours: cpuHours(), valPsnr: v.psnr, valLpips: v.lpips, train: trainTerms });
         await save(step);
         const fmt = (r: Record<string, number>, d: number) => Object.entries(r).map(([k, p]) => `${k} ${p.toFixed(d)}`).join(', ');
         const tt = trainTerms ? `; train mse ${trainTerms.mse.toFixed(5)} lpips ${trainTerms.lpips.toFixed(4)} gan ${trainTerms.gan.toFixed(3)} D ${trainTerms.d.toFixed(3)}` : '';

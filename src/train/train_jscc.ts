@@ -7,7 +7,7 @@ import { tidy } from '../engine/scope.js';
 import { Adam } from '../kernels/adam.js';
 import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
-import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
+import { DeepJSCC, jsccStride, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
 import { AWGN, describeChannel, sameChannel, type ChannelSpec } from '../models/channel_spec.js';
 import { trainedChannel } from '../models/load_jscc.js';
 import { initFromOtherRate } from './jscc_init.js';
@@ -114,27 +114,30 @@ export interface JsccData {
   sampling: 'resize' | 'crops';
 }
 
-/** The side of a crop-trained model's validation crops: 256, or the training crop when larger. */
-export const photoValSize = (size: number) => Math.max(size, 256);
+/** The side of a crop-trained model's validation crops: 256 (or the training crop when larger), within the smallest validation photo, a multiple of the stride. */
+export function photoValSize(size: number, stride: number, smallestSide = Infinity): number {
+  const side = Math.min(Math.max(size, 256), smallestSide);
+  return Math.floor(side / stride) * stride;
+}
 
 /**
  * The train and validation sets of a JSCC run: each image centre-cropped and resized to the model's size (the
  * face family), or (crops) the photos at their own size, trained on random crops with flips of the model's
  * size (seeded by the run's seed) and validated on centre crops (photoValSize).
  */
-export function loadJsccData(data: string, size: number, log: (s: string) => void, crops = false, seed = 0): JsccData {
+export function loadJsccData(data: string, config: DeepJsccConfig, log: (s: string) => void, crops = false, seed = 0): JsccData {
+  const size = config.size;
   if (crops) {
     log(`loading ${data} at the images' own sizes (${PHOTO_SPLIT_NOTE}) …`);
     const train = loadPhotoSet(data, 'train', size, log);
-    const valSize = photoValSize(size);
     let valPhotos: PhotoSet;
     try {
-      valPhotos = loadPhotoSet(data, 'val', valSize, log);
+      valPhotos = loadPhotoSet(data, 'val', size, log);
     } catch {
       log('no validation images in this folder: validating on training images');
       valPhotos = train;
     }
-    const val = centreCrops(valPhotos, Math.min(valSize, ...valPhotos.images.map((i) => Math.min(i.width, i.height))));
+    const val = centreCrops(valPhotos, photoValSize(size, jsccStride(config), Math.min(...valPhotos.images.map((i) => Math.min(i.width, i.height)))));
     log(`train ${train.names.length} images (random ${size}×${size} crops with flips), validation ${val.names.length} (centre ${val.size}×${val.size})`);
     return {
       trainCount: train.names.length, val, split: PHOTO_SPLIT_NOTE, sampling: 'crops',
@@ -175,12 +178,13 @@ export const SPLIT_NOTE = 'train/val by fnv1a(file name) % 1000 < 50 → val';
 export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   // everything that can be wrong with the arguments fails here, before the engine and the data load
   const { engine, release, log } = await startRun(o, () => latentChannels(o.config));
-  const data = loadJsccData(o.data, o.config.size, log, o.crops, o.seed);
+  const data = loadJsccData(o.data, o.config, log, o.crops, o.seed);
   const channel = o.channel ?? AWGN;
   if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
   const model = new DeepJSCC(engine, o.config, o.seed);
   const opt = new Adam(model.params.list(), { lr: o.lr });
   let start = 0;
+  let cpuSeconds = 0;
   let seconds = 0;
   let history: unknown[] = [];
   let runs = 0;
@@ -188,6 +192,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, model.params, opt);
     ({ start, seconds, history, runs } = resumedProgress(meta, o.out, o.config, channel, data.sampling));
+    cpuSeconds = Number(meta.cpuSeconds ?? 0);
     init = parseMeta<string | null>(meta, 'init', null); // where the run started, whatever this resume's flags
     log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
   } else if (o.init) {
@@ -199,9 +204,12 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   const S = o.config.size;
   const t0 = performance.now();
   const runSeconds = () => (performance.now() - t0) / 1000;
+  // the process's CPU time (the JavaScript thread and the CPU adapter's threads): the budget that compares recipes on a shared machine
+  const cpu0 = process.cpuUsage();
+  const cpuHours = () => { const u = process.cpuUsage(cpu0); return +((cpuSeconds + (u.user + u.system) / 1e6) / 3600).toFixed(3); };
   const save = async (step: number, extra: Record<string, unknown> = {}) => {
     await saveCheckpoint(o.out, model.params, opt, {
-      step, seconds: seconds + runSeconds(), runs, config: o.config, channel, commandLine: o.commandLine, init,
+      step, seconds: seconds + runSeconds(), cpuSeconds: cpuHours() * 3600, runs, config: o.config, channel, commandLine: o.commandLine, init,
       split: data.split, sampling: data.sampling, history, ...extra,
     });
   };
@@ -221,7 +229,7 @@ export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
     },
     checkpoint: async (step) => {
       const v = await validateJscc(model, data.val, o.valCount, VAL_SNRS, data.sampling === 'crops' ? 4 : 16, channel);
-      history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), valPsnr: v });
+      history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), cpuHours: cpuHours(), valPsnr: v });
       await save(step);
       return `step ${step}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`;
     },
