@@ -73,7 +73,7 @@ export function latentLayout(cfg: Pick<DeepJsccConfig, 'size' | 'bcr' | 'downsam
 }
 
 /** Channels c of the latent [c, size/4, size/4] (see latentLayout). */
-export function latentChannels(cfg: Pick<DeepJsccConfig, 'size' | 'bcr'>): number {
+export function latentChannels(cfg: Pick<DeepJsccConfig, 'size' | 'bcr' | 'downsample'>): number {
   return latentLayout(cfg).channels;
 }
 
