@@ -15,6 +15,8 @@ export const LPIPS_WEIGHTS = root('assets/lpips/lpips_squeeze_v0.1.safetensors')
 export const BUNDLED_FACES = root('assets/demo/faces');
 /** 64×64 centre crops of Kodak scenes: the demo's Kodak images when the full set is missing. */
 export const BUNDLED_KODAK = root('assets/demo/kodak');
+/** Two Kodak images at 384×256: the demo's photos, sent at their own size through the natural family. */
+export const BUNDLED_PHOTOS = root('assets/demo/photos');
 export const MODELS_DIR = root('models');
 export const DEFAULT_JSCC_MODEL = root('models/deepjscc_64_bcr1-48.safetensors');
 export const DEFAULT_PRIOR = root('models/prior_64.safetensors');

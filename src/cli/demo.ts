@@ -15,16 +15,20 @@ import { addDiffJsccOptions, diffjsccSettings } from './diffjscc_options.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../data/image.js';
-import { imageGrid } from '../data/grid.js';
+import { labelledGrid } from '../data/grid.js';
+import { demoPhotos } from './demo_photos.js';
 import { listImages, splitOf } from '../data/folder.js';
 import { nonNegativeInt, snrList, SNR_RANGE_TEXT } from './args.js';
 import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
-import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, DEFAULT_JSCC_MODEL, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
+import { BUNDLED_FACES, BUNDLED_KODAK, BUNDLED_PHOTOS, DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { lineChartSvg } from './plot.js';
 import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
 import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
 import { addBcrOption, chosenModel } from './bcr_option.js';
+
+/** A row label: the file name without extensions, shortened (UTKFace names run to 30 characters). */
+const shortName = (f: string) => { const s = f.replace(/\..*$/, ''); return s.length > 12 ? `${s.slice(0, 10)}..` : s; };
 
 interface Row { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
 
@@ -86,12 +90,14 @@ export function demoCommand(): Command {
     .option('--faces <n>', 'validation faces', nonNegativeInt, 4)
     .option('--kodak-count <n>', 'Kodak images (centre crops)', nonNegativeInt, 1)
     .option('--snr <list>', `SNRs in dB (each ${SNR_RANGE_TEXT})`, snrList, [1, 4, 7])
-    .option('--model <file>', 'DeepJSCC checkpoint', DEFAULT_JSCC_MODEL)
+    .option('--model <family|file>', 'the face grid\'s DeepJSCC: faces (the bundled face family, --bcr picks the BCR) or a checkpoint', 'faces')
     .option('--lpips <file>', 'LPIPS weights', LPIPS_WEIGHTS)
     .option('--seed <n>', 'channel seed', nonNegativeInt, 0)
     .option('--inn-dir <dir>', 'CommIN: folder with the INNs per SNR: inn_snr<S>.safetensors (BCR 1/48), inn_bcr<k>-<n>_snr<S>.safetensors (others)', MODELS_DIR)
     .addOption(new Option('--methods <names>', `reconstruction methods, comma-separated (${methodNames().join(', ')}; default: deepjscc, and commin when its models exist)`).argParser(methodList))
-    .option('--out <dir>', 'output folder (grid.png, metrics.csv, metrics.md, plot.svg; those of an earlier run are replaced)', 'out/demo')
+    .option('--photos <dir>', 'photos sent at their own size through the natural family (photos_grid.png)', BUNDLED_PHOTOS)
+    .option('--no-photos', 'no photos')
+    .option('--out <dir>', 'output folder (grid.png, photos_grid.png, metrics.csv, metrics.md, plot.svg; those of an earlier run are replaced)', 'out/demo')
     .action(async (o, cmd: Command) => {
       o.model = chosenModel(o);
       for (const [what, p] of [['model', o.model], ['LPIPS weights', o.lpips]]) if (!existsSync(p)) throw new Error(`${what} '${p}' does not exist`);
@@ -161,9 +167,19 @@ export function demoCommand(): Command {
       }
       bar?.stop();
       x.dispose();
-      writeFileSync(join(o.out, 'grid.png'), encodePng(imageGrid(recon)));
-      writeTables(o.out, rows, methods.map((m) => m.label), snrs, `Channel ${describeChannel(channel)}; BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]}, ${model.symbols} complex symbols per ${S}×${S} image. LPIPS: squeeze v0.1.`);
-      console.log(`wrote ${join(o.out, 'grid.png')}, metrics.csv, metrics.md and plot.svg`);
+      // tiles ×3 so 64×64 faces are visible; the caption under each: PSNR / LPIPS
+      const captions = recon.map((r, i) => ['', ...rows.filter((q) => q.image === basename(files[i])).map((q) => `${q.psnr.toFixed(1)}dB/${q.lpips.toFixed(3)}`)]);
+      writeFileSync(join(o.out, 'grid.png'), encodePng(labelledGrid({
+        title: `${S}x${S} faces (face family), BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]} (k = ${model.symbols} symbols), ${describeChannel(channel)}. Caption: PSNR / LPIPS`,
+        columns: ['original', ...snrs.flatMap((snr) => methods.map((m) => `${m.label}\n${snr} dB`))],
+        rows: recon.map((tiles, i) => ({ label: shortName(basename(files[i])), tiles, captions: captions[i] })),
+        upscale: 3,
+      })));
+      // the bundled photos at their own size through the natural family
+      const photoRows = o.photos ? await demoPhotos(engine, { folder: o.photos, snrs, lpips: o.lpips, seed: o.seed, channel, out: o.out, firstImage: files.length }) : null;
+      if (photoRows) rows.push(...photoRows);
+      writeTables(o.out, rows, [...new Set(rows.map((r) => r.method))], snrs, `Channel ${describeChannel(channel)}; BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]}, ${model.symbols} complex symbols per ${S}×${S} image. LPIPS: squeeze v0.1.`);
+      console.log(`wrote ${join(o.out, 'grid.png')}${photoRows ? ', photos_grid.png' : ''}, metrics.csv, metrics.md and plot.svg`);
       engine.destroy();
     });
 }
