@@ -4,13 +4,14 @@ import { noGrad } from '../src/engine/autograd.js';
 import { tidy } from '../src/engine/scope.js';
 import { tensor } from '../src/kernels/create.js';
 import { decodeImage, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../src/data/image.js';
+import { padForJscc } from '../src/pipeline/region.js';
 import type { Tensor } from '../src/engine/tensor.js';
 import { webgpuHelp } from './webgpu_help.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, getMethod, innFileName, jsccFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
-  type ChannelSpec, type Method, type MethodOptions, type Scores, type StepEvent, type System,
+  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, innFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
+  type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
 
@@ -30,34 +31,49 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 
 interface App {
   engine: Engine;
-  /** The chosen BCR's DeepJSCC and LPIPS; the prior and INNs (when the site has them) on first use. */
+  /** The chosen family's and BCR's DeepJSCC and LPIPS; the prior and INNs (when the site has them) on first use. */
   system: System;
+  /** The chosen family. */
+  family: FamilyName;
   /** The chosen BCR, "k/n". */
   bcr: string;
-  /** Every BCR's system once chosen. */
+  /** Every (family, BCR)'s system once chosen, by "family|k/n". */
   systems: Map<string, Promise<System>>;
 }
 
 let app: App | null = null;
 
 /**
- * The sample images: the bundled 64×64 Kodak crops (assets/demo/). The models were trained on 64×64 UTKFace
- * face crops, so the page opens on a portrait; other scenes come back face-like.
+ * The sample images per family: for the natural family two Kodak photos at 384×256 (assets/demo/photos), sent
+ * at their own size; for the face family the bundled 64×64 Kodak crops (assets/demo/): the face models were
+ * trained on 64×64 UTKFace crops, so a portrait comes first, and other scenes come back face-like.
  */
-const SAMPLES: { group: string; items: [file: string, label: string][] }[] = [
-  { group: 'Portraits (face crops)', items: [
-    ['faces/kodim04_face.png', 'Kodak 4: woman in a red hat'],
-    ['faces/kodim15_face.png', 'Kodak 15: girl with a painted face'],
-    ['faces/kodim17_face.png', "Kodak 17: a statue's head"],
-    ['faces/kodim18_face.png', 'Kodak 18: woman in a dark dress'],
-  ] },
-  { group: 'Other scenes (centre crops; the face models turn them into faces)', items: [
-    ['kodak/kodim01.png', 'Kodak 1: stone house'],
-    ['kodak/kodim03.png', 'Kodak 3: hats'],
-    ['kodak/kodim05.png', 'Kodak 5: motorcycles'],
-    ['kodak/kodim23.png', 'Kodak 23: parrots'],
-  ] },
-];
+const SAMPLES: Record<FamilyName, { group: string; items: [file: string, label: string][] }[]> = {
+  natural: [
+    { group: 'Photos (384×256, sent at their own size)', items: [
+      ['photos/kodim05_384x256.png', 'Kodak 5: motorcycles'],
+      ['photos/kodim23_384x256.png', 'Kodak 23: parrots'],
+    ] },
+  ],
+  faces: [
+    { group: 'Portraits (face crops)', items: [
+      ['faces/kodim04_face.png', 'Kodak 4: woman in a red hat'],
+      ['faces/kodim15_face.png', 'Kodak 15: girl with a painted face'],
+      ['faces/kodim17_face.png', "Kodak 17: a statue's head"],
+      ['faces/kodim18_face.png', 'Kodak 18: woman in a dark dress'],
+    ] },
+    { group: 'Other scenes (centre crops; the face models turn them into faces)', items: [
+      ['kodak/kodim01.png', 'Kodak 1: stone house'],
+      ['kodak/kodim03.png', 'Kodak 3: hats'],
+      ['kodak/kodim05.png', 'Kodak 5: motorcycles'],
+      ['kodak/kodim23.png', 'Kodak 23: parrots'],
+    ] },
+  ],
+};
+const TRAINED: Record<FamilyName, string> = {
+  natural: 'The natural family was trained on random crops of photographs (BSDS500): your photo is sent at its own size, padded to the encoder\'s stride of 16 pixels. Methods that need a face model (CommIN, DPS, DiffJSCC, InverseJSCC) belong to the face family.',
+  faces: 'The models were trained on 64×64 face crops (UTKFace): faces come back best, and other images come back face-like. Your own image is centre-cropped and resized to 64×64.',
+};
 let current: { name: string; image: RgbImage } | null = null;
 
 /**
@@ -66,33 +82,43 @@ let current: { name: string; image: RgbImage } | null = null;
  * root (the dev server serves the repository's models/ there, web/vite.config.ts). A model a method needs
  * that is absent (a 404) disables that method. DiffJSCC's control branch is found beside the prior.
  */
-const modelsFor = (bcr: [number, number]) => ({
-  jscc: `models/${jsccFileName(64, bcr)}`,
-  lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
-  prior: 'models/prior_64.safetensors',
-  inn: (snr: number, b: [number, number]) => `models/${innFileName(snr, b)}`,
-  // sends at 1/48: at another BCR the loader refuses it, and the page says why
-  adv: 'models/deepjscc_adv_64_bcr1-48.safetensors',
-  gan: 'models/gan_64.safetensors',
-});
+const modelsFor = (family: FamilyName, bcr: [number, number]) => {
+  const f = FAMILIES[family];
+  return {
+    jscc: `models/${f.jsccFile(bcr)}`,
+    lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
+    // the face methods' models, for the face family only
+    ...(family === 'faces' ? { prior: 'models/prior_64.safetensors', inn: (snr: number, b: [number, number]) => `models/${innFileName(snr, b)}`, gan: 'models/gan_64.safetensors' } : {}),
+    // the face family's adversarial model sends at 1/48 (at another BCR the loader refuses it, and the page says why); the natural family has one per BCR where trained
+    adv: family === 'faces' ? 'models/deepjscc_adv_64_bcr1-48.safetensors' : `models/${f.advFile(bcr)}`,
+  };
+};
 
-/** The bandwidth ratios offered (the CLI's --bcr): a DeepJSCC each in the site's models/, loaded when chosen. */
-const BCRS: [number, number][] = [[1, 24], [1, 48], [1, 96], [1, 192]];
+/** The bandwidth ratios offered per family (the CLI's --bcr): a DeepJSCC each in the site's models/, loaded when chosen. */
+const BCRS: Record<FamilyName, [number, number][]> = { faces: [[1, 24], [1, 48], [1, 96], [1, 192]], natural: FAMILIES.natural.bcrs };
 const DEFAULT_BCR = '1/48';
-const bcrOf = (key: string) => BCRS.find((b) => `${b[0]}/${b[1]}` === key)!;
+const bcrOf = (family: FamilyName, key: string) => BCRS[family].find((b) => `${b[0]}/${b[1]}` === key)!;
+const keyOf = (family: FamilyName, bcr: string) => `${family}|${bcr}`;
 
-async function init(): Promise<App> {
+/** Whether the site has a family's 1/48 DeepJSCC (a HEAD request). */
+async function siteHas(family: FamilyName): Promise<boolean> {
+  const r = await fetch(modelsFor(family, [1, 48]).jscc, { method: 'HEAD' }).catch(() => null);
+  return !!r?.ok;
+}
+
+async function init(family: FamilyName): Promise<App> {
   if (!('gpu' in navigator)) throw Object.assign(new Error(webgpuHelp()), { noGpu: true });
   const engine = await Engine.create();
   const systems = new Map<string, Promise<System>>();
-  return { engine, systems, bcr: DEFAULT_BCR, system: await systemFor(engine, systems, DEFAULT_BCR) };
+  return { engine, systems, family, bcr: DEFAULT_BCR, system: await systemFor(engine, systems, family, DEFAULT_BCR) };
 }
 
-/** The system of a BCR's DeepJSCC (and the models that go with it), loaded on first use; a failed load is tried again next time. */
-function systemFor(engine: Engine, systems: Map<string, Promise<System>>, key: string): Promise<System> {
+/** The system of a family's DeepJSCC at a BCR (and the models that go with it), loaded on first use; a failed load is tried again next time. */
+function systemFor(engine: Engine, systems: Map<string, Promise<System>>, family: FamilyName, bcr: string): Promise<System> {
+  const key = keyOf(family, bcr);
   let loading = systems.get(key);
   if (!loading) {
-    const models = modelsFor(bcrOf(key));
+    const models = modelsFor(family, bcrOf(family, bcr));
     loading = loadSystem(engine, fetchSource(models)).then((s) => {
       if (!s.lpips) throw new Error(`could not load ${models.lpips}`);
       return s;
@@ -104,9 +130,9 @@ function systemFor(engine: Engine, systems: Map<string, Promise<System>>, key: s
 }
 
 /** Disables the BCRs whose DeepJSCC this site does not have (a HEAD request each), saying so in the option. */
-async function markMissingBcrs(select: HTMLSelectElement) {
+async function markMissingBcrs(select: HTMLSelectElement, family: FamilyName) {
   await Promise.all(Array.from(select.options).map(async (o) => {
-    const url = modelsFor(bcrOf(o.value)).jscc;
+    const url = modelsFor(family, bcrOf(family, o.value)).jscc;
     const r = await fetch(url, { method: 'HEAD' }).catch(() => null);
     if (r?.ok) return;
     o.disabled = true;
@@ -114,9 +140,13 @@ async function markMissingBcrs(select: HTMLSelectElement) {
   }));
 }
 
-async function loadImage(name: string, bytes: Uint8Array, size: number) {
-  current = { name, image: toSquare(decodeImage(bytes, name), size) };
+/** The image as the family sends it: at its own size (natural) or centre-cropped and resized to the model's size (faces). */
+async function loadImage(name: string, bytes: Uint8Array) {
+  if (!app) throw new Error('the models are not loaded yet');
+  const decoded = decodeImage(bytes, name);
+  current = { name, image: FAMILIES[app.family].ownSize ? decoded : toSquare(decoded, app.system.jscc.cfg.size) };
   draw($('orig'), current.image);
+  $('origCaption').textContent = `original, ${current.image.width}×${current.image.height}`;
 }
 
 /** The registry's methods in registry order: a checkbox each, and a column each while checked. */
@@ -130,6 +160,7 @@ const checkedMethods = (): Method[] => choices.filter((c) => c.box.checked).map(
 
 /** Why a method cannot run at an SNR, or null: the models it lacks, or the error loading them gave. */
 async function unavailableReason(system: System, method: Method, snr: number): Promise<string | null> {
+  if (system.family === 'natural' && faceOnly(method)) return 'not available: needs a face model (choose the 64×64 faces family)';
   try {
     const missing = await missingModels(system, method, snr);
     return missing.length ? `not available: this site has no ${missing.join(', ')}` : null;
@@ -233,14 +264,22 @@ async function transmit(snr: number, seed: number) {
   const options = methodOptions(snr, seed);
   const steps = await stepCounts(system, methods, options, snr);
   for (const m of methods) resetColumn(columns.get(m.name)!, steps.get(m.name)!);
-  const { data, shape } = imagesToNchw([current.image]);
+  // a photo is padded to the encoder's stride; the reconstructions are cropped back to it (region)
+  const sent = FAMILIES[system.family].ownSize ? padForJscc(current.image, system.jscc) : current.image;
+  const region = sent === current.image ? undefined : { height: current.image.height, width: current.image.width };
+  const progress = $<HTMLProgressElement>('progress');
+  progress.max = methods.length + 1;
+  progress.value = 0;
+  const { data, shape } = imagesToNchw([sent]);
   const x = tensor(engine, data, shape);
   const t0 = performance.now();
   const rx = receive(system, x, snr, seed, 0, channel);
   await rx.y.data();
   const channelMs = performance.now() - t0;
-  const { symbols, cfg } = system.jscc;
-  const link = `${symbols} complex symbols (BCR ${cfg.bcr.join('/')}) over ${describeChannel(channel)}`;
+  progress.value = 1;
+  const { cfg } = system.jscc;
+  const symbols = system.jscc.symbolsFor(sent.height, sent.width);
+  const link = `${symbols} complex symbols for ${current.image.width}×${current.image.height}${region ? ` (padded to ${sent.width}×${sent.height})` : ''} (BCR ${cfg.bcr.join('/')}) over ${describeChannel(channel)}`;
   $('latency').textContent = `DeepJSCC encode + channel + decode: ${channelMs.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}; ${link}`;
   const runs: Record<string, MethodRun> = {};
   const stepMs = new Map(methods.map((m) => [m.name, [] as StepMs[]]));
@@ -248,12 +287,13 @@ async function transmit(snr: number, seed: number) {
   let started = performance.now();
   try {
     await reconstructAll(system, x, rx, {
-      methods, snr, seed, options, channel,
+      methods, snr, seed, options, channel, region,
       onStep: (m, info) => showStep(columns.get(m.name)!, info, stepMs.get(m.name)!),
       visit: async ({ method, out, scores }) => {
         const ms = performance.now() - started + (method.name === 'deepjscc' ? channelMs : 0);
         const shown = await showResult(columns.get(method.name)!, out, scores, ms);
         runs[method.name] = { ...shown, stepMs: stepMs.get(method.name)! };
+        progress.value += 1;
         started = performance.now();
       },
     });
@@ -261,7 +301,7 @@ async function transmit(snr: number, seed: number) {
     x.dispose();
     disposeReceived(rx);
   }
-  return { ...runs.deepjscc, ms: channelMs, commin: runs.commin ?? null, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind };
+  return { ...runs.deepjscc, ms: channelMs, commin: runs.commin ?? null, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind, family: system.family, width: current.image.width, height: current.image.height };
 }
 
 async function main() {
@@ -276,17 +316,38 @@ async function main() {
     $<HTMLInputElement>('steps').disabled = p.method !== 'ddim';
   });
   const sample = $<HTMLSelectElement>('sample');
-  for (const { group, items } of SAMPLES) {
-    const g = document.createElement('optgroup');
-    g.label = group;
-    for (const [file, label] of items) g.append(new Option(label, `/data/demo/${file}`));
-    sample.append(g);
-  }
-  sample.selectedIndex = 0; // a portrait: what the models know
+  const familySelect = $<HTMLSelectElement>('family');
+  const bcr = $<HTMLSelectElement>('bcr');
   const snr = $<HTMLInputElement>('snr');
   snr.addEventListener('input', () => ($('snrOut').textContent = snr.value));
+  // the natural family where the site has it (photos at their own size), else the faces
+  const hasNatural = await siteHas('natural');
+  if (!hasNatural) {
+    const o = familySelect.querySelector<HTMLOptionElement>('option[value="natural"]')!;
+    o.disabled = true;
+    o.textContent += ` — not on this site (${modelsFor('natural', [1, 48]).jscc})`;
+  }
+  familySelect.value = hasNatural ? 'natural' : 'faces';
+  /** The family's sample list, BCRs (with their symbol counts at the family's size) and what it was trained on. */
+  const showFamily = async (family: FamilyName) => {
+    sample.replaceChildren();
+    for (const { group, items } of SAMPLES[family]) {
+      const g = document.createElement('optgroup');
+      g.label = group;
+      for (const [file, label] of items) g.append(new Option(label, `/data/demo/${file}`));
+      sample.append(g);
+    }
+    sample.selectedIndex = 0;
+    $('trained').textContent = TRAINED[family];
+    bcr.replaceChildren();
+    const pixels = family === 'faces' ? 64 * 64 : 384 * 256;
+    for (const b of BCRS[family]) bcr.append(new Option(`${b[0]}/${b[1]} (${(pixels * 3 * b[0]) / b[1]} symbols at ${family === 'faces' ? '64×64' : '384×256'})`, `${b[0]}/${b[1]}`));
+    bcr.value = DEFAULT_BCR;
+    await markMissingBcrs(bcr, family);
+  };
+  await showFamily(familySelect.value as FamilyName);
   try {
-    app = await init();
+    app = await init(familySelect.value as FamilyName);
   } catch (e) {
     const el = $('nogpu');
     el.textContent = e instanceof Error ? e.message : String(e);
@@ -295,45 +356,48 @@ async function main() {
     return;
   }
   const a = app;
-  const size = a.system.jscc.cfg.size; // every BCR's model is for the same size
   // the INNs are per SNR: a new SNR can enable or disable CommIN
   snr.addEventListener('change', () => void checkAvailability(a.system, Number(snr.value)).catch(showError));
-  const bcr = $<HTMLSelectElement>('bcr');
-  for (const b of BCRS) bcr.append(new Option(`${b[0]}/${b[1]} (${(size * size * 3 * b[0]) / b[1]} symbols)`, `${b[0]}/${b[1]}`));
-  bcr.value = DEFAULT_BCR;
-  await markMissingBcrs(bcr);
-  let bcrSwitch = 0;
+  let linkSwitch = 0;
   /**
-   * Another BCR: its DeepJSCC (and INNs) become the system and the methods it lacks models for are disabled;
-   * only the latest choice takes effect, and one that fails to load puts the select back.
+   * Another family or BCR: its DeepJSCC (and the models that go with it) become the system and the methods it
+   * lacks models for are disabled; only the latest choice takes effect, and one that fails to load puts the
+   * selects back.
    */
-  const switchBcr = async (key: string) => {
-    const ticket = ++bcrSwitch;
+  const switchLink = async (family: FamilyName, key: string) => {
+    const ticket = ++linkSwitch;
     $('error').hidden = true;
-    status(`Loading the DeepJSCC for BCR ${key}…`);
+    status(`Loading the ${family} DeepJSCC for BCR ${key}…`);
     try {
-      const system = await systemFor(a.engine, a.systems, key);
-      if (ticket !== bcrSwitch) return;
-      Object.assign(a, { system, bcr: key });
+      const system = await systemFor(a.engine, a.systems, family, key);
+      if (ticket !== linkSwitch) return;
+      Object.assign(a, { system, family, bcr: key });
       await checkAvailability(system, Number(snr.value));
       status('Ready.');
     } catch (e) {
-      if (ticket !== bcrSwitch) return;
+      if (ticket !== linkSwitch) return;
+      familySelect.value = a.family;
       bcr.value = a.bcr;
       status('Failed.');
       showError(e);
     }
   };
-  bcr.addEventListener('change', () => void switchBcr(bcr.value));
+  bcr.addEventListener('change', () => void switchLink(a.family, bcr.value));
   const pick = async () => {
     $('error').hidden = true;
-    await loadImage(sample.value, await fetchBytes(sample.value), size);
+    await loadImage(sample.value, await fetchBytes(sample.value));
   };
+  familySelect.addEventListener('change', () => void (async () => {
+    const family = familySelect.value as FamilyName;
+    await showFamily(family);
+    await switchLink(family, DEFAULT_BCR);
+    await pick();
+  })().catch(showError));
   sample.addEventListener('change', () => pick().catch(showError));
   const useFile = async (f: File) => {
     $('error').hidden = true;
     try {
-      await loadImage(f.name, new Uint8Array(await f.arrayBuffer()), size);
+      await loadImage(f.name, new Uint8Array(await f.arrayBuffer()));
     } catch (e) {
       showError(e);
     }
@@ -371,14 +435,20 @@ async function main() {
   // for the real-browser tests: the same entry points a user clicks through
   (window as unknown as Record<string, unknown>).__commin = {
     ready: true,
-    async transmitSample(url: string, s: number, seed: number, link: { bcr?: string; channel?: string } = {}) {
+    /** Sends a sample (a URL on the site) through a family (default: faces) at a BCR over a channel. */
+    async transmitSample(url: string, s: number, seed: number, link: { family?: FamilyName; bcr?: string; channel?: string } = {}) {
       if (link.channel) $<HTMLSelectElement>('channel').value = link.channel;
-      if (link.bcr && link.bcr !== bcr.value) {
+      const family = link.family ?? 'faces';
+      if (family !== a.family) {
+        familySelect.value = family;
+        await showFamily(family);
+        await switchLink(family, link.bcr ?? DEFAULT_BCR);
+      } else if (link.bcr && link.bcr !== bcr.value) {
         bcr.value = link.bcr;
-        await switchBcr(link.bcr);
+        await switchLink(family, link.bcr);
       }
       if (Array.from(sample.options).some((o) => o.value === url)) sample.value = url;
-      await loadImage(url, await fetchBytes(url), size);
+      await loadImage(url, await fetchBytes(url));
       return transmit(s, seed);
     },
   };

@@ -21,10 +21,13 @@ export interface Choice {
   reason: HTMLElement;
 }
 
-/** Draws an RGB image into a canvas at its own size (CSS scales it up). */
+/** Draws an RGB image into a canvas at its own size, shown 3× for a thumbnail (pixelated) and at most 384 pixels wide for a photo. */
 export function draw(canvas: HTMLCanvasElement, img: RgbImage) {
   canvas.width = img.width;
   canvas.height = img.height;
+  const small = img.width <= 128 && img.height <= 128;
+  canvas.style.width = `${small ? 3 * img.width : Math.min(img.width, 384)}px`;
+  canvas.style.imageRendering = small ? 'pixelated' : 'auto';
   const ctx = canvas.getContext('2d')!;
   const d = ctx.createImageData(img.width, img.height);
   for (let i = 0; i < img.width * img.height; i++) {

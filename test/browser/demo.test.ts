@@ -7,7 +7,7 @@ import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
 import { loadDeepJscc } from '../../src/models/load_jscc.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
 import { join } from 'node:path';
-import { BUNDLED_FACES } from '../../src/cli/defaults.js';
+import { BUNDLED_FACES, BUNDLED_PHOTOS } from '../../src/cli/defaults.js';
 
 const SHOT = 'out/browser/demo.png';
 
@@ -27,17 +27,57 @@ describe.skipIf(!hasChromium)('web demo in headless Chromium (WebGPU on SwiftSha
     await server?.close();
   });
 
-  it('opens on a portrait and says what the models were trained on', async () => {
+  it('opens on the natural family with a photo, and says what each family was trained on', async () => {
+    expect(await page.inputValue('#family')).toBe('natural');
+    expect(await page.inputValue('#sample')).toBe('/data/demo/photos/kodim05_384x256.png');
+    expect(await page.textContent('#trained')).toMatch(/random crops of photographs \(BSDS500\): your photo is sent at its own size/);
+    await page.selectOption('#family', 'faces');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Ready.', null, { timeout: 60_000 });
     expect(await page.inputValue('#sample')).toBe('/data/demo/faces/kodim04_face.png');
     expect(await page.textContent('#trained')).toMatch(/trained on 64×64 face crops \(UTKFace\)/);
+  });
+
+  it('sends a 384×256 photo chosen with the file picker at its own size, with a progress bar, as Node does', async () => {
+    await page.selectOption('#family', 'natural');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Ready.', null, { timeout: 60_000 });
+    // CommIN and the other face methods are disabled in the natural family
+    expect(await page.isDisabled('#method-commin')).toBe(true);
+    expect(await page.textContent('#method-commin-reason')).toMatch(/needs a face model \(choose the 64×64 faces family\)/);
+    const file = join(BUNDLED_PHOTOS, 'kodim23_384x256.png');
+    await page.setInputFiles('#file', file);
+    await page.waitForFunction(() => document.getElementById('origCaption')?.textContent === 'original, 384×256', null, { timeout: 30_000 });
+    await page.click('#go');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Done.', null, { timeout: 300_000 });
+    expect(await page.textContent('#latency')).toMatch(/6144 complex symbols for 384×256 \(BCR 1\/48\)/);
+    const progress = await page.$eval('#progress', (p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max]);
+    expect(progress[0]).toBe(progress[1]);
+    const shown = await page.$eval('#results .method-column[data-method="deepjscc"] canvas', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+    expect(shown).toEqual([384, 256]);
+    // the same photo through the same model in Node
+    const got = await page.evaluate(async () => {
+      const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number, l: object): Promise<{ values: number[]; width: number; height: number }> } }).__commin;
+      return c.transmitSample('/data/demo/photos/kodim23_384x256.png', 4, 3, { family: 'natural' });
+    });
+    expect([got.width, got.height]).toEqual([384, 256]);
+    const e = await Engine.create();
+    const { model } = loadDeepJscc(e, new Uint8Array(readFileSync('models/natural_bcr1-48.safetensors')), 'model');
+    const { data, shape } = imagesToNchw([decodeImage(new Uint8Array(readFileSync(file)))]);
+    const y = noGrad(() => tidy(() => model.forward(tensor(e, data, shape), tensor(e, [4], [1]), 3)));
+    const node = await y.data();
+    e.destroy();
+    expect(got.values.length).toBe(node.length);
+    let worst = 0;
+    for (let i = 0; i < node.length; i++) worst = Math.max(worst, Math.abs(got.values[i] - node[i]));
+    expect(worst).toBeLessThan(2e-3);
+    expect(errors).toEqual([]);
   });
 
   it('transmits the portrait with the same output as Node for the same seed', async () => {
     // the committed models include CommIN's: two sampling steps keep SwiftShader's run short
     await page.fill('#steps', '2');
     const got = await page.evaluate(async () => {
-      const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number): Promise<{ values: number[]; psnr: number; lpips: number }> } }).__commin;
-      return c.transmitSample('/data/demo/faces/kodim04_face.png', 4, 7);
+      const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number, l: object): Promise<{ values: number[]; psnr: number; lpips: number }> } }).__commin;
+      return c.transmitSample('/data/demo/faces/kodim04_face.png', 4, 7, { family: 'faces' });
     });
     // the same transmission in Node
     const e = await Engine.create();
