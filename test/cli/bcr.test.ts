@@ -23,7 +23,7 @@ describe('--bcr', () => {
     for (const bcr of bcrs) {
       const [k, n] = bcr.split('/').map(Number);
       const symbols = (64 * 64 * 3 * k) / n;
-      const r = await commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', bcr, '--out', out);
+      const r = await commin('transmit', kodakCrop('01'), '--model', 'faces', '--snr', '7', '--bcr', bcr, '--out', out);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(`; ${symbols} complex symbols per image, BCR ${bcr}`);
       expect(r.stdout).toMatch(new RegExp(`method deepjscc, SNR 7 dB, channel awgn, ${symbols} symbols per image, BCR ${bcr}, PSNR [\\d.]+ dB`));
@@ -31,12 +31,14 @@ describe('--bcr', () => {
   }, 600_000);
 
   it('a BCR without a bundled model names the file and the command; --bcr with --model is refused', async () => {
-    const none = await commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', '1/12', '--out', tmpdir());
+    const none = await commin('transmit', kodakCrop('01'), '--model', 'faces', '--snr', '7', '--bcr', '1/12', '--out', tmpdir());
     expect(none.status).not.toBe(0);
-    expect(none.stderr).toMatch(/no bundled DeepJSCC for BCR 1\/12 \('.*deepjscc_64_bcr1-12\.safetensors'.*commin train jscc --bcr 1\/12 --init/);
+    expect(none.stderr).toMatch(/no bundled faces DeepJSCC for BCR 1\/12 \('.*deepjscc_64_bcr1-12\.safetensors'.*commin train jscc --bcr 1\/12 --init/);
+    const natural = await commin('transmit', kodakCrop('01'), '--snr', '7', '--bcr', '1/12', '--out', tmpdir());
+    expect(natural.stderr).toMatch(/no bundled natural DeepJSCC for BCR 1\/12 \('.*natural_bcr1-12\.safetensors'.*commin train jscc --crops/);
     const both = await commin('eval', '--bcr', '1/48', '--model', join(ROOT, 'models/deepjscc_64_bcr1-48.safetensors'));
     expect(both.status).not.toBe(0);
-    expect(both.stderr).toMatch(/'--bcr <k\/n>' cannot be used with option '--model/);
+    expect(both.stderr).toMatch(/--bcr picks a bundled model of a family: pass --model natural or --model faces with it, not the file/);
   }, 300_000);
 
   /** An untrained DeepJSCC of a BCR saved in a temporary folder. */

@@ -22,7 +22,7 @@ function expectCleanError(r: Awaited<ReturnType<typeof commin>>, pattern: RegExp
 describe('--channel', () => {
   it('transmit --channel rayleigh runs and prints the channel and the symbols per image', async () => {
     const out = mkdtempSync(join(tmpdir(), 'channel-'));
-    const r = await commin('transmit', KODAK, '--snr', '4', '--channel', 'rayleigh', '--equaliser', 'zf', '--method', 'deepjscc,separation', '--out', out);
+    const r = await commin('transmit', KODAK, '--model', 'faces', '--snr', '4', '--channel', 'rayleigh', '--equaliser', 'zf', '--method', 'deepjscc,separation', '--out', out);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/channel rayleigh \(block fading, ZF equaliser\) at 4 dB; 256 complex symbols per image, BCR 1\/48/);
     expect(r.stdout).toMatch(/trained over awgn; sending over rayleigh/);

@@ -152,31 +152,38 @@ describe('commin sample from a face GAN', () => {
 describe('commin demo and transmit with the committed model', () => {
   it('demo writes the grid, metrics (CSV, Markdown) and the plot', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
+    const { decodeImage } = await import('../../src/data/image.js');
     const dir = mkdtempSync(join(tmpdir(), 'demo-'));
     // the committed prior and INNs put CommIN beside DeepJSCC; two sampling steps keep the test short
     const r = await commin('demo', '--faces', '2', '--snr', '1,7', '--steps', '2', '--out', dir);
     expect(r.status).toBe(0);
-    for (const f of ['grid.png', 'metrics.csv', 'metrics.md', 'plot.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of ['grid.png', 'photos_grid.png', 'metrics.csv', 'metrics.md', 'plot.svg']) expect(existsSync(join(dir, f)), f).toBe(true);
     const csv = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
-    expect(csv.length).toBe(1 + 3 * 2 * 2); // 2 faces + 1 Kodak crop, 2 SNRs, 2 methods
-    expect(new Set(csv.slice(1).map((l) => l.split(',')[1]))).toEqual(new Set(['DeepJSCC', 'CommIN']));
+    const faceRows = csv.slice(1).filter((l) => !l.includes('(photos)'));
+    expect(faceRows.length).toBe(3 * 2 * 2); // 2 faces + 1 Kodak crop, 2 SNRs, 2 methods
+    expect(new Set(faceRows.map((l) => l.split(',')[1]))).toEqual(new Set(['DeepJSCC', 'CommIN']));
+    // the two bundled photos at their own size through the natural family: DeepJSCC, its adversarial fine-tune, JPEG
+    const photoRows = csv.slice(1).filter((l) => l.includes('(photos)'));
+    expect(new Set(photoRows.map((l) => l.split(',')[0]))).toEqual(new Set(['kodim05_384x256.png', 'kodim23_384x256.png']));
+    expect(photoRows.length).toBe(2 * 2 * 3);
+    const photos = decodeImage(new Uint8Array(readFileSync(join(dir, 'photos_grid.png'))));
+    expect(photos.width).toBeGreaterThan(7 * 384); // original, then three methods at 2 SNRs, at their own size
     const psnrs = csv.slice(1).map((l) => Number(l.split(',')[3]));
     expect(psnrs.every((p) => p > 10 && p < 60)).toBe(true);
-    const { decodeImage } = await import('../../src/data/image.js');
     const grid = decodeImage(new Uint8Array(readFileSync(join(dir, 'grid.png'))));
-    expect(grid.width).toBeGreaterThanOrEqual(5 * 64); // original, then DeepJSCC | CommIN at 2 SNRs
+    expect(grid.width).toBeGreaterThanOrEqual(5 * 3 * 64); // original, then DeepJSCC | CommIN at 2 SNRs, tiles ×3
     // without the CommIN models the demo says so and still writes DeepJSCC's results
-    const d2 = await commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'b'));
+    const d2 = await commin('demo', '--faces', '1', '--kodak-count', '0', '--no-photos', '--snr', '4', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'b'));
     expect(d2.status).toBe(0);
     expect(d2.stdout).toMatch(/CommIN skipped: needs .*missing\.safetensors/);
     expect(readFileSync(join(dir, 'b', 'metrics.csv'), 'utf8').trim().split('\n').length).toBe(2);
   });
   it('transmit: a model of another size is a clear error; same seed gives the same output', async () => {
     const { readFileSync } = await import('node:fs');
-    expectCleanError(await commin('transmit', KODAK, '--snr', '1', '--size', '128'), /is for 64×64 images, not 128×128/);
+    expectCleanError(await commin('transmit', KODAK, '--model', 'faces', '--snr', '1', '--size', '128'), /is for 64×64 images, not 128×128/);
     const dir = mkdtempSync(join(tmpdir(), 'tx-'));
-    const a = await commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'a'));
-    const b = await commin('transmit', KODAK, '--snr', '1', '--seed', '3', '--out', join(dir, 'b'));
+    const a = await commin('transmit', KODAK, '--model', 'faces', '--snr', '1', '--seed', '3', '--out', join(dir, 'a'));
+    const b = await commin('transmit', KODAK, '--model', 'faces', '--snr', '1', '--seed', '3', '--out', join(dir, 'b'));
     expect(a.status).toBe(0);
     expect(a.stdout).toMatch(/PSNR [\d.]+ dB, SSIM [\d.]+/);
     expect(readFileSync(join(dir, 'a', 'kodim01_deepjscc_snr1.png')).equals(readFileSync(join(dir, 'b', 'kodim01_deepjscc_snr1.png')))).toBe(true);
@@ -187,10 +194,10 @@ describe('commin --method(s) lists (the pipeline registry)', () => {
   it('transmit runs the named methods in order on one draw; demo runs only the named ones; a missing model or unknown name is an error', async () => {
     const { readFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'methods-'));
-    const t = await commin('transmit', KODAK, '--snr', '4', '--method', 'commin,deepjscc', '--steps', '1', '--out', join(dir, 't'));
+    const t = await commin('transmit', KODAK, '--model', 'faces', '--snr', '4', '--method', 'commin,deepjscc', '--steps', '1', '--out', join(dir, 't'));
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(/method commin, SNR 4 dB[^]*method deepjscc, SNR 4 dB/);
-    const d = await commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc', '--out', join(dir, 'd'));
+    const d = await commin('demo', '--faces', '1', '--kodak-count', '0', '--no-photos', '--snr', '4', '--methods', 'deepjscc', '--out', join(dir, 'd'));
     expect(d.status).toBe(0);
     expect(readFileSync(join(dir, 'd', 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(['DeepJSCC']);
     expectCleanError(await commin('demo', '--faces', '1', '--kodak-count', '0', '--snr', '4', '--methods', 'deepjscc,commin', '--prior', join(dir, 'missing.safetensors'), '--out', join(dir, 'e')), /CommIN needs .*missing\.safetensors/);
@@ -227,7 +234,7 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     const dir = mkdtempSync(join(tmpdir(), 'cm-'));
     expect((await commin('train', 'ddpm', '--data', data, '--size', '64', '--ch', '8', '--ch-mult', '1,2', '--groups', '4', '--attn', '32', '--batch', '2', '--steps', '1', '--every', '5', '--sample-steps', '2', '--out', join(dir, 'prior.safetensors'))).status).toBe(0);
     expect((await commin('train', 'inn', '--snr', '4', '--data', data, '--batch', '2', '--width', '8', '--res-blocks', '1', '--steps', '1', '--out', join(dir, 'inn.safetensors'))).status).toBe(0);
-    const r = await commin('transmit', KODAK, '--snr', '4', '--method', 'both', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '2', '--out', join(dir, 'out'), '--verbose', '--diagnostics', join(dir, 'diag.json'));
+    const r = await commin('transmit', KODAK, '--model', 'faces', '--snr', '4', '--method', 'both', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '2', '--out', join(dir, 'out'), '--verbose', '--diagnostics', join(dir, 'diag.json'));
     expect(r.status).toBe(0);
     // per-step guidance diagnostics: printed, written as JSON, plotted
     expect(r.stdout).toMatch(/step 2 t=0: ‖x_inn − x̂0‖ [\d.]+, ‖target − coarse\(INN\(x̂0\)\)‖ [\d.]+, guidance RMS/);
@@ -238,10 +245,10 @@ describe('commin transmit --method both (DeepJSCC and CommIN on the same channel
     expect(existsSync(join(dir, 'diag.svg'))).toBe(true);
     expect(r.stdout).toMatch(/method deepjscc, SNR 4 dB.*PSNR [\d.]+ dB.*LPIPS/);
     expect(r.stdout).toMatch(/method commin, SNR 4 dB.*PSNR -?[\d.]+ dB.*LPIPS/);
-    expectCleanError(await commin('transmit', KODAK, '--snr', '4', '--method', 'commin', '--prior', join(dir, 'none.safetensors')), /CommIN needs a diffusion prior/);
-    expectCleanError(await commin('transmit', KODAK, '--snr', '9', '--method', 'commin', '--prior', join(dir, 'prior.safetensors')), /CommIN needs an INN for 9 dB/);
+    expectCleanError(await commin('transmit', KODAK, '--model', 'faces', '--snr', '4', '--method', 'commin', '--prior', join(dir, 'none.safetensors')), /CommIN needs a diffusion prior/);
+    expectCleanError(await commin('transmit', KODAK, '--model', 'faces', '--snr', '9', '--method', 'commin', '--prior', join(dir, 'prior.safetensors')), /CommIN needs an INN for 9 dB/);
     // an INN trained for another SNR: refused, or used with --force and a warning naming both
-    const other = ['transmit', KODAK, '--snr', '7', '--method', 'commin', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '1', '--out', join(dir, 'out7')];
+    const other = ['transmit', KODAK, '--model', 'faces', '--snr', '7', '--method', 'commin', '--prior', join(dir, 'prior.safetensors'), '--inn', join(dir, 'inn.safetensors'), '--steps', '1', '--out', join(dir, 'out7')];
     expectCleanError(await commin(...other), /was trained for 4 dB, the channel is at 7 dB; pass --force/);
     const forced = await commin(...other, '--force');
     expect(forced.status).toBe(0);

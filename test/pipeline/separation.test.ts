@@ -3,6 +3,7 @@
 // image; mid-grey when nothing fits (the cliff).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
 import { bestEncodingWithin, capacityBits, CLIFF_GREY, encodeJpeg, jpegBits, largestQualityWithin, qualityAtBudget, SCALE_BITS, separationBaseline } from '../../src/pipeline/jpeg_budget.js';
 import { listImages } from '../../src/data/folder.js';
@@ -111,5 +112,40 @@ describe('separation method', () => {
     expect(got.ray).toEqual((await separationBaseline(new Float32Array([...x, ...x]), [2, 3, S, S], 256, eff!)).out);
     xt.dispose();
     system.jscc.dispose();
+  });
+});
+
+describe('separation with AVIF (sharp) and at any size', () => {
+  // sharp is an optional dependency: without it the AVIF test is skipped (and says so)
+  const hasSharp = (() => { try { return !!createRequire(import.meta.url).resolve('sharp'); } catch { return false; } })();
+
+  it('JPEG at a non-square size: the coded bits fit and the output has the image\'s size', async () => {
+    const img = resize(toSquare(decodeImage(new Uint8Array(readFileSync(kodakCrop('05')))), 64), 72, 40);
+    const { data } = imagesToNchw([img]);
+    const k = 200;
+    for (const snr of [1, 10]) {
+      const { out, choices } = await separationBaseline(data, [1, 3, 40, 72], k, [snr]);
+      expect(out.length).toBe(3 * 40 * 72);
+      expect(choices[0]!.bits, `${snr} dB`).toBeLessThanOrEqual(capacityBits(k, snr));
+    }
+  });
+
+  it.skipIf(!hasSharp)('AVIF: the mdat payload plus 7 + 2 bits fits the capacity and quality + 1 does not', async () => {
+    const { loadAvifCodec, mdatBytes } = await import('../../src/codecs/avif.js');
+    const codec = await loadAvifCodec({ effort: 2, chroma: '4:2:0' });
+    const img = toSquare(decodeImage(new Uint8Array(readFileSync(kodakCrop('23')))), 64);
+    const budget = capacityBits(256, 10);
+    const best = (await bestEncodingWithin(img, budget, codec))!;
+    expect(best.choice.bits).toBeLessThanOrEqual(budget);
+    const small = resize(img, 64 / best.choice.factor, 64 / best.choice.factor);
+    expect((await codec.encode(small, best.choice.quality)).bits + SCALE_BITS).toBe(best.choice.bits);
+    if (best.choice.quality < 100) expect((await codec.encode(small, best.choice.quality + 1)).bits + SCALE_BITS).toBeGreaterThan(budget);
+    // far better than the receiver's grey (whether it beats JPEG depends on the size: at 64×64 AV1's headers weigh)
+    const grey = img.data.reduce((a, v) => a + (v / 255 - CLIFF_GREY) ** 2, 0) / img.data.length;
+    expect(10 * Math.log10(grey / best.choice.mse)).toBeGreaterThan(6);
+    // the box walk: a file of ftyp (16 bytes) and mdat (8 + 5 bytes) has a 5-byte payload; a bad size is refused
+    const box = (type: string, payload: number[]) => [0, 0, 0, 8 + payload.length, ...[...type].map((c) => c.charCodeAt(0)), ...payload];
+    expect(mdatBytes(new Uint8Array([...box('ftyp', [1, 2, 3, 4, 5, 6, 7, 8]), ...box('mdat', [9, 9, 9, 9, 9])]))).toBe(5);
+    expect(() => mdatBytes(new Uint8Array([0, 0, 0, 99, 109, 100, 97, 116]))).toThrow(/bad size 99/);
   });
 });
