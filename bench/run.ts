@@ -9,13 +9,14 @@ import { printTable } from './harness.js';
 import { msRow, type BenchContext } from './context.js';
 import { convRows, layerRows, matmulRows, memoryRows } from './kernel_rows.js';
 import { lpipsRows, modelRows } from './model_rows.js';
+import { photoRows } from './photo_rows.js';
 import { trainingRows, type TorchTrainBench } from './training_rows.js';
 import { loadJaxjs } from './peers/jaxjs.js';
 import { loadOrt } from './peers/ort.js';
 import { loadTfjs } from './peers/tfjs.js';
 
 const opts = new Command()
-  .option('--filter <text>', 'only rows whose section name contains this (matmul, conv, copy, add, sum, softmax, adam, group_norm, attention, pool, channel, compile, lpips, sampler, train)')
+  .option('--filter <text>', 'only rows whose section name contains this (matmul, conv, copy, add, sum, softmax, adam, group_norm, attention, pool, channel, compile, lpips, sampler, train, photo)')
   .option('--time <ms>', 'measuring time per shape', (v) => Number(v), 1500)
   .option('--no-peers', 'skip tfjs, jax-js and onnxruntime-node')
   .option('--no-autotune', 'use the untuned default kernel variants')
@@ -58,6 +59,7 @@ if (c.want('compile')) {
 }
 if (c.want('lpips')) await lpipsRows(c);
 if (c.want('sampler') || c.want('train')) await modelRows(c);
+if (c.want('photo')) await photoRows(c);
 const torchTraining: TorchTrainBench | null = c.want('train') ? await trainingRows(c) : null;
 
 printTable(c.rows);

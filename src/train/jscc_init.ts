@@ -78,6 +78,8 @@ export function initFromOtherRate(model: DeepJSCC, path: string): DeepJsccConfig
   if (cfg.channels.join() !== model.cfg.channels.join() || cfg.snrAdaptive !== model.cfg.snrAdaptive) {
     throw new Error(`--init '${path}' has hidden channels ${cfg.channels.join(',')}${attention(cfg.snrAdaptive)}; this model needs ${model.cfg.channels.join(',')}${attention(model.cfg.snrAdaptive)}`);
   }
+  const arch = (c: DeepJsccConfig) => `${c.downsample ?? 2} stride-2 stages, norm ${c.norm ?? 'none'}`;
+  if (arch(cfg) !== arch(model.cfg)) throw new Error(`--init '${path}' has ${arch(cfg)}; this model has ${arch(model.cfg)}`);
   const cOld = tensors.get('decoder.0.conv.weight')?.shape[0];
   if (!cOld) throw new Error(`--init '${path}': no tensor 'decoder.0.conv.weight'`);
   const params = [...tensors].filter(([n]) => !n.startsWith('optimizer.'));
