@@ -5,7 +5,8 @@
 //
 //   npx tsx tools/convert_ddpm.ts celeba_hq.ckpt models/celeba_hq.safetensors --config paper [--f16]
 //   --config paper | small | a JSON file with a UNetConfig
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/util/atomic_write.js';
 import { Command } from 'commander';
 import { serializeSafetensors } from '../src/engine/safetensors.js';
 import { Engine } from '../src/engine/engine.js';
@@ -43,7 +44,7 @@ if (isMain) {
     .option('--meta <json>', 'extra metadata (JSON object of strings), e.g. steps and wall time of the run', '{}')
     .action(async (input: string, output: string, o: { config: string; f16?: boolean; meta: string }) => {
       const cfg = o.config === 'paper' ? PAPER_UNET : o.config === 'small' ? SMALL_UNET : (JSON.parse(readFileSync(o.config, 'utf8')) as UNetConfig);
-      writeFileSync(output, await convertDdpm(new Uint8Array(readFileSync(input)), cfg, input, !!o.f16, JSON.parse(o.meta)));
+      writeFileAtomic(output, await convertDdpm(new Uint8Array(readFileSync(input)), cfg, input, !!o.f16, JSON.parse(o.meta)));
       console.log(`wrote ${output}`);
     });
   program.parseAsync().catch((e) => {

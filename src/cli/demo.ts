@@ -2,8 +2,9 @@
 // the channel (--channel; default AWGN) at several SNRs with the committed DeepJSCC model and reconstructed by each method (the
 // pipeline's); writes a side-by-side grid (one column per method and SNR), a metrics table (CSV and
 // Markdown) and a plot (SVG) of PSNR and LPIPS against SNR.
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { createCliEngine } from './engine.js';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions, comminOptions } from './commin_options.js';
@@ -169,7 +170,7 @@ export function demoCommand(): Command {
       x.dispose();
       // tiles ×3 so 64×64 faces are visible; the caption under each: PSNR / LPIPS
       const captions = recon.map((r, i) => ['', ...rows.filter((q) => q.image === basename(files[i])).map((q) => `${q.psnr.toFixed(1)}dB/${q.lpips.toFixed(3)}`)]);
-      writeFileSync(join(o.out, 'grid.png'), encodePng(labelledGrid({
+      writeFileAtomic(join(o.out, 'grid.png'), encodePng(labelledGrid({
         title: `${S}x${S} faces (face family), BCR ${model.cfg.bcr[0]}/${model.cfg.bcr[1]} (k = ${model.symbols} symbols), ${describeChannel(channel)}. Caption: PSNR / LPIPS`,
         columns: ['original', ...snrs.flatMap((snr) => methods.map((m) => `${m.label}\n${snr} dB`))],
         rows: recon.map((tiles, i) => ({ label: shortName(basename(files[i])), tiles, captions: captions[i] })),
@@ -187,7 +188,7 @@ export function demoCommand(): Command {
 /** metrics.csv, metrics.md and plot.svg: every row, then per method and SNR the means, printed too. */
 function writeTables(out: string, rows: Row[], methods: string[], snrs: number[], about: string): void {
   const csv = ['image,method,snr_db,psnr_db,ssim,lpips_squeeze', ...rows.map((r) => `${r.image},${r.method},${r.snr},${r.psnr.toFixed(3)},${r.ssim.toFixed(4)},${r.lpips.toFixed(4)}`)];
-  writeFileSync(join(out, 'metrics.csv'), csv.join('\n') + '\n');
+  writeFileAtomic(join(out, 'metrics.csv'), csv.join('\n') + '\n');
   const mean = (snr: number, k: 'psnr' | 'ssim' | 'lpips', method: string) => {
     const r = rows.filter((q) => q.snr === snr && q.method === method);
     return r.reduce((a, q) => a + q[k], 0) / r.length;
@@ -200,8 +201,8 @@ function writeTables(out: string, rows: Row[], methods: string[], snrs: number[]
     ...rows.map((r) => `| ${r.image} | ${r.method} | ${r.snr} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.lpips.toFixed(3)} |`),
     ...methods.flatMap((m) => snrs.map((snr) => `| **mean** | ${m} | ${snr} | ${mean(snr, 'psnr', m).toFixed(2)} | ${mean(snr, 'ssim', m).toFixed(3)} | ${mean(snr, 'lpips', m).toFixed(3)} |`)),
   ];
-  writeFileSync(join(out, 'metrics.md'), md.join('\n') + '\n');
-  writeFileSync(join(out, 'plot.svg'), lineChartSvg([
+  writeFileAtomic(join(out, 'metrics.md'), md.join('\n') + '\n');
+  writeFileAtomic(join(out, 'plot.svg'), lineChartSvg([
     { title: 'PSNR (dB)', series: methods.map((m) => ({ name: m, points: snrs.map((s) => [s, mean(s, 'psnr', m)] as [number, number]) })) },
     { title: 'LPIPS (squeeze)', series: methods.map((m) => ({ name: m, points: snrs.map((s) => [s, mean(s, 'lpips', m)] as [number, number]) })) },
   ], 'SNR (dB)'));

@@ -1,6 +1,7 @@
 // The demo's photos: bundled Kodak images sent at their own size through the natural family (DeepJSCC, its
 // adversarial fine-tune where bundled, JPEG at capacity) at the demo's SNRs, drawn as a labelled grid.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic_write.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { tensor } from '../kernels/create.js';
@@ -63,6 +64,6 @@ export async function demoPhotos(engine: Engine, o: { folder: string; snrs: numb
   }
   const columns = ['original', ...o.snrs.flatMap((snr) => methods.map((m) => `${m.label}\n${snr} dB`))];
   const title = `Photos at their own size (${size}): natural DeepJSCC family, BCR ${bcr.join('/')} (k = ${symbols} symbols), ${describeChannel(o.channel)}. Caption: PSNR / LPIPS (lower is better)`;
-  writeFileSync(join(o.out, 'photos_grid.png'), encodePng(labelledGrid({ title, columns, rows: gridRows })));
+  writeFileAtomic(join(o.out, 'photos_grid.png'), encodePng(labelledGrid({ title, columns, rows: gridRows })));
   return rows;
 }

@@ -1,5 +1,5 @@
 // `transmit --verbose / --diagnostics`: CommIN's per-step guidance values, printed, as JSON and as a plot.
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { lineChartSvg } from './plot.js';
 import type { StepEvent } from '../pipeline/index.js';
 
@@ -36,12 +36,12 @@ export function reportDiagnostics(verbose: boolean | undefined, file: string | u
   if (verbose) console.log(`  the INN's validation error as the same norm: ${floor === null ? 'not recorded' : floor.toFixed(3)} (a coarse residual at this level is the INN's floor, not the prior's)`);
   if (!file) return;
   if (steps.length === 0) console.warn('warning: no guided steps (ζ = 0): no diagnostics to write');
-  writeFileSync(file, JSON.stringify({ image, innErrorFloor: floor, steps }, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify({ image, innErrorFloor: floor, steps }, null, 2) + '\n');
   const series = (k: keyof StepDiagnostics) => [{ name: k, points: steps.map((s) => [s.i + 1, s[k]] as [number, number]) }];
   const panels = [
     { title: '‖x_inn − x̂0‖', series: series('innDistance') },
     { title: '‖target − coarse(INN(x̂0))‖', series: floor === null ? series('coarseResidual') : [...series('coarseResidual'), { name: 'INN error floor', points: steps.map((s) => [s.i + 1, floor!] as [number, number]) }] },
     { title: 'guidance step RMS', series: series('guidanceRms') },
   ];
-  writeFileSync(svgPath(file), lineChartSvg(panels, 'sampling step'));
+  writeFileAtomic(svgPath(file), lineChartSvg(panels, 'sampling step'));
 }

@@ -1,6 +1,7 @@
 // `commin train ddpm …` and `commin sample …` (from the prior, or from a face GAN)
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { createCliEngine } from './engine.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { noGrad } from '../engine/autograd.js';
@@ -78,7 +79,7 @@ export function sampleCommand(): Command {
       if (parseSafetensors(bytes, o.model).metadata.kind === 'gan') {
         const { model } = loadGenerator(engine, bytes, o.model, !o.raw);
         const img = noGrad(() => tidy(() => model.forward(randNormal(engine, [o.n, model.cfg.latent], { seed: o.seed }))));
-        writeFileSync(o.out, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
+        writeFileAtomic(o.out, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
         console.log(`wrote ${o.n} generator samples to ${o.out}`);
         engine.destroy();
         return;
@@ -99,7 +100,7 @@ export function sampleCommand(): Command {
       });
       bar.stop();
       const img = noGrad(() => tidy(() => affine(y, 0.5, 0.5)));
-      writeFileSync(o.out, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
+      writeFileAtomic(o.out, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
       console.log(`wrote ${o.n} samples to ${o.out}`);
       engine.destroy();
     });

@@ -2,8 +2,10 @@
 // several SNRs, on the same channel draws (--channel; default AWGN); per-image metrics to CSV and, per method and SNR, mean PSNR / SSIM / LPIPS and the
 // set metrics FD-squeeze and KID-squeeze against the originals. With two or more SNRs, curves against SNR
 // (eval_plots.ts); with --models, DeepJSCC models of several BCRs side by side and PSNR against BCR.
+import { metaJson } from '../util/meta.js';
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { createCliEngine } from './engine.js';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions, comminOptions, type CommInFlags } from './commin_options.js';
@@ -67,7 +69,7 @@ export function evalCommand(): Command {
       for (const [what, f] of [...models.map((m) => ['model', m]), ['LPIPS weights', o.lpips]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
       const named = sweepMethods(o.methods, models) ?? (models.length > 1 ? SWEEP_DEFAULT.map(getMethod) : undefined);
       const metas = models.map(checkpointMeta);
-      const sizes = new Set(metas.map((m) => JSON.parse(m.config ?? '{}').size));
+      const sizes = new Set(metas.map((m, i) => metaJson<{ size?: number }>(m, 'config', models[i], {}).size));
       if (sizes.size > 1) throw new Error(`--models: the models are for different image sizes (${[...sizes].join(', ')}); compare models of one size`);
       const channel = channelSpec(o, cmd);
       checkDataFolder(o.data);
@@ -111,7 +113,7 @@ export function evalCommand(): Command {
         modelInfo.push({ file: model, bcr, symbolsPerImage: system.jscc.symbols, trainedChannel: trainedChannel(system.jsccMeta, model), trainedSnr, snrOutsideTraining: outside });
         system.jscc.dispose();
       }
-      writeFileSync(join(o.out, 'per_image.csv'), lines.join('\n') + '\n');
+      writeFileAtomic(join(o.out, 'per_image.csv'), lines.join('\n') + '\n');
       const ran = [...new Set(summary.map((r) => r.method))];
       // the prior when a method that ran used it (as before: CommIN ran, the prior is named)
       const prior = ran.some((m) => getMethod(m).needs.includes('prior')) ? o.prior : null;
@@ -123,7 +125,7 @@ export function evalCommand(): Command {
       // the inversion's settings and the GAN it inverted
       const inverse = ran.includes('inverse') ? { ...resolveInverse(inverseSettings(o), o.seed), gan: o.ganModel } : undefined;
       const first = modelInfo[0];
-      writeFileSync(join(o.out, 'summary.json'), JSON.stringify({
+      writeFileAtomic(join(o.out, 'summary.json'), JSON.stringify({
         model: several ? models : models[0], prior, advModel, channel, modelTrainedChannel: first.trainedChannel, modelTrainedSnr: first.trainedSnr, snrOutsideTraining: first.snrOutsideTraining,
         symbolsPerImage: first.symbolsPerImage, models: several ? modelInfo : undefined, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, snrs, lp!), dps, diffjscc, inverse, results: summary,
       }, null, 2) + '\n');

@@ -1,7 +1,7 @@
 // `commin eval`'s curves: PSNR and LPIPS against SNR (one line per method, and per model when several are
 // compared), and PSNR against the bandwidth ratio when models of several BCRs ran (one line per method and
 // SNR). Each file names the channel above its panels.
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { join } from 'node:path';
 import { lineChartSvg, type Panel } from './plot.js';
 import type { EvalRow } from './eval_run.js';
@@ -30,7 +30,7 @@ export function writeSnrPlots(out: string, rows: SweepRow[], channel: string): s
   const k = several ? 'several BCRs' : `k = ${rows[0].symbols} symbols, BCR ${bcrText(rows[0].bcr)}`;
   const files: string[] = [];
   for (const [file, title, y] of [['psnr_vs_snr.svg', 'PSNR (dB)', (r: SweepRow) => r.psnr], ['lpips_vs_snr.svg', 'LPIPS-squeeze (lower is better)', (r: SweepRow) => r.lpips]] as const) {
-    writeFileSync(join(out, file), lineChartSvg([{ title, series: series(rows, label, (r) => r.snr, y) }], 'channel SNR (dB)', { heading: `${channel} channel, ${k}` }) + '\n');
+    writeFileAtomic(join(out, file), lineChartSvg([{ title, series: series(rows, label, (r) => r.snr, y) }], 'channel SNR (dB)', { heading: `${channel} channel, ${k}` }) + '\n');
     files.push(file);
   }
   return files;
@@ -42,6 +42,6 @@ export function writeBcrPlot(out: string, rows: SweepRow[], channel: string): st
   const ratio = (r: SweepRow) => r.bcr[0] / r.bcr[1];
   const ticks = new Map(rows.map((r) => [ratio(r), bcrText(r.bcr)]));
   const panel: Panel = { title: 'PSNR (dB)', series: series(rows, (r) => `${r.method} ${r.snr} dB`, ratio, (r) => r.psnr) };
-  writeFileSync(join(out, 'psnr_vs_bcr.svg'), lineChartSvg([panel], 'bandwidth ratio k/n', { xTick: (v) => ticks.get(v) ?? String(v), heading: `${channel} channel` }) + '\n');
+  writeFileAtomic(join(out, 'psnr_vs_bcr.svg'), lineChartSvg([panel], 'bandwidth ratio k/n', { xTick: (v) => ticks.get(v) ?? String(v), heading: `${channel} channel` }) + '\n');
   return ['psnr_vs_bcr.svg'];
 }

@@ -1,5 +1,6 @@
 // `--method(s) a,b,c`: reconstruction methods from the pipeline's registry, and the model files a CLI
 // command hands the pipeline.
+import { metaJson } from '../util/meta.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,6 @@ export function cliSource(o: ModelFlags): ByteSource {
 
 /** A DeepJSCC checkpoint's image size and BCR, from its metadata without loading its tensors (64, 1/48 where unrecorded or absent). */
 export function jsccShape(file: string): { size: number; bcr: [number, number] } {
-  const cfg = existsSync(file) ? JSON.parse(checkpointMeta(file).config ?? '{}') : {};
+  const cfg = existsSync(file) ? metaJson<{ size?: number; bcr?: [number, number] }>(checkpointMeta(file), 'config', file, {}) : {};
   return { size: Number(cfg.size ?? DEFAULT_JSCC.size), bcr: cfg.bcr ?? DEFAULT_JSCC.bcr };
 }

@@ -1,8 +1,9 @@
 // `commin prior-eval`: FD-/KID-squeeze of a prior's samples against validation faces next to the
 // training-faces floor, the x̂0 check at a few timesteps, a sample grid; optionally recorded in the model's
 // card (its evaluation history).
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { createCliEngine } from './engine.js';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -24,8 +25,7 @@ export function recordInCard(modelPath: string, meta: Record<string, string>, r:
   const card = JSON.parse(readFileSync(cardPath, 'utf8')) as { evaluations?: unknown[] };
   const { grid: _grid, ...numbers } = r;
   (card.evaluations ??= []).push({ step: Number(meta.step ?? 0), date: new Date().toISOString().slice(0, 10), ...extra, ...numbers });
-  writeFileSync(`${cardPath}.tmp`, JSON.stringify(card, null, 2) + '\n');
-  renameSync(`${cardPath}.tmp`, cardPath);
+  writeFileAtomic(cardPath, JSON.stringify(card, null, 2) + '\n', 'model card');
   return cardPath;
 }
 
@@ -76,10 +76,10 @@ export function priorEvalCommand(): Command {
       checkMetrics(`${r.samples.count} samples`, { fd: r.samples.fdSqueeze, kid: r.samples.kidSqueeze });
       for (const dn of r.denoise) checkMetrics(`x̂0 at t = ${dn.t}`, { psnr: dn.psnr, lpips: dn.lpips });
       const png = encodePng(squareGrid(nchwToImages(r.grid.data, r.grid.shape)));
-      writeFileSync(join(o.out, 'samples.png'), png);
-      if (o.grid) writeFileSync(o.grid, png);
+      writeFileAtomic(join(o.out, 'samples.png'), png);
+      if (o.grid) writeFileAtomic(o.grid, png);
       const { grid: _grid, ...numbers } = r;
-      writeFileSync(join(o.out, 'eval.json'), JSON.stringify({ model: o.model, step: Number(meta.step ?? 0), clip: o.clip, sampledWith: o.samples ?? 'engine', ...numbers }, null, 2) + '\n');
+      writeFileAtomic(join(o.out, 'eval.json'), JSON.stringify({ model: o.model, step: Number(meta.step ?? 0), clip: o.clip, sampledWith: o.samples ?? 'engine', ...numbers }, null, 2) + '\n');
       console.log(`step ${meta.step ?? '?'}: ${r.samples.count} samples (${r.samples.steps} DDIM steps) vs ${r.reference.count} validation faces`);
       console.log(`  FD-squeeze ${r.samples.fdSqueeze} (training faces: ${r.trainingFloor.fdSqueeze}, ratio ${r.fdRatio}×), KID-squeeze ${r.samples.kidSqueeze} (training faces: ${r.trainingFloor.kidSqueeze})`);
       for (const dn of r.denoise) console.log(`  x̂0 at t = ${dn.t}: PSNR ${dn.psnr} dB, LPIPS ${dn.lpips} (${dn.count} faces)`);

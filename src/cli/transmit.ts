@@ -2,8 +2,9 @@
 // (--channel; default AWGN) and reconstructs them with each --method (the pipeline's registry); writes the received images
 // with a metrics line per image and method. Inputs, outputs and the SNR are checked before the engine
 // starts; a non-finite metric is an error, not a result.
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { createCliEngine } from './engine.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommInOptions } from './commin_options.js';
@@ -43,7 +44,10 @@ export function transmitCommand(): Command {
     .option('--diagnostics <file>', 'CommIN: write those per-step values as JSON, and a plot beside it (.svg); with several images one pair per image, FILE_<name>.json')
     .option('--out <dir>', 'output folder: NAME_original.png and NAME_<method>_snr<S>.png per image, NAME the file name without extension, NAME-2, NAME-3, … for repeated names (files of an earlier run with the same names are replaced)', 'out/transmit')
     .action(async (images: string[], o, cmd: Command) => {
-      for (const f of images) if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
+      for (const f of images) {
+        if (!existsSync(f)) throw new Error(`image '${f}' does not exist`);
+        if (!statSync(f).isFile()) throw new Error(`image '${f}' is a folder, not an image file`);
+      }
       o.model = chosenModel(o);
       if (!existsSync(o.model)) throw new Error(`model '${o.model}' does not exist`);
       const ownSize = FAMILIES[familyOfMeta(checkpointMeta(o.model))].ownSize;
@@ -102,7 +106,7 @@ export function transmitCommand(): Command {
         const x = tensor(engine, data, shape);
         const symbols = model.symbolsFor(sent.height, sent.width);
         if (ownSize) console.log(`${basename(f)}: ${img.width}×${img.height}${region ? ` (padded to ${sent.width}×${sent.height})` : ''} → ${symbols} complex symbols, BCR ${bcr}`);
-        writeFileSync(join(o.out, `${stems[i]}_original.png`), encodePng(img));
+        writeFileAtomic(join(o.out, `${stems[i]}_original.png`), encodePng(img));
         let steps: StepDiagnostics[] = [];
         await runBatch(system, x, {
           methods, snr: o.snr, seed: o.seed, channel, firstImage: i, region, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) },
@@ -120,7 +124,7 @@ export function transmitCommand(): Command {
             const [p, s, l] = [scores.psnr[0], scores.ssim[0], scores.lpips?.[0]];
             checkMetrics(`${f} (${method.name}, ${o.snr} dB)`, { psnr: p, ssim: s, lpips: l });
             const outFile = join(o.out, `${stems[i]}_${method.name}_snr${o.snr}.png`);
-            writeFileSync(outFile, encodePng(nchwToImages(await out.data(), out.shape)[0]));
+            writeFileAtomic(outFile, encodePng(nchwToImages(await out.data(), out.shape)[0]));
             console.log(`${basename(f)}: method ${method.name}, SNR ${o.snr} dB, channel ${channel.kind}, ${symbols} symbols per image, BCR ${bcr}, PSNR ${p.toFixed(2)} dB, SSIM ${s.toFixed(4)}${l !== undefined ? `, LPIPS ${l.toFixed(4)}` : ''} → ${outFile}`);
           },
         });

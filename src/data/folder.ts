@@ -1,6 +1,6 @@
 // Image datasets from a folder (Node): recursive listing, a deterministic train/validation split by a hash
 // of the file name, decoding with a cache of the decoded and resized set, and seeded shuffled batches.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { decodeImage, toSquare } from './image.js';
 
@@ -20,23 +20,42 @@ export function checkDataFolder(dir: string): void {
   throw new Error(`data folder '${dir}' ${existsSync(dir) ? 'is not a folder' : 'does not exist'} (${hint})`);
 }
 
-/** All PNG/JPEG files below dir, sorted. */
+/**
+ * All PNG/JPEG files below dir, sorted. Symbolic links are followed (a folder reached twice, as through a link
+ * loop, is walked once); a link that leads nowhere or loops is skipped with a warning naming it, as unreadable
+ * images are.
+ */
 export function listImages(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`data folder '${dir}' does not exist or is not a folder`);
   const out: string[] = [];
+  const broken: string[] = [];
+  const seen = new Set<string>();
   const walk = (d: string) => {
+    const real = realpathSync(d);
+    if (seen.has(real)) return;
+    seen.add(real);
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
+      let isDir = e.isDirectory();
+      if (e.isSymbolicLink()) {
+        try {
+          isDir = statSync(p).isDirectory();
+        } catch (err) {
+          broken.push(`${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (a link that leads nowhere or loops)`);
+          continue;
+        }
+      }
+      if (isDir) walk(p);
       else if (IMAGE_EXT.has(extname(e.name).toLowerCase())) out.push(p);
     }
   };
   walk(dir);
+  if (broken.length) console.warn(`skipped ${broken.length} broken link(s) in '${dir}':\n  ${broken.slice(0, 5).join('\n  ')}${broken.length > 5 ? '\n  …' : ''}`);
   return out.sort();
 }
 
 export { fnv1a32 as fnv1a } from '../util/hash.js';
-import { fnv1a32 as fnv1a } from '../util/hash.js';
+import { fnv1a32 as fnv1a, fnv1a32Bytes } from '../util/hash.js';
 
 export type Split = 'train' | 'val' | 'all';
 
@@ -78,12 +97,33 @@ export function selectImages(dir: string, o: LoadOptions = {}): string[] {
   return files;
 }
 
+/** Bytes hashed at each end of a file for the cache key. */
+const KEY_BLOCK = 64 * 1024;
+
+/**
+ * A file's identity for the cache: size, modification time and a hash of its first and last 64 KiB, so
+ * bytes changed with the time put back are seen (all of a file up to 128 KiB, e.g. every face crop).
+ */
+export function fileIdentity(f: string): string {
+  const st = statSync(f);
+  const fd = openSync(f, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(KEY_BLOCK, st.size));
+    readSync(fd, head, 0, head.length, 0);
+    const tailLen = Math.min(KEY_BLOCK, Math.max(0, st.size - head.length));
+    const tail = Buffer.alloc(tailLen);
+    readSync(fd, tail, 0, tailLen, st.size - tailLen);
+    return `${st.size}:${st.mtimeMs}:${fnv1a32Bytes(tail, fnv1a32Bytes(head)).toString(16)}`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The decoded-set cache file for these files at this size (null when caching is off). */
 export function imageCachePath(dir: string, size: number, files: string[], o: LoadOptions = {}): string | null {
   const cacheDir = o.cacheDir === undefined ? (process.env.COMMIN_DATASET_CACHE || '.cache/datasets') : o.cacheDir;
   if (!cacheDir) return null;
-  // size and modification time of each file: a file replaced by another of the same size rebuilds the cache
-  const key = fnv1a(`${size}|${files.map((f) => { const st = statSync(f); return `${f}:${st.size}:${st.mtimeMs}`; }).join('|')}`).toString(16);
+  const key = fnv1a(`${size}|${files.map((f) => `${f}:${fileIdentity(f)}`).join('|')}`).toString(16);
   return join(cacheDir, `${basename(dir)}-${o.split ?? 'all'}-${size}-${key}.bin`);
 }
 

@@ -3,7 +3,7 @@
 // scored on its own pixels with PSNR, MS-SSIM and LPIPS-squeeze. Per-image rows, per-setting means, paired
 // 95 % confidence intervals of every method against DeepJSCC of the same BCR, curves against SNR and BCR,
 // and labelled side-by-side reconstructions of chosen images.
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { basename, extname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
@@ -102,7 +102,7 @@ export async function evaluatePhotos(engine: Engine, o: PhotoEvalOptions): Promi
     const [name, bcr] = key.split('|');
     const file = join(o.out, `${name}_bcr${bcr.replace('/', '-')}_snr${o.saveSnr}.png`);
     const title = `${name} at its own size, BCR ${bcr} (${rows.find((r) => r.image.startsWith(name) && r.bcr === bcr)?.symbols} complex symbols), ${o.saveSnr} dB ${o.channel.kind.toUpperCase()}`;
-    writeFileSync(file, encodePng(labelledGrid({ title, columns: e.columns, rows: [{ tiles: e.tiles, captions: e.captions }], textScale: 2 })));
+    writeFileAtomic(file, encodePng(labelledGrid({ title, columns: e.columns, rows: [{ tiles: e.tiles, captions: e.captions }], textScale: 2 })));
     log(`wrote ${file}`);
   }
   return { rows, summary };
@@ -149,8 +149,8 @@ export function summarise(rows: PhotoRow[], reference: string): PhotoSummaryRow[
 }
 
 function writeOutputs(o: PhotoEvalOptions, rows: PhotoRow[], summary: PhotoSummaryRow[], log: (s: string) => void): void {
-  writeFileSync(join(o.out, 'per_image.csv'), ['image,method,bcr,snr_db,symbols,psnr_db,ms_ssim,lpips_squeeze', ...rows.map((r) => [r.image, r.method, r.bcr, r.snr, r.symbols, r.psnr.toFixed(3), r.msSsim.toFixed(4), r.lpips.toFixed(4)].join(','))].join('\n') + '\n');
-  writeFileSync(join(o.out, 'summary.json'), JSON.stringify({ images: o.images.map((f) => basename(f)), snrs: o.snrs, seed: o.seed, channel: o.channel, reference: o.reference, results: summary }, null, 2) + '\n');
+  writeFileAtomic(join(o.out, 'per_image.csv'), ['image,method,bcr,snr_db,symbols,psnr_db,ms_ssim,lpips_squeeze', ...rows.map((r) => [r.image, r.method, r.bcr, r.snr, r.symbols, r.psnr.toFixed(3), r.msSsim.toFixed(4), r.lpips.toFixed(4)].join(','))].join('\n') + '\n');
+  writeFileAtomic(join(o.out, 'summary.json'), JSON.stringify({ images: o.images.map((f) => basename(f)), snrs: o.snrs, seed: o.seed, channel: o.channel, reference: o.reference, results: summary }, null, 2) + '\n');
   const md = [
     `Photos at their own size (${o.images.length} images), ${o.channel.kind.toUpperCase()} channel; Δ = method − ${o.reference} of the same BCR, paired by image, mean ± 95 % CI. PSNR and MS-SSIM: higher is better; LPIPS-squeeze: lower is better.`,
     '',
@@ -158,7 +158,7 @@ function writeOutputs(o: PhotoEvalOptions, rows: PhotoRow[], summary: PhotoSumma
     '|---|---|---|---|---|---|---|---|',
     ...summary.map((r) => `| ${r.bcr} | ${r.snr} | ${r.label} | ${r.psnr.toFixed(2)} | ${r.msSsim.toFixed(3)} | ${r.lpips.toFixed(3)} | ${r.vsReference ? formatCi(r.vsReference.psnr, 2) : ''} | ${r.vsReference ? formatCi(r.vsReference.lpips, 3) : ''} |`),
   ];
-  writeFileSync(join(o.out, 'summary.md'), md.join('\n') + '\n');
+  writeFileAtomic(join(o.out, 'summary.md'), md.join('\n') + '\n');
   for (const r of summary) log(`BCR ${r.bcr}, ${r.snr} dB, ${r.label}: PSNR ${r.psnr.toFixed(2)} dB, MS-SSIM ${r.msSsim.toFixed(3)}, LPIPS ${r.lpips.toFixed(3)}${r.vsReference ? ` (vs ${o.reference}: ${formatCi(r.vsReference.psnr, 2)} dB, LPIPS ${formatCi(r.vsReference.lpips, 3)})` : ''}`);
   const plots = writePhotoPlots(o.out, summary, `${o.channel.kind.toUpperCase()} channel, ${o.images.length} photos at their own size`);
   log(`wrote ${join(o.out, 'per_image.csv')}, summary.json, summary.md${plots.map((p) => `, ${p}`).join('')}`);
@@ -182,7 +182,7 @@ export function writePhotoPlots(out: string, summary: PhotoSummaryRow[], heading
   if (snrs.length >= 2) {
     for (const [name, what, y] of metrics) {
       const panels = bcrs.map((b) => ({ title: `${what}, BCR ${b}`, series: series(summary.filter((r) => r.bcr === b), (r) => r.snr, y) }));
-      writeFileSync(join(out, `${name}_vs_snr.svg`), lineChartSvg(panels, 'channel SNR (dB)', { heading }) + '\n');
+      writeFileAtomic(join(out, `${name}_vs_snr.svg`), lineChartSvg(panels, 'channel SNR (dB)', { heading }) + '\n');
       files.push(`${name}_vs_snr.svg`);
     }
   }
@@ -190,7 +190,7 @@ export function writePhotoPlots(out: string, summary: PhotoSummaryRow[], heading
     const ticks = new Map(bcrs.map((b) => [ratio(b), b]));
     for (const [name, what, y] of metrics) {
       const panels = snrs.map((s) => ({ title: `${what}, ${s} dB`, series: series(summary.filter((r) => r.snr === s), (r) => ratio(r.bcr), y) }));
-      writeFileSync(join(out, `${name}_vs_bcr.svg`), lineChartSvg(panels, 'bandwidth ratio k/n', { heading, xTick: (v) => ticks.get(v) ?? String(v) }) + '\n');
+      writeFileAtomic(join(out, `${name}_vs_bcr.svg`), lineChartSvg(panels, 'bandwidth ratio k/n', { heading, xTick: (v) => ticks.get(v) ?? String(v) }) + '\n');
       files.push(`${name}_vs_bcr.svg`);
     }
   }

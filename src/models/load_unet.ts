@@ -1,5 +1,6 @@
 // Loads a U-Net written by `commin train ddpm` (config and schedule in the metadata; EMA weights by default)
 // or converted from a reference checkpoint by tools/convert_ddpm.
+import { metaJson } from '../util/meta.js';
 import type { Engine } from '../engine/engine.js';
 import { parseSafetensors } from '../engine/safetensors.js';
 import { UNet, type UNetConfig } from './unet.js';
@@ -14,7 +15,7 @@ export function loadUNet(engine: Engine, bytes: Uint8Array, what: string, useEma
     throw new Error(`${what}: not a U-Net checkpoint (no config in its metadata)`);
   }
   if (!cfg || !Array.isArray(cfg.chMult)) throw new Error(`${what}: not a U-Net checkpoint (config ${f.metadata.config})`);
-  const sc: ScheduleConfig = f.metadata.schedule ? JSON.parse(f.metadata.schedule) : DEFAULT_SCHEDULE;
+  const sc = metaJson<ScheduleConfig>(f.metadata, 'schedule', what, DEFAULT_SCHEDULE);
   const model = new UNet(engine, cfg);
   const hasEma = [...f.tensors.keys()].some((k) => k.startsWith('ema.'));
   model.params.loadHost(f.tensors, what, useEma && hasEma ? 'ema.' : '');

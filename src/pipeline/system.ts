@@ -1,5 +1,6 @@
 // A loaded system: DeepJSCC and LPIPS at once, the prior, the per-SNR INNs and the adversarial DeepJSCC on
 // first use (cached), so a caller loads only what the methods it runs need. The low-level parsers stay in src/models.
+import { metaJson } from '../util/meta.js';
 import type { Engine } from '../engine/engine.js';
 import { DEFAULT_JSCC, sameBcr, type DeepJSCC } from '../models/deepjscc.js';
 import type { Inn } from '../models/inn.js';
@@ -83,7 +84,7 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         if (!bytes || !path) return null;
         const loaded = { ...loadInn(engine, bytes, path), path };
         // an INN learnt one DeepJSCC's outputs: another BCR's are another distribution
-        const bcr = loaded.meta.bcr ? (JSON.parse(loaded.meta.bcr) as [number, number]) : null;
+        const bcr = metaJson<[number, number] | null>(loaded.meta, 'bcr', path, null);
         if (bcr && !sameBcr(bcr, jscc.cfg.bcr)) {
           loaded.inn.dispose();
           throw new Error(`INN ${path} was trained on DeepJSCC at BCR ${bcr.join('/')}, this DeepJSCC sends at ${jscc.cfg.bcr.join('/')} (train one: commin train inn --jscc ${paths.jscc} --snr ${snr} --out ${path})`);
@@ -100,7 +101,7 @@ export async function loadSystem(engine: Engine, source: ByteSource): Promise<Sy
         const c = loadControl(engine, bytes, path);
         const r = c.model.cfg.unet.resolution, s = jscc.cfg.size;
         // it learnt one DeepJSCC's outputs; branches that do not record which were trained on the default's
-        const bcr: [number, number] = c.meta.jsccBcr ? JSON.parse(c.meta.jsccBcr) : DEFAULT_JSCC.bcr;
+        const bcr = metaJson<[number, number]>(c.meta, 'jsccBcr', path, DEFAULT_JSCC.bcr);
         const differs = r !== s ? `is for ${r}×${r} images, DeepJSCC for ${s}×${s}` : !sameBcr(bcr, jscc.cfg.bcr) ? `was trained on DeepJSCC at BCR ${bcr.join('/')}, this DeepJSCC sends at ${jscc.cfg.bcr.join('/')}` : null;
         if (differs) {
           c.model.dispose();

@@ -1,7 +1,8 @@
 // Training checkpoints: parameters, Adam state and progress in one safetensors file, written atomically
 // (temp file + rename) so an interrupted write never destroys the previous checkpoint, and never written
 // when a value is NaN or infinite (a diverged run keeps its last good checkpoint).
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic_write.js';
 import { dirname } from 'node:path';
 import { prepareOutputDir } from '../util/output.js';
 import type { HostTensor } from '../engine/safetensors.js';
@@ -44,9 +45,7 @@ export async function saveCheckpoint(path: string, params: Params, opt: Adam | n
   for (const [k, v] of Object.entries(progress)) meta[k] = typeof v === 'string' ? v : JSON.stringify(v);
   if (opt) meta.adamStep = String(opt.step);
   prepareOutputDir(dirname(path) || '.', `folder of checkpoint '${path}'`);
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, serializeSafetensors(tensors, meta));
-  renameSync(tmp, path);
+  writeFileAtomic(path, serializeSafetensors(tensors, meta), 'checkpoint');
 }
 
 /** Loads parameters (and the optimizer state if given and present); returns the metadata. */

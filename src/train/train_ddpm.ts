@@ -1,6 +1,7 @@
 // DDPM prior training: ε-prediction loss, Adam, EMA weights, atomic resumable checkpoints (the EMA is saved
 // with the prefix "ema."), periodic validation loss and sample grids (DDIM, fixed seed) written as PNG.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic_write.js';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import type { HostTensor } from '../engine/safetensors.js';
 import { dirname, join } from 'node:path';
 import { backward, noGrad } from '../engine/autograd.js';
@@ -116,7 +117,7 @@ async function writeSampleGrid(model: UNet, ema: Ema, s: Schedule, path: string,
   const y = await sample(model, s, [16, 3, R, R], { method: 'ddim', steps, eta: 0, seed: 1234 });
   const img = noGrad(() => tidy(() => affine(y, 0.5, 0.5)));
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
+  writeFileAtomic(path, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
   y.dispose();
   img.dispose();
   for (let i = 0; i < params.length; i++) e.write(params[i].buffer, backup[i]);

@@ -5,7 +5,8 @@
 // with β1 = 0.5 for both (the usual GAN setting), an optional EMA of the generator (saved as "ema.", which
 // the loader prefers), atomic resumable checkpoints (G, D, both Adam states, the spectral-norm vectors) and
 // a grid of 16 samples from a fixed z beside the checkpoint at each one.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic_write.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { backward, noGrad } from '../engine/autograd.js';
 import { keep, tidy } from '../engine/scope.js';
@@ -172,7 +173,7 @@ export async function writeGanGrid(gen: Generator, ema: Ema | null, path: string
   try {
     const img = noGrad(() => tidy(() => gen.forward(randNormal(e, [16, gen.cfg.latent], { seed: GRID_SEED, offset: Z_OFFSET - 1 }))));
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
+    writeFileAtomic(path, encodePng(squareGrid(nchwToImages(await img.data(), img.shape))));
     img.dispose();
   } finally {
     if (ema) for (let i = 0; i < params.length; i++) e.write(params[i].buffer, backup[i]);

@@ -7,3 +7,9 @@ export function fnv1a32(s: string): number {
   }
   return h;
 }
+
+/** 32-bit FNV-1a of bytes, continuing from h (chain calls to hash several buffers). */
+export function fnv1a32Bytes(b: Uint8Array, h = 0x811c9dc5): number {
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+  return h;
+}

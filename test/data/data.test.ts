@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePngRaw } from 'fast-png';
@@ -209,6 +209,34 @@ describe('datasets', () => {
     writeFileSync(join(dir, 'a.png'), b);
     utimesSync(join(dir, 'a.png'), 1_700_000_100, 1_700_000_100);
     expect(loadImageSet(dir, 8, { cacheDir }).pixels[0]).toBe(200);
+  });
+  it('bytes changed with the modification time put back rebuild the cache (keyed by a hash of the content too)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stale-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cc-'));
+    const flat = (v: number): RgbImage => ({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 3).fill(v) });
+    const f = join(dir, 'a.png');
+    writeFileSync(f, encodePng(flat(10)));
+    utimesSync(f, 1_700_000_000, 1_700_000_000);
+    expect(loadImageSet(dir, 8, { cacheDir }).pixels[0]).toBe(10);
+    writeFileSync(f, encodePng(flat(200)));
+    utimesSync(f, 1_700_000_000, 1_700_000_000); // size and time as before
+    expect(loadImageSet(dir, 8, { cacheDir }).pixels[0]).toBe(200);
+  });
+  it('a dangling link and a link loop in the folder are skipped with a warning naming them; a linked folder is walked once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'links-'));
+    writeFileSync(join(dir, 'a.png'), encodePng(randomImage(9, 9, 12)));
+    symlinkSync(join(dir, 'missing.png'), join(dir, 'dangling.png'));
+    symlinkSync(join(dir, 'loop2.png'), join(dir, 'loop1.png'));
+    symlinkSync(join(dir, 'loop1.png'), join(dir, 'loop2.png'));
+    symlinkSync(dir, join(dir, 'self')); // a folder linking to itself
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const set = loadImageSet(dir, 8, { cacheDir: null });
+    expect(set.names).toEqual(['a.png']);
+    const said = warn.mock.calls.flat().join('\n');
+    warn.mockRestore();
+    expect(said).toMatch(/skipped 3 broken link\(s\)/);
+    expect(said).toMatch(/dangling\.png: ENOENT/);
+    expect(said).toMatch(/loop1\.png: ELOOP/);
   });
   it('batches: every epoch visits each image once; the order is a function of (seed, step)', () => {
     const b = new Batcher(10, 4, 3);
