@@ -24,7 +24,7 @@ import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjsc
 import { AWGN, describeChannel } from '../models/channel_spec.js';
 import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
 import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, readFlaggedCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { startRun, trainingLoop, type LoopResult } from './loop.js';
+import { startRun, trainingLoop, type LoopResult, savedLevel, type LossLevel } from './loop.js';
 import { cosineLr, loadJsccData, resumedProgress, stepSnrs, validateJsccMetrics, VAL_SNRS, type TrainJsccOptions } from './train_jscc.js';
 
 export interface AdvWeights {
@@ -110,8 +110,10 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   const dOpt = new Adam(disc.params.list(), { lr: o.dLr, beta1: 0.5 });
   let start = 0, seconds = 0, runs = 0, cpuSeconds = 0;
   let history: unknown[] = [];
+  const level: LossLevel = { lossLevel: null };
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, model.params, gOpt);
+    Object.assign(level, savedLevel(meta));
     ({ start, seconds, history, runs } = resumedProgress(meta, o.out, config, channel, data.sampling));
     cpuSeconds = Number(meta.cpuSeconds ?? 0);
     const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
@@ -137,6 +139,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   const save = async (step: number) => {
     const extra = new Map([...(await disc.params.toHost(D_PREFIX)), ...(await disc.vectorsToHost(D_PREFIX)), ...(await optimizerToHost(disc.params, dOpt, D_PREFIX))]);
     await saveCheckpoint(o.out, model.params, gOpt, {
+      lossLevel: level.lossLevel,
       step, seconds: seconds + runSeconds(), cpuSeconds: cpuHours() * 3600, runs, config, channel, kind: 'deepjscc-adversarial', loss: 'mse+lpips+gan', lossWeights: o.weights,
       init: o.init ?? null, lr: o.lr, dLr: o.dLr, batch: o.batch, snrRange: o.snr, discriminator: dCfg, dAdamStep: dOpt.step,
       commandLine: o.commandLine, split: data.split, sampling: data.sampling, history,
@@ -144,6 +147,7 @@ export async function trainAdvJscc(o: TrainAdvJsccOptions): Promise<LoopResult> 
   };
   try {
     const result = await trainingLoop({
+      level,
       engine, name: 'jscc (mse+lpips+gan)', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
       step: (step) => {
         gOpt.lr = cosineLr(step, o.steps, o.lr);

@@ -19,7 +19,7 @@ import { mulberry32 } from '../util/rng.js';
 import { affine } from '../kernels/elementwise.js';
 import { parseMeta, saveCheckpoint, loadCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
-import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
+import { startRun, trainingLoop, type EngineSource, type LoopResult, savedLevel, type LossLevel } from './loop.js';
 
 export interface TrainDdpmOptions {
   /** The engine to train on (see EngineSource). */
@@ -46,65 +46,72 @@ export interface TrainDdpmOptions {
 export async function trainDdpm(o: TrainDdpmOptions): Promise<LoopResult> {
   // everything that can be wrong with the arguments fails here, before the engine and the data load
   const { engine, release, log } = await startRun(o, () => checkUNetConfig(o.config));
-  const S = o.config.resolution;
-  const train = loadImageSet(o.data, S, { split: 'train' });
-  log(`train ${train.names.length} images at ${S}×${S}`);
-  const model = new UNet(engine, o.config, o.seed);
-  log(`U-Net ${model.params.count().toLocaleString()} parameters`);
-  const opt = new Adam(model.params.list(), { lr: o.lr });
-  const ema = new Ema(model.params.list(), o.emaDecay);
-  const sched = new Schedule(o.schedule);
-  let start = 0, seconds = 0, runs = 0;
-  let history: unknown[] = [];
-  if (o.resume && existsSync(o.out)) {
-    const meta = loadCheckpoint(o.out, model.params, opt);
-    const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
-    loadEmaHost(engine, f.tensors, model.params, ema.shadow);
-    const cfg = parseMeta<UNetConfig | null>(meta, 'config', null);
-    if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
-    ({ start, seconds, runs, history } = progressOf(meta));
-    log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
+  try {
+    const S = o.config.resolution;
+    const train = loadImageSet(o.data, S, { split: 'train' });
+    log(`train ${train.names.length} images at ${S}×${S}`);
+    const model = new UNet(engine, o.config, o.seed);
+    log(`U-Net ${model.params.count().toLocaleString()} parameters`);
+    const opt = new Adam(model.params.list(), { lr: o.lr });
+    const ema = new Ema(model.params.list(), o.emaDecay);
+    const sched = new Schedule(o.schedule);
+    let start = 0, seconds = 0, runs = 0;
+    let history: unknown[] = [];
+    const level: LossLevel = { lossLevel: null };
+    if (o.resume && existsSync(o.out)) {
+      const meta = loadCheckpoint(o.out, model.params, opt);
+      Object.assign(level, savedLevel(meta));
+      const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
+      loadEmaHost(engine, f.tensors, model.params, ema.shadow);
+      const cfg = parseMeta<UNetConfig | null>(meta, 'config', null);
+      if (cfg && JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
+      ({ start, seconds, runs, history } = progressOf(meta));
+      log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
+    }
+    runs++;
+    const batcher = new Batcher(train.names.length, o.batch, o.seed);
+    const t0 = performance.now();
+    const runSeconds = () => (performance.now() - t0) / 1000;
+    const save = async (step: number) => {
+      // the EMA weights ride along under "ema."; the sampler loads them by default
+      const names = [...model.params.tensors.keys()];
+      const emaHost = new Map<string, HostTensor>();
+      for (let i = 0; i < names.length; i++) emaHost.set(`ema.${names[i]}`, { shape: [...ema.shadow[i].shape], data: await ema.shadow[i].data() });
+      await saveCheckpoint(o.out, model.params, opt, {
+        lossLevel: level.lossLevel,
+        step, seconds: seconds + runSeconds(), runs, config: o.config, schedule: o.schedule, commandLine: o.commandLine,
+        emaDecay: o.emaDecay, history, kind: 'ddpm',
+      }, emaHost);
+    };
+    const result = await trainingLoop({
+      level,
+      engine, name: 'ddpm', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
+      step: (step) => {
+        opt.lr = cosineLr(step, o.steps, o.lr, 200);
+        const rand = mulberry32((o.seed * 7_919 + step) >>> 0);
+        const loss = tidy(() => {
+          opt.zeroGrad();
+          const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
+          const l = diffusionLoss(model, x, sched, o.seed, step, rand);
+          backward(l);
+          opt.update();
+          return l;
+        });
+        ema.update();
+        return loss;
+      },
+      checkpoint: async (step) => {
+        history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3) });
+        await save(step);
+        await writeSampleGrid(model, ema, sched, join(dirname(o.out), `samples_step${step}.png`), o.sampleSteps);
+      },
+    });
+    await save(result.step);
+    log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
+    return result;
+  } finally {
+    release();
   }
-  runs++;
-  const batcher = new Batcher(train.names.length, o.batch, o.seed);
-  const t0 = performance.now();
-  const runSeconds = () => (performance.now() - t0) / 1000;
-  const save = async (step: number) => {
-    // the EMA weights ride along under "ema."; the sampler loads them by default
-    const names = [...model.params.tensors.keys()];
-    const emaHost = new Map<string, HostTensor>();
-    for (let i = 0; i < names.length; i++) emaHost.set(`ema.${names[i]}`, { shape: [...ema.shadow[i].shape], data: await ema.shadow[i].data() });
-    await saveCheckpoint(o.out, model.params, opt, {
-      step, seconds: seconds + runSeconds(), runs, config: o.config, schedule: o.schedule, commandLine: o.commandLine,
-      emaDecay: o.emaDecay, history, kind: 'ddpm',
-    }, emaHost);
-  };
-  const result = await trainingLoop({
-    engine, name: 'ddpm', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
-    step: (step) => {
-      opt.lr = cosineLr(step, o.steps, o.lr, 200);
-      const rand = mulberry32((o.seed * 7_919 + step) >>> 0);
-      const loss = tidy(() => {
-        opt.zeroGrad();
-        const x = tensor(engine, batchOf(train, batcher.indices(step)), [o.batch, 3, S, S]);
-        const l = diffusionLoss(model, x, sched, o.seed, step, rand);
-        backward(l);
-        opt.update();
-        return l;
-      });
-      ema.update();
-      return loss;
-    },
-    checkpoint: async (step) => {
-      history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3) });
-      await save(step);
-      await writeSampleGrid(model, ema, sched, join(dirname(o.out), `samples_step${step}.png`), o.sampleSteps);
-    },
-  });
-  await save(result.step);
-  log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
-  release();
-  return result;
 }
 
 /** 16 DDIM samples from the EMA weights (swapped in for the call) as a PNG grid. */

@@ -25,7 +25,7 @@ import { Discriminator, type DiscriminatorConfig } from '../models/discriminator
 import { checkGeneratorConfig, Generator, generatorSize, type GeneratorConfig } from '../models/generator.js';
 import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
 import { discriminatorStep } from './train_adv_jscc.js';
-import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
+import { startRun, trainingLoop, type EngineSource, type LoopResult, savedLevel, type LossLevel } from './loop.js';
 
 /** A deeper discriminator than the PatchGAN default: at 64×64 its logits see most of the face (3×3 patches). */
 export const DEFAULT_GAN_DISCRIMINATOR: DiscriminatorConfig = { channels: [32, 64, 128, 256] };
@@ -92,8 +92,10 @@ export async function trainGan(o: TrainGanOptions): Promise<LoopResult> {
   const ema = o.emaDecay > 0 ? new Ema(gen.params.list(), o.emaDecay) : null;
   let start = 0, seconds = 0, runs = 0;
   let history: unknown[] = [];
+  const level: LossLevel = { lossLevel: null };
   if (o.resume && existsSync(o.out)) {
     const meta = loadCheckpoint(o.out, gen.params, gOpt);
+    Object.assign(level, savedLevel(meta));
     const cfg = parseMeta<GeneratorConfig | null>(meta, 'config', null);
     if (JSON.stringify(cfg) !== JSON.stringify(o.config)) throw new Error(`checkpoint ${o.out} has generator config ${JSON.stringify(cfg)}, not ${JSON.stringify(o.config)}`);
     const f = parseSafetensors(new Uint8Array(readFileSync(o.out)), o.out);
@@ -118,12 +120,14 @@ export async function trainGan(o: TrainGanOptions): Promise<LoopResult> {
       for (let i = 0; i < names.length; i++) extra.set(EMA_PREFIX + names[i], { shape: [...ema.shadow[i].shape], data: await ema.shadow[i].data() });
     }
     await saveCheckpoint(o.out, gen.params, gOpt, {
+      lossLevel: level.lossLevel,
       step, seconds: seconds + runSeconds(), runs, kind: 'gan', config: o.config, discriminator: dCfg, loss: 'hinge',
       lr: o.lr, dLr: o.dLr, batch: o.batch, emaDecay: o.emaDecay, dAdamStep: dOpt.step, commandLine: o.commandLine, history,
     }, extra);
   };
   try {
     const result = await trainingLoop({
+      level,
       engine, name: 'gan', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
       step: (step) => {
         const loss = tidy(() => {

@@ -17,7 +17,7 @@ import { psnr } from '../metrics/psnr.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { mulberry32 } from '../util/rng.js';
 import { loadCheckpoint, parseMeta, saveCheckpoint, progressOf } from './checkpoint.js';
-import { startRun, trainingLoop, type EngineSource, type LoopResult } from './loop.js';
+import { startRun, trainingLoop, type EngineSource, type LoopResult, savedLevel, type LossLevel } from './loop.js';
 
 export interface TrainJsccOptions {
   /** The engine to train on (see EngineSource). */
@@ -178,64 +178,71 @@ export const SPLIT_NOTE = 'train/val by fnv1a(file name) % 1000 < 50 → val';
 export async function trainJscc(o: TrainJsccOptions): Promise<LoopResult> {
   // everything that can be wrong with the arguments fails here, before the engine and the data load
   const { engine, release, log } = await startRun(o, () => latentChannels(o.config));
-  const data = loadJsccData(o.data, o.config, log, o.crops, o.seed);
-  const channel = o.channel ?? AWGN;
-  if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
-  const model = new DeepJSCC(engine, o.config, o.seed);
-  const opt = new Adam(model.params.list(), { lr: o.lr });
-  let start = 0;
-  let cpuSeconds = 0;
-  let seconds = 0;
-  let history: unknown[] = [];
-  let runs = 0;
-  let init = o.init ?? null;
-  if (o.resume && existsSync(o.out)) {
-    const meta = loadCheckpoint(o.out, model.params, opt);
-    ({ start, seconds, history, runs } = resumedProgress(meta, o.out, o.config, channel, data.sampling));
-    cpuSeconds = Number(meta.cpuSeconds ?? 0);
-    init = parseMeta<string | null>(meta, 'init', null); // where the run started, whatever this resume's flags
-    log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
-  } else if (o.init) {
-    const from = initFromOtherRate(model, o.init);
-    log(`initialised from ${o.init} (BCR ${from.bcr.join('/')}, ${latentChannels(from)} latent channels → ${model.latent})`);
-  }
-  runs++;
-  const batcher = new Batcher(data.trainCount, o.batch, o.seed);
-  const S = o.config.size;
-  const t0 = performance.now();
-  const runSeconds = () => (performance.now() - t0) / 1000;
-  // the process's CPU time (the JavaScript thread and the CPU adapter's threads): the budget that compares recipes on a shared machine
-  const cpu0 = process.cpuUsage();
-  const cpuHours = () => { const u = process.cpuUsage(cpu0); return +((cpuSeconds + (u.user + u.system) / 1e6) / 3600).toFixed(3); };
-  const save = async (step: number, extra: Record<string, unknown> = {}) => {
-    await saveCheckpoint(o.out, model.params, opt, {
-      step, seconds: seconds + runSeconds(), cpuSeconds: cpuHours() * 3600, runs, config: o.config, channel, commandLine: o.commandLine, init,
-      split: data.split, sampling: data.sampling, history, ...extra,
-    });
-  };
-  const result = await trainingLoop({
-    engine, name: 'jscc', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
-    step: (step) => {
-      opt.lr = cosineLr(step, o.steps, o.lr);
-      const snr = stepSnrs(o.seed, step, o.batch, o.snr);
-      return tidy(() => {
-        opt.zeroGrad();
-        const x = tensor(engine, data.trainBatch(batcher.indices(step), step), [o.batch, 3, S, S]);
-        const l = mse(model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step, 0, channel), x);
-        backward(l);
-        opt.update();
-        return l;
+  try {
+    const data = loadJsccData(o.data, o.config, log, o.crops, o.seed);
+    const channel = o.channel ?? AWGN;
+    if (channel.kind !== 'awgn') log(`channel: ${describeChannel(channel)}`);
+    const model = new DeepJSCC(engine, o.config, o.seed);
+    const opt = new Adam(model.params.list(), { lr: o.lr });
+    let start = 0;
+    let cpuSeconds = 0;
+    let seconds = 0;
+    let history: unknown[] = [];
+    let runs = 0;
+    let init = o.init ?? null;
+    const level: LossLevel = { lossLevel: null };
+    if (o.resume && existsSync(o.out)) {
+      const meta = loadCheckpoint(o.out, model.params, opt);
+      Object.assign(level, savedLevel(meta));
+      ({ start, seconds, history, runs } = resumedProgress(meta, o.out, o.config, channel, data.sampling));
+      cpuSeconds = Number(meta.cpuSeconds ?? 0);
+      init = parseMeta<string | null>(meta, 'init', null); // where the run started, whatever this resume's flags
+      log(`resumed from ${o.out} at step ${start} (${(seconds / 3600).toFixed(2)} h trained)`);
+    } else if (o.init) {
+      const from = initFromOtherRate(model, o.init);
+      log(`initialised from ${o.init} (BCR ${from.bcr.join('/')}, ${latentChannels(from)} latent channels → ${model.latent})`);
+    }
+    runs++;
+    const batcher = new Batcher(data.trainCount, o.batch, o.seed);
+    const S = o.config.size;
+    const t0 = performance.now();
+    const runSeconds = () => (performance.now() - t0) / 1000;
+    // the process's CPU time (the JavaScript thread and the CPU adapter's threads): the budget that compares recipes on a shared machine
+    const cpu0 = process.cpuUsage();
+    const cpuHours = () => { const u = process.cpuUsage(cpu0); return +((cpuSeconds + (u.user + u.system) / 1e6) / 3600).toFixed(3); };
+    const save = async (step: number, extra: Record<string, unknown> = {}) => {
+      await saveCheckpoint(o.out, model.params, opt, {
+        lossLevel: level.lossLevel,
+        step, seconds: seconds + runSeconds(), cpuSeconds: cpuHours() * 3600, runs, config: o.config, channel, commandLine: o.commandLine, init,
+        split: data.split, sampling: data.sampling, history, ...extra,
       });
-    },
-    checkpoint: async (step) => {
-      const v = await validateJscc(model, data.val, o.valCount, VAL_SNRS, data.sampling === 'crops' ? 4 : 16, channel);
-      history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), cpuHours: cpuHours(), valPsnr: v });
-      await save(step);
-      return `step ${step}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`;
-    },
-  });
-  await save(result.step);
-  log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
-  release();
-  return result;
+    };
+    const result = await trainingLoop({
+      level,
+      engine, name: 'jscc', start, steps: o.steps, batch: o.batch, every: o.every, maxSeconds: o.maxSeconds, quiet: o.quiet,
+      step: (step) => {
+        opt.lr = cosineLr(step, o.steps, o.lr);
+        const snr = stepSnrs(o.seed, step, o.batch, o.snr);
+        return tidy(() => {
+          opt.zeroGrad();
+          const x = tensor(engine, data.trainBatch(batcher.indices(step), step), [o.batch, 3, S, S]);
+          const l = mse(model.forward(x, tensor(engine, snr, [o.batch]), o.seed, step, 0, channel), x);
+          backward(l);
+          opt.update();
+          return l;
+        });
+      },
+      checkpoint: async (step) => {
+        const v = await validateJscc(model, data.val, o.valCount, VAL_SNRS, data.sampling === 'crops' ? 4 : 16, channel);
+        history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3), cpuHours: cpuHours(), valPsnr: v });
+        await save(step);
+        return `step ${step}: validation PSNR ${Object.entries(v).map(([k, p]) => `${k} ${p.toFixed(2)}`).join(', ')} → ${o.out}`;
+      },
+    });
+    await save(result.step);
+    log(`stopped at step ${result.step}${result.signal ? ` by ${result.signal}` : ''}; checkpoint ${o.out}`);
+    return result;
+  } finally {
+    release();
+  }
 }

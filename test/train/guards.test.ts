@@ -15,6 +15,8 @@ import { trainDdpm } from '../../src/train/train_ddpm.js';
 import { trainInn } from '../../src/train/train_inn.js';
 import { DEFAULT_INN } from '../../src/models/inn.js';
 import { DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
+import { encodePng as encodePngSync } from '../../src/data/image.js';
+import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { createCliEngine } from '../../src/cli/engine.js';
 
 const engine = useEngine();
@@ -45,6 +47,39 @@ describe('before any work', () => {
   });
 });
 
+describe('one run per checkpoint (OUT.lock)', () => {
+  const data = () => {
+    const d = tmp();
+    for (let i = 0; i < 4; i++) writeFileSync(join(d, `img${i}.png`), encodePngSync({ width: 16, height: 16, data: Uint8Array.from({ length: 16 * 16 * 3 }, (_, k) => (k * (i + 5)) % 256) }));
+    return d;
+  };
+  it('a second run on the same --out stops at once naming the first; the first finishes and frees the lock', async () => {
+    const d = data();
+    const out = join(tmp(), 'c.safetensors');
+    const first = trainJscc({ ...base, data: d, out, config: JSCC, steps: 6, resume: false });
+    const second = trainJscc({ ...base, data: d, out, config: JSCC, steps: 6, resume: true, seed: 2 });
+    await expect(second).rejects.toThrow(new RegExp(`checkpoint '.*c\\.safetensors' is being trained by process ${process.pid} on .* since .*; wait for that run to end or stop it`));
+    await first;
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    expect(parseSafetensors(new Uint8Array(readFileSync(out))).metadata.step).toBe('6');
+  });
+  it('a lock of a live process on this host refuses the run; a lock of a process that is gone is taken over', async () => {
+    const { hostname } = await import('node:os');
+    const d = data();
+    const out = join(tmp(), 'c.safetensors');
+    writeFileSync(`${out}.lock`, JSON.stringify({ pid: 1, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'commin train jscc …' }));
+    await expect(trainJscc({ ...base, data: d, out, config: JSCC, steps: 2, resume: false })).rejects.toThrow(/is being trained by process 1 on .* \(commin train jscc …\)/);
+    expect(existsSync(out)).toBe(false);
+    writeFileSync(`${out}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'crashed' }));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await trainJscc({ ...base, data: d, out, config: JSCC, steps: 2, resume: false });
+    expect(warn.mock.calls.flat().join(' ')).toMatch(/taking over the lock of '.*c\.safetensors' from process \d+, which is gone/);
+    warn.mockRestore();
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    expect(existsSync(out)).toBe(true);
+  });
+});
+
 describe('divergence', () => {
   it('a non-finite loss stops the loop naming the step; no checkpoint after it', async () => {
     const e = engine();
@@ -54,7 +89,7 @@ describe('divergence', () => {
       step: (step) => tensor(e, [step >= 4 ? NaN : 1], [1]),
       checkpoint: async (step) => { saved.push(step); },
     });
-    await expect(run).rejects.toThrow(/training diverged at step 6: the loss is NaN; nothing is saved from here, the last checkpoint is left as it was/);
+    await expect(run).rejects.toThrow(/training diverged at step 5: the loss is NaN; nothing is saved from here, the last checkpoint is left as it was/);
     expect(saved).toEqual([2, 4]);
   });
   it('a checkpoint holding NaN or ∞ is not written; the last good one stays byte for byte', async () => {
@@ -84,6 +119,45 @@ describe('divergence', () => {
     await expect(trainJscc({ ...base, data, out, config: JSCC, steps: 40, lr: 1e9, resume: true })).rejects.toThrow(/training diverged (at|by) step \d+: .*(NaN|Infinity)/);
     expect(readFileSync(out).equals(good)).toBe(true);
   });
+});
+
+describe('divergence with finite values (the loss far above its running level)', () => {
+  it('a loss over 100× the median of the recent sampled losses stops the loop; no checkpoint after it', async () => {
+    const e = engine();
+    const saved: number[] = [];
+    const run = trainingLoop({
+      engine: e, name: 'test', start: 0, steps: 100, batch: 1, every: 10, maxSeconds: 0, quiet: true,
+      step: (step) => tensor(e, [step >= 25 ? 2e3 : 1 + 0.01 * (step % 3)], [1]),
+      checkpoint: async (step) => { saved.push(step); },
+    });
+    await expect(run).rejects.toThrow(/training diverged at step 30: the loss 2000 is over 100× its running level 1\.0\d* \(the median of the last 20 sampled \|losses\|, at least 0.1\)/);
+    expect(saved).toEqual([10, 20]);
+  });
+  it('a run resumed into an explosion is judged against the level saved in the checkpoint, at its first step', async () => {
+    const e = engine();
+    const level = { lossLevel: 0.5 };
+    const run = trainingLoop({
+      engine: e, name: 'test', start: 40, steps: 100, batch: 1, every: 50, maxSeconds: 0, quiet: true, level,
+      step: (step) => tensor(e, [step === 40 ? 0.6 : 6e8], [1]),
+      checkpoint: async () => {},
+    });
+    await expect(run).rejects.toThrow(/training diverged at step 42: the loss 6\.000e\+8 is over 100× its running level 0\.5/);
+  });
+  it('a GAN resumed at --lr 1e9 stops with an error; the good checkpoint stays byte for byte', async () => {
+    const { trainGan } = await import('../../src/train/train_gan.js');
+    const { smallFolder } = await import('../data_helpers.js');
+    const data = smallFolder(4, 16);
+    const out = join(tmp(), 'g.safetensors');
+    const o = {
+      engine: createCliEngine, data, out, config: { latent: 8, channels: [8, 4], groups: 2 }, discriminator: { channels: [4, 8] },
+      steps: 4, batch: 2, lr: 1e-3, dLr: 1e-3, emaDecay: 0.9, seed: 3, every: 2, maxSeconds: 0, commandLine: 'test', quiet: true,
+    } as Parameters<typeof trainGan>[0];
+    await trainGan({ ...o, resume: false });
+    const good = readFileSync(out);
+    expect(Number(parseSafetensors(new Uint8Array(good)).metadata.lossLevel)).toBeGreaterThan(0);
+    await expect(trainGan({ ...o, steps: 12, lr: 1e9, dLr: 1e9, resume: true })).rejects.toThrow(/training diverged (at|by) step \d+: .*(over 100× its running level|NaN|Infinity)/);
+    expect(readFileSync(out).equals(good)).toBe(true);
+  }, 120_000);
 });
 
 describe('signals', () => {
