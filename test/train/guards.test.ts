@@ -160,6 +160,23 @@ describe('divergence with finite values (the loss far above its running level)',
   }, 120_000);
 });
 
+describe('progress bar', () => {
+  it('after --resume the first update shows a sampled loss, not 0.00000', async () => {
+    const e = engine();
+    const chunks: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { chunks.push(String(c)); return true; });
+    try {
+      // resumed at step 19: the bar's first update comes at once, before step 20
+      await trainingLoop({ engine: e, name: 'resumed', start: 19, steps: 22, batch: 1, every: 1000, maxSeconds: 0, step: () => tensor(e, [0.5], [1]), checkpoint: async () => {} });
+    } finally {
+      write.mockRestore();
+    }
+    const text = chunks.join('');
+    expect(text).toMatch(/20\/22 steps \| loss 0\.50000/);
+    expect(text).not.toMatch(/loss 0\.00000/);
+  });
+});
+
 describe('signals', () => {
   it('SIGINT stops after the current step and is reported; exit codes 130 (SIGINT) and 143 (SIGTERM)', async () => {
     const e = engine();
