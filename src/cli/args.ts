@@ -38,7 +38,10 @@ export function fraction(v: string): [number, number] {
   if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0 || Number(m[1]) > Number(m[2])) {
     throw new InvalidArgumentError(`'${v}' is not a fraction like 1/48`);
   }
-  return [Number(m[1]), Number(m[2])];
+  // in lowest terms, so 2/48 and 1/24 are one BCR everywhere (file names, comparisons)
+  const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+  const g = gcd(Number(m[1]), Number(m[2]));
+  return [Number(m[1]) / g, Number(m[2]) / g];
 }
 
 /** "0:20" → [0, 20]; a single number gives a range of one value. */
@@ -87,6 +90,8 @@ export function snrDb(v: string): number {
 export function snrList(v: string): number[] {
   const l = numberList(v);
   l.forEach((n) => checkSnr(String(n), n));
+  const twice = l.find((n, i) => l.indexOf(n) !== i);
+  if (twice !== undefined) throw new InvalidArgumentError(`'${v}' names SNR ${twice} dB twice`);
   return l;
 }
 

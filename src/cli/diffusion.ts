@@ -85,6 +85,10 @@ export function sampleCommand(): Command {
         return;
       }
       const { model, schedule } = loadUNet(engine, bytes, o.model, !o.raw);
+      if (o.steps > schedule.T) {
+        engine.destroy();
+        throw new Error(`--steps ${o.steps}: the prior '${o.model}' has ${schedule.T} diffusion steps; sample with at most ${schedule.T}`);
+      }
       const R = model.cfg.resolution;
       const bar = new cliProgress.SingleBar({ format: 'sample |{bar}| {value}/{total} steps | {ms} ms/step' }, cliProgress.Presets.shades_classic);
       let last = performance.now();

@@ -16,6 +16,14 @@ import { createCliEngine } from './engine.js';
 import { addChannelOptions, channelSpec } from './channel_options.js';
 import { addTrainGan } from './train_gan.js';
 
+/** The largest --size a training takes: a batch of 16 at 1024×1024 already needs gigabytes of activations. */
+const MAX_TRAIN_SIZE = 1024;
+function trainSize(v: string): number {
+  const n = positiveInt(v);
+  if (n > MAX_TRAIN_SIZE) throw new InvalidArgumentError(`${n} is over the largest training size, ${MAX_TRAIN_SIZE} (photos of any size are sent with a model trained on crops: --crops --size 128)`);
+  return n;
+}
+
 /** "0.01,1,5" → the three loss weights K_M, K_P, β (each ≥ 0). */
 function lossWeights(v: string): AdvWeights {
   const l = numberList(v);
@@ -43,7 +51,7 @@ export function trainCommand(): Command {
     .option('--d-lr <x>', '(mse+lpips+gan) peak learning rate of the discriminator', positiveNumber, 1e-4)
     .option('--lpips <file>', '(mse+lpips+gan) LPIPS-squeeze weights', LPIPS_WEIGHTS)
     .option('--data <dir>', 'image folder (recursive; PNG/JPEG)', DEFAULT_DATA)
-    .option('--size <n>', 'image size (square, a multiple of 4 that gives whole latent channels for --bcr)', positiveInt, 64)
+    .option('--size <n>', `image size, or with --crops the crop side (square, a multiple of the stride that gives whole latent channels for --bcr; at most ${MAX_TRAIN_SIZE})`, trainSize, 64)
     .option('--bcr <k/n>', 'bandwidth compression ratio', fraction, [1, 48] as [number, number])
     .option('--snr <lo:hi>', `training SNR range in dB (uniform per sample; within ${SNR_RANGE_TEXT})`, snrRange, [0, 20] as [number, number])
     .option('--steps <n>', 'total training steps', positiveInt, 10000)

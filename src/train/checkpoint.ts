@@ -3,7 +3,7 @@
 // when a value is NaN or infinite (a diverged run keeps its last good checkpoint).
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic_write.js';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { prepareOutputDir } from '../util/output.js';
 import type { HostTensor } from '../engine/safetensors.js';
 import { parseSafetensors, serializeSafetensors } from '../engine/safetensors.js';
@@ -118,3 +118,6 @@ export function loadEmaHost(engine: Engine, src: Map<string, HostTensor>, params
     if (h) engine.write(shadow[i].buffer, h.data);
   });
 }
+
+/** The sample grid beside a checkpoint: `<stem>_samples_step<N>.png` (two runs in one folder keep their own grids). */
+export const sampleGridPath = (out: string, step: number) => join(dirname(out), `${basename(out).replace(/\.safetensors$/, '')}_samples_step${step}.png`);

@@ -17,7 +17,7 @@ import { encodePng, nchwToImages } from '../data/image.js';
 import { squareGrid } from '../data/grid.js';
 import { mulberry32 } from '../util/rng.js';
 import { affine } from '../kernels/elementwise.js';
-import { parseMeta, saveCheckpoint, loadCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
+import { sampleGridPath, parseMeta, saveCheckpoint, loadCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
 import { cosineLr } from './train_jscc.js';
 import { startRun, trainingLoop, type EngineSource, type LoopResult, savedLevel, type LossLevel } from './loop.js';
 
@@ -103,7 +103,7 @@ export async function trainDdpm(o: TrainDdpmOptions): Promise<LoopResult> {
       checkpoint: async (step) => {
         history.push({ step, hours: +((seconds + runSeconds()) / 3600).toFixed(3) });
         await save(step);
-        await writeSampleGrid(model, ema, sched, join(dirname(o.out), `samples_step${step}.png`), o.sampleSteps);
+        await writeSampleGrid(model, ema, sched, sampleGridPath(o.out, step), o.sampleSteps);
       },
     });
     await save(result.step);

@@ -23,7 +23,7 @@ import { squareGrid } from '../data/grid.js';
 import { Ema } from '../models/diffusion.js';
 import { Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
 import { checkGeneratorConfig, Generator, generatorSize, type GeneratorConfig } from '../models/generator.js';
-import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
+import { sampleGridPath, loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, saveCheckpoint, progressOf, loadEmaHost } from './checkpoint.js';
 import { discriminatorStep } from './train_adv_jscc.js';
 import { startRun, trainingLoop, type EngineSource, type LoopResult, savedLevel, type LossLevel } from './loop.js';
 
@@ -165,8 +165,6 @@ export async function trainGan(o: TrainGanOptions): Promise<LoopResult> {
   }
 }
 
-/** The sample grid beside a checkpoint: `<stem>_samples_step<N>.png`. */
-export const sampleGridPath = (out: string, step: number) => join(dirname(out), `${basename(out).replace(/\.safetensors$/, '')}_samples_step${step}.png`);
 
 /** 16 samples from a fixed z (the EMA weights swapped in for the call, when there are any) as a PNG grid. */
 export async function writeGanGrid(gen: Generator, ema: Ema | null, path: string): Promise<void> {

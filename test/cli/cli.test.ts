@@ -104,7 +104,7 @@ describe('commin train ddpm / sample', () => {
     const r = await commin(...args, '--steps', '4', '--resume');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/resumed from .* at step 2/);
-    expect(existsSync(join(dir, 'samples_step4.png'))).toBe(true);
+    expect(existsSync(join(dir, 'm_samples_step4.png'))).toBe(true);
     const s = await commin('sample', '--model', join(dir, 'm.safetensors'), '-n', '4', '--steps', '3', '--out', join(dir, 'grid.png'));
     expect(s.status).toBe(0);
     expect(existsSync(join(dir, 'grid.png'))).toBe(true);
