@@ -4,6 +4,9 @@ import type { TuneStore } from './autotune.js';
 
 export const isNode = false;
 
+/** Node's fast window of the GPU wait (no effect in a browser). */
+export const gpuWaitTiming = { fastMs: 0.5 };
+
 /** Browsers poll for GPU events themselves. */
 export function gpuWait<T>(p: Promise<T>): Promise<T> {
   return p;

@@ -33,7 +33,7 @@ export async function nodeGpu(dawnFlags: string[]): Promise<GPU> {
  * event loop: a main thread spinning at full speed, which on a CPU adapter takes a core from the threads
  * that do the GPU's work (lavapipe, 2 cores, 20 matmuls 512³ awaited: 419 ms, 269 ms through this wait;
  * bench/lab/gpu_wait.ts, docs/performance.md). While the engine waits, native callbacks scheduled through setImmediate
- * wait for the next timer tick (~1 ms) instead, after the first WAIT_FAST_MS, so short waits keep their
+ * wait for the next timer tick (~1 ms) instead, after the first gpuWaitTiming.fastMs, so short waits keep their
  * latency; JavaScript callbacks go to the real setImmediate untouched.
  */
 export async function gpuWait<T>(p: Promise<T>): Promise<T> {
@@ -50,13 +50,14 @@ export async function gpuWait<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-const WAIT_FAST_MS = 0.5;
+/** How long native callbacks keep the real setImmediate after a wait starts (ms); tests set it to probe both sides. */
+export const gpuWaitTiming = { fastMs: 0.5 };
 let waiting = 0;
 let waitStart = 0;
 let realSetImmediate: typeof setImmediate | null = null;
 const isNative = (fn: unknown) => typeof fn === 'function' && Function.prototype.toString.call(fn).endsWith('{ [native code] }');
 const politeSetImmediate = ((fn: (...args: unknown[]) => void, ...args: unknown[]) => {
-  if (isNative(fn) && performance.now() - waitStart > WAIT_FAST_MS) return setTimeout(fn, 0, ...args);
+  if (isNative(fn) && performance.now() - waitStart > gpuWaitTiming.fastMs) return setTimeout(fn, 0, ...args);
   return realSetImmediate!(fn, ...args);
 }) as typeof setImmediate;
 
