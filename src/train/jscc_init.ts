@@ -6,6 +6,7 @@
 // first channels and the rest is left to training.
 import type { HostTensor } from '../engine/safetensors.js';
 import { readFlaggedCheckpoint } from './checkpoint.js';
+import { widen } from './jscc_widen.js';
 import type { DeepJSCC, DeepJsccConfig } from '../models/deepjscc.js';
 
 /** How a latent-sized axis maps: 'pick' copies old channel j mod c_old; 'sum' also divides by its copies. */
@@ -70,12 +71,14 @@ export function checkpointConfig(path: string): DeepJsccConfig {
 
 /**
  * Loads `path` (a DeepJSCC checkpoint, any size and BCR) into `model`, its latent adapted to the model's;
- * the hidden channels and SNR-adaptivity must match. Returns the checkpoint's config.
+ * the model's hidden channels may be wider (jscc_widen.ts), its SNR-adaptivity must match. Returns the
+ * checkpoint's config.
  */
 export function initFromOtherRate(model: DeepJSCC, path: string): DeepJsccConfig {
   const { config: cfg, tensors } = readJsccCheckpoint(path);
   const attention = (a: boolean) => (a ? '' : ' without SNR attention');
-  if (cfg.channels.join() !== model.cfg.channels.join() || cfg.snrAdaptive !== model.cfg.snrAdaptive) {
+  const narrower = cfg.channels.some((c, i) => c > model.cfg.channels[i]);
+  if (narrower || cfg.snrAdaptive !== model.cfg.snrAdaptive) {
     throw new Error(`--init '${path}' has hidden channels ${cfg.channels.join(',')}${attention(cfg.snrAdaptive)}; this model needs ${model.cfg.channels.join(',')}${attention(model.cfg.snrAdaptive)}`);
   }
   const arch = (c: DeepJsccConfig) => `${c.downsample ?? 2} stride-2 stages, norm ${c.norm ?? 'none'}`;
@@ -83,6 +86,9 @@ export function initFromOtherRate(model: DeepJSCC, path: string): DeepJsccConfig
   const cOld = tensors.get('decoder.0.conv.weight')?.shape[0];
   if (!cOld) throw new Error(`--init '${path}': no tensor 'decoder.0.conv.weight'`);
   const params = [...tensors].filter(([n]) => !n.startsWith('optimizer.'));
-  model.params.loadHost(adaptLatent(new Map(params), cOld, model.latent), path);
+  const adapted = adaptLatent(new Map(params), cOld, model.latent);
+  // wider hidden channels: grown around the old ones, the old function kept (jscc_widen.ts)
+  const shapes = new Map([...model.params.tensors].map(([n, t]) => [n, t.shape] as [string, readonly number[]]));
+  model.params.loadHost(widen(adapted, shapes, model.params.seed), path);
   return cfg;
 }

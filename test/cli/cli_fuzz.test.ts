@@ -60,7 +60,7 @@ function quiet(cmd: Command): Command {
 describe('the command line under random arguments', () => {
   it('1,000 random argument lists: a clear error or the work begins — never a crash', async () => {
     const rng = testRng();
-    const pick = <T,>(a: T[]) => a[rng.int(0, a.length - 1)];
+    const pick = <T,>(a: readonly T[]) => a[rng.int(0, a.length - 1)];
     const outcomes = { commander: 0, error: 0, reached: 0 };
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});

@@ -118,7 +118,30 @@ describe('other bandwidth ratios: the latent layout, and warm starts of DeepJSCC
     expect(out.get('encoder.3.conv.weight')).toBe(src.get('encoder.3.conv.weight'));
   });
 
-  it('train jscc --init starts from the other rate, records it, and refuses other hidden channels', async () => {
+  it('wider hidden channels: the widened model computes exactly what the narrower one did, and its new channels have weights to learn', async () => {
+    const rng = testRng();
+    const e = engine();
+    const dir = mkdtempSync(join(tmpdir(), 'widen-'));
+    const { model: old, path } = await savedModel(dir, [1, 24], 3);
+    const model = new DeepJSCC(e, { ...cfg([1, 24]), channels: [7, 10] }, 9);
+    initFromOtherRate(model, path);
+    const x = tensor(e, Array.from({ length: 2 * 3 * 256 }, () => rng.uniform()), [2, 3, 16, 16]);
+    const s = tensor(e, [2, 11], [2]);
+    const z = tensor(e, Array.from({ length: 2 * old.latent * 16 }, () => rng.uniform(-1, 1)), [2, old.latent, 4, 4]);
+    const [zOld, zNew, xOld, xNew] = noGrad(() => tidy(() => [old.encode(x, s), model.encode(x, s), old.decode(z, s), model.decode(z, s)]));
+    expectClose(await zNew.data(), await zOld.data(), 1e-4, 1e-5, 'encoder');
+    expectClose(await xNew.data(), await xOld.data(), 1e-4, 1e-5, 'decoder');
+    // the new channels of the first layer compute something: their incoming weights are not zero
+    const w0 = await model.params.tensors.get('encoder.0.conv.weight')!.data(); // [7, 3, 5, 5]
+    expect(w0.slice(4 * 75).some((v) => v !== 0)).toBe(true);
+    // and nothing flows from them into the old channels of the next layer
+    const w1 = await model.params.tensors.get('encoder.1.conv.weight')!.data(); // [10, 7, 5, 5]
+    for (let o = 0; o < 6; o++) for (let i = 4; i < 7; i++) for (let k = 0; k < 25; k++) expect(w1[(o * 7 + i) * 25 + k]).toBe(0);
+    model.dispose();
+    old.dispose();
+  });
+
+  it('train jscc --init starts from the other rate, records it, and refuses narrower hidden channels', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'init-'));
     const { model: old, path } = await savedModel(dir, [1, 24], 3);
     old.dispose();
@@ -135,7 +158,7 @@ describe('other bandwidth ratios: the latent layout, and warm starts of DeepJSCC
     // resumed without --init, the checkpoint still says where the run started
     await trainJscc({ ...base, out, config: cfg([1, 12]), steps: 2, resume: true, init: undefined });
     expect(parseSafetensors(new Uint8Array(readFileSync(out))).metadata.init).toBe(path);
-    await expect(trainJscc({ ...base, out: join(dir, 'other.safetensors'), config: { ...cfg([1, 12]), channels: [4, 8] } })).rejects.toThrow(/hidden channels 4,6; this model needs 4,8/);
+    await expect(trainJscc({ ...base, out: join(dir, 'other.safetensors'), config: { ...cfg([1, 12]), channels: [4, 4] } })).rejects.toThrow(/hidden channels 4,6; this model needs 4,4/);
   });
 
   it('train inn --init starts from another INN of the same config (and refuses another config)', async () => {
