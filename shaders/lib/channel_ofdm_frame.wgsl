@@ -9,8 +9,9 @@ struct Params {
   decayRate: f32, _pad0: u32, _pad1: u32, _pad2: u32,
 }
 
-const MAX_F: u32 = 1024u;
-const MAX_TAPS: u32 = 64u;
+// the workgroup arrays' lengths: set per pipeline to F and L, so a frame takes only the workgroup storage it needs
+override MAX_F: u32 = 1024u;
+override MAX_TAPS: u32 = 64u;
 const TWO_PI: f32 = 6.283185307179586;
 
 fn expi(angle: f32) -> vec2<f32> { return vec2<f32>(cos(angle), sin(angle)); }

@@ -45,6 +45,18 @@ export interface EngineOptions extends DeviceOptions {
   uniformSlots?: number;
 }
 
+/**
+ * The autotuner's key for a device: adapter, driver, CPU threads, the features in use and the limits that
+ * shape kernels, so choices made on one configuration never reach another (say one with subgroups off).
+ */
+export function tuneScope(acq: Pick<AcquiredDevice, 'adapterInfo' | 'features'>, limits: GPUSupportedLimits): string {
+  const info = acq.adapterInfo;
+  const f = acq.features;
+  const feats = `${f.subgroups ? `sg${f.subgroupMinSize}` : 'nosg'},${f.shaderF16 ? 'f16' : 'nof16'}`;
+  const lim = `wgmem${limits.maxComputeWorkgroupStorageSize},inv${limits.maxComputeInvocationsPerWorkgroup},bind${limits.maxStorageBufferBindingSize},sb${limits.maxStorageBuffersPerShaderStage}`;
+  return [info.vendor, info.architecture, info.device, info.description, globalThis.process?.env?.LP_NUM_THREADS ?? '', feats, lim].join('/');
+}
+
 /** See EngineOptions.firstSubmit. */
 export const FIRST_SUBMIT = 32;
 
@@ -101,7 +113,7 @@ export class Engine {
     const tune: AutotuneOptions = typeof opts.autotune === 'object' ? opts.autotune : { enabled: opts.autotune };
     const info = acq.adapterInfo;
     // choices are only valid for the adapter (and CPU thread count) they were measured on
-    const scope = [info.vendor, info.architecture, info.device, info.description, globalThis.process?.env?.LP_NUM_THREADS ?? ''].join('/');
+    const scope = tuneScope(acq, this.limits);
     const enabled = tune.enabled ?? autotuneEnabledByDefault();
     // untuned engines use the deterministic fallbacks only; tuned ones start from the stored choices
     this.autotuner = new Autotuner(this, enabled ? defaultStore(tune) : memoryStore(), scope, enabled, tune.samples, tune.maxRunMs);

@@ -71,12 +71,16 @@ export function ofdmChannel(z: Tensor, o: OfdmOptions): OfdmReceived {
     samples: N, len, seedLo: o.seed % 2 ** 32, seedHi: Math.floor(o.seed / 2 ** 32), offset: o.offset ?? 0, firstImage,
     F: fr.F, logF: Math.log2(fr.F), L: fr.L, D: fr.D, M: fr.ofdmSymbols, blocks: fr.blocks, decayRate: fr.decayRate,
   };
+  // two F-long arrays of complex values and the taps in workgroup storage (channel_ofdm_link.wgsl)
+  const wgBytes = (2 * fr.F + fr.L) * 8;
+  const maxWg = e.limits.maxComputeWorkgroupStorageSize;
+  if (wgBytes > maxWg) throw new Error(`ofdm: ${fr.F} subcarriers and ${fr.L} taps need ${wgBytes} bytes of workgroup storage; this device allows ${maxWg} (maxComputeWorkgroupStorageSize): use fewer subcarriers`);
   const Yf = empty(e, [N, fr.ofdmSymbols, fr.F, 2]);
   const scale = empty(e, [N]);
   e.launch('channel_power_scale', { buffers: [z.buffer, scale.buffer], uniforms: { samples: N, len }, workgroups: [N], label: shapeStr(z.shape) });
   e.launch('channel_ofdm_link', {
     buffers: [z.buffer, o.snrDb.buffer, Yf.buffer, scale.buffer],
-    overrides: { NOISE: o.noise ?? true, FADING: fading },
+    overrides: { NOISE: o.noise ?? true, FADING: fading, MAX_F: fr.F, MAX_TAPS: fr.L },
     uniforms,
     workgroups: [fr.ofdmSymbols, N],
     label: shapeStr(z.shape),
@@ -88,7 +92,7 @@ export function ofdmChannel(z: Tensor, o: OfdmOptions): OfdmReceived {
   const effSnrDb = empty(e, [N]);
   e.launch('channel_ofdm_equalise', {
     buffers: [Yf.buffer, o.snrDb.buffer, y.buffer, effGain.buffer, csi.buffer, channelGain.buffer, effSnrDb.buffer],
-    overrides: { FADING: fading, PERFECT: o.estimation === 'perfect', MMSE: (o.equaliser ?? 'mmse') === 'mmse' },
+    overrides: { FADING: fading, PERFECT: o.estimation === 'perfect', MMSE: (o.equaliser ?? 'mmse') === 'mmse', MAX_F: fr.F, MAX_TAPS: fr.L },
     uniforms,
     workgroups: [N],
     label: shapeStr(z.shape),

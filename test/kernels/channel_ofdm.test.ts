@@ -137,4 +137,20 @@ describe('OFDM channel', () => {
     expect(() => ofdmChannel(z, { snrDb, seed: 1, taps: 8, cyclicPrefix: 6 })).toThrow(/cyclic prefix/);
     expect(() => ofdmChannel(z, { snrDb, seed: 1, subcarriers: 48 })).toThrow(/power of two/);
   });
+
+  it('under WebGPU\'s default limits (16 KiB of workgroup storage) 512 subcarriers run; 1024 with 64 taps are refused naming the limit', async () => {
+    const { Engine } = await import('../../src/index.js');
+    const e = await Engine.create({ limits: 'default' });
+    try {
+      expect(e.limits.maxComputeWorkgroupStorageSize).toBe(16384);
+      const rng = testRng();
+      const z = tensor(e, Array.from({ length: 2200 }, () => rng.uniform(-1, 1)), [1, 2200]);
+      const snrDb = tensor(e, [10], [1]);
+      const r = ofdmChannel(z, { snrDb, seed: 2, subcarriers: 512, taps: 8 });
+      expect((await r.y.data()).every(Number.isFinite)).toBe(true);
+      expect(() => ofdmChannel(z, { snrDb, seed: 2, subcarriers: 1024, taps: 64, cyclicPrefix: 64 })).toThrow(/1024 subcarriers and 64 taps need 16896 bytes of workgroup storage; this device allows 16384 \(maxComputeWorkgroupStorageSize\)/);
+    } finally {
+      e.destroy();
+    }
+  });
 });
