@@ -4,7 +4,7 @@ import { Bench } from 'tinybench';
 export interface Row {
   name: string;
   shape: string;
-  unit: 'GFLOP/s' | 'GB/s' | 'ms' | 'pairs/s' | 'images/s' | 'MiB' | 'ops/s';
+  unit: 'GFLOP/s' | 'GB/s' | 'ms' | 'pairs/s' | 'images/s' | 'MiB' | 'ops/s' | 'dB';
   ours: number | null;
   tfjs: number | null;
   ratio: number | null;
