@@ -41,6 +41,7 @@ export async function gpuWait<T>(p: Promise<T>): Promise<T> {
   if (waiting++ === 0) {
     realSetImmediate = globalThis.setImmediate;
     waitStart = performance.now();
+    politeSetImmediate = politeProxy(realSetImmediate);
     globalThis.setImmediate = politeSetImmediate;
   }
   try {
@@ -56,10 +57,22 @@ let waiting = 0;
 let waitStart = 0;
 let realSetImmediate: typeof setImmediate | null = null;
 const isNative = (fn: unknown) => typeof fn === 'function' && Function.prototype.toString.call(fn).endsWith('{ [native code] }');
-const politeSetImmediate = ((fn: (...args: unknown[]) => void, ...args: unknown[]) => {
-  if (isNative(fn) && performance.now() - waitStart > gpuWaitTiming.fastMs) return setTimeout(fn, 0, ...args);
-  return realSetImmediate!(fn, ...args);
-}) as typeof setImmediate;
+let politeSetImmediate: typeof setImmediate | null = null;
+/**
+ * The real setImmediate behind a Proxy: its name, length, properties (util.promisify's custom symbol
+ * included) and every JavaScript callback's scheduling are the real one's; only a native callback after the
+ * fast window goes to a timer. What a program can still tell apart while the engine waits is the identity
+ * (globalThis.setImmediate !== the function it saved before).
+ */
+function politeProxy(real: typeof setImmediate): typeof setImmediate {
+  return new Proxy(real, {
+    apply(target, self, args: [(...a: unknown[]) => void, ...unknown[]]) {
+      const [fn, ...rest] = args;
+      if (isNative(fn) && performance.now() - waitStart > gpuWaitTiming.fastMs) return setTimeout(fn, 0, ...rest);
+      return Reflect.apply(target, self, args);
+    },
+  });
+}
 
 /** A JSON file, written atomically (temp file + rename) so an interrupted run never leaves it torn. */
 export function fileStore(path: string): TuneStore {

@@ -56,4 +56,28 @@ describe('waiting on the GPU without a busy poll (gpuWait)', () => {
     expect(globalThis.setImmediate).toBe(real);
     e.destroy();
   });
+
+  it('what a program sees of setImmediate while the engine waits: the same name, length, promisify and scheduling; only the identity differs', async () => {
+    const { promisify } = await import('node:util');
+    const real = globalThis.setImmediate;
+    let seen: Record<string, unknown> = {};
+    const probe = async () => {
+      await null;
+      const during = globalThis.setImmediate;
+      const order: string[] = [];
+      await new Promise<void>((done) => { during(() => order.push('immediate')); setTimeout(() => { order.push('timeout'); done(); }, 5); });
+      seen = {
+        name: during.name, length: during.length, custom: (during as unknown as Record<symbol, unknown>)[promisify.custom],
+        promisified: await promisify(during)(), order, same: during === real,
+      };
+    };
+    await gpuWait(probe());
+    expect(seen.name).toBe(real.name);
+    expect(seen.length).toBe(real.length);
+    expect(seen.custom).toBe((real as unknown as Record<symbol, unknown>)[promisify.custom]);
+    expect(seen.promisified).toBeUndefined();
+    expect(seen.order).toEqual(['immediate', 'timeout']);
+    expect(seen.same).toBe(false); // the one difference, documented in platform.ts
+    expect(globalThis.setImmediate).toBe(real);
+  });
 });
