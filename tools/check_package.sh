@@ -52,6 +52,19 @@ console.log('import { Engine } from \'commin-gpu\': matmul [[1,2],[3,4]]·[[5,6]
 engine.destroy();" >"$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }
 quiet "$work/engine.log"
 
+# without the optional packages (a browser-only install: no Dawn, no sharp): Engine.create() in Node says how
+# to install Dawn, in one line
+mkdir "$work/nodawn"
+cd "$work/nodawn"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --prefer-offline --omit=optional "$tgz" >"$work/nodawn-install.log" 2>&1 || { cat "$work/nodawn-install.log"; exit 1; }
+test ! -d node_modules/webgpu || { echo 'npm install --omit=optional installed webgpu' >&2; exit 1; }
+node --input-type=module -e "
+import { Engine } from 'commin-gpu';
+try { await Engine.create(); console.log('created'); process.exit(1); } catch (e) { console.log(e.message); }" >"$work/nodawn.log" 2>&1 || { cat "$work/nodawn.log"; exit 1; }
+grep -q "needs the optional package 'webgpu' (Dawn): npm install webgpu" "$work/nodawn.log" || { cat "$work/nodawn.log"; exit 1; }
+echo "without optional packages: $(du -sk node_modules | cut -f1) KiB installed; Engine.create() says: $(head -c 80 "$work/nodawn.log")…"
+
 cp -r "$repo/examples/vite-basic" "$work/example"
 cd "$work/example"
 rm -rf node_modules dist package-lock.json

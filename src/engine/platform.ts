@@ -14,10 +14,13 @@ const heldNodeGpus: unknown[] = [];
 export async function nodeGpu(dawnFlags: string[]): Promise<GPU> {
   // Hidden from bundlers that still see this file: this import only exists in Node.
   const modName = 'webgpu';
-  const mod = (await import(/* @vite-ignore */ modName)) as {
-    create: (flags: string[]) => GPU;
-    globals: Record<string, unknown>;
-  };
+  let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
+  try {
+    mod = await import(/* @vite-ignore */ modName);
+  } catch (e) {
+    // an optional dependency: a browser-only install (npm install --omit=optional) has no Dawn
+    throw new Error(`WebGPU in Node needs the optional package 'webgpu' (Dawn): npm install webgpu (${(e as Error).message.split('\n')[0]})`);
+  }
   for (const [k, v] of Object.entries(mod.globals)) {
     if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   }
