@@ -37,7 +37,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var acc = 0.0;
   for (var f = t; f < F; f += 64u) {
     var H = vec2<f32>(0.0);
-    for (var l = 0u; l < p.L; l++) { H += cmul(taps[l], expi(-TWO_PI * f32((f * l) % F) / f32(F))); }
+    for (var l = 0u; l < p.L; l++) { H += cmul(taps[l], expi_turns(-f32((f * l) % F) / f32(F))); }
     csi[csiBase + f] = H;
     for (var b = 0u; b < p.blocks; b++) {
       let mPilot = b * (p.D + 1u);

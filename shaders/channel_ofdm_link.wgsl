@@ -33,7 +33,7 @@ fn fft_buf(t: u32, sign: f32) {
       let pos = b % half;
       let i0 = (b / half) * size + pos;
       let i1 = i0 + half;
-      let v = cmul(expi(sign * TWO_PI * f32(pos) / f32(size)), buf[i1]);
+      let v = cmul(expi_turns(sign * f32(pos) / f32(size)), buf[i1]);
       let u = buf[i0];
       buf[i0] = u + v;
       buf[i1] = u - v;

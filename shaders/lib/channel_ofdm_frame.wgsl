@@ -12,12 +12,12 @@ struct Params {
 // the workgroup arrays' lengths: set per pipeline to F and L, so a frame takes only the workgroup storage it needs
 override MAX_F: u32 = 1024u;
 override MAX_TAPS: u32 = 64u;
-const TWO_PI: f32 = 6.283185307179586;
 
-fn expi(angle: f32) -> vec2<f32> { return vec2<f32>(cos(angle), sin(angle)); }
+// e^(i·2π·t) for an angle in turns (lib/sincos, included by lib/philox: float32-accurate on every implementation)
+fn expi_turns(t: f32) -> vec2<f32> { return sincos_turns(t); }
 
 // Known unit-power pilot on subcarrier f: the chirp exp(iπf²/F) (f² reduced mod 2F so the angle is exact).
-fn pilot(f: u32, F: u32) -> vec2<f32> { return expi(3.141592653589793 * f32((f * f) % (2u * F)) / f32(F)); }
+fn pilot(f: u32, F: u32) -> vec2<f32> { return expi_turns(f32((f * f) % (2u * F)) / f32(2u * F)); }
 
 // Tap l of image's channel; without FADING the taps are the deterministic √p_l.
 fn ofdm_tap(l: u32, L: u32, decayRate: f32, offset: u32, image: u32, key: vec2<u32>, fading: bool) -> vec2<f32> {

@@ -1,4 +1,5 @@
 // Philox4x32-10 counter-based generator and conversions (shared by every kernel that draws noise).
+#include "lib/sincos"
 
 fn mulhilo(a: u32, b: u32) -> vec2<u32> {
   let al = a & 0xffffu; let ah = a >> 16u;
@@ -27,8 +28,7 @@ fn unit(v: u32) -> f32 { return (f32(v >> 9u) + 0.5) * 1.1920928955078125e-7; }
 // Two standard normals from two uniforms (Box-Muller).
 fn box_muller(u1: f32, u2: f32) -> vec2<f32> {
   let r = sqrt(-2.0 * log(u1));
-  let a = 6.283185307179586 * u2;
-  return vec2<f32>(r * cos(a), r * sin(a));
+  return r * sincos_turns(u2);
 }
 
 // Four standard normals for counter ctr under key.

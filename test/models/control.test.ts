@@ -2,7 +2,7 @@
 // fixture from control_golden.py), and the ControlNet property the training starts from: with its
 // zero-initialised convs the controlled U-Net is the frozen prior.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { fixtureBytes } from '../fixture_bytes.js';
 import { tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { UNet } from '../../src/models/unet.js';
@@ -11,14 +11,15 @@ import { expectClose, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();
 const FIXTURE = new URL('../fixtures/control_golden.safetensors', import.meta.url);
+const FIXTURE_BYTES = await fixtureBytes(FIXTURE);
 const TINY: ControlConfig = {
   unet: { resolution: 8, inChannels: 3, outChannels: 3, ch: 8, chMult: [1, 2], numResBlocks: 1, attnResolutions: [4], dropout: 0, groups: 4, eps: 1e-6 },
   stemChannels: 8, snrScale: 50,
 };
 
-describe.skipIf(!existsSync(FIXTURE))('the control branch equals the PyTorch reference (golden fixture)', () => {
+describe.skipIf(!FIXTURE_BYTES)('the control branch equals the PyTorch reference (golden fixture)', () => {
   it('same weights and inputs → the same controlled ε̂ (and the same plain prior ε̂)', async () => {
-    const f = parseSafetensors(new Uint8Array(readFileSync(FIXTURE)), 'control_golden');
+    const f = parseSafetensors(FIXTURE_BYTES!, 'control_golden');
     const cfg = JSON.parse(f.metadata.config) as ControlConfig;
     const prior = new UNet(engine(), cfg.unet);
     prior.params.loadHost(f.tensors, 'control_golden', 'prior.');

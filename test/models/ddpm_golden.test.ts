@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { fixtureBytes } from '../fixture_bytes.js';
 import { Adam, backward, tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
@@ -9,10 +9,11 @@ import { useEngine } from '../helpers.js';
 
 const engine = useEngine();
 const FIXTURE = new URL('../fixtures/ddpm_golden.safetensors', import.meta.url);
+const FIXTURE_BYTES = await fixtureBytes(FIXTURE);
 
-describe.skipIf(!existsSync(FIXTURE))('the engine trainer equals the PyTorch reference (golden fixture)', () => {
+describe.skipIf(!FIXTURE_BYTES)('the engine trainer equals the PyTorch reference (golden fixture)', () => {
   it('same config, weights, batch, timesteps and noise → the same loss over 50 Adam steps', async () => {
-    const f = parseSafetensors(new Uint8Array(readFileSync(FIXTURE)), 'ddpm_golden');
+    const f = parseSafetensors(FIXTURE_BYTES!, 'ddpm_golden');
     const cfg = JSON.parse(f.metadata.config) as UNetConfig;
     const model = new UNet(engine(), cfg);
     model.params.loadHost(f.tensors, 'ddpm_golden', 'weights.');

@@ -2,7 +2,7 @@
 // generator's images, the spectral-norm discriminator's logits, and both after one power iteration
 // (fixture from tools/torch_ref/gan_golden.py).
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { fixtureBytes } from '../fixture_bytes.js';
 import { tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { Generator, type GeneratorConfig } from '../../src/models/generator.js';
@@ -11,9 +11,10 @@ import { expectClose, useEngine } from '../helpers.js';
 
 const engine = useEngine();
 const FIXTURE = new URL('../fixtures/gan_golden.safetensors', import.meta.url);
+const FIXTURE_BYTES = await fixtureBytes(FIXTURE);
 
-describe.skipIf(!existsSync(FIXTURE))('the engine GAN equals the PyTorch reference (golden fixture)', () => {
-  const f = existsSync(FIXTURE) ? parseSafetensors(new Uint8Array(readFileSync(FIXTURE)), 'gan_golden') : null;
+describe.skipIf(!FIXTURE_BYTES)('the engine GAN equals the PyTorch reference (golden fixture)', () => {
+  const f = FIXTURE_BYTES ? parseSafetensors(FIXTURE_BYTES, 'gan_golden') : null;
   const h = (n: string) => {
     const t = f!.tensors.get(n);
     if (!t) throw new Error(`fixture lacks '${n}'`);
