@@ -40,7 +40,7 @@ export function familyModels(family: FamilyName, bcrs: [number, number][]): stri
     if (!existsSync(f)) {
       const how = family === 'faces'
         ? `commin train jscc --bcr ${b.join('/')} --init ${bundledJscc([1, 48])} --out ${f}`
-        : `commin train jscc --crops --size 128 --downsample 4 --data DIR --bcr ${b.join('/')} --init ${bundledJscc([1, 48], 'natural')} --out ${f} (see docs/natural.md)`;
+        : `commin train jscc --crops --size 128 --data DIR --bcr ${b.join('/')} --init ${bundledJscc([1, 48], 'natural')} --out ${f} (tools/train_natural.sh)`;
       throw new Error(`no bundled ${family} DeepJSCC for BCR ${b.join('/')} ('${f}'; bundled: ${bundledBcrs(family).join(', ') || 'none'}); train one with: ${how}, or pass --model FILE`);
     }
     return f;

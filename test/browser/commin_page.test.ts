@@ -129,7 +129,7 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     });
     expect([got.symbols, got.bcr, got.channel]).toEqual([512, [1, 24], 'rayleigh']);
     expect(got.methods.deepjscc.psnr).toBeGreaterThan(5);
-    expect(await page.textContent('#latency')).toMatch(/; 512 complex symbols \(BCR 1\/24\) over rayleigh \(block fading, MMSE equaliser\)$/);
+    expect(await page.textContent('#latency')).toMatch(/; 512 complex symbols for 64×64 \(BCR 1\/24\) over rayleigh \(block fading, MMSE equaliser\)$/);
     // no INN for 1/24 in this folder: CommIN is disabled, naming the per-BCR file
     expect(await page.textContent('#method-commin-reason')).toMatch(/no models\/inn_bcr1-24_snr4\.safetensors/);
     // the folder has no 1/96 model: that choice is disabled and names the file
