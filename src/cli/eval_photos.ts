@@ -27,7 +27,7 @@ export interface PhotoEvalFlags {
 }
 
 /** The face family's DeepJSCC under the name the photo evaluation gives it. */
-const FACES_ON_PHOTOS: Method = { ...getMethod('deepjscc'), name: 'deepjscc-faces', label: 'DeepJSCC (64x64 faces model)' };
+export const FACES_ON_PHOTOS: Method = { ...getMethod('deepjscc'), name: 'deepjscc-faces', label: 'DeepJSCC (64x64 faces model)' };
 
 export async function evalPhotos(o: PhotoEvalFlags): Promise<void> {
   const bcrs = o.files ? o.files.map((f) => jsccShape(f).bcr) : o.bcr ?? bundledBcrs('natural').map((b) => fraction(b));

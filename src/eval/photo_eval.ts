@@ -148,8 +148,23 @@ export function summarise(rows: PhotoRow[], reference: string): PhotoSummaryRow[
   });
 }
 
-function writeOutputs(o: PhotoEvalOptions, rows: PhotoRow[], summary: PhotoSummaryRow[], log: (s: string) => void): void {
-  writeFileAtomic(join(o.out, 'per_image.csv'), ['image,method,bcr,snr_db,symbols,psnr_db,ms_ssim,lpips_squeeze', ...rows.map((r) => [r.image, r.method, r.bcr, r.snr, r.symbols, r.psnr.toFixed(3), r.msSsim.toFixed(4), r.lpips.toFixed(4)].join(','))].join('\n') + '\n');
+/** The rows of per_image.csv files written by evaluatePhotos; `label` names a method for the tables. */
+export function readPhotoRows(text: string, label: (method: string) => string, what = 'per_image.csv'): PhotoRow[] {
+  const [head, ...lines] = text.trim().split('\n');
+  if (head !== PHOTO_CSV_HEADER) throw new Error(`${what}: not a photo evaluation's per_image.csv (header ${head})`);
+  return lines.map((l, i) => {
+    const f = l.split(',');
+    if (f.length !== 8) throw new Error(`${what}: line ${i + 2} has ${f.length} fields, not 8`);
+    const [image, method, bcr, snr, symbols, psnr, msSsim, lpips] = f;
+    return { image, method, label: label(method), bcr, snr: +snr, symbols: +symbols, psnr: +psnr, msSsim: +msSsim, lpips: +lpips };
+  });
+}
+
+export const PHOTO_CSV_HEADER = 'image,method,bcr,snr_db,symbols,psnr_db,ms_ssim,lpips_squeeze';
+
+/** per_image.csv, summary.json, summary.md and the plots of a photo evaluation (also of several merged: tools/photo_summary.ts). */
+export function writeOutputs(o: Pick<PhotoEvalOptions, 'out' | 'images' | 'snrs' | 'seed' | 'channel' | 'reference'>, rows: PhotoRow[], summary: PhotoSummaryRow[], log: (s: string) => void): void {
+  writeFileAtomic(join(o.out, 'per_image.csv'), [PHOTO_CSV_HEADER, ...rows.map((r) => [r.image, r.method, r.bcr, r.snr, r.symbols, r.psnr.toFixed(3), r.msSsim.toFixed(4), r.lpips.toFixed(4)].join(','))].join('\n') + '\n');
   writeFileAtomic(join(o.out, 'summary.json'), JSON.stringify({ images: o.images.map((f) => basename(f)), snrs: o.snrs, seed: o.seed, channel: o.channel, reference: o.reference, results: summary }, null, 2) + '\n');
   const md = [
     `Photos at their own size (${o.images.length} images), ${o.channel.kind.toUpperCase()} channel; Δ = method − ${o.reference} of the same BCR, paired by image, mean ± 95 % CI. PSNR and MS-SSIM: higher is better; LPIPS-squeeze: lower is better.`,

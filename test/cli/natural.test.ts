@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../run_process.js';
+import { runCli, runProcess } from '../run_process.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
 import { decodeImage, encodePng, resize } from '../../src/data/image.js';
 import { kodakCrop } from '../data_helpers.js';
 
@@ -66,6 +68,17 @@ describe('natural family (--model natural, the default of transmit)', () => {
     for (const f of ['summary.md', 'psnr_vs_snr.svg', 'lpips_vs_snr.svg', 'a_bcr1-48_snr1.png']) expect(existsSync(join(out, f)), f).toBe(true);
     const pair = decodeImage(new Uint8Array(readFileSync(join(out, 'a_bcr1-48_snr1.png'))));
     expect(pair.width).toBeGreaterThan(4 * 96);
+    // the same summary from the rows split over two files (tools/photo_summary.ts merges runs)
+    const parts = mkdtempSync(join(tmpdir(), 'parts-'));
+    const [head, ...rows] = csv;
+    writeFileSync(join(parts, 'a.csv'), [head, ...rows.filter((l) => l.includes(',separation,'))].join('\n') + '\n');
+    writeFileSync(join(parts, 'b.csv'), [head, ...rows.filter((l) => !l.includes(',separation,'))].join('\n') + '\n');
+    const merged = await runProcess(process.execPath, ['--import', 'tsx', 'tools/photo_summary.ts', '--out', join(parts, 'm'), join(parts, 'a.csv'), join(parts, 'b.csv')], { cwd: ROOT });
+    expect(merged.status, merged.stderr).toBe(0);
+    const again = JSON.parse(readFileSync(join(parts, 'm', 'summary.json'), 'utf8'));
+    const key = (r: { method: string; bcr: string; snr: number }) => `${r.method}|${r.bcr}|${r.snr}`;
+    const sorted = (x: { method: string; bcr: string; snr: number }[]) => [...x].sort((p, q) => key(p).localeCompare(key(q)));
+    expect(sorted(again.results)).toEqual(sorted(summary.results));
     // the natural family needs photos: the face folder default is refused
     const noData = await commin('eval', '--model', 'natural');
     expect(noData.stderr).toMatch(/--model natural evaluates photos: pass --data DIR/);
