@@ -26,5 +26,5 @@ adv() { # BCR, steps
 ( mse 1/48 models/deepjscc_64_bcr1-48.safetensors 5000 && adv 1/48 1500 ) &
 # lane 2: 1/384 (from the face 1/192 model: one latent channel, every fourth row sent instead of every other), 1/96, 1/192, then 1/384's adversarial fine-tune
 ( mse 1/384 models/deepjscc_64_bcr1-192.safetensors 3000 && mse 1/96 models/deepjscc_64_bcr1-96.safetensors 2500 \
-  && mse 1/192 models/deepjscc_64_bcr1-192.safetensors 2500 && adv 1/384 1500 ) &
+  && mse 1/192 models/deepjscc_64_bcr1-192.safetensors 2500 && adv 1/384 1000 ) &
 wait

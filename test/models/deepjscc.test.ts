@@ -36,7 +36,9 @@ describe('DeepJSCC', () => {
     const model = new DeepJSCC(e, { size: 32, bcr: [1, 12], channels: [16, 32], snrAdaptive: true }, 3);
     const opt = new Adam(model.params.list(), { lr: 3e-3 });
     const snr = tensor(e, new Array(8).fill(20), [8]);
-    for (let step = 0; step < 250; step++) {
+    // 350 steps: the loss sits on the mean-image plateau for 100–200 steps and leaves it at a step that moves
+    // with float rounding; at 250 some inits had not left it yet (18.96 dB), at 350 inits 3–6 reach 23.7–25.3 dB
+    for (let step = 0; step < 350; step++) {
       tidy(() => {
         opt.zeroGrad();
         backward(losses.mse(model.forward(x, snr, 1, step), x));
@@ -48,7 +50,7 @@ describe('DeepJSCC', () => {
     const got = (await psnr(x, y)).reduce((a, b) => a + b) / 8;
     expect(got).toBeGreaterThan(baseline + 4);
     model.dispose();
-  }, 300_000); // 250 training steps: minutes on a slow CPU adapter
+  }, 300_000); // 350 training steps: minutes on a slow CPU adapter
 
   it('checkpoint: a resumed run equals an uninterrupted one bit for bit', async () => {
     const data = smallFolder(6, 16);
