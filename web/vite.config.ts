@@ -1,7 +1,8 @@
 // The web demo and kernel playground: `npm run web` serves them; the committed models, the LPIPS weights
-// and the sample images are served from the page's own origin (models/ and assets/, never copied).
+// and the sample images are served from the page's own origin (models/ and assets/, not copied); `npm run
+// web:build` copies them into dist-web/ at the same paths, so the built folder works from any static server.
 import { defineConfig, type Plugin } from 'vite';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleShaders, SHADER_DIR } from '../tools/bundle_shaders.js';
@@ -35,8 +36,19 @@ function shaderSources(): Plugin {
 }
 
 function serveData(): Plugin {
+  let outDir = '';
   return {
     name: 'commin-data',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    // the built site carries what the dev server mounts: models (*.safetensors and their cards), LPIPS, samples
+    closeBundle() {
+      for (const [prefix, dir] of Object.entries(MOUNTS)) {
+        if (!existsSync(dir)) continue;
+        cpSync(dir, join(outDir, prefix), { recursive: true, filter: (f) => statSync(f).isDirectory() || /\.(safetensors|json|png|jpg)$/.test(f) });
+      }
+    },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const url = decodeURIComponent((req.url ?? '').split('?')[0]);

@@ -40,7 +40,16 @@ export function jpegBits(file: Uint8Array): number {
 
 /** jpeg-js's file of RGBA pixels, width × height (square when height is left out). */
 export function encodeJpeg(rgba: Uint8Array, width: number, quality: number, height = width): Uint8Array {
-  return new Uint8Array(jpeg.encode({ data: rgba, width, height }, quality).data);
+  // jpeg-js returns Node's Buffer.from(bytes), which a browser lacks: there a stand-in that makes a Uint8Array
+  // is in place for the (synchronous) call only, so no other code can see it
+  const g = globalThis as { Buffer?: unknown };
+  if (g.Buffer !== undefined) return new Uint8Array(jpeg.encode({ data: rgba, width, height }, quality).data);
+  g.Buffer = { from: (bytes: ArrayLike<number>) => Uint8Array.from(bytes) };
+  try {
+    return new Uint8Array(jpeg.encode({ data: rgba, width, height }, quality).data);
+  } finally {
+    delete g.Buffer;
+  }
 }
 
 export interface Coded { quality: number; bits: number; file: Uint8Array }

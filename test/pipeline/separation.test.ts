@@ -37,6 +37,20 @@ describe('separation bit budget', () => {
     expect(jpegBits(file)).toBeGreaterThan(0);
   });
 
+  it('encodes where there is no Buffer (a browser), the same bytes, and leaves no Buffer behind', () => {
+    const inNode = encodeJpeg(rgba, S, 60);
+    const g = globalThis as { Buffer?: unknown };
+    const saved = g.Buffer;
+    delete g.Buffer;
+    try {
+      const inBrowser = encodeJpeg(rgba, S, 60);
+      expect(inBrowser).toEqual(inNode);
+      expect('Buffer' in globalThis).toBe(false);
+    } finally {
+      g.Buffer = saved;
+    }
+  });
+
   it('picks the largest quality that fits: it fits and quality + 1 does not', () => {
     for (const snr of [15, 30]) {
       const budget = capacityBits(256, snr);
