@@ -245,7 +245,9 @@ async function showResult(col: Column, out: Tensor, scores: Scores, ms: number):
   const data = await out.data();
   draw(col.canvas, nchwToImages(data, out.shape)[0]);
   const run = { values: Array.from(data), psnr: scores.psnr[0], ssim: scores.ssim[0], lpips: scores.lpips![0], ms };
-  col.scores.textContent = `PSNR ${run.psnr.toFixed(2)} dB · SSIM ${run.ssim.toFixed(3)} · LPIPS ${run.lpips.toFixed(3)}`;
+  // arrows: which way is better (PSNR and SSIM up, LPIPS down)
+  col.scores.textContent = `PSNR ${run.psnr.toFixed(2)} dB ↑ · SSIM ${run.ssim.toFixed(3)} ↑ · LPIPS ${run.lpips.toFixed(3)} ↓`;
+  col.scores.title = 'PSNR and SSIM: higher is better; LPIPS (a learnt perceptual distance): lower is better';
   col.time.textContent = `took ${ms.toFixed(0)} ms`;
   return run;
 }

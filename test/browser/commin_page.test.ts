@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     expect(got.commin!.stepMs.length).toBe(2);
     const col = (name: string) => `#results .method-column[data-method="${name}"]`;
     expect(await page.textContent(`${col('commin')} .label`)).toBe('CommIN');
-    expect(await page.textContent(`${col('commin')} .scores`)).toMatch(/^PSNR \d+\.\d\d dB · SSIM -?\d\.\d{3} · LPIPS \d\.\d{3}$/);
+    expect(await page.textContent(`${col('commin')} .scores`)).toMatch(/^PSNR \d+\.\d\d dB ↑ · SSIM -?\d\.\d{3} ↑ · LPIPS \d\.\d{3} ↓$/);
     expect(await page.textContent(`${col('commin')} .time`)).toMatch(/^took \d+ ms$/);
     expect(await page.textContent(`${col('commin')} .step-text`)).toMatch(/^step 2\/2: \d+ ms \(U-Net \d+ ms, guidance \d+ ms\)$/);
     expect(await page.$eval(`${col('commin')} progress`, (p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([2, 2]);
