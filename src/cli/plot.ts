@@ -20,7 +20,13 @@ export function lineChartSvg(panels: Panel[], xLabel: string, { xTick = String, 
   const pw = 320, ph = 220, m = { l: 50, r: 15, t: 30, b: 40 };
   const W = panels.length * pw;
   const top = heading ? 20 : 0;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${ph + 20 + top}" font-family="sans-serif" font-size="11">`];
+  // a series keeps its colour in every panel (by name, in order of first appearance); the legend sits in a
+  // band under each panel's axis label, clear of the lines
+  const colourOf = new Map<string, string>();
+  for (const s of panels.flatMap((p) => p.series)) if (!colourOf.has(s.name)) colourOf.set(s.name, COLORS[colourOf.size % COLORS.length]);
+  const legendRows = Math.max(0, ...panels.map((p) => p.series.length));
+  const height = ph + 20 + top + 14 * legendRows + 6;
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" font-family="sans-serif" font-size="11">`];
   if (heading) parts.push(`<text x="${W / 2}" y="14" text-anchor="middle" font-weight="bold" font-size="12">${escapeXml(heading)}</text>`);
   if (heading) parts.push(`<g transform="translate(0, ${top})">`);
   panels.forEach((p, k) => {
@@ -41,15 +47,13 @@ export function lineChartSvg(panels: Panel[], xLabel: string, { xTick = String, 
       parts.push(`<text x="${X(x0) - 4}" y="${Y(v) + 4}" text-anchor="end">${v.toFixed(2)}</text>`);
     }
     parts.push(`<text x="${k * pw + pw / 2}" y="${ph + 10}" text-anchor="middle">${xLabel}</text>`);
-    // the legend in the top-right corner, or the bottom-right where the lines end high (rising curves)
-    const ends = p.series.filter((s) => s.points.length).map((s) => Y(s.points[s.points.length - 1][1]));
-    const endHigh = ends.length > 0 && ends.reduce((a, b) => a + b, 0) / ends.length < (m.t + ph - m.b) / 2;
-    const legendY = (i: number) => (endHigh ? ph - m.b - 6 - 14 * (p.series.length - 1 - i) : m.t + 14 * (i + 1));
     p.series.forEach((s, i) => {
-      const c = COLORS[i % COLORS.length];
+      const c = colourOf.get(s.name)!;
       parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${s.points.map(([x, y]) => `${X(x)},${Y(y)}`).join(' ')}"/>`);
       for (const [x, y] of s.points) parts.push(`<circle cx="${X(x)}" cy="${Y(y)}" r="3" fill="${c}"/>`);
-      parts.push(`<text x="${k * pw + pw - m.r - 4}" y="${legendY(i)}" text-anchor="end" fill="${c}">${escapeXml(s.name)}</text>`);
+      const ly = ph + 24 + 14 * i;
+      parts.push(`<line x1="${k * pw + m.l}" y1="${ly - 4}" x2="${k * pw + m.l + 16}" y2="${ly - 4}" stroke="${c}" stroke-width="2"/>`);
+      parts.push(`<text x="${k * pw + m.l + 20}" y="${ly}" fill="${c}">${escapeXml(s.name)}</text>`);
     });
   });
   if (heading) parts.push('</g>');
