@@ -13,7 +13,7 @@ import {
   DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, innFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
   type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
-import { buildColumn, buildPicker, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
+import { buildColumn, buildPicker, clearColumn, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (s: string) => ($('status').textContent = s);
@@ -147,6 +147,8 @@ async function loadImage(name: string, bytes: Uint8Array) {
   current = { name, image: FAMILIES[app.family].ownSize ? decoded : toSquare(decoded, app.system.jscc.cfg.size) };
   draw($('orig'), current.image);
   $('origCaption').textContent = `original, ${current.image.width}×${current.image.height}`;
+  for (const col of columns.values()) clearColumn(col);
+  $('latency').textContent = '';
 }
 
 /** The registry's methods in registry order: a checkbox each, and a column each while checked. */
@@ -387,6 +389,7 @@ async function main() {
   bcr.addEventListener('change', () => void switchLink(a.family, bcr.value));
   const pick = async () => {
     $('error').hidden = true;
+    sample.querySelector('option[data-upload]')?.remove();
     await loadImage(sample.value, await fetchBytes(sample.value));
   };
   familySelect.addEventListener('change', () => void (async () => {
@@ -400,6 +403,14 @@ async function main() {
     $('error').hidden = true;
     try {
       await loadImage(f.name, new Uint8Array(await f.arrayBuffer()));
+      // the selector names the photo shown (an entry for the user's file, replaced by the next one)
+      sample.querySelector('option[data-upload]')?.remove();
+      const mine = new Option(`your photo: ${f.name}`, '');
+      mine.dataset.upload = '1';
+      mine.disabled = true;
+      sample.prepend(mine);
+      sample.value = '';
+      mine.selected = true;
     } catch (e) {
       showError(e);
     }

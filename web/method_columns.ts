@@ -103,6 +103,15 @@ export function resetColumn(col: Column, steps: number) {
   col.progressText.textContent = steps ? `0/${steps} steps` : '';
 }
 
+/** Empties a column after a new original is chosen: the last image's reconstruction and scores are not this one's (a disabled column keeps its reason). */
+export function clearColumn(col: Column) {
+  col.canvas.getContext('2d')?.clearRect(0, 0, col.canvas.width, col.canvas.height);
+  col.time.textContent = '';
+  col.progress.hidden = true;
+  col.progressText.textContent = '';
+  if (!col.root.classList.contains('disabled')) col.scores.textContent = '';
+}
+
 /** A column whose method cannot run here: greyed out, with why. */
 export function disableColumn(col: Column, reason: string) {
   col.root.classList.add('disabled');

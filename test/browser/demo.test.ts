@@ -102,6 +102,12 @@ describe.skipIf(!hasChromium)('web demo in headless Chromium (WebGPU on SwiftSha
     await page.focus('#go');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Done.', null, { timeout: 60_000 });
+    expect(await page.textContent('#results .method-column[data-method="deepjscc"] .scores')).toMatch(/^PSNR /);
+    // a new photo clears the last one's results, and the selector names it
+    await page.setInputFiles('#file', join(BUNDLED_PHOTOS, 'kodim05_384x256.png'));
+    await page.waitForFunction(() => document.querySelector('#results .method-column[data-method="deepjscc"] .scores')?.textContent === '', null, { timeout: 30_000 });
+    expect(await page.$eval('#sample', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('your photo: kodim05_384x256.png');
+    expect(await page.textContent('#latency')).toBe('');
     await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
     await page.waitForSelector('#error:not([hidden])');
     expect(await page.textContent('#error')).toMatch(/notes.txt: not a PNG or JPEG file/);
