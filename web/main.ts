@@ -409,7 +409,6 @@ async function main() {
       mine.dataset.upload = '1';
       mine.disabled = true;
       sample.prepend(mine);
-      sample.value = '';
       mine.selected = true;
     } catch (e) {
       showError(e);

@@ -43,12 +43,12 @@ export function encodeJpeg(rgba: Uint8Array, width: number, quality: number, hei
   // jpeg-js returns Node's Buffer.from(bytes), which a browser lacks: there a stand-in that makes a Uint8Array
   // is in place for the (synchronous) call only, so no other code can see it
   const g = globalThis as { Buffer?: unknown };
-  if (g.Buffer !== undefined) return new Uint8Array(jpeg.encode({ data: rgba, width, height }, quality).data);
-  g.Buffer = { from: (bytes: ArrayLike<number>) => Uint8Array.from(bytes) };
+  const standIn = g.Buffer === undefined;
+  if (standIn) g.Buffer = { from: (bytes: ArrayLike<number>) => Uint8Array.from(bytes) };
   try {
     return new Uint8Array(jpeg.encode({ data: rgba, width, height }, quality).data);
   } finally {
-    delete g.Buffer;
+    if (standIn) delete g.Buffer;
   }
 }
 

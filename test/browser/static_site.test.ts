@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)('the built page from a static server (headless Chr
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Ready.', null, { timeout: 60_000 });
     for (const m of ['deepjscc', 'separation']) if (!(await page.isChecked(`#method-${m}`))) await page.check(`#method-${m}`);
     await page.click('#go');
-    await page.waitForFunction(() => ['Done.'].includes(document.getElementById('status')?.textContent ?? '') || !document.getElementById('error')?.hidden, null, { timeout: 300_000 });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Done.' || !document.getElementById('error')?.hidden, null, { timeout: 300_000 });
     expect(await page.isHidden('#error'), (await page.textContent('#error')) ?? '').toBe(true);
     for (const m of ['deepjscc', 'separation']) {
       const shown = await page.$eval(`#results .method-column[data-method="${m}"] canvas`, (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
