@@ -1,6 +1,7 @@
 // Public entry point of the engine.
 /// <reference types="@webgpu/types" preserve="true" />
-export { Engine, WebGPUError, type Launch } from './engine/engine.js';
+export { Engine, WebGPUError } from './engine/engine.js';
+export type { Kernel, KernelName, KernelSignatures, Launch, UserKernel, UserLaunch } from './engine/kernel_types.js';
 export { Tensor, type Shape } from './engine/tensor.js';
 export { tidy, tidyAsync, keep } from './engine/scope.js';
 export { backward, noGrad, requireGrad, isGradEnabled } from './engine/autograd.js';

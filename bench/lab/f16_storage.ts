@@ -17,7 +17,7 @@ const packed = (src: string, operand: 'A' | 'B') =>
   src.replace(`var<storage, read> ${operand}: array<vec4<f32>>;`, `var<storage, read> ${operand}h: array<vec2<u32>>;\nfn ${operand}(i: u32) -> vec4<f32> { let q = ${operand}h[i]; return vec4<f32>(unpack2x16float(q.x), unpack2x16float(q.y)); }`)
     .replace(new RegExp(`\\b${operand}\\[([^\\]]+)\\]`, 'g'), `${operand}($1)`);
 const KERNELS = { f32: base, f16B: packed(base, 'B'), f16AB: packed(packed(base, 'B'), 'A') };
-for (const [k, src] of Object.entries(KERNELS)) registerShader(`lab_f16_${k}`, src);
+const kernels = Object.fromEntries(Object.entries(KERNELS).map(([k, src]) => [k, registerShader(`lab_f16_${k}`, src)]));
 
 function operand(n: number, seed: number) {
   let s = seed;
@@ -31,7 +31,7 @@ function operand(n: number, seed: number) {
 const rows: Record<string, unknown>[] = [];
 for (const [M, N, K] of [[257, 256, 256], [1024, 64, 288], [4096, 128, 128]]) {
   const a = operand(M * K, 11), b = operand(K * N, 12), c = empty(engine, [M * N]);
-  const run = (k: string) => engine.launch(`lab_f16_${k}`, {
+  const run = (k: string) => engine.launch(kernels[k], {
     buffers: [k === 'f16AB' ? a.half.buffer : a.full.buffer, k === 'f32' ? b.full.buffer : b.half.buffer, c.buffer],
     uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: 16 },
     workgroups: [Math.ceil(N / 4 / 16), Math.ceil(M / 8), 1],

@@ -16,8 +16,8 @@ const ref = new Float64Array(M * N);
   for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) ref[i * N + j] += A[i * K + k] * B[k * N + j];
 }
 for (const name of ['jaxjs_4096x288x64', 'jaxjs_uniform_shape']) {
-  registerShader(name, readFileSync(new URL(`./matmul/${name}.wgsl`, import.meta.url), 'utf8'));
-  const run = () => engine.launch(name, { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { K, N, n: 16384, pad: 0 }, workgroups: [64] });
+  const kernel = registerShader(name, readFileSync(new URL(`./matmul/${name}.wgsl`, import.meta.url), 'utf8'));
+  const run = () => engine.launch(kernel, { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { K, N, n: 16384, pad: 0 }, workgroups: [64] });
   run();
   const got = await c.data();
   let err = 0;

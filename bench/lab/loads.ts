@@ -51,8 +51,8 @@ const out = empty(engine, [64 * 256]);
 const only = process.argv[2];
 for (const [name, src] of Object.entries(KERNELS)) {
   if (only && name !== only) continue;
-  registerShader(`lab_load_${name}`, src);
-  const run = () => engine.launch(`lab_load_${name}`, { buffers: name.startsWith('ubo') ? [out.buffer] : [x.buffer, out.buffer], uniformBuffers: undefined, workgroups: [256] } as never);
+  const kernel = registerShader(`lab_load_${name}`, src);
+  const run = () => engine.launch(kernel, { buffers: name.startsWith('ubo') ? [out.buffer] : [x.buffer, out.buffer], workgroups: [256] });
   try {
     run();
     await engine.sync();

@@ -12,10 +12,9 @@ const engine = await Engine.create();
 type Run = (a: Tensor, b: Tensor, c: Tensor, M: number, N: number, K: number) => void;
 
 function labKernel(file: string, cols: number, rows: number, wg: number, source?: string, wgy = 1): Run {
-  const name = `lab_${file}`;
-  registerShader(name, source ?? readFileSync(new URL(`./matmul/${file}.wgsl`, import.meta.url), 'utf8'));
+  const kernel = registerShader(`lab_${file}`, source ?? readFileSync(new URL(`./matmul/${file}.wgsl`, import.meta.url), 'utf8'));
   return (a, b, c, M, N, K) =>
-    engine.launch(name, {
+    engine.launch(kernel, {
       buffers: [a.buffer, b.buffer, c.buffer],
       uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N },
       overrides: file.includes('_sg') ? { WG_X: wg } : { WG: wg, ...(source ? { WGY: wgy } : {}) },
@@ -42,10 +41,10 @@ function rowBlocksSource(): string {
     .replace('if (gid.x >= N4) { return; }', 'if (gid.x < N4) {')
     .replace(/(if \(r0 \+ 7u < p\.M\) \{[^\n]*\})/, '$1\n  }\n  }');
 }
-registerShader('lab_rows_sg_rb', rowBlocksSource());
+const rowBlocksKernel = registerShader('lab_rows_sg_rb', rowBlocksSource());
 const rowBlocks = (RB: number): Run => (a, b, c, M, N, K) => {
   const wx = (N / 4) % 16 === 0 ? 16 : 8;
-  engine.launch('lab_rows_sg_rb', { buffers: [a.buffer, b.buffer, c.buffer, a.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: wx, RB }, workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8 / RB), 1] });
+  engine.launch(rowBlocksKernel, { buffers: [a.buffer, b.buffer, c.buffer, a.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: M * N }, overrides: { WG_X: wx, RB }, workgroups: [Math.ceil(N / 4 / wx), Math.ceil(M / 8 / RB), 1] });
 };
 
 const VARIANTS: Record<string, Run> = {

@@ -15,7 +15,7 @@ const io = (inputs: number) => [
   `@group(0) @binding(${inputs}) var<storage, read_write> y: array<vec4<f32>>;`,
 ].join('\n');
 const gid = '@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>';
-const KERNELS: Record<string, { inputs: number; wg: number[]; src: string }> = {
+const KERNELS: Record<string, { inputs: number; wg: [number]; src: string }> = {
   copy_one: { inputs: 1, wg: [V / 256], src: `${io(1)}\n@compute @workgroup_size(256) fn main(${gid}) { y[gid.x] = x0[gid.x]; }` },
   copy_stride: { inputs: 1, wg: [128], src: `${io(1)}\n@compute @workgroup_size(256) fn main(${gid}) {
     for (var i = gid.x; i < ${V}u; i += nwg.x * 256u) { y[i] = x0[i]; } }` },
@@ -38,9 +38,9 @@ const runs: Record<string, { bytes: number; run: () => void }> = {
   engine_add: { bytes: 3 * N * 4, run: () => add(a, b).dispose() },
 };
 for (const [name, k] of Object.entries(KERNELS)) {
-  registerShader(`lab_mem_${name}`, k.src);
+  const kernel = registerShader(`lab_mem_${name}`, k.src);
   const buffers = [a.buffer, b.buffer].slice(0, k.inputs).concat(out.buffer);
-  runs[name] = { bytes: (k.inputs + 1) * N * 4, run: () => engine.launch(`lab_mem_${name}`, { buffers, workgroups: k.wg } as never) };
+  runs[name] = { bytes: (k.inputs + 1) * N * 4, run: () => engine.launch(kernel, { buffers, workgroups: k.wg }) };
 }
 // every kernel computes what it says (the adds against the engine's add)
 const want = await add(a, b).data();

@@ -5,12 +5,12 @@ import { genSplitK } from '/work/main/bench/lab/matmul_gen.js';
 const engine = await Engine.create();
 for (const [R, C, KC, wg] of [[8, 1, 64, 16], [8, 1, 32, 16], [8, 2, 32, 16], [16, 1, 32, 16], [4, 2, 64, 16]]) {
   const name = `splitk_${R}_${C}_${KC}`;
-  registerShader(name, genSplitK(R, C, KC));
+  const kernel = registerShader(name, genSplitK(R, C, KC));
   for (const [M, N, K] of [[1024, 1024, 1024], [256, 256, 256]]) {
     const a = randUniform(engine, [M, K], { seed: 1 }), b = randUniform(engine, [K, N], { seed: 2 });
     const parts = K / KC;
     const c = empty(engine, [parts, M, N]);
-    const run = () => engine.launch(name, { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: 0 }, overrides: { WG: wg, WGY: 1 }, workgroups: [Math.ceil(N / 4 / C / wg), Math.ceil(M / R), parts] });
+    const run = () => engine.launch(kernel, { buffers: [a.buffer, b.buffer, c.buffer], uniforms: { M, N, K, batch: 1, strideA: 0, strideB: 0, strideC: 0 }, overrides: { WG: wg, WGY: 1 }, workgroups: [Math.ceil(N / 4 / C / wg), Math.ceil(M / R), parts] });
     run(); await engine.sync();
     // check chunk sums against CPU
     const [A, B, P] = [await a.data(), await b.data(), await c.data()];

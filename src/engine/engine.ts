@@ -6,7 +6,9 @@ import { BufferPool } from './buffers.js';
 import { BindGroupCache } from './bind_groups.js';
 import { DerivedCache } from './derived_cache.js';
 import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type AutotuneOptions, type TuneResult } from './autotune.js';
-import { kernelInfo, overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
+import { overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
+import type { Kernel, Launch, UserLaunch } from './kernel_types.js';
+import { kernelInfo } from './shaders.js';
 import { gpuWait } from './platform.js';
 import { UniformSlots } from './uniform_slots.js';
 
@@ -16,16 +18,6 @@ const MAX_BATCH = 512; // dispatches per batch before an automatic submit (at mo
  * driver (lavapipe dies silently). Loops must await now and then: engine.throttle(), a readback or sync().
  */
 const MAX_IN_FLIGHT = 48;
-
-export interface Launch {
-  /** Buffers for the kernel's storage bindings, in binding order. */
-  buffers: GPUBuffer[];
-  uniforms?: UniformValues;
-  overrides?: Overrides;
-  workgroups: [number, number?, number?];
-  /** Shapes etc., for error messages and profiling labels. */
-  label?: string;
-}
 
 export class WebGPUError extends Error {}
 
@@ -243,8 +235,12 @@ export class Engine {
     return this.uniforms.slotOf(size)!;
   }
 
-  /** Encodes one dispatch of a kernel into the current batch. */
-  launch(name: string, l: Launch): void {
+  /**
+   * Encodes one dispatch of a kernel into the current batch. A bundled kernel's buffers and uniforms are
+   * typed by its name (kernel_types.ts); a registered one's are checked here only.
+   */
+  launch<K extends Kernel>(name: K, l: Launch<K>): void;
+  launch(name: string, l: UserLaunch): void {
     this.checkAlive();
     const k = kernelInfo(name);
     const storage = k.storageBindings;

@@ -3,7 +3,6 @@
 // The package's "main" is a CommonJS file in a "type": "module" package, which Node cannot load: use its ESM build.
 import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
 import type { VariableInfo, MemberInfo } from 'wgsl_reflect';
-import { shaderSource } from './shaders.js';
 
 export type Overrides = Record<string, number | boolean>;
 export type UniformValues = Record<string, number | ArrayLike<number>>;
@@ -56,6 +55,9 @@ function uniformFields(members: MemberInfo[]): UniformField[] {
   });
 }
 
+/** Fields a launch need not give: they only pad the uniform struct to its layout. */
+export const isPadding = (field: string): boolean => field.startsWith('_pad');
+
 export class KernelInfo {
   readonly bindings: BindingInfo[];
   readonly uniform: UniformLayout | null;
@@ -107,7 +109,7 @@ export class KernelInfo {
     for (const f of layout.fields) {
       const v = values[f.name];
       if (v === undefined) {
-        if (f.name.startsWith('_pad')) continue;
+        if (isPadding(f.name)) continue;
         throw new Error(`kernel '${this.name}': uniform '${f.name}' not given`);
       }
       const arr: ArrayLike<number> = typeof v === 'number' ? [v] : v;
@@ -120,18 +122,6 @@ export class KernelInfo {
       }
     }
   }
-}
-
-const infos = new Map<string, KernelInfo>();
-
-export function kernelInfo(name: string): KernelInfo {
-  let k = infos.get(name);
-  const src = shaderSource(name);
-  if (!k || k.source !== src) {
-    k = new KernelInfo(name, src);
-    infos.set(name, k);
-  }
-  return k;
 }
 
 export function overridesKey(o: Overrides | undefined): string {

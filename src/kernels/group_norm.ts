@@ -47,7 +47,7 @@ function launchStats(e: Engine, v: GroupNormVariant, x: Tensor, stats: Tensor, g
 interface BackwardArgs { x: Tensor; g: Tensor; stats: Tensor; weight: Tensor; bias: Tensor; dx: Tensor; dparams: Tensor }
 
 function launchBackward(e: Engine, v: GroupNormVariant, a: BackwardArgs, groups: number, cPerGroup: number, HW: number, C: number, silu: boolean, label: string): void {
-  const buffers = [a.x.buffer, a.g.buffer, a.stats.buffer, a.weight.buffer, a.bias.buffer, a.dx.buffer, a.dparams.buffer];
+  const buffers = [a.x.buffer, a.g.buffer, a.stats.buffer, a.weight.buffer, a.bias.buffer, a.dx.buffer, a.dparams.buffer] as const;
   const uniforms = { groups4: groups, cPerGroup, HW, C };
   if (v === 'workgroup') e.launch('group_norm_backward_wg', { buffers, overrides: { SILU: silu, WG: GROUP_WG }, uniforms, workgroups: grid1d(e, groups, 1), label });
   else e.launch('group_norm_backward', { buffers, overrides: { SILU: silu }, uniforms, workgroups: [Math.ceil(groups / 64)], label });

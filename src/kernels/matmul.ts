@@ -53,7 +53,7 @@ function launchVec4(v: MatmulVariant, a: Tensor, b: Tensor, c: Tensor, M: number
   const e = a.engine;
   const uniforms = { M, N, K, batch, strideA, strideB, strideC: M * N };
   const label = `${M}x${K}x${N} batch ${batch}${transposeLabel(t)}`;
-  const buffers = [a.buffer, b.buffer, c.buffer];
+  const buffers = [a.buffer, b.buffer, c.buffer] as const;
   const trans = { TRANS_A: !!t.transposeA, TRANS_B: !!t.transposeB };
   if (v === 'wg64') {
     // A and B again as scalars (bindings 4, 5), read when transposed

@@ -15,14 +15,14 @@ describe('device', () => {
   });
 
   it('a shader that does not compile is reported with the kernel name and shapes', async () => {
-    registerShader(
+    const broken = registerShader(
       'deliberately_broken',
       `@group(0) @binding(0) var<storage, read_write> y: array<f32>;
        @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3<u32>) { y[g.x] = undefined_thing; }`,
     );
     const e = engine();
     const y = tensor(e, [1, 2, 3], [3]);
-    e.launch('deliberately_broken', { buffers: [y.buffer], workgroups: [1], label: '[3]' });
+    e.launch(broken, { buffers: [y.buffer], workgroups: [1], label: '[3]' });
     const err = await e.sync().then(() => null, (x: unknown) => x);
     expect(err).toBeInstanceOf(WebGPUError);
     expect(String((err as Error).message)).toMatch(/kernel 'deliberately_broken \[3\]'.*undefined_thing/s);
@@ -32,6 +32,7 @@ describe('device', () => {
 
   it('a wrong number of buffers is refused before it reaches WebGPU', () => {
     const e = engine();
+    // @ts-expect-error: the types refuse it too (test/engine/kernel_types.test.ts); this is the run-time check
     expect(() => e.launch('fill', { buffers: [], workgroups: [1] })).toThrow(/kernel 'fill' takes 1 buffers \(y\), got 0/);
   });
 

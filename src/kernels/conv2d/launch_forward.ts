@@ -55,10 +55,8 @@ export function conv2dLaidOut(
       conv2dLaidOut(sx, swt, null, g, 'none', null, null, 1, id).dispose()),
   );
   const overrides = { ACT: ACT_CODE[act], HAS_BIAS: bias !== null, RESIDUAL: residual ? (residualSign === 1 ? 1 : 2) : 0 };
-  if (isWinogradVariant(v)) {
-    const buffers: [GPUBuffer, GPUBuffer, GPUBuffer] = [(bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer];
-    return conv2dWinograd(x, wt, g, WINOGRAD_TILE[v], { overrides, buffers }, forWeightGrad);
-  }
+  const epilogue: [GPUBuffer, GPUBuffer, GPUBuffer] = [(bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer];
+  if (isWinogradVariant(v)) return conv2dWinograd(x, wt, g, WINOGRAD_TILE[v], { overrides, buffers: epilogue }, forWeightGrad);
   const y = empty(e, [g.N, g.Cout, g.OH, g.OW]);
   const cols = v === 'general' ? 4 : 8; // output columns per invocation
   const coBlk = v === 'general' ? coBlock(g.coutG) : 4; // output channels per invocation
@@ -66,10 +64,9 @@ export function conv2dLaidOut(
   // k3rows_sg: one row of invocations per workgroup, so a workgroup (and each subgroup) shares its channels
   // (as wide as the output row blocks, 8 to 64 invocations, so small outputs do not idle half of them)
   const [WG_X, WG_Y] = v === 'k3rows_sg' ? [Math.min(64, Math.max(8, 2 ** Math.ceil(Math.log2(g.OH * owBlocks)))), 1] : [16, 4];
-  const buffers = [x.buffer, wt.buffer, (bias ?? dummy(e)).buffer, (slope ?? dummy(e)).buffer, (residual ?? dummy(e)).buffer, y.buffer];
   e.launch(FORWARD_KERNEL[v], {
     // k3rows_sg reads the weights through its scalar binding only (the unused vec4 one is not bound)
-    buffers: v === 'k3rows_sg' ? [...buffers.filter((_, i) => i !== 1), wt.buffer] : buffers,
+    buffers: v === 'k3rows_sg' ? [x.buffer, ...epilogue, y.buffer, wt.buffer] : [x.buffer, wt.buffer, ...epilogue, y.buffer],
     overrides: {
       ...overrides, WG_X,
       ...(v === 'k3rows_sg' ? { STRIDE_W: g.strideW } : { WG_Y }),

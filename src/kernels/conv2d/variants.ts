@@ -1,6 +1,7 @@
 // The kernel variants of the conv2d family: which apply to a geometry on a device, and the pipeline each
 // one launches. A pipeline name is its shader file: 'conv2d_rows' is shaders/conv2d_rows.wgsl.
 import type { Engine } from '../../engine/engine.js';
+import type { KernelName } from '../../engine/kernel_types.js';
 import type { ConvGeometry } from './geometry.js';
 import { isWinogradConv, isWinogradVariant, WINOGRAD_TILE, WINOGRAD_VARIANTS, winogradFits, type WinogradVariant } from './winograd.js';
 
@@ -68,9 +69,9 @@ export function forwardVariantApplies(g: ConvGeometry, e: Engine, v: ConvForward
 }
 
 /** Pipeline (= shaders/<name>.wgsl) of each direct forward variant. */
-export const FORWARD_KERNEL: Record<DirectForwardVariant, string> = {
+export const FORWARD_KERNEL = {
   general: 'conv2d', k3rows: 'conv2d_k3_rows', rows: 'conv2d_rows', k3rows_sg: 'conv2d_k3_rows_sg',
-};
+} as const satisfies Record<DirectForwardVariant, KernelName>;
 
 /**
  * Weight-gradient variants: 'general', 'k3' (KW = 3), 'k3slide' (KW = 3, stride and dilation 1 along W),
@@ -99,6 +100,6 @@ export function weightGradVariantApplies(g: ConvGeometry, e: Engine, v: ConvWeig
 }
 
 /** Pipeline (= shaders/<name>.wgsl) of each direct weight-gradient variant; k3slide is conv2d_weight_grad_k3.wgsl with its SLIDE override. */
-export const WEIGHT_GRAD_KERNEL: Record<DirectWeightGradVariant, string> = {
+export const WEIGHT_GRAD_KERNEL = {
   general: 'conv2d_weight_grad', k3: 'conv2d_weight_grad_k3', k3slide: 'conv2d_weight_grad_k3', k3slide_sg: 'conv2d_weight_grad_k3_slide_sg',
-};
+} as const satisfies Record<DirectWeightGradVariant, KernelName>;
