@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listImages } from '../src/data/folder.js';
+import { listImages, splitOf } from '../src/data/folder.js';
 import { decodeImage, encodePng, toSquare } from '../src/data/image.js';
 import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, LPIPS_WEIGHTS, REPO_ROOT } from '../src/cli/defaults.js';
 
@@ -37,4 +37,13 @@ export function smallFolder(n: number, size: number): string {
 /** A folder of n UTKFace crops at size×size (PNG); only where HAS_FACES. */
 export function faceFolder(n: number, size: number): string {
   return folderFrom(listImages(FACES), n, size, 'face');
+}
+
+/** n ≤ 8 bundled 64×64 crops under file names in the validation split (eval reads only that split). */
+export function valFolder(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'val-'));
+  const names = Array.from({ length: 2000 }, (_, i) => `val${i}.png`).filter((name) => splitOf(name) === 'val').slice(0, n);
+  const files = [...listImages(BUNDLED_FACES), ...listImages(BUNDLED_KODAK)];
+  names.forEach((name, i) => writeFileSync(join(dir, name), encodePng(toSquare(decodeImage(new Uint8Array(readFileSync(files[i])), files[i]), 64))));
+  return dir;
 }

@@ -8,9 +8,10 @@ import { padForJscc } from '../src/pipeline/region.js';
 import type { Tensor } from '../src/engine/tensor.js';
 import { webgpuHelp } from './webgpu_help.js';
 import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
+import { DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA } from '../src/pipeline/methods/dps.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA, DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, innFileName, loadSystem, methodNames, missingModels, receive, reconstructAll,
+  DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, receive, reconstructAll,
   type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, clearColumn, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -164,8 +165,8 @@ const checkedMethods = (): Method[] => choices.filter((c) => c.box.checked).map(
 async function unavailableReason(system: System, method: Method, snr: number): Promise<string | null> {
   if (system.family === 'natural' && faceOnly(method)) return 'not available: needs a face model (choose the 64×64 faces family)';
   try {
-    const missing = await missingModels(system, method, snr);
-    return missing.length ? `not available: this site has no ${missing.join(', ')}` : null;
+    const missing = await findMissing(system, method, snr);
+    return missing.length ? `not available: this site has no ${missing.map((m) => m.file).join(', ')}` : null;
   } catch (e) {
     return `not available: ${e instanceof Error ? e.message : String(e)}`;
   }

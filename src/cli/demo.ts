@@ -7,12 +7,10 @@ import { createCliEngine } from './engine.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { addCommInOptions, comminOptions } from './commin_options.js';
 import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
-import { addDpsOptions, dpsSettings } from './dps_options.js';
-import { addInverseOptions, inverseSettings } from './inverse_options.js';
-import { addDiffJsccOptions, diffjsccSettings } from './diffjscc_options.js';
+import { addMethodOptions, addModelOptions } from './method_flags.js';
+import { describeMissing, requireAvailable } from './model_commands.js';
 import cliProgress from 'cli-progress';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../data/image.js';
@@ -24,8 +22,8 @@ import { prepareOutputDir } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { BUNDLED_FACES, BUNDLED_KODAK, BUNDLED_PHOTOS, DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
 import { lineChartSvg } from './plot.js';
-import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, runBatch, splitAvailable, type Method, type MethodOptions } from '../pipeline/index.js';
-import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
+import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, runBatch, settingsOf, splitAvailable, type Method } from '../pipeline/index.js';
+import { cliSource, methodList } from './methods_arg.js';
 import { addBcrOption, chosenModel } from './bcr_option.js';
 
 /** A row label: the file name without extensions, shortened (UTKFace names run to 30 characters). */
@@ -84,7 +82,7 @@ export function demoImages(o: DemoImageOptions): { files: string[]; sources: str
 }
 
 export function demoCommand(): Command {
-  return addBcrOption(addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('demo'))))))), false)
+  return addBcrOption(addChannelOptions(addMethodOptions(addModelOptions(new Command('demo')))), false)
     .description('transmit sample images at several SNRs and write a grid, metrics (CSV/Markdown) and a plot')
     .option('--data <dir>', 'face folder (validation split images are used); where the default is missing, bundled Kodak portrait crops', DEFAULT_DATA)
     .option('--kodak <dir>', 'Kodak folder (centre crops are added); where the default is missing, bundled crops', KODAK_DIR)
@@ -119,7 +117,7 @@ export function demoCommand(): Command {
       if (o.methods) await requireAvailable(system, (methods = o.methods), snrs);
       else {
         const { ready, skipped } = await splitAvailable(system, DEFAULT_METHODS.map(getMethod), snrs);
-        for (const k of skipped) console.log(`${k.method.label} skipped: needs ${k.missing.join(', ')}`);
+        for (const k of skipped) console.log(`${k.method.label} skipped: needs ${k.models.map((m) => describeMissing(system, m)).join(', ')}`);
         methods = ready;
       }
       const images = files.map((f) => toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), S));
@@ -128,24 +126,13 @@ export function demoCommand(): Command {
       const rows: Row[] = [];
       const recon: RgbImage[][] = images.map((im) => [im]);
       // the progress bar counts the sampling steps of the methods that sample (the slow part)
-      const options: MethodOptions = { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) };
+      const options = methodOptionsFromFlags(o);
       const prior = methods.some((m) => m.steps) ? await system.prior() : null;
       const stepsOf = (m: Method, snr: number) => (prior && m.steps ? m.steps(options, snr, prior.schedule) : 0);
       const from = (startT: number | undefined) => (startT !== undefined ? `y noised to t = ${startT}` : 'pure noise');
       const about = methods.map((m) => {
-        if (m.name === 'commin') {
-          const c0 = comminOptions(o, snrs[0], o.seed, system.lpips);
-          return `; CommIN (${o.preset} preset): ${stepsOf(m, snrs[0])} ${c0.method.toUpperCase()} steps per SNR from ${from(c0.startT)}`;
-        }
-        if (m.name === 'dps') {
-          const d = resolveDps(options.dps!, o.seed);
-          return `; DPS (ζ = ${d.zeta}): ${stepsOf(m, snrs[0])} ${d.method.toUpperCase()} steps per SNR from ${from(d.startT)}`;
-        }
-        if (m.name === 'diffjscc') {
-          const d = resolveDiffJscc(options.diffjscc!, o.seed);
-          return `; DiffJSCC (ζ = ${d.zeta}): ${stepsOf(m, snrs[0])} ${d.method.toUpperCase()} steps per SNR from ${from(d.startT)}`;
-        }
-        return '';
+        const d = m.settings?.describe?.(settingsOf(m, options), snrs[0], o.seed, system.lpips);
+        return d ? `; ${d.title}: ${stepsOf(m, snrs[0])} ${d.method.toUpperCase()} steps per SNR from ${from(d.startT)}` : '';
       }).join('');
       console.log(`${files.length} images at ${snrs.join(', ')} dB${channel.kind === 'awgn' ? '' : ` over ${describeChannel(channel)}`}; methods: ${methods.map((m) => m.label).join(', ')}${about}`);
       const total = snrs.reduce((a, snr) => a + methods.reduce((b, m) => b + stepsOf(m, snr), 0), 0);

@@ -8,32 +8,30 @@ import { createCliEngine } from './engine.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { addCommInOptions, comminOptions, type CommInFlags } from './commin_options.js';
 import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
 import { trainedChannel } from '../models/load_jscc.js';
-import { addDpsOptions, dpsSettings } from './dps_options.js';
-import { addInverseOptions, inverseSettings } from './inverse_options.js';
-import { addDiffJsccOptions, diffjsccSettings } from './diffjscc_options.js';
+import { addMethodOptions, addModelOptions, flaggedModelFiles } from './method_flags.js';
+import { requireAvailable } from './model_commands.js';
 import { checkDataFolder, loadImageSet } from '../data/folder.js';
 import type { Lpips } from '../metrics/lpips.js';
 import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
 import { prepareOutputDir } from '../util/output.js';
 import { DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { controlPath, describeChannel, getMethod, loadSystem, methodNames, requireAvailable, resolveDiffJscc, resolveDps, resolveInverse } from '../pipeline/index.js';
-import { addAdvModelOption, cliSource, methodList } from './methods_arg.js';
+import { BCR_SWEEP_DEFAULT_METHODS, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, settingsOf, type MethodOptions, type Need, type SummaryContext } from '../pipeline/index.js';
+import { cliSource, methodList } from './methods_arg.js';
 import { batchesOf, evaluateSystem, referenceFeatures } from './eval_run.js';
 import { addBcrOption, chosenModels, familyArg } from './bcr_option.js';
 import { evalPhotos, PHOTO_SNRS } from './eval_photos.js';
 import { familyOfMeta } from '../pipeline/families.js';
-import { bcrText, checkpointMeta, modelList, SWEEP_DEFAULT, SWEEP_METHODS, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
+import { bcrText, checkpointMeta, modelList, SWEEP_METHODS_TEXT, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
 import { writeBcrPlot, writeSnrPlots, type SweepRow } from './eval_plots.js';
 
 /** --sweep: 0, 2, …, 20 dB. */
 const SWEEP_SNRS = Array.from({ length: 11 }, (_, i) => 2 * i);
 
 export function evalCommand(): Command {
-  return addBcrOption(addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('eval'))))))), true)
+  return addBcrOption(addChannelOptions(addMethodOptions(addModelOptions(new Command('eval')))), true)
     .description('evaluate reconstruction methods (default DeepJSCC, and CommIN when its models exist) on validation faces')
     .option('--data <dir>', 'face folder (its validation split is used)', DEFAULT_DATA)
     .option('--count <n>', 'validation images', positiveInt, 100)
@@ -44,7 +42,7 @@ export function evalCommand(): Command {
     .option('--no-face-baseline', '(natural) leave out the face family\'s DeepJSCC applied to the photos at BCR 1/48')
     .option('--save-images <stems>', '(natural) images whose reconstructions are drawn side by side, e.g. kodim05,kodim23', (v: string) => v.split(','), [] as string[])
     .option('--save-snr <dB>', '(natural) the SNR of those drawings', Number, 1)
-    .addOption(new Option('--models <files>', `DeepJSCC checkpoints of different BCRs, comma-separated (instead of --model; methods ${SWEEP_METHODS.join(', ')}, default ${SWEEP_DEFAULT.join(' and ')}; CommIN's INNs per BCR: --inn-dir/inn_bcr<k>-<n>_snr<S>.safetensors); also plots psnr_vs_bcr.svg`).argParser(modelList).conflicts('model'))
+    .addOption(new Option('--models <files>', `DeepJSCC checkpoints of different BCRs, comma-separated (instead of --model; methods ${SWEEP_METHODS_TEXT()}, default ${BCR_SWEEP_DEFAULT_METHODS.join(' and ')}; CommIN's INNs per BCR: --inn-dir/inn_bcr<k>-<n>_snr<S>.safetensors); also plots psnr_vs_bcr.svg`).argParser(modelList).conflicts('model'))
     .option('--inn-dir <dir>', 'folder with the INNs: inn_snr<S>.safetensors (BCR 1/48), inn_bcr<k>-<n>_snr<S>.safetensors (others)', MODELS_DIR)
     .option('--batch <n>', 'images per batch', positiveInt, 10)
     .addOption(new Option('--methods <names>', `reconstruction methods, comma-separated (${methodNames().join(', ')}; default: deepjscc, and commin at each SNR whose INN exists)`).argParser(methodList))
@@ -67,7 +65,7 @@ export function evalCommand(): Command {
       }
       const models: string[] = o.models ?? chosenModels(o);
       for (const [what, f] of [...models.map((m) => ['model', m]), ['LPIPS weights', o.lpips]]) if (!existsSync(f)) throw new Error(`${what} '${f}' does not exist`);
-      const named = sweepMethods(o.methods, models) ?? (models.length > 1 ? SWEEP_DEFAULT.map(getMethod) : undefined);
+      const named = sweepMethods(o.methods, models) ?? (models.length > 1 ? BCR_SWEEP_DEFAULT_METHODS.map(getMethod) : undefined);
       const metas = models.map(checkpointMeta);
       const sizes = new Set(metas.map((m, i) => metaJson<{ size?: number }>(m, 'config', models[i], {}).size));
       if (sizes.size > 1) throw new Error(`--models: the models are for different image sizes (${[...sizes].join(', ')}); compare models of one size`);
@@ -108,7 +106,7 @@ export function evalCommand(): Command {
         }
         const csv = (image: string, method: string, snr: number, p: number, s: number, l: number) =>
           [image, method, ...(several ? [bcrText(bcr)] : []), snr, p.toFixed(3), s.toFixed(4), l.toFixed(4)].join(',');
-        const rows = await evaluateSystem(system, data, ref!, { snrs, methods: named, seed: o.seed, channel, options: { commin: o, dps: dpsSettings(o), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) }, csv }, lines);
+        const rows = await evaluateSystem(system, data, ref!, { snrs, methods: named, seed: o.seed, channel, options: methodOptionsFromFlags(o), csv }, lines);
         summary.push(...rows.map((r) => ({ ...r, bcr, symbols: system.jscc.symbols })));
         modelInfo.push({ file: model, bcr, symbolsPerImage: system.jscc.symbols, trainedChannel: trainedChannel(system.jsccMeta, model), trainedSnr, snrOutsideTraining: outside });
         system.jscc.dispose();
@@ -117,17 +115,15 @@ export function evalCommand(): Command {
       const ran = [...new Set(summary.map((r) => r.method))];
       // the prior when a method that ran used it (as before: CommIN ran, the prior is named)
       const prior = ran.some((m) => getMethod(m).needs.includes('prior')) ? o.prior : null;
-      // DPS's settings and the adversarial model when those methods ran
-      const dps = ran.includes('dps') ? (({ method, steps, eta, zeta, startT }) => ({ method, steps, eta, zeta, startT }))(resolveDps(dpsSettings(o), o.seed)) : undefined;
       const advModel = ran.some((m) => getMethod(m).needs.includes('adv')) ? o.advModel : undefined;
-      // DiffJSCC's sampler settings and the control branch it ran with
-      const diffjscc = ran.includes('diffjscc') ? (({ method, steps, eta, zeta, startT }) => ({ method, steps, eta, zeta, startT, control: controlPath(cliSource(o), data!.size) }))(resolveDiffJscc(diffjsccSettings(o), o.seed)) : undefined;
-      // the inversion's settings and the GAN it inverted
-      const inverse = ran.includes('inverse') ? { ...resolveInverse(inverseSettings(o), o.seed), gan: o.ganModel } : undefined;
+      // each method that ran records its settings (and the model files it read) under its name
+      const files: Partial<Record<Need, string>> = { ...flaggedModelFiles(o), control: controlPath(cliSource(o), data!.size), lpips: o.lpips };
+      const ctx: SummaryContext = { snrs, seed: o.seed, lpips: lp!, file: (need) => files[need] };
+      const settings = methodSummaries(ran, methodOptionsFromFlags(o), ctx);
       const first = modelInfo[0];
       writeFileAtomic(join(o.out, 'summary.json'), JSON.stringify({
         model: several ? models : models[0], prior, advModel, channel, modelTrainedChannel: first.trainedChannel, modelTrainedSnr: first.trainedSnr, snrOutsideTraining: first.snrOutsideTraining,
-        symbolsPerImage: first.symbolsPerImage, models: several ? modelInfo : undefined, seed: o.seed, skip: o.skip, methods: ran, commin: comminSummary(o, snrs, lp!), dps, diffjscc, inverse, results: summary,
+        symbolsPerImage: first.symbolsPerImage, models: several ? modelInfo : undefined, seed: o.seed, skip: o.skip, methods: ran, ...settings, results: summary,
       }, null, 2) + '\n');
       const plots = [...writeSnrPlots(o.out, summary, describeChannel(channel)), ...writeBcrPlot(o.out, summary, describeChannel(channel))];
       console.log(`wrote ${join(o.out, 'per_image.csv')}, summary.json${plots.map((p) => `, ${p}`).join('')}`);
@@ -135,11 +131,7 @@ export function evalCommand(): Command {
     });
 }
 
-/** The CommIN settings an evaluation ran with, resolved per SNR (preset plus overrides). */
-function comminSummary(o: CommInFlags, snrs: number[], lp: Lpips) {
-  const perSnr = Object.fromEntries(snrs.map((snr) => {
-    const c = comminOptions(o, snr, 0, lp);
-    return [snr, { method: c.method, steps: c.steps ?? null, startT: c.startT ?? null, eta: c.eta ?? 0, zeta: c.zeta, loss: c.loss ?? 'inn-distance', innGradient: c.innGradient, unetGradient: c.unetGradient ?? 'through', clip: c.clip }];
-  }));
-  return { preset: o.preset, perSnr };
+/** Each method's record of the settings it ran with (eval's summary.json), for the methods that ran. */
+function methodSummaries(ran: string[], options: MethodOptions, ctx: SummaryContext): Record<string, unknown> {
+  return Object.fromEntries(ran.map(getMethod).filter((m) => m.settings?.summary).map((m) => [m.name, m.settings!.summary!(settingsOf(m, options), ctx)]));
 }

@@ -1,17 +1,15 @@
 // `commin eval --models a,b,…`: DeepJSCC checkpoints of different bandwidth ratios side by side. Each
-// model's BCR comes from its metadata config; only the methods that follow any DeepJSCC may run: DeepJSCC,
-// separation, and CommIN, whose INN is found per BCR (inn_bcr<k>-<n>_snr<S>; the prior is the same for all);
-// the adversarial model and DiffJSCC's branch are trained for one DeepJSCC. Also the SNR range a checkpoint was
+// model's BCR comes from its metadata config; only the methods that follow any DeepJSCC may run: those
+// whose models are not trained for one DeepJSCC (model_kinds.ts oneJscc; an INN is found per BCR,
+// inn_bcr<k>-<n>_snr<S>, and the prior is the same for all). Also the SNR range a checkpoint was
 // trained over, for the summary: evaluating outside it is allowed, and worth knowing.
 import { InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseSafetensors } from '../engine/safetensors.js';
-import type { Method } from '../pipeline/index.js';
+import { allMethods, followsAnyJscc, type Method } from '../pipeline/index.js';
 
-/** Methods that work with any DeepJSCC model (CommIN with an INN per BCR). */
-export const SWEEP_METHODS = ['deepjscc', 'separation', 'commin'];
-/** What --models runs when --methods is not given. */
-export const SWEEP_DEFAULT = ['deepjscc', 'separation'];
+/** The methods a comparison of DeepJSCC models of several BCRs can run (none of their models is trained for one DeepJSCC). */
+export const SWEEP_METHODS_TEXT = () => allMethods().filter(followsAnyJscc).map((m) => m.name).join(', ');
 
 /** "a.safetensors,b.safetensors" → the files, each existing, each once. */
 export function modelList(v: string): string[] {
@@ -25,8 +23,8 @@ export function modelList(v: string): string[] {
 /** With more than one model: the methods to run (default deepjscc and separation); others are refused. */
 export function sweepMethods(methods: Method[] | undefined, models: string[]): Method[] | undefined {
   if (models.length < 2) return methods;
-  const other = (methods ?? []).filter((m) => !SWEEP_METHODS.includes(m.name)).map((m) => m.name);
-  if (other.length) throw new InvalidArgumentError(`--models compares DeepJSCC models of different BCRs; only ${SWEEP_METHODS.join(', ')} follow any model (${other.join(', ')} use models trained for one DeepJSCC): drop ${other.join(', ')} from --methods`);
+  const other = (methods ?? []).filter((m) => !followsAnyJscc(m)).map((m) => m.name);
+  if (other.length) throw new InvalidArgumentError(`--models compares DeepJSCC models of different BCRs; only ${SWEEP_METHODS_TEXT()} follow any model (${other.join(', ')} use models trained for one DeepJSCC): drop ${other.join(', ')} from --methods`);
   return methods;
 }
 

@@ -7,29 +7,27 @@ import { createCliEngine } from './engine.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { addCommInOptions } from './commin_options.js';
 import { addChannelOptions, channelSpec } from './channel_options.js';
 import { trainedChannelNote } from './channel_note.js';
-import { addDpsOptions, dpsSettings } from './dps_options.js';
-import { addInverseOptions, inverseSettings } from './inverse_options.js';
-import { addDiffJsccOptions, diffjsccSettings } from './diffjscc_options.js';
+import { addMethodOptions, addModelOptions, flaggedModelFiles } from './method_flags.js';
+import { makeCommand } from './model_commands.js';
 import { tensor } from '../kernels/create.js';
 import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../data/image.js';
 import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../util/output.js';
 import { checkMetrics } from './metric_check.js';
 import { LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { controlPath, describeChannel, getMethod, loadSystem, makeCommand, methodNames, runBatch, type Method, type Need } from '../pipeline/index.js';
+import { checkFamilyMethods, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, MODEL_KINDS, runBatch, type Method, type Need } from '../pipeline/index.js';
 import { addBcrOption, chosenModel } from './bcr_option.js';
 import { checkpointMeta } from './eval_models.js';
-import { checkFamilyMethods, FAMILIES, familyOfMeta } from '../pipeline/families.js';
+import { FAMILIES, familyOfMeta } from '../pipeline/families.js';
 import { padForJscc } from '../pipeline/region.js';
-import { addAdvModelOption, cliSource, innFile, jsccShape, methodList } from './methods_arg.js';
+import { cliSource, innFile, jsccShape, methodList } from './methods_arg.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
 
 export function transmitCommand(): Command {
-  return addBcrOption(addChannelOptions(addAdvModelOption(addDiffJsccOptions(addInverseOptions(addDpsOptions(addCommInOptions(new Command('transmit'))))))), false)
+  return addBcrOption(addChannelOptions(addMethodOptions(addModelOptions(new Command('transmit')))), false)
     .description('transmit images over a noisy channel and reconstruct them')
     .argument('<images...>', 'PNG or JPEG files: sent at their own size (--model natural) or centre-cropped and resized to 64×64 (--model faces)')
     .option('--model <family|file>', 'natural (photos at their own size: deepjscc, adv, separation, separation-avif), faces (64×64 faces: every method), or a DeepJSCC checkpoint', 'natural')
@@ -67,10 +65,11 @@ export function transmitCommand(): Command {
       const size = shape.size;
       const innPath: string = o.inn ?? innFile(MODELS_DIR, o.snr, shape.bcr);
       const control = controlPath(cliSource({ ...o, inn: innPath }), size) ?? '';
-      checkMethodFiles(methods, { prior: o.prior, inn: innPath, adv: o.advModel, lpips: o.lpips, gan: o.ganModel, control }, { snr: o.snr, jscc: o.model, prior: o.prior, size });
+      const files = { ...flaggedModelFiles(o), inn: innPath, lpips: o.lpips, control } as Record<Need, string>;
+      checkMethodFiles(methods, files, { snr: o.snr, jscc: o.model, prior: o.prior, size });
       // outputs: writable, distinct per image, and never one of the inputs — all before the engine starts
       const stems = uniqueStems(images.map((f) => basename(f, extname(f))));
-      const inputs = [...images, o.model, o.lpips, o.prior, innPath, o.advModel, o.ganModel, ...(control ? [control] : [])];
+      const inputs = [...images, o.model, ...Object.values(files).filter((f) => f)];
       prepareOutputDir(o.out);
       const diagPaths = o.diagnostics ? stems.map((stem) => diagnosticsPath(o.diagnostics, stem, images.length)) : [];
       for (const p of diagPaths) for (const f of [p, svgPath(p)]) {
@@ -84,12 +83,9 @@ export function transmitCommand(): Command {
       if (o.size && !ownSize && o.size !== S) throw new Error(`model ${o.model} is for ${S}×${S} images, not ${o.size}×${o.size}`);
       const needs = new Set(methods.flatMap((m) => m.needs));
       // models the methods need: loaded (and the prior's size checked) before any image is sent
+      for (const need of needs) await MODEL_KINDS[need].present(system, o.snr);
       const inn = needs.has('inn') ? await system.inn(o.snr) : null;
       if (inn) checkInnSnr(inn, o.snr, o.force);
-      if (needs.has('prior')) await system.prior();
-      if (needs.has('adv')) await system.adv();
-      if (needs.has('gan')) await system.gan();
-      if (needs.has('control')) await system.control();
       const innMeta = inn?.meta ?? {};
       const bcr = `${model.cfg.bcr[0]}/${model.cfg.bcr[1]}`;
       if (ownSize) console.log(`channel ${describeChannel(channel)} at ${o.snr} dB; natural-image DeepJSCC, BCR ${bcr}: each photo at its own size, padded to a multiple of ${model.stride * model.keepEvery} rows and ${model.stride} columns`);
@@ -109,7 +105,7 @@ export function transmitCommand(): Command {
         writeFileAtomic(join(o.out, `${stems[i]}_original.png`), encodePng(img));
         let steps: StepDiagnostics[] = [];
         await runBatch(system, x, {
-          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, region, options: { commin: { ...o, diagnostics: want }, dps: dpsSettings(o, { diagnostics: !!o.verbose }), inverse: inverseSettings(o), diffjscc: diffjsccSettings(o) },
+          methods, snr: o.snr, seed: o.seed, channel, firstImage: i, region, options: methodOptionsFromFlags(o, { diagnostics: want, verbose: !!o.verbose }),
           onStep: want ? (_m, info) => {
             if (info.dps && o.verbose) console.log(`  step ${info.i + 1} t=${info.t}: ‖received − P(E(x̂0))‖ ${info.dps.channelDistance[0].toFixed(3)}, guidance RMS ${(info.dps.guidanceRms[0] ?? 0).toExponential(2)}`);
             const s = stepDiagnostics(info);
@@ -136,16 +132,13 @@ export function transmitCommand(): Command {
 
 /** The models each named method needs, as files, before the engine starts: a missing one names the command that makes it. */
 function checkMethodFiles(methods: Method[], files: Record<Need, string>, { snr, jscc, prior, size }: { snr: number; jscc: string; prior: string; size: number }): void {
-  const what: Record<Need, [string, string]> = {
-    prior: ['a diffusion prior', '--prior'], inn: [`an INN for ${snr} dB`, '--inn'],
-    adv: ['the adversarially trained DeepJSCC', '--adv-model'], lpips: ['LPIPS weights', '--lpips'],
-    gan: ['a face GAN', '--gan-model'], control: ['a control branch on the prior', '--control'],
-  };
+  // transmit's own flags for the kinds whose flag differs per command
+  const flag: Partial<Record<Need, string>> = { inn: '--inn', lpips: '--lpips' };
   for (const m of methods) for (const need of m.needs) {
     const file = files[need];
     if (existsSync(file)) continue;
     const make = makeCommand(need, file, snr, { jscc, prior, size });
-    throw new Error(`${m.label} needs ${what[need][0]}: '${file}' does not exist (${make ? `make it with: ${make}, ` : ''}or pass ${what[need][1]})`);
+    throw new Error(`${m.label} needs ${MODEL_KINDS[need].what(snr)}: '${file}' does not exist (${make ? `make it with: ${make}, ` : ''}or pass ${MODEL_KINDS[need].flag ?? flag[need]})`);
   }
 }
 

@@ -1,9 +1,8 @@
 // The two model families. `faces`: the 64×64 face models (DeepJSCC of five BCRs, and the face methods on
-// them: CommIN, DPS, DiffJSCC, InverseJSCC); a photo is centre-cropped and resized to 64×64. `natural`:
+// them: the methods that need a prior, an INN or a face GAN); a photo is centre-cropped and resized to 64×64. `natural`:
 // DeepJSCC trained on random crops of photographs, which sends a photo at its own size (padded to the
-// encoder's stride); only the methods that need no face model run on it.
+// encoder's stride); only the methods that need no face model run on it (methods/index.ts faceOnly).
 import { sameBcr } from '../models/deepjscc.js';
-import type { Method } from './method.js';
 
 export type FamilyName = 'faces' | 'natural';
 
@@ -44,18 +43,6 @@ export function familyOfMeta(meta: Record<string, string>): FamilyName {
     sampling = JSON.parse(sampling);
   } catch { /* a plain string */ }
   return sampling === 'crops' ? 'natural' : 'faces';
-}
-
-/** Methods that need a model only the face family has (a prior, an INN, a face GAN or a control branch). */
-export const faceOnly = (m: Method) => m.needs.some((n) => n === 'prior' || n === 'inn' || n === 'gan' || n === 'control');
-
-/** Throws, naming `--model faces`, when a method needs a face model and the family is natural. */
-export function checkFamilyMethods(family: FamilyName, methods: readonly Method[]): void {
-  if (family !== 'natural') return;
-  const bad = methods.filter(faceOnly);
-  if (bad.length) {
-    throw new Error(`${bad.map((m) => m.name).join(', ')} ${bad.length > 1 ? 'work' : 'works'} on 64×64 faces only (${bad.map((m) => m.needs.filter((n) => n !== 'lpips').join('+')).join('; ')} trained on faces): pass --model faces, or a method of the natural family (deepjscc, adv, separation, separation-avif)`);
-  }
 }
 
 /** Whether the family has a trained model for the BCR. */

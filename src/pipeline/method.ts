@@ -7,23 +7,49 @@ import type { DpsDiagnostics } from '../models/dps.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import type { Schedule } from '../models/diffusion.js';
 import type { ChannelSpec } from '../models/channel_spec.js';
-import type { CommInSettings } from './commin_settings.js';
-import type { DpsSettings } from './dps_settings.js';
-import type { InverseSettings } from './inverse_settings.js';
-import type { DiffJsccSettings } from './diffjscc_settings.js';
+import type { Lpips } from '../metrics/lpips.js';
 import type { System } from './system.js';
 import type { Region } from './region.js';
 
-/** A model file a method needs beyond DeepJSCC; 'control' is DiffJSCC's branch on the prior. */
+/** A model file a method needs beyond DeepJSCC (the kinds of model_kinds.ts); 'control' is a control branch on the prior. */
 export type Need = 'prior' | 'inn' | 'lpips' | 'adv' | 'gan' | 'control';
 
-/** Per-method settings, keyed by method; a method reads its own entry. */
-export interface MethodOptions {
-  commin?: CommInSettings;
-  dps?: DpsSettings;
-  inverse?: InverseSettings;
-  diffjscc?: DiffJsccSettings;
-  [method: string]: unknown;
+/** Per-method settings, keyed by method name; a method reads its own entry (its defaults where absent). */
+export type MethodOptions = Record<string, unknown>;
+
+/**
+ * A command-line flag a method declares. The CLI turns it into an option of transmit, demo and eval, so the
+ * library (which the web page loads) names no command-line package.
+ */
+export interface FlagSpec {
+  /** As commander writes them: '--dps-zeta <x>', or '--no-clip' for a switch that is on by default. */
+  flags: string;
+  description: string;
+  /** The CLI's parser of that name checks the value. */
+  parse?: 'positiveInt' | 'nonNegativeInt' | 'nonNegativeNumber';
+  choices?: readonly string[];
+  default?: string | number | boolean;
+}
+
+/** Run-wide switches a command sets beside the flags: per-step diagnostics (--diagnostics) and printing them (--verbose). */
+export interface RunSwitches { diagnostics?: boolean; verbose?: boolean }
+
+/** What a sampling method runs, for a command's header line: "DPS (ζ = 1): 20 DDIM steps per SNR from y noised to t = 400". */
+export interface SamplerDescription { title: string; method: string; startT?: number }
+
+/** What a summary of a run can name: the SNRs, the seed, the LPIPS weights and the model files the methods read. */
+export interface SummaryContext { snrs: number[]; seed: number; lpips: Lpips | null; file(need: Need): string | undefined }
+
+/** A method's settings: defaults, the flags that override them, and how they are described and recorded. */
+export interface MethodSettings<S> {
+  defaults: S;
+  flags: readonly FlagSpec[];
+  /** The settings the parsed flags select (unset flags keep the defaults). */
+  fromFlags(flags: Record<string, unknown>, switches?: RunSwitches): S;
+  /** The sampler these settings run at an SNR, for a header line (sampling methods only). */
+  describe?(settings: S, snr: number, seed: number, lpips: Lpips | null): SamplerDescription;
+  /** What a results summary records about these settings (eval's summary.json, under the method's name). */
+  summary?(settings: S, ctx: SummaryContext): unknown;
 }
 
 /** A sampling step; `diagnostics` from CommIN's INN guidance, `dps` from DPS's channel guidance. */
@@ -65,14 +91,22 @@ export interface ReconstructRequest {
   onStep?: (info: StepEvent) => void | Promise<void>;
 }
 
-export interface Method {
+export interface Method<S = unknown> {
   /** Command-line and CSV name (eval, transmit). */
   name: string;
   /** Display name (demo table, plots, web page). */
   label: string;
+  /** The model files it needs beyond DeepJSCC (the kinds of model_kinds.ts). */
   needs: readonly Need[];
+  /** Its settings, for methods that have any. */
+  settings?: MethodSettings<S>;
   /** A reconstruction in [0, 1], shape of y; may be y itself (the pipeline never disposes y twice). */
   reconstruct(req: ReconstructRequest): Promise<Tensor>;
   /** Sampling steps (onStep calls) per batch at these settings, for progress bars; absent: none. */
   steps?(options: MethodOptions, snr: number, schedule: Schedule): number;
+}
+
+/** A method's own entry of `options`, or its defaults. */
+export function settingsOf<S>(m: Method<S>, options: MethodOptions | undefined): S {
+  return (options?.[m.name] as S | undefined) ?? (m.settings?.defaults as S);
 }

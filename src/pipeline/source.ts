@@ -10,7 +10,7 @@ export interface ModelPaths {
   inn?: (snrDb: number, bcr: [number, number]) => string;
   /** The adversarially trained DeepJSCC (method adv): same size, its own encoder and decoder. */
   adv?: string;
-  /** DiffJSCC's control branch on the prior (method diffjscc); default: control_<size>.safetensors beside the prior. */
+  /** A control branch on the prior (conditional diffusion); default: control_<size>.safetensors beside the prior. */
   control?: string;
   /** The face GAN (method inverse): a generator of the DeepJSCC's image size. */
   gan?: string;

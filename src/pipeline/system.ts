@@ -24,7 +24,7 @@ export interface LoadedJscc { model: DeepJSCC; meta: Record<string, string> }
 /** The face GAN's generator (method inverse) with its file's metadata. */
 export interface LoadedGan { model: Generator; meta: Record<string, string> }
 
-/** DiffJSCC's control branch with its file's metadata and path. */
+/** A control branch on the prior with its file's metadata and path. */
 export interface LoadedControl { model: ControlNet; meta: Record<string, string>; path: string }
 
 /** Where the system looks for the control branch: paths.control, else control_<size>.safetensors beside the prior. */
@@ -46,7 +46,7 @@ export interface System {
   inn(snrDb: number): Promise<LoadedInn | null>;
   /** Null when the source has no adversarial DeepJSCC. */
   adv(): Promise<LoadedJscc | null>;
-  /** Null when the source has no control branch for DiffJSCC (see controlPath). */
+  /** Null when the source has no control branch on the prior (see controlPath). */
   control(): Promise<LoadedControl | null>;
   /** Null when the source has no face GAN. */
   gan(): Promise<LoadedGan | null>;

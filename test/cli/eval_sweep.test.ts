@@ -7,9 +7,8 @@ import { runCli } from '../run_process.js';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listImages, splitOf } from '../../src/data/folder.js';
-import { decodeImage, encodePng, toSquare } from '../../src/data/image.js';
-import { BUNDLED_FACES, DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
+import { DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
+import { valFolder as twoValFaces } from '../data_helpers.js';
 import { DeepJSCC } from '../../src/models/deepjscc.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
 import { trainedSnrRange } from '../../src/cli/eval_models.js';
@@ -19,13 +18,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 
 const commin = (...args: string[]) => runCli(args, { timeout: 240_000 });
 
-/** Two bundled faces under file names that fall in the validation split (eval reads only that split). */
-function valFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'eval-sweep-'));
-  const names = Array.from({ length: 2000 }, (_, i) => `val${i}.png`).filter((n) => splitOf(n) === 'val').slice(0, 2);
-  listImages(BUNDLED_FACES).slice(0, 2).forEach((f, i) => writeFileSync(join(dir, names[i]), encodePng(toSquare(decodeImage(new Uint8Array(readFileSync(f)), f), 64))));
-  return dir;
-}
+const valFolder = () => twoValFaces(2);
 
 const polylines = (svg: string) => svg.match(/<polyline /g)?.length ?? 0;
 
@@ -60,7 +53,7 @@ describe('commin eval curves', () => {
 
     const refused = await commin('eval', '--models', `${DEFAULT_JSCC_MODEL},${model}`, '--methods', 'deepjscc,adv', '--out', join(dir, 'x'));
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/only deepjscc, separation, commin follow any model .*drop adv from --methods/);
+    expect(refused.stderr).toMatch(/only deepjscc, commin, dps, separation, inverse\b.* follow any model .*drop adv from --methods/);
     // CommIN looks for its INN per BCR: none for 1/24 → the file and the command that makes it
     const innDir = join(dir, 'inns');
     mkdirSync(innDir);

@@ -8,7 +8,7 @@ import { presetOptions } from '../../src/models/commin_presets.js';
 import { Schedule } from '../../src/models/diffusion.js';
 import { Inn } from '../../src/models/inn.js';
 import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { comminOptions } from '../../src/cli/commin_options.js';
+import { resolveCommin as comminOptions } from '../../src/pipeline/methods/commin.js';
 import { randomizeParams, testRng, useEngine } from '../helpers.js';
 import { LPIPS_FILE } from '../data_helpers.js';
 

@@ -12,7 +12,8 @@ import { Generator, type GeneratorConfig } from '../../src/models/generator.js';
 import { invertGan, projectToBall, type InversionOptions, type InversionTarget } from '../../src/models/gan_inversion.js';
 import { Lpips } from '../../src/metrics/lpips.js';
 import { fileSource } from '../../src/pipeline/file_source.js';
-import { getMethod, loadSystem, missingModels, requireAvailable, runBatch } from '../../src/pipeline/index.js';
+import { getMethod, loadSystem, runBatch } from '../../src/pipeline/index.js';
+import { missingModels, requireAvailable } from '../../src/cli/model_commands.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';
 
@@ -104,7 +105,7 @@ describe('GAN inversion', () => {
       "InverseJSCC needs '/nonexistent/gan.safetensors', which does not exist; make it with: commin train gan --out /nonexistent/gan.safetensors");
     const x = tensor(e, new Float32Array(3 * 64 * 64).fill(0.5), [1, 3, 64, 64]);
     await expect(runBatch(missing, x, { methods: [inverse], snr: 4, seed: 1 })).rejects.toThrow(
-      "InverseJSCC needs a face GAN: '/nonexistent/gan.safetensors' does not exist (make it with: commin train gan --out /nonexistent/gan.safetensors)");
+      "InverseJSCC needs a face GAN: '/nonexistent/gan.safetensors' does not exist");
     // a tiny 64×64 generator written as `commin train gan` writes it
     const g = new Generator(e, { latent: 8, channels: [4, 4, 4, 4], groups: 2 }, 3);
     const file = join(mkdtempSync(join(tmpdir(), 'inv-')), 'gan.safetensors');

@@ -8,13 +8,15 @@ import { noGrad } from '../../src/engine/autograd.js';
 import { psnr } from '../../src/metrics/psnr.js';
 import { DeepJSCC, type DeepJsccConfig } from '../../src/models/deepjscc.js';
 import {
-  getMethod, loadSystem, missingModels, parseMethods, registerMethod, requireAvailable, resolveDiffJscc, runBatch, sendThrough, unregisterMethod,
+  getMethod, loadSystem, methodOptionsFromFlags, parseMethods, registerMethod, runBatch, sendThrough, unregisterMethod,
   type ByteSource, type Method, type ModelPaths, type ReconstructRequest, type System,
 } from '../../src/pipeline/index.js';
 import { fileSource } from '../../src/pipeline/file_source.js';
 import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
 import { Command } from 'commander';
-import { addDiffJsccOptions, diffjsccSettings } from '../../src/cli/diffjscc_options.js';
+import { addMethodOptions, addModelOptions } from '../../src/cli/method_flags.js';
+import { missingModels, requireAvailable } from '../../src/cli/model_commands.js';
+import { resolveDiffJscc } from '../../src/pipeline/methods/diffjscc.js';
 import { Schedule } from '../../src/models/diffusion.js';
 import { testRng, useEngine } from '../helpers.js';
 
@@ -130,11 +132,11 @@ describe('runBatch', () => {
     expect(await missingModels(s, getMethod('adv'), 4)).toEqual([`/nonexistent/adv.safetensors (make it with: commin train jscc --loss mse+lpips+gan --init ${J} --out /nonexistent/adv.safetensors)`]);
     const x = images(1);
     await expect(runBatch(s, x, { methods: [getMethod('commin')], snr: 4, seed: 0 })).rejects.toThrow(/CommIN needs a diffusion prior/);
-    // a method called without its model: the file and the command
+    // a method called without its model: the library names the file (the commands are the CLI's)
     await expect(runBatch(s, x, { methods: [getMethod('dps')], snr: 4, seed: 0 })).rejects.toThrow(
-      "DPS needs a diffusion prior: '/nonexistent/prior.safetensors' does not exist (make it with: commin train ddpm --out /nonexistent/prior.safetensors)");
+      /^DPS needs a diffusion prior: '\/nonexistent\/prior.safetensors' does not exist$/);
     await expect(runBatch(s, x, { methods: [getMethod('adv')], snr: 4, seed: 0 })).rejects.toThrow(
-      `DeepJSCC-adv needs the adversarially trained DeepJSCC: '/nonexistent/adv.safetensors' does not exist (make it with: commin train jscc --loss mse+lpips+gan --init ${J} --out /nonexistent/adv.safetensors)`);
+      /^DeepJSCC-adv needs the adversarially trained DeepJSCC: '\/nonexistent\/adv.safetensors' does not exist$/);
     // methods the user named: checked before any work, the same way
     await expect(requireAvailable(s, [getMethod('deepjscc'), getMethod('adv')], [1, 4])).rejects.toThrow(
       `DeepJSCC-adv needs '/nonexistent/adv.safetensors', which does not exist; make it with: commin train jscc --loss mse+lpips+gan --init ${J} --out /nonexistent/adv.safetensors`);
@@ -284,14 +286,14 @@ describe('diffjscc', () => {
   });
 
   it('the --diffjscc-* flags reach the method: its steps, ζ and start', () => {
-    const parse = (argv: string[]) => addDiffJsccOptions(new Command('x')).exitOverride().configureOutput({ writeErr: () => {} }).parse(argv, { from: 'user' }).opts();
+    const parse = (argv: string[]) => addMethodOptions(addModelOptions(new Command('x'))).exitOverride().configureOutput({ writeErr: () => {} }).parse(argv, { from: 'user' }).opts();
     const schedule = new Schedule();
-    const steps = (argv: string[]) => getMethod('diffjscc').steps!({ diffjscc: diffjsccSettings(parse(argv)) }, 4, schedule);
+    const steps = (argv: string[]) => getMethod('diffjscc').steps!(methodOptionsFromFlags(parse(argv)), 4, schedule);
     expect(steps([])).toBe(10);
     expect(steps(['--diffjscc-steps', '7'])).toBe(7);
     // a start below the steps caps them: one step per timestep from t down to 0
     expect(steps(['--diffjscc-steps', '7', '--diffjscc-start-t', '3'])).toBe(4);
-    const o = resolveDiffJscc(diffjsccSettings(parse(['--diffjscc-zeta', '0.5', '--diffjscc-start-t', '250'])), 0);
+    const o = resolveDiffJscc(methodOptionsFromFlags(parse(['--diffjscc-zeta', '0.5', '--diffjscc-start-t', '250'])).diffjscc as object, 0);
     expect([o.zeta, o.startT, o.steps]).toEqual([0.5, 250, 10]);
     expect(parse(['--control', 'c.safetensors']).control).toBe('c.safetensors');
     expect(() => parse(['--diffjscc-steps', '0'])).toThrow();

@@ -1,5 +1,8 @@
-// The registry of reconstruction methods. A new method: one file in this folder and one line in BUILTIN.
-import type { Method } from '../method.js';
+// The registry of reconstruction methods. A new method: one file in this folder and one line in BUILTIN
+// (or registerMethod from outside). Commands and the web page loop over the registry and name no method.
+import type { Method, MethodOptions, RunSwitches } from '../method.js';
+import { MODEL_KINDS } from '../model_kinds.js';
+import type { FamilyName } from '../families.js';
 import { deepjscc } from './deepjscc.js';
 import { commin } from './commin.js';
 import { dps } from './dps.js';
@@ -16,9 +19,9 @@ BUILTIN.push(diffjscc);
 const registry = new Map<string, Method>(BUILTIN.map((m) => [m.name, m]));
 
 /** Adds a method (tests, plugins); a name already taken is an error. */
-export function registerMethod(m: Method): void {
+export function registerMethod<S>(m: Method<S>): void {
   if (registry.has(m.name)) throw new Error(`method '${m.name}' is already registered`);
-  registry.set(m.name, m);
+  registry.set(m.name, m as Method);
 }
 
 /** Removes a method added with registerMethod (tests clean up after themselves). */
@@ -30,6 +33,9 @@ export function unregisterMethod(name: string): void {
 export function methodNames(): string[] {
   return [...registry.keys()];
 }
+
+/** Every registered method, in registry order. */
+export const allMethods = (): Method[] => [...registry.values()];
 
 export function getMethod(name: string): Method {
   const m = registry.get(name);
@@ -53,3 +59,26 @@ export function parseMethods(list: string): Method[] {
  * run when named only: DPS costs an encoder backward per step, and the defaults are what the README's numbers are.
  */
 export const DEFAULT_METHODS = ['deepjscc', 'commin'];
+/** What a comparison of DeepJSCC models of several BCRs runs when no methods are named. */
+export const BCR_SWEEP_DEFAULT_METHODS = ['deepjscc', 'separation'];
+
+/** Every registered method's settings as the parsed command-line flags select them. */
+export function methodOptionsFromFlags(flags: Record<string, unknown>, switches?: RunSwitches): MethodOptions {
+  return Object.fromEntries(allMethods().filter((m) => m.settings).map((m) => [m.name, m.settings!.fromFlags(flags, switches)]));
+}
+
+/** Methods that need a model only the face family has (a prior, an INN, a face GAN or a control branch). */
+export const faceOnly = (m: Method) => m.needs.some((n) => MODEL_KINDS[n].faces);
+
+/** Methods that follow any DeepJSCC: none of their models was trained for one DeepJSCC (a BCR comparison can run them). */
+export const followsAnyJscc = (m: Method) => !m.needs.some((n) => MODEL_KINDS[n].oneJscc);
+
+/** Throws, naming `--model faces`, when a method needs a face model and the family is natural. */
+export function checkFamilyMethods(family: FamilyName, methods: readonly Method[]): void {
+  if (family !== 'natural') return;
+  const bad = methods.filter(faceOnly);
+  if (bad.length) {
+    const natural = allMethods().filter((m) => !faceOnly(m)).map((m) => m.name).join(', ');
+    throw new Error(`${bad.map((m) => m.name).join(', ')} ${bad.length > 1 ? 'work' : 'works'} on 64×64 faces only (${bad.map((m) => m.needs.filter((n) => n !== 'lpips').join('+')).join('; ')} trained on faces): pass --model faces, or a method of the natural family (${natural})`);
+  }
+}
