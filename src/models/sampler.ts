@@ -88,7 +88,7 @@ export interface SamplerOptions {
   profile?: boolean;
 }
 
-/** What every guided method (CommIN, DPS, DiffJSCC) passes on to the sampler, in its own options. */
+/** What every guided method passes on to the sampler, in its own options. */
 export interface GuidedRunOptions {
   method: 'ddpm' | 'ddim';
   steps?: number;
