@@ -23,10 +23,9 @@ export { attention } from './kernels/attention.js';
 export { upsampleNearest, avgPool, maxPool2d, pixelShuffle, pixelUnshuffle } from './kernels/resample.js';
 export { polyphaseSplit, polyphaseMerge, type Bands } from './kernels/lifting.js';
 export { diffusionStep, stepCoefficients, type StepCoefficients } from './kernels/diffusion_step.js';
-export { awgnChannel, type ChannelOptions } from './kernels/channel.js';
-export { sendOverChannel, type SendOptions } from './kernels/channel_send.js';
-export { rayleighChannel, type RayleighOptions } from './kernels/channel_rayleigh.js';
-export { ofdmChannel, ofdmFrame, type OfdmOptions, type OfdmFrame, type OfdmReceived } from './kernels/channel_ofdm.js';
-export type { Equalised, Equaliser } from './kernels/channel_equalised.js';
+export {
+  awgnChannel, ofdmChannel, ofdmFrame, rayleighChannel, sendOverChannel,
+  type ChannelOptions, type Equalised, type Equaliser, type OfdmFrame, type OfdmOptions, type OfdmReceived, type RayleighOptions, type SendOptions,
+} from './channel/index.js';
 export * as losses from './kernels/losses.js';
 export * from './pipeline/index.js';

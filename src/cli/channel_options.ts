@@ -1,17 +1,19 @@
 // The channel flags shared by `train jscc`, `transmit`, `eval` and `demo`: --channel and the fading/OFDM
 // settings (the kernels' defaults), turned into one ChannelSpec before the engine starts.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CHANNEL_KINDS, checkChannelSpec, type ChannelSpec } from '../models/channel_spec.js';
+import { CHANNEL_DEFAULTS, CHANNEL_KINDS, checkChannelSpec, type ChannelSpec } from '../channel/index.js';
 import { nonNegativeInt, positiveInt } from './args.js';
+
+const d = CHANNEL_DEFAULTS;
 
 export function addChannelOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--channel <kind>', 'channel: awgn, rayleigh (fading, h known at the receiver and equalised) or ofdm (multipath, pilots, LS estimate)').choices([...CHANNEL_KINDS]).default('awgn'))
-    .addOption(new Option('--equaliser <e>', 'rayleigh/ofdm: zero forcing or MMSE').choices(['zf', 'mmse']).default('mmse'))
+    .addOption(new Option('--equaliser <e>', 'rayleigh/ofdm: zero forcing or MMSE').choices(['zf', 'mmse']).default(d.ofdm.equaliser))
     .option('--fast-fading', 'rayleigh: a new h per symbol instead of one per image (block fading)')
-    .option('--ofdm-subcarriers <n>', 'ofdm: subcarriers, a power of two in [2, 1024]', positiveInt, 64)
-    .option('--ofdm-taps <n>', 'ofdm: multipath taps', positiveInt, 8)
-    .option('--ofdm-cp <n>', 'ofdm: cyclic prefix length (≥ taps − 1)', nonNegativeInt, 16);
+    .option('--ofdm-subcarriers <n>', 'ofdm: subcarriers, a power of two in [2, 1024]', positiveInt, d.ofdm.subcarriers)
+    .option('--ofdm-taps <n>', 'ofdm: multipath taps', positiveInt, d.ofdm.taps)
+    .option('--ofdm-cp <n>', 'ofdm: cyclic prefix length (≥ taps − 1)', nonNegativeInt, d.ofdm.cyclicPrefix);
 }
 
 interface ChannelFlags { channel: string; equaliser: 'zf' | 'mmse'; fastFading?: boolean; ofdmSubcarriers: number; ofdmTaps: number; ofdmCp: number }

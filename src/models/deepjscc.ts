@@ -6,8 +6,8 @@
 // (the receiver knows its channel estimate), the encoder's the nominal SNR (the transmitter does not).
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { Equalised } from '../kernels/channel_equalised.js';
-import { AWGN, sendSpec, type ChannelSpec } from './channel_spec.js';
+import type { Equalised } from '../channel/index.js';
+import { AWGN, sendSpec, type ChannelSpec } from '../channel/index.js';
 import { concat, slice } from '../kernels/copy.js';
 import { add, mul, prelu, sigmoid } from '../kernels/elementwise.js';
 import { gdn, gdnInitialG } from './gdn.js';

@@ -2,7 +2,7 @@
 import type { Engine } from '../engine/engine.js';
 import { parseSafetensors } from '../engine/safetensors.js';
 import { DeepJSCC, type DeepJsccConfig } from './deepjscc.js';
-import { AWGN, checkChannelSpec, type ChannelSpec } from './channel_spec.js';
+import { AWGN, checkChannelSpec, type ChannelSpec } from '../channel/index.js';
 
 export function loadDeepJscc(engine: Engine, bytes: Uint8Array, what: string): { model: DeepJSCC; meta: Record<string, string> } {
   const f = parseSafetensors(bytes, what);

@@ -2,8 +2,8 @@
 // registered method, score every result. The CLI (transmit, demo, eval) and the web page call this.
 export { fetchSource, innFileName, jsccFileName, type ByteSource, type ModelPaths } from './source.js';
 export { controlPath, loadSystem, type System, type Prior, type LoadedInn, type LoadedJscc, type LoadedControl, type LoadedGan } from './system.js';
-export { disposeReceived, receive, sendThrough, type Received } from './channel.js';
-export { AWGN, CHANNEL_KINDS, checkChannelSpec, describeChannel, sameChannel, type ChannelKind, type ChannelSpec } from '../models/channel_spec.js';
+export { disposeReceived, receive, sendThrough, type Received } from './receive.js';
+export { AWGN, CHANNEL_KINDS, checkChannelSpec, describeChannel, sameChannel, type ChannelKind, type ChannelSpec } from '../channel/index.js';
 export { score, type Scores } from './score.js';
 export { runBatch, reconstructAll, type BatchRequest, type MethodResult } from './run.js';
 export { findMissing, missingModelError, modelFor, splitAvailable, type MissingModel, type Skipped } from './missing.js';

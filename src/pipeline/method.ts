@@ -6,7 +6,7 @@ import type { CommInDiagnostics } from '../models/commin.js';
 import type { DpsDiagnostics } from '../models/dps.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
 import type { Schedule } from '../models/diffusion.js';
-import type { ChannelSpec } from '../models/channel_spec.js';
+import type { ChannelSpec } from '../channel/index.js';
 import type { Lpips } from '../metrics/lpips.js';
 import type { System } from './system.js';
 import type { Region } from './region.js';

@@ -3,10 +3,10 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { Method, MethodOptions, StepEvent } from './method.js';
 import type { System } from './system.js';
-import { disposeReceived, receive, sendThrough, type Received } from './channel.js';
+import { disposeReceived, receive, sendThrough, type Received } from './receive.js';
 import { noGrad } from '../engine/autograd.js';
 import { affine } from '../kernels/elementwise.js';
-import { AWGN, type ChannelSpec } from '../models/channel_spec.js';
+import { AWGN, type ChannelSpec } from '../channel/index.js';
 import { score, type Scores } from './score.js';
 import { cropRegion, type Region } from './region.js';
 

@@ -21,7 +21,7 @@ import { Batcher } from '../data/folder.js';
 import { Lpips } from '../metrics/lpips.js';
 import { checkpointConfig } from './jscc_init.js';
 import { DeepJSCC, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
-import { AWGN, describeChannel } from '../models/channel_spec.js';
+import { AWGN, describeChannel } from '../channel/index.js';
 import { DEFAULT_DISCRIMINATOR, Discriminator, type DiscriminatorConfig } from '../models/discriminator.js';
 import { loadCheckpoint, loadOptimizerHost, optimizerToHost, parseMeta, readFlaggedCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { startRun, trainingLoop, type LoopResult, savedLevel, type LossLevel } from './loop.js';

@@ -8,7 +8,7 @@ import { Adam } from '../kernels/adam.js';
 import { tensor } from '../kernels/create.js';
 import { mse } from '../kernels/losses.js';
 import { DeepJSCC, jsccStride, latentChannels, type DeepJsccConfig } from '../models/deepjscc.js';
-import { AWGN, describeChannel, sameChannel, type ChannelSpec } from '../models/channel_spec.js';
+import { AWGN, describeChannel, sameChannel, type ChannelSpec } from '../channel/index.js';
 import { trainedChannel } from '../models/load_jscc.js';
 import { initFromOtherRate } from './jscc_init.js';
 import { Batcher, batchOf, loadImageSet, type ImageSet } from '../data/folder.js';

@@ -11,8 +11,8 @@ import { trainJscc } from '../../src/train/train_jscc.js';
 import { createCliEngine } from '../../src/cli/engine.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';
 import { noGrad } from '../../src/engine/autograd.js';
-import { awgnChannel } from '../../src/kernels/channel.js';
-import { sameChannel, type ChannelSpec } from '../../src/models/channel_spec.js';
+import { awgnChannel } from '../../src/channel/index.js';
+import { sameChannel, type ChannelSpec } from '../../src/channel/index.js';
 import { trainedChannel } from '../../src/models/load_jscc.js';
 import { smallFolder } from '../data_helpers.js';
 

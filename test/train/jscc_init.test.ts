@@ -8,7 +8,7 @@ import { concat, slice } from '../../src/kernels/copy.js';
 import { mul } from '../../src/kernels/elementwise.js';
 import { sum } from '../../src/kernels/reduce.js';
 import { DeepJSCC, latentLayout, type DeepJsccConfig } from '../../src/models/deepjscc.js';
-import { sendSpec } from '../../src/models/channel_spec.js';
+import { sendSpec } from '../../src/channel/index.js';
 import { adaptLatent, initFromOtherRate } from '../../src/train/jscc_init.js';
 import { trainJscc } from '../../src/train/train_jscc.js';
 import { trainInn } from '../../src/train/train_inn.js';

@@ -75,6 +75,14 @@ def main():
     ap.add_argument("--precision", choices=["fp32", "bf16-autocast"], default="fp32",
                     help="bf16-autocast: convolutions and matmuls in bfloat16, weights, Adam, EMA and the loss in float32 "
                          "(1.7× the images/s of fp32 on a CPU with AVX-512 BF16; emulated and slower without it)")
+    ap.add_argument("--low-t-share", type=float, default=0.0,
+                    help="share of the timestep draws moved into t < T/2 (0: uniform over all T, the original recipe; "
+                         "the methods start at t <= 400, the rest keeps the high-t mass that unconditional sampling needs)")
+    ap.add_argument("--min-snr-gamma", type=float, default=0.0,
+                    help="min-SNR-γ loss weighting, min(SNR_t, γ)/SNR_t on the ε loss (0: unweighted, the original recipe)")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="stop (checkpointed) at this step without changing the LR schedule of --steps; recipe comparisons "
+                         "give each recipe the same number of steps from one checkpoint")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--init-from", help="start from converted weights (safetensors; used as model and EMA) when --out does not exist")
     a = ap.parse_args()
@@ -139,12 +147,19 @@ def main():
     agreed = {"signal": 0, "timeUp": False}
     stopping = (lambda: agreed["signal"]) if ranks.enabled else (lambda: stop.signal)
     last, last_step, losses = time.time(), step, []
-    while step < a.steps and not stopping():
+    last_step_of_run = min(a.steps, a.stop_at) if a.stop_at else a.steps
+    stretch["recipe"] = {"lowTShare": a.low_t_share, "minSnrGamma": a.min_snr_gamma}
+    snr = alpha_bar / (1 - alpha_bar)
+    while step < last_step_of_run and not stopping():
         # the step's draws are those of one process with batch world·--batch; this rank trains on [lo, hi)
         g = np.random.default_rng([a.seed, step])
         idx = g.integers(0, len(images), size=batch)[lo:hi]
         x0 = torch.from_numpy(images[idx].astype(np.float32) / 127.5 - 1).permute(0, 3, 1, 2)
-        t = torch.from_numpy(g.integers(0, T, size=batch)[lo:hi])
+        t_all = g.integers(0, T, size=batch)
+        if a.low_t_share > 0:  # its own generator, so idx, t and the flips stay the draws of the original recipe
+            low = np.random.default_rng([a.seed, step, 1]).random(batch) < a.low_t_share
+            t_all = np.where(low, t_all % (T // 2), t_all)
+        t = torch.from_numpy(t_all[lo:hi])
         if not a.no_flip:  # drawn after idx and t so those stay what they were without flips
             flip = torch.from_numpy(g.random(batch)[lo:hi] < 0.5)
             x0 = torch.where(flip[:, None, None, None], x0.flip(3), x0)
@@ -156,7 +171,11 @@ def main():
             group["lr"] = cosine_lr(step, a.steps, a.lr)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=autocast):
             out = model(xt, t)
-        loss = torch.mean((out.float() - eps) ** 2)
+        if a.min_snr_gamma > 0:
+            weight = torch.clamp(snr[t], max=a.min_snr_gamma) / snr[t]
+            loss = torch.mean(weight[:, None, None, None] * (out.float() - eps) ** 2)
+        else:
+            loss = torch.mean((out.float() - eps) ** 2)
         if ranks.enabled:
             mean_loss, agreed["signal"], agreed["timeUp"] = ranks.agree(loss, stop.signal, time_up(t0, a.max_minutes))
             if not math.isfinite(mean_loss):

@@ -1,12 +1,15 @@
 // Rayleigh fading channel with a receiver that knows h and equalises (shaders/channel_rayleigh.wgsl).
 // Differentiable in the symbols: the gradient flows through the fixed h, the equaliser and the power normalisation.
 import type { Tensor } from '../engine/tensor.js';
-import type { ChannelOptions } from './channel.js';
-import { checkChannelInputs, recordEqualisedGrad, type Equalised, type Equaliser } from './channel_equalised.js';
-import { empty, shapeStr } from './util.js';
+import type { ChannelOptions } from './awgn.js';
+import { checkChannelInputs, recordEqualisedGrad, type Equalised, type Equaliser } from './equalise.js';
+import { empty, shapeStr } from '../kernels/util.js';
+import { CHANNEL_DEFAULTS } from './defaults.js';
+
+const d = CHANNEL_DEFAULTS.rayleigh;
 
 export interface RayleighOptions extends ChannelOptions {
-  /** 'mmse' (default): conj(h)·y/(|h|²+σ²); 'zf': y/h. */
+  /** 'mmse': conj(h)·y/(|h|²+σ²); 'zf': y/h (defaults: defaults.ts). */
   equaliser?: Equaliser;
   /** Per-symbol (fast) fading instead of one h per image. */
   fast?: boolean;
@@ -30,7 +33,7 @@ export function rayleighChannel(z: Tensor, o: RayleighOptions): Equalised {
   const effSnrDb = empty(e, [N]);
   e.launch('channel_rayleigh', {
     buffers: [z.buffer, o.snrDb.buffer, y.buffer, scale.buffer, effGain.buffer, channelGain.buffer, effSnrDb.buffer],
-    overrides: { NOISE: o.noise ?? true, FADING: o.fading ?? true, FAST: o.fast ?? false, MMSE: (o.equaliser ?? 'mmse') === 'mmse' },
+    overrides: { NOISE: o.noise ?? d.noise, FADING: o.fading ?? d.fading, FAST: o.fast ?? d.fast, MMSE: (o.equaliser ?? d.equaliser) === 'mmse' },
     uniforms: { samples: N, len, seedLo: o.seed % 2 ** 32, seedHi: Math.floor(o.seed / 2 ** 32), offset: o.offset ?? 0, firstImage },
     workgroups: [Math.ceil(N / 64)],
     label: shapeStr(z.shape),

@@ -1,12 +1,10 @@
 // Which channel a DeepJSCC link runs over, as one value passed through the model, the pipeline, training
 // and the CLI: a kind and that kind's settings (the kernels' options without the per-draw keys). AWGN is the
 // default everywhere and draws exactly what awgnChannel draws.
-import type { Tensor } from '../engine/tensor.js';
-import type { ChannelOptions } from '../kernels/channel.js';
-import type { Equalised } from '../kernels/channel_equalised.js';
-import { ofdmFrame, type OfdmOptions } from '../kernels/channel_ofdm.js';
-import type { RayleighOptions } from '../kernels/channel_rayleigh.js';
-import { sendOverChannel, type SendOptions } from '../kernels/channel_send.js';
+import type { ChannelOptions } from './awgn.js';
+import { ofdmFrame, type OfdmOptions } from './ofdm.js';
+import type { RayleighOptions } from './rayleigh.js';
+import { CHANNEL_DEFAULTS } from './defaults.js';
 
 export const CHANNEL_KINDS = ['awgn', 'rayleigh', 'ofdm'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -29,33 +27,20 @@ export function checkChannelSpec(spec: ChannelSpec): void {
   if (spec.kind === 'ofdm') ofdmFrame(1, spec.options ?? {});
 }
 
-/** z [N, ...] over the spec'd channel, the draw keyed by `draw` (see sendOverChannel). */
-export function sendSpec(z: Tensor, spec: ChannelSpec, draw: ChannelOptions): Equalised {
-  checkChannelSpec(spec);
-  return sendOverChannel(z, { ...spec.options, ...draw, kind: spec.kind } as SendOptions);
-}
-
 /** One line for logs and tables, e.g. "rayleigh (block fading, MMSE equaliser)". */
 export function describeChannel(spec: ChannelSpec): string {
   if (spec.options?.noise === false) return `${describeChannel({ ...spec, options: { ...spec.options, noise: undefined } } as ChannelSpec)}, noiseless`;
   if (spec.kind === 'awgn') return 'awgn';
-  const eq = `${(spec.options?.equaliser ?? 'mmse').toUpperCase()} equaliser`;
+  const eq = `${(spec.options?.equaliser ?? CHANNEL_DEFAULTS[spec.kind].equaliser).toUpperCase()} equaliser`;
   if (spec.kind === 'rayleigh') return `rayleigh (${spec.options?.fast ? 'fast' : 'block'} fading, ${eq})`;
   const f = ofdmFrame(1, spec.options ?? {});
-  return `ofdm (${f.F} subcarriers, ${f.L} taps, cyclic prefix ${f.cp}, ${spec.options?.estimation === 'perfect' ? 'perfect CSI' : 'LS estimation'}, ${eq})`;
+  return `ofdm (${f.F} subcarriers, ${f.L} taps, cyclic prefix ${f.cp}, ${(spec.options?.estimation ?? CHANNEL_DEFAULTS.ofdm.estimation) === 'perfect' ? 'perfect CSI' : 'LS estimation'}, ${eq})`;
 }
-
-/** The kernels' defaults for a kind's settings (see RayleighOptions, OfdmOptions, ChannelOptions). */
-const DEFAULTS: Record<ChannelKind, Record<string, unknown>> = {
-  awgn: { noise: true },
-  rayleigh: { noise: true, equaliser: 'mmse', fast: false, fading: true },
-  ofdm: { noise: true, equaliser: 'mmse', subcarriers: 64, taps: 8, decayTaps: 2, cyclicPrefix: 16, dataPerPilot: 4, estimation: 'ls', fading: true },
-};
 
 /** Two specs draw the same channel: the same kind and the same settings once the defaults are filled in. */
 export function sameChannel(a: ChannelSpec, b: ChannelSpec): boolean {
   const norm = (s: ChannelSpec) => {
-    const o: Record<string, unknown> = { ...DEFAULTS[s.kind] };
+    const o: Record<string, unknown> = { ...CHANNEL_DEFAULTS[s.kind] };
     for (const [k, v] of Object.entries(s.options ?? {})) if (v !== undefined) o[k] = v;
     return JSON.stringify([s.kind, Object.entries(o).sort()]);
   };

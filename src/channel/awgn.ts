@@ -2,7 +2,8 @@
 // complex AWGN at a per-sample SNR. Differentiable in the symbols (the noise is additive).
 import { record } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
-import { empty, sameEngine, shapeStr } from './util.js';
+import { empty, sameEngine, shapeStr } from '../kernels/util.js';
+import { CHANNEL_DEFAULTS } from './defaults.js';
 
 export interface ChannelOptions {
   /** SNR in dB per sample: a tensor [N]. */
@@ -33,7 +34,7 @@ export function awgnChannel(z: Tensor, o: ChannelOptions): Tensor {
   const scale = empty(e, [N]);
   e.launch('channel', {
     buffers: [z.buffer, o.snrDb.buffer, y.buffer, scale.buffer],
-    overrides: { NOISE: o.noise ?? true },
+    overrides: { NOISE: o.noise ?? CHANNEL_DEFAULTS.awgn.noise },
     uniforms: { samples: N, len, seedLo: o.seed % 2 ** 32, seedHi: Math.floor(o.seed / 2 ** 32), offset: o.offset ?? 0, firstImage },
     workgroups: [Math.ceil(N / 64)],
     label: shapeStr(z.shape),

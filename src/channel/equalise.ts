@@ -2,8 +2,8 @@
 // (shaders/channel_fading_backward.wgsl) — y = G⊙(√k·z/‖z‖) + noise terms with a fixed complex gain G per symbol.
 import { record } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { ChannelOptions } from './channel.js';
-import { empty, shapeStr } from './util.js';
+import type { ChannelOptions } from './awgn.js';
+import { empty, shapeStr } from '../kernels/util.js';
 
 export type Equaliser = 'zf' | 'mmse';
 

@@ -1,11 +1,12 @@
 // One entry for every channel: AWGN, Rayleigh fading or OFDM over multipath, each returning the
 // (equalised) symbols and the per-image effective SNR a receiver can hand to SNR-adaptive layers.
 import type { Tensor } from '../engine/tensor.js';
-import { awgnChannel, type ChannelOptions } from './channel.js';
-import { ones } from './create.js';
-import type { Equalised } from './channel_equalised.js';
-import { ofdmChannel, type OfdmOptions } from './channel_ofdm.js';
-import { rayleighChannel, type RayleighOptions } from './channel_rayleigh.js';
+import { awgnChannel, type ChannelOptions } from './awgn.js';
+import { ones } from '../kernels/create.js';
+import type { Equalised } from './equalise.js';
+import { ofdmChannel, type OfdmOptions } from './ofdm.js';
+import { rayleighChannel, type RayleighOptions } from './rayleigh.js';
+import { checkChannelSpec, type ChannelSpec } from './spec.js';
 
 export type SendOptions =
   | ({ kind: 'awgn' } & ChannelOptions)
@@ -31,4 +32,10 @@ export function sendOverChannel(z: Tensor, o: SendOptions): Equalised {
   const { csi, ...r } = ofdmChannel(flat, o);
   csi.dispose();
   return { ...r, y: r.y.reshape(z.shape) };
+}
+
+/** z [N, ...] over the spec'd channel, the draw keyed by `draw` (see sendOverChannel). */
+export function sendSpec(z: Tensor, spec: ChannelSpec, draw: ChannelOptions): Equalised {
+  checkChannelSpec(spec);
+  return sendOverChannel(z, { ...spec.options, ...draw, kind: spec.kind } as SendOptions);
 }

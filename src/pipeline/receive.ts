@@ -8,7 +8,7 @@ import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
 import type { DeepJSCC } from '../models/deepjscc.js';
-import { AWGN, type ChannelSpec } from '../models/channel_spec.js';
+import { AWGN, type ChannelSpec } from '../channel/index.js';
 import type { System } from './system.js';
 
 /** What the receiver has: the equalised symbols, DeepJSCC's decoding of them, and its channel estimate. */

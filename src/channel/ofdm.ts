@@ -2,24 +2,25 @@
 // Differentiable in the symbols: the channel estimate depends only on the pilots and the noise, so each
 // data symbol sees a fixed complex gain (equaliser × true response) after the power normalisation.
 import type { Tensor } from '../engine/tensor.js';
-import type { ChannelOptions } from './channel.js';
-import { checkChannelInputs, recordEqualisedGrad, type Equalised, type Equaliser } from './channel_equalised.js';
-import { empty, shapeStr } from './util.js';
+import type { ChannelOptions } from './awgn.js';
+import { checkChannelInputs, recordEqualisedGrad, type Equalised, type Equaliser } from './equalise.js';
+import { empty, shapeStr } from '../kernels/util.js';
+import { CHANNEL_DEFAULTS } from './defaults.js';
 
 export interface OfdmOptions extends ChannelOptions {
-  /** Subcarriers F, a power of two in [2, 1024]; default 64. */
+  /** Subcarriers F, a power of two in [2, 1024] (defaults: defaults.ts). */
   subcarriers?: number;
-  /** Channel taps L in [1, 64]; default 8. */
+  /** Channel taps L in [1, 64]. */
   taps?: number;
-  /** Tap powers p_l ∝ exp(−l/decayTaps), normalised to Σp_l = 1; default 2 (Infinity: equal powers). */
+  /** Tap powers p_l ∝ exp(−l/decayTaps), normalised to Σp_l = 1 (Infinity: equal powers). */
   decayTaps?: number;
-  /** Cyclic prefix length, ≥ L − 1; default 16 (F/4 at the defaults). */
+  /** Cyclic prefix length, ≥ L − 1. */
   cyclicPrefix?: number;
-  /** Data OFDM symbols per block, each block led by one all-pilot OFDM symbol; default 4. */
+  /** Data OFDM symbols per block, each block led by one all-pilot OFDM symbol. */
   dataPerPilot?: number;
-  /** 'ls' (default): least squares from the pilots; 'perfect': the true frequency response. */
+  /** 'ls': least squares from the pilots; 'perfect': the true frequency response. */
   estimation?: 'ls' | 'perfect';
-  /** 'mmse' (default) or 'zf'. */
+  /** 'mmse' or 'zf'. */
   equaliser?: Equaliser;
   /** false: deterministic taps √p_l (with taps: 1, the ideal channel of gain 1). */
   fading?: boolean;
@@ -36,11 +37,12 @@ export interface OfdmFrame {
 }
 
 export function ofdmFrame(k: number, o: Omit<OfdmOptions, keyof ChannelOptions> = {}): OfdmFrame {
-  const F = o.subcarriers ?? 64;
-  const L = o.taps ?? 8;
-  const cp = o.cyclicPrefix ?? 16;
-  const D = o.dataPerPilot ?? 4;
-  const decay = o.decayTaps ?? 2;
+  const d = CHANNEL_DEFAULTS.ofdm;
+  const F = o.subcarriers ?? d.subcarriers;
+  const L = o.taps ?? d.taps;
+  const cp = o.cyclicPrefix ?? d.cyclicPrefix;
+  const D = o.dataPerPilot ?? d.dataPerPilot;
+  const decay = o.decayTaps ?? d.decayTaps;
   if (!Number.isInteger(F) || F < 2 || F > 1024 || (F & (F - 1)) !== 0) throw new Error(`ofdm: subcarriers must be a power of two in [2, 1024], got ${F}`);
   if (!Number.isInteger(L) || L < 1 || L > 64 || L > F) throw new Error(`ofdm: taps must be an integer in [1, min(64, F)], got ${L}`);
   if (!Number.isInteger(cp) || cp < L - 1) throw new Error(`ofdm: the cyclic prefix (${cp}) must be at least taps − 1 (${L - 1})`);
@@ -66,7 +68,7 @@ export function ofdmChannel(z: Tensor, o: OfdmOptions): OfdmReceived {
   const e = z.engine;
   const [N, len, firstImage] = checkChannelInputs(z, o, 'ofdmChannel');
   const fr = ofdmFrame(len / 2, o);
-  const fading = o.fading ?? true;
+  const fading = o.fading ?? CHANNEL_DEFAULTS.ofdm.fading;
   const uniforms = {
     samples: N, len, seedLo: o.seed % 2 ** 32, seedHi: Math.floor(o.seed / 2 ** 32), offset: o.offset ?? 0, firstImage,
     F: fr.F, logF: Math.log2(fr.F), L: fr.L, D: fr.D, M: fr.ofdmSymbols, blocks: fr.blocks, decayRate: fr.decayRate,
@@ -80,7 +82,7 @@ export function ofdmChannel(z: Tensor, o: OfdmOptions): OfdmReceived {
   e.launch('channel_power_scale', { buffers: [z.buffer, scale.buffer], uniforms: { samples: N, len }, workgroups: [N], label: shapeStr(z.shape) });
   e.launch('channel_ofdm_link', {
     buffers: [z.buffer, o.snrDb.buffer, Yf.buffer, scale.buffer],
-    overrides: { NOISE: o.noise ?? true, FADING: fading, MAX_F: fr.F, MAX_TAPS: fr.L },
+    overrides: { NOISE: o.noise ?? CHANNEL_DEFAULTS.ofdm.noise, FADING: fading, MAX_F: fr.F, MAX_TAPS: fr.L },
     uniforms,
     workgroups: [fr.ofdmSymbols, N],
     label: shapeStr(z.shape),
@@ -92,7 +94,7 @@ export function ofdmChannel(z: Tensor, o: OfdmOptions): OfdmReceived {
   const effSnrDb = empty(e, [N]);
   e.launch('channel_ofdm_equalise', {
     buffers: [Yf.buffer, o.snrDb.buffer, y.buffer, effGain.buffer, csi.buffer, channelGain.buffer, effSnrDb.buffer],
-    overrides: { FADING: fading, PERFECT: o.estimation === 'perfect', MMSE: (o.equaliser ?? 'mmse') === 'mmse', MAX_F: fr.F, MAX_TAPS: fr.L },
+    overrides: { FADING: fading, PERFECT: (o.estimation ?? CHANNEL_DEFAULTS.ofdm.estimation) === 'perfect', MMSE: (o.equaliser ?? CHANNEL_DEFAULTS.ofdm.equaliser) === 'mmse', MAX_F: fr.F, MAX_TAPS: fr.L },
     uniforms,
     workgroups: [N],
     label: shapeStr(z.shape),
