@@ -23,11 +23,11 @@ export async function lpipsRows(c: BenchContext): Promise<void> {
 /** Sampler step latency, the CommIN step split, training throughput, peak memory. */
 export async function modelRows(c: BenchContext): Promise<void> {
   const { engine, rows } = c;
-  const { UNet, SMALL_UNET, PAPER_UNET } = await import('../src/models/unet.js');
-  const { Schedule } = await import('../src/models/diffusion.js');
-  const { Inn, DEFAULT_INN } = await import('../src/models/inn.js');
-  const { comminSample } = await import('../src/models/commin.js');
-  const { DeepJSCC, DEFAULT_JSCC } = await import('../src/models/deepjscc.js');
+  const { UNet, SMALL_UNET, PAPER_UNET } = await import('../src/networks/unet.js');
+  const { Schedule } = await import('../src/algorithms/diffusion.js');
+  const { Inn, DEFAULT_INN } = await import('../src/networks/inn.js');
+  const { comminSample } = await import('../src/algorithms/commin.js');
+  const { DeepJSCC, DEFAULT_JSCC } = await import('../src/networks/deepjscc.js');
       const sched = new Schedule();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   // the first (compiling) run apart, the autotuner run on the shapes it met, one warm-up, then the median
@@ -76,7 +76,7 @@ export async function modelRows(c: BenchContext): Promise<void> {
   await comminSplit(SMALL_UNET, 12, 2, 'small U-Net');
   // the fast preset as users run it (transmit, demo, web page; the gradient through the U-Net): whole
   // 10-step runs, no phase syncs, per step; beside it the same preset with the U-Net's Jacobian dropped
-  const { presetOptions } = await import('../src/models/commin_presets.js');
+  const { presetOptions } = await import('../src/algorithms/commin_presets.js');
   const fastRun = async (unetGradient: 'through' | 'detached', runs: number) => {
     const u = new UNet(engine, SMALL_UNET, 1);
     const inn = new Inn(engine, DEFAULT_INN, 1);

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { decodeImage, imagesToNchw, resize } from '../src/data/image.js';
 import { BUNDLED_PHOTOS } from '../src/cli/defaults.js';
 import { Adam, backward, losses, noGrad, randUniform, tensor, tidy } from '../src/index.js';
-import { DeepJSCC, type DeepJsccConfig } from '../src/models/deepjscc.js';
-import { loadDeepJscc } from '../src/models/load_jscc.js';
-import { bundledJscc } from '../src/cli/bcr_option.js';
+import { DeepJSCC, type DeepJsccConfig } from '../src/networks/deepjscc.js';
+import { loadDeepJscc } from '../src/networks/load_jscc.js';
+import { bundledJscc } from '../src/cli/options/bcr.js';
 import { FAMILIES } from '../src/pipeline/families.js';
 import { msRow, type BenchContext } from './context.js';
 

@@ -2,18 +2,18 @@
 // of the small U-Net and of DeepJSCC, and of one GAN-inversion step, written to bench/results/profile.json.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Engine, tidy, backward, Adam, randUniform, tensor, losses } from '../src/index.js';
-import { UNet, SMALL_UNET } from '../src/models/unet.js';
-import { DeepJSCC, DEFAULT_JSCC } from '../src/models/deepjscc.js';
-import { DEFAULT_GENERATOR, Generator } from '../src/models/generator.js';
-import { inversionLoss, measurementOf } from '../src/models/gan_inversion.js';
+import { UNet, SMALL_UNET } from '../src/networks/unet.js';
+import { DeepJSCC, DEFAULT_JSCC } from '../src/networks/deepjscc.js';
+import { DEFAULT_GENERATOR, Generator } from '../src/networks/generator.js';
+import { inversionLoss, measurementOf } from '../src/algorithms/gan_inversion.js';
 import { Lpips } from '../src/metrics/lpips.js';
 import { requireGrad } from '../src/engine/autograd.js';
 import { randNormal } from '../src/kernels/random.js';
 import { sum } from '../src/kernels/reduce.js';
 import { LPIPS_WEIGHTS } from '../src/cli/defaults.js';
-import { Inn, DEFAULT_INN } from '../src/models/inn.js';
-import { innGuidance } from '../src/models/commin.js';
-import { Schedule } from '../src/models/diffusion.js';
+import { Inn, DEFAULT_INN } from '../src/networks/inn.js';
+import { innGuidance } from '../src/algorithms/commin.js';
+import { Schedule } from '../src/algorithms/diffusion.js';
 import { clamp } from '../src/kernels/elementwise.js';
 import { diffusionStep, stepCoefficients } from '../src/kernels/diffusion_step.js';
 

@@ -33,7 +33,7 @@ export function torchTrainBench(batch: number, steps: number): TorchTrainBench |
 
 export async function trainingRows(c: BenchContext): Promise<TorchTrainBench | null> {
   const { engine, rows } = c;
-  const { UNet, SMALL_UNET } = await import('../src/models/unet.js');
+  const { UNet, SMALL_UNET } = await import('../src/networks/unet.js');
   const { Adam, backward, losses, randUniform, tidy } = await import('../src/index.js');
   const batch = 16;
   const m = new UNet(engine, SMALL_UNET, 1);
@@ -85,8 +85,8 @@ async function timeSteps(c: BenchContext, step: () => void): Promise<{ first: nu
 async function jsccTrainingRows(c: BenchContext, batch: number): Promise<Row[]> {
   const { engine } = c;
   const { readFileSync } = await import('node:fs');
-  const { DeepJSCC, DEFAULT_JSCC } = await import('../src/models/deepjscc.js');
-  const { Discriminator } = await import('../src/models/discriminator.js');
+  const { DeepJSCC, DEFAULT_JSCC } = await import('../src/networks/deepjscc.js');
+  const { Discriminator } = await import('../src/networks/discriminator.js');
   const { Lpips } = await import('../src/metrics/lpips.js');
   const { LPIPS_WEIGHTS } = await import('../src/cli/defaults.js');
   const { DEFAULT_ADV_WEIGHTS, discriminatorStep, generatorTerms } = await import('../src/train/train_adv_jscc.js');

@@ -1,6 +1,6 @@
 // Converts a face-GAN checkpoint of tools/torch_ref/train_gan.py (torch.save) to the engine's safetensors for
 // `--method inverse`: the EMA generator under its plain names (gan.py uses the engine's names and layouts),
-// kind 'gan' and the generator config (what src/models/load_generator.ts needs), and the run's card fields
+// kind 'gan' and the generator config (what src/networks/load_generator.ts needs), and the run's card fields
 // (steps, batch, images seen, wall time, stretches with their device, history, command line) for
 // tools/model_card.ts. Every tensor is checked against the engine's generator built from the config.
 //
@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { Command } from 'commander';
 import { serializeSafetensors } from '../src/engine/safetensors.js';
 import { Engine } from '../src/engine/engine.js';
-import { checkGeneratorConfig, Generator, type GeneratorConfig } from '../src/models/generator.js';
+import { checkGeneratorConfig, Generator, type GeneratorConfig } from '../src/networks/generator.js';
 import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
 import { unpickle } from './convert/pickle.js';
 import { matchTensors } from './convert/match_tensors.js';

@@ -7,11 +7,10 @@ import { decodeImage, imagesToNchw, nchwToImages, toSquare, type RgbImage } from
 import { padForJscc } from '../src/pipeline/region.js';
 import type { Tensor } from '../src/engine/tensor.js';
 import { webgpuHelp } from './webgpu_help.js';
-import { FAST_STEPS, presetOptions, type PresetName } from '../src/models/commin_presets.js';
-import { DEFAULT_DPS_STEPS, DEFAULT_DPS_ZETA } from '../src/pipeline/methods/dps.js';
+import { buildSettings } from './method_settings.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, receive, reconstructAll,
+  DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, reconstructAll,
   type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, clearColumn, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -155,6 +154,8 @@ async function loadImage(name: string, bytes: Uint8Array) {
 /** The registry's methods in registry order: a checkbox each, and a column each while checked. */
 const METHODS: Method[] = methodNames().map(getMethod);
 let choices: Choice[] = [];
+/** The checked methods' settings inputs, built from their flags. */
+const settings = buildSettings($('methodSettings'), METHODS);
 const columns = new Map<string, Column>();
 /** Why each method cannot run at the SNR last checked (absent: it can). */
 const unavailable = new Map<string, string>();
@@ -176,6 +177,7 @@ async function unavailableReason(system: System, method: Method, snr: number): P
 function syncColumns() {
   const results = $('results');
   const wanted = new Set(checkedMethods().map((m) => m.name));
+  settings.show(wanted);
   for (const [name, col] of columns) {
     if (!wanted.has(name)) {
       col.root.remove();
@@ -206,17 +208,9 @@ async function checkAvailability(system: System, snr: number) {
   syncColumns();
 }
 
-/** The sampling methods' settings from the page's inputs (profile: per-phase step times for the readout). */
-function methodOptions(snr: number, seed: number): MethodOptions {
-  const preset = $<HTMLSelectElement>('preset').value as PresetName;
-  const base = presetOptions(preset, snr, seed);
-  const steps = base.method === 'ddim' ? Number($<HTMLInputElement>('steps').value) || base.steps : undefined;
-  const zeta = Number.parseFloat($<HTMLInputElement>('dpsZeta').value);
-  const dpsSteps = Math.round(Number($<HTMLInputElement>('dpsSteps').value));
-  return {
-    commin: { preset, steps, profile: true },
-    dps: { zeta: Number.isFinite(zeta) ? zeta : DEFAULT_DPS_ZETA, steps: dpsSteps >= 1 ? dpsSteps : DEFAULT_DPS_STEPS, profile: true },
-  };
+/** Each method's settings from the page's inputs (profile: per-phase step times for the readout). */
+function methodOptions(): MethodOptions {
+  return methodOptionsFromFlags(settings.values(), { profile: true });
 }
 
 /** Sampling steps per method at these settings (0: not a sampling method), for the progress bars. */
@@ -266,7 +260,7 @@ async function transmit(snr: number, seed: number) {
   const channel = { kind: $<HTMLSelectElement>('channel').value } as ChannelSpec;
   await checkAvailability(system, snr);
   const methods = checkedMethods().filter((m) => !unavailable.has(m.name));
-  const options = methodOptions(snr, seed);
+  const options = methodOptions();
   const steps = await stepCounts(system, methods, options, snr);
   for (const m of methods) resetColumn(columns.get(m.name)!, steps.get(m.name)!);
   // a photo is padded to the encoder's stride; the reconstructions are cropped back to it (region)
@@ -312,14 +306,6 @@ async function transmit(snr: number, seed: number) {
 async function main() {
   choices = buildPicker($('methods'), METHODS, DEFAULT_METHODS, syncColumns);
   syncColumns();
-  $<HTMLInputElement>('dpsZeta').value = String(DEFAULT_DPS_ZETA);
-  $<HTMLInputElement>('dpsSteps').value = String(DEFAULT_DPS_STEPS);
-  $<HTMLInputElement>('steps').value = String(FAST_STEPS);
-  $<HTMLSelectElement>('preset').addEventListener('change', () => {
-    const p = presetOptions($<HTMLSelectElement>('preset').value as PresetName, 4, 0);
-    $<HTMLInputElement>('steps').value = String(p.steps ?? 1000);
-    $<HTMLInputElement>('steps').disabled = p.method !== 'ddim';
-  });
   const sample = $<HTMLSelectElement>('sample');
   const familySelect = $<HTMLSelectElement>('family');
   const bcr = $<HTMLSelectElement>('bcr');

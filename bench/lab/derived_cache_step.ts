@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { Engine } from '../../src/engine/engine.js';
 import { diffusionStep, noGrad, randUniform, stepCoefficients, tidy } from '../../src/index.js';
-import { SMALL_UNET, UNet } from '../../src/models/unet.js';
+import { SMALL_UNET, UNet } from '../../src/networks/unet.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const perRound = Number(process.argv[3] ?? 4);

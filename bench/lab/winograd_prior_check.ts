@@ -4,7 +4,7 @@
 //   npx tsx bench/lab/winograd_prior_check.ts [--model models/prior_64.safetensors] [--batch 2]
 import { readFileSync } from 'node:fs';
 import { Engine, noGrad, randUniform } from '../../src/index.js';
-import { loadUNet } from '../../src/models/load_unet.js';
+import { loadUNet } from '../../src/algorithms/load_prior.js';
 
 const arg = (name: string, d: string) => {
   const i = process.argv.indexOf(`--${name}`);

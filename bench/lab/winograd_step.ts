@@ -4,7 +4,7 @@
 //   npx tsx bench/lab/winograd_step.ts --batch 8 [--reps 5] [--tune <cache.json>] [--max-run-ms 250]
 // --tune: autotune on (choices in that file; the first process pays the tuning, reported as tuneMs)
 import { Engine, diffusionStep, noGrad, randUniform, stepCoefficients, tidy } from '../../src/index.js';
-import { SMALL_UNET, UNet } from '../../src/models/unet.js';
+import { SMALL_UNET, UNet } from '../../src/networks/unet.js';
 
 const arg = (name: string, d: string) => {
   const i = process.argv.indexOf(`--${name}`);

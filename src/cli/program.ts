@@ -1,14 +1,14 @@
 // The `commin` command line: its commands (main.ts is the entry point).
 import { Command } from 'commander';
-import { selfcheck } from './selfcheck.js';
-import { positiveInt } from './args.js';
-import { trainCommand } from './train.js';
-import { transmitCommand } from './transmit.js';
-import { metricsCommand } from './metrics.js';
-import { sampleCommand } from './diffusion.js';
-import { demoCommand } from './demo.js';
-import { evalCommand } from './eval.js';
-import { priorEvalCommand } from './prior_eval.js';
+import { selfcheck } from './commands/selfcheck.js';
+import { positiveInt } from './options/args.js';
+import { trainCommand } from './commands/train.js';
+import { transmitCommand } from './commands/transmit.js';
+import { metricsCommand } from './commands/metrics.js';
+import { sampleCommand } from './commands/sample.js';
+import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { priorEvalCommand } from './commands/prior_eval.js';
 import { registerAvifMethod } from './avif_method.js';
 
 // before the commands list the methods in their help

@@ -15,7 +15,7 @@ import { msSsim } from '../metrics/ssim.js';
 import { loadSystem, runBatch, type ByteSource, type ChannelSpec, type Method, type System } from '../pipeline/index.js';
 import { padForJscc } from '../pipeline/region.js';
 import { meanCi, formatCi } from './stats.js';
-import { lineChartSvg, type Panel } from '../cli/plot.js';
+import { lineChartSvg, type Panel } from './plot.js';
 
 /** One DeepJSCC to evaluate: its BCR, where its files are, and the methods that run on it. */
 export interface PhotoModel {

@@ -2,7 +2,7 @@
 // them: the methods that need a prior, an INN or a face GAN); a photo is centre-cropped and resized to 64×64. `natural`:
 // DeepJSCC trained on random crops of photographs, which sends a photo at its own size (padded to the
 // encoder's stride); only the methods that need no face model run on it (methods/index.ts faceOnly).
-import { sameBcr } from '../models/deepjscc.js';
+import { sameBcr } from '../networks/deepjscc.js';
 
 export type FamilyName = 'faces' | 'natural';
 

@@ -1,11 +1,11 @@
 // What a reconstruction method is: a name, the models it needs beyond DeepJSCC, and a function from what
 // the receiver has (y, the received symbols) to a reconstruction. Methods live in methods/, one file each.
 import type { Tensor } from '../engine/tensor.js';
-import type { StepInfo } from '../models/sampler.js';
-import type { CommInDiagnostics } from '../models/commin.js';
-import type { DpsDiagnostics } from '../models/dps.js';
-import type { DeepJSCC } from '../models/deepjscc.js';
-import type { Schedule } from '../models/diffusion.js';
+import type { StepInfo } from '../algorithms/sampler.js';
+import type { CommInDiagnostics } from '../algorithms/commin.js';
+import type { DpsDiagnostics } from '../algorithms/dps.js';
+import type { DeepJSCC } from '../networks/deepjscc.js';
+import type { Schedule } from '../algorithms/diffusion.js';
 import type { ChannelSpec } from '../channel/index.js';
 import type { Lpips } from '../metrics/lpips.js';
 import type { System } from './system.js';
@@ -31,8 +31,8 @@ export interface FlagSpec {
   default?: string | number | boolean;
 }
 
-/** Run-wide switches a command sets beside the flags: per-step diagnostics (--diagnostics) and printing them (--verbose). */
-export interface RunSwitches { diagnostics?: boolean; verbose?: boolean }
+/** Run-wide switches beside the flags: per-step diagnostics (--diagnostics), printing them (--verbose), per-phase step times (the web page's readout). */
+export interface RunSwitches { diagnostics?: boolean; verbose?: boolean; profile?: boolean }
 
 /** What a sampling method runs, for a command's header line: "DPS (ζ = 1): 20 DDIM steps per SNR from y noised to t = 400". */
 export interface SamplerDescription { title: string; method: string; startT?: number }

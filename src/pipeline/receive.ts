@@ -7,7 +7,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { tensor } from '../kernels/create.js';
-import type { DeepJSCC } from '../models/deepjscc.js';
+import type { DeepJSCC } from '../networks/deepjscc.js';
 import { AWGN, type ChannelSpec } from '../channel/index.js';
 import type { System } from './system.js';
 

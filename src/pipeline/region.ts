@@ -4,7 +4,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import { concat, expandTo, slice } from '../kernels/copy.js';
 import { padEdges, type RgbImage } from '../data/image.js';
-import type { DeepJSCC } from '../models/deepjscc.js';
+import type { DeepJSCC } from '../networks/deepjscc.js';
 
 export interface Region {
   height: number;

@@ -1,6 +1,6 @@
 // How many sampling steps (onStep calls) a sampler setting takes: the methods' progress-bar counts.
-import type { Schedule } from '../models/diffusion.js';
-import { samplerTimesteps } from '../models/sampler.js';
+import type { Schedule } from '../algorithms/diffusion.js';
+import { samplerTimesteps } from '../algorithms/sampler.js';
 import type { Tensor } from '../engine/tensor.js';
 
 export function samplingSteps(s: Schedule, o: { method: 'ddpm' | 'ddim'; steps?: number; startT?: number }): number {

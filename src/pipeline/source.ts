@@ -1,6 +1,6 @@
 // Where a system's model files come from: paths (file names or URLs) and a reader for them. The CLI reads
 // files (file_source.ts), the web page fetches; the loader only sees bytes, so both share it.
-import { DEFAULT_JSCC, sameBcr } from '../models/deepjscc.js';
+import { DEFAULT_JSCC, sameBcr } from '../networks/deepjscc.js';
 
 export interface ModelPaths {
   jscc: string;

@@ -2,17 +2,17 @@
 // first use (cached), so a caller loads only what the methods it runs need. The low-level parsers stay in src/models.
 import { metaJson } from '../util/meta.js';
 import type { Engine } from '../engine/engine.js';
-import { DEFAULT_JSCC, sameBcr, type DeepJSCC } from '../models/deepjscc.js';
-import type { Inn } from '../models/inn.js';
-import type { Schedule } from '../models/diffusion.js';
-import type { UNet } from '../models/unet.js';
-import { loadDeepJscc } from '../models/load_jscc.js';
-import { loadUNet } from '../models/load_unet.js';
-import { loadInn } from '../models/load_inn.js';
-import type { Generator } from '../models/generator.js';
-import { loadGenerator } from '../models/load_generator.js';
+import { DEFAULT_JSCC, sameBcr, type DeepJSCC } from '../networks/deepjscc.js';
+import type { Inn } from '../networks/inn.js';
+import type { Schedule } from '../algorithms/diffusion.js';
+import type { UNet } from '../networks/unet.js';
+import { loadDeepJscc } from '../networks/load_jscc.js';
+import { loadUNet } from '../algorithms/load_prior.js';
+import { loadInn } from '../networks/load_inn.js';
+import type { Generator } from '../networks/generator.js';
+import { loadGenerator } from '../networks/load_generator.js';
 import { Lpips } from '../metrics/lpips.js';
-import { loadControl, type ControlNet } from '../models/control.js';
+import { loadControl, type ControlNet } from '../networks/control.js';
 import type { ByteSource } from './source.js';
 import { familyOfMeta, type FamilyName } from './families.js';
 

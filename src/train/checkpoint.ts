@@ -8,7 +8,7 @@ import { prepareOutputDir } from '../util/output.js';
 import type { HostTensor } from '../engine/safetensors.js';
 import { parseSafetensors, serializeSafetensors } from '../engine/safetensors.js';
 import type { Adam } from '../kernels/adam.js';
-import type { Params } from '../models/params.js';
+import type { Params } from '../networks/params.js';
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 

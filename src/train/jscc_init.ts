@@ -7,7 +7,7 @@
 import type { HostTensor } from '../engine/safetensors.js';
 import { readFlaggedCheckpoint } from './checkpoint.js';
 import { widen } from './jscc_widen.js';
-import type { DeepJSCC, DeepJsccConfig } from '../models/deepjscc.js';
+import type { DeepJSCC, DeepJsccConfig } from '../networks/deepjscc.js';
 
 /** How a latent-sized axis maps: 'pick' copies old channel j mod c_old; 'sum' also divides by its copies. */
 type AxisMap = 'pick' | 'sum';

@@ -6,11 +6,11 @@ import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { Engine, noGrad, tensor, tidy } from '../../src/index.js';
 import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
-import { loadDeepJscc } from '../../src/models/load_jscc.js';
-import { loadUNet } from '../../src/models/load_unet.js';
-import { loadInn } from '../../src/models/load_inn.js';
-import { comminSample } from '../../src/models/commin.js';
-import { presetOptions } from '../../src/models/commin_presets.js';
+import { loadDeepJscc } from '../../src/networks/load_jscc.js';
+import { loadUNet } from '../../src/algorithms/load_prior.js';
+import { loadInn } from '../../src/networks/load_inn.js';
+import { comminSample } from '../../src/algorithms/commin.js';
+import { presetOptions } from '../../src/algorithms/commin_presets.js';
 import { kodakCrop, smallFolder } from '../data_helpers.js';
 import { methodNames } from '../../src/pipeline/index.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
   });
 
   it('reconstructs with DeepJSCC and CommIN, with scores, times and step progress, and CommIN like Node for the same seed', async () => {
-    await page.fill('#steps', '2');
+    await page.fill('#flag-steps', '2');
     type Run = { values: number[]; psnr: number; ssim: number; lpips: number; ms: number; stepMs: unknown[] };
     const got = await page.evaluate(async () => {
       const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number): Promise<{ commin: Run | null; methods: Record<string, Run> }> } }).__commin;

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { Engine, noGrad, tensor, tidy } from '../../src/index.js';
 import { decodeImage, imagesToNchw, toSquare } from '../../src/data/image.js';
-import { loadDeepJscc } from '../../src/models/load_jscc.js';
+import { loadDeepJscc } from '../../src/networks/load_jscc.js';
 import { hasChromium, launch, startWeb } from './browser_helpers.js';
 import { join } from 'node:path';
 import { BUNDLED_FACES, BUNDLED_PHOTOS } from '../../src/cli/defaults.js';
@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('web demo in headless Chromium (WebGPU on SwiftSha
 
   it('transmits the portrait with the same output as Node for the same seed', async () => {
     // the committed models include CommIN's: two sampling steps keep SwiftShader's run short
-    await page.fill('#steps', '2');
+    await page.fill('#flag-steps', '2');
     const got = await page.evaluate(async () => {
       const c = (window as unknown as { __commin: { transmitSample(u: string, s: number, seed: number, l: object): Promise<{ values: number[]; psnr: number; lpips: number }> } }).__commin;
       return c.transmitSample('/data/demo/faces/kodim04_face.png', 4, 7, { family: 'faces' });

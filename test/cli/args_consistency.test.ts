@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../run_process.js';
-import { fraction, snrList } from '../../src/cli/args.js';
+import { fraction, snrList } from '../../src/cli/options/args.js';
 import { kodakCrop } from '../data_helpers.js';
 
 const commin = (...args: string[]) => runCli(args, { timeout: 180_000 });

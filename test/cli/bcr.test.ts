@@ -1,12 +1,12 @@
-// --bcr (src/cli/bcr_option.ts): the bundled DeepJSCC of each bandwidth ratio, and the symbols it sends.
+// --bcr (src/cli/options/bcr.ts): the bundled DeepJSCC of each bandwidth ratio, and the symbols it sends.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../run_process.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kodakCrop } from '../data_helpers.js';
-import { bundledBcrs } from '../../src/cli/bcr_option.js';
-import { DeepJSCC } from '../../src/models/deepjscc.js';
+import { bundledBcrs } from '../../src/cli/options/bcr.js';
+import { DeepJSCC } from '../../src/networks/deepjscc.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
 import { useEngine } from '../helpers.js';
 

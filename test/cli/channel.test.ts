@@ -1,4 +1,4 @@
-// The channel flags (src/cli/channel_options.ts) shared by train jscc, transmit, eval and demo.
+// The channel flags (src/cli/options/channel.ts) shared by train jscc, transmit, eval and demo.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../run_process.js';
 import { mkdtempSync } from 'node:fs';

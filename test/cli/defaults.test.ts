@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BUNDLED_FACES, BUNDLED_KODAK, DEFAULT_DATA, LPIPS_WEIGHTS, REPO_ROOT } from '../../src/cli/defaults.js';
-import { demoImages } from '../../src/cli/demo.js';
+import { demoImages } from '../../src/cli/commands/demo.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { decodeImage, encodePng } from '../../src/data/image.js';
 import { checkDataFolder, listImages, splitOf } from '../../src/data/folder.js';

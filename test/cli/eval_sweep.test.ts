@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_JSCC_MODEL } from '../../src/cli/defaults.js';
 import { valFolder as twoValFaces } from '../data_helpers.js';
-import { DeepJSCC } from '../../src/models/deepjscc.js';
+import { DeepJSCC } from '../../src/networks/deepjscc.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
-import { trainedSnrRange } from '../../src/cli/eval_models.js';
+import { trainedSnrRange } from '../../src/eval/models.js';
 import { useEngine } from '../helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

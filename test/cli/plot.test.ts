@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineChartSvg } from '../../src/cli/plot.js';
+import { lineChartSvg } from '../../src/eval/plot.js';
 
 const colourOf = (svg: string, name: string) => [...svg.matchAll(/<text [^>]*fill="(#[0-9a-f]{6})">([^<]*)<\/text>/g)].filter((m) => m[2] === name).map((m) => m[1]);
 

@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../../src/util/output.js';
-import { nonNegativeInt, snrDb, snrList, snrRange } from '../../src/cli/args.js';
-import { checkMetrics } from '../../src/cli/metric_check.js';
-import { diagnosticsPath } from '../../src/cli/diagnostics.js';
+import { nonNegativeInt, snrDb, snrList, snrRange } from '../../src/cli/options/args.js';
+import { checkMetrics } from '../../src/eval/metric_check.js';
+import { diagnosticsPath } from '../../src/cli/commands/diagnostics.js';
 import { checkCheckpointTarget } from '../../src/train/checkpoint.js';
 
 describe('output paths are checked before the work', () => {

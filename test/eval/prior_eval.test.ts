@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Lpips } from '../../src/metrics/lpips.js';
-import { Schedule } from '../../src/models/diffusion.js';
-import { UNet, type UNetConfig } from '../../src/models/unet.js';
+import { Schedule } from '../../src/algorithms/diffusion.js';
+import { UNet, type UNetConfig } from '../../src/networks/unet.js';
 import { evaluatePrior, type PriorEvalOptions } from '../../src/eval/prior_eval.js';
 import type { ImageSet } from '../../src/data/folder.js';
 import { useEngine } from '../helpers.js';

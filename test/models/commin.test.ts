@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, backward, clamp, randUniform, requireGrad, sqrt, square, sub, sum, tensor, tidy, affine, noGrad, keep } from '../../src/index.js';
-import { Inn, type InnConfig } from '../../src/models/inn.js';
-import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { Schedule } from '../../src/models/diffusion.js';
-import { sample } from '../../src/models/sampler.js';
-import { coarseTarget, comminSample, innGuidance } from '../../src/models/commin.js';
+import { Inn, type InnConfig } from '../../src/networks/inn.js';
+import { UNet, type UNetConfig } from '../../src/networks/unet.js';
+import { Schedule } from '../../src/algorithms/diffusion.js';
+import { sample } from '../../src/algorithms/sampler.js';
+import { coarseTarget, comminSample, innGuidance } from '../../src/algorithms/commin.js';
 import type { Tensor } from '../../src/index.js';
 import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
 import { losses } from '../../src/index.js';

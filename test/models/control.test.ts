@@ -1,12 +1,13 @@
-// The control branch (src/models/control.ts) against its PyTorch reference (tools/torch_ref/control.py,
+// The control branch (src/networks/control.ts) against its PyTorch reference (tools/torch_ref/control.py,
 // fixture from control_golden.py), and the ControlNet property the training starts from: with its
 // zero-initialised convs the controlled U-Net is the frozen prior.
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../fixture_bytes.js';
 import { tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
-import { UNet } from '../../src/models/unet.js';
-import { ControlNet, controlledUNet, skipChannels, type ControlConfig } from '../../src/models/control.js';
+import { UNet } from '../../src/networks/unet.js';
+import { ControlNet, skipChannels, type ControlConfig } from '../../src/networks/control.js';
+import { controlledUNet } from '../../src/algorithms/diffjscc.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();

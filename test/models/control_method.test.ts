@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { affine, clamp, noGrad, tensor, tidy } from '../../src/index.js';
-import { ControlNet, CONTROL_DEFAULTS } from '../../src/models/control.js';
-import { loadUNet } from '../../src/models/load_unet.js';
-import { sample } from '../../src/models/sampler.js';
+import { ControlNet, CONTROL_DEFAULTS } from '../../src/networks/control.js';
+import { loadUNet } from '../../src/algorithms/load_prior.js';
+import { sample } from '../../src/algorithms/sampler.js';
 import { getMethod, loadSystem, runBatch, type ByteSource, type ModelPaths, type System } from '../../src/pipeline/index.js';
 import { fileSource } from '../../src/pipeline/file_source.js';
 import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randNormal, tensor } from '../../src/index.js';
-import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { loadUNet } from '../../src/models/load_unet.js';
+import { UNet, type UNetConfig } from '../../src/networks/unet.js';
+import { loadUNet } from '../../src/algorithms/load_prior.js';
 import { convertDdpm } from '../../tools/convert_ddpm.js';
 import { writeTorchCheckpoint } from '../reference/torch_writer.js';
 import { unetRef } from '../reference/unet.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../fixture_bytes.js';
 import { Adam, backward, tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
-import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { Schedule, qSample } from '../../src/models/diffusion.js';
+import { UNet, type UNetConfig } from '../../src/networks/unet.js';
+import { Schedule, qSample } from '../../src/algorithms/diffusion.js';
 import { mse } from '../../src/kernels/losses.js';
 import { useEngine } from '../helpers.js';
 

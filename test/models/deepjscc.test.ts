@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Adam, backward, losses, tensor, tidy } from '../../src/index.js';
-import { DeepJSCC, latentChannels } from '../../src/models/deepjscc.js';
+import { DeepJSCC, latentChannels } from '../../src/networks/deepjscc.js';
 import { batchOf, loadImageSet } from '../../src/data/folder.js';
 import { psnr } from '../../src/metrics/psnr.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
@@ -13,7 +13,7 @@ import { expectClose, testRng, useEngine } from '../helpers.js';
 import { noGrad } from '../../src/engine/autograd.js';
 import { awgnChannel } from '../../src/channel/index.js';
 import { sameChannel, type ChannelSpec } from '../../src/channel/index.js';
-import { trainedChannel } from '../../src/models/load_jscc.js';
+import { trainedChannel } from '../../src/networks/load_jscc.js';
 import { smallFolder } from '../data_helpers.js';
 
 const engine = useEngine();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requireGrad, tensor } from '../../src/index.js';
-import { Ema, Schedule } from '../../src/models/diffusion.js';
-import { samplerTimesteps } from '../../src/models/sampler.js';
+import { Ema, Schedule } from '../../src/algorithms/diffusion.js';
+import { samplerTimesteps } from '../../src/algorithms/sampler.js';
 import { expectClose, useEngine } from '../helpers.js';
 
 const engine = useEngine();

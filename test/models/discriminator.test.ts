@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { requireGrad, tensor, type Tensor } from '../../src/index.js';
 import { fill } from '../../src/kernels/create.js';
-import { Discriminator, discriminatorForward, LEAKY_SLOPE, powerStep, spectralSigma, type SnConv } from '../../src/models/discriminator.js';
+import { Discriminator, discriminatorForward, LEAKY_SLOPE, powerStep, spectralSigma, type SnConv } from '../../src/networks/discriminator.js';
 import { conv2dRef, type Arr } from '../reference/ops.js';
 import { checkGrad, expectClose, testRng, useEngine } from '../helpers.js';
 

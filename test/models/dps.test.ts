@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { affine, awgnChannel, backward, clamp, keep, noGrad, randUniform, requireGrad, tensor, tidy } from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { DeepJSCC, type DeepJsccConfig } from '../../src/models/deepjscc.js';
-import { Schedule } from '../../src/models/diffusion.js';
-import { sample } from '../../src/models/sampler.js';
-import { channelDistance, channelGuidance, dpsSample } from '../../src/models/dps.js';
+import { UNet, type UNetConfig } from '../../src/networks/unet.js';
+import { DeepJSCC, type DeepJsccConfig } from '../../src/networks/deepjscc.js';
+import { Schedule } from '../../src/algorithms/diffusion.js';
+import { sample } from '../../src/algorithms/sampler.js';
+import { channelDistance, channelGuidance, dpsSample } from '../../src/algorithms/dps.js';
 import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
 import { expectClose, randomizeParams, testRng, useEngine } from '../helpers.js';
 

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../fixture_bytes.js';
 import { tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
-import { Generator, type GeneratorConfig } from '../../src/models/generator.js';
-import { Discriminator, type DiscriminatorConfig } from '../../src/models/discriminator.js';
+import { Generator, type GeneratorConfig } from '../../src/networks/generator.js';
+import { Discriminator, type DiscriminatorConfig } from '../../src/networks/discriminator.js';
 import { expectClose, useEngine } from '../helpers.js';
 
 const engine = useEngine();

@@ -3,7 +3,7 @@
 // differences.
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '../../src/index.js';
-import { Generator, type GeneratorConfig } from '../../src/models/generator.js';
+import { Generator, type GeneratorConfig } from '../../src/networks/generator.js';
 import { convTranspose2dRef, groupNormRef, type Arr } from '../reference/ops.js';
 import { checkGrad, expectClose, randomizeParams, testRng, useEngine } from '../helpers.js';
 

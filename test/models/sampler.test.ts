@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { affine, noGrad, randNormal, sqrt, square, sub, sum, tensor, tidy, type Tensor } from '../../src/index.js';
 import { diffusionStep, stepCoefficients } from '../../src/kernels/diffusion_step.js';
-import { Schedule } from '../../src/models/diffusion.js';
-import { sample, samplerTimesteps } from '../../src/models/sampler.js';
-import { UNet, type UNetConfig } from '../../src/models/unet.js';
+import { Schedule } from '../../src/algorithms/diffusion.js';
+import { sample, samplerTimesteps } from '../../src/algorithms/sampler.js';
+import { UNet, type UNetConfig } from '../../src/networks/unet.js';
 import { expectClose, randomizeParams, testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backward, requireGrad, sum, tensor, tidy, Adam } from '../../src/index.js';
-import { UNet, type UNetConfig } from '../../src/models/unet.js';
-import { Schedule, diffusionLoss } from '../../src/models/diffusion.js';
-import { sample, samplerTimesteps } from '../../src/models/sampler.js';
+import { UNet, type UNetConfig } from '../../src/networks/unet.js';
+import { Schedule, diffusionLoss } from '../../src/algorithms/diffusion.js';
+import { sample, samplerTimesteps } from '../../src/algorithms/sampler.js';
 import { mulberry32 } from '../../src/util/rng.js';
 import { unetRef } from '../reference/unet.js';
 import { expectClose, randomizeParams, testRng, useEngine } from '../helpers.js';

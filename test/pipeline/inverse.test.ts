@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad, tensor, tidy } from '../../src/index.js';
 import { slice } from '../../src/kernels/copy.js';
-import { loadDeepJscc } from '../../src/models/load_jscc.js';
-import { Generator, type GeneratorConfig } from '../../src/models/generator.js';
-import { invertGan, projectToBall, type InversionOptions, type InversionTarget } from '../../src/models/gan_inversion.js';
+import { loadDeepJscc } from '../../src/networks/load_jscc.js';
+import { Generator, type GeneratorConfig } from '../../src/networks/generator.js';
+import { invertGan, projectToBall, type InversionOptions, type InversionTarget } from '../../src/algorithms/gan_inversion.js';
 import { Lpips } from '../../src/metrics/lpips.js';
 import { fileSource } from '../../src/pipeline/file_source.js';
 import { getMethod, loadSystem, runBatch } from '../../src/pipeline/index.js';
-import { missingModels, requireAvailable } from '../../src/cli/model_commands.js';
+import { missingModels, requireAvailable } from '../../src/cli/options/model_commands.js';
 import { DEFAULT_JSCC_MODEL, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
 import { expectClose, testRng, useEngine } from '../helpers.js';
 

@@ -6,7 +6,7 @@ import { affine } from '../../src/kernels/elementwise.js';
 import { tensor } from '../../src/kernels/create.js';
 import { noGrad } from '../../src/engine/autograd.js';
 import { psnr } from '../../src/metrics/psnr.js';
-import { DeepJSCC, type DeepJsccConfig } from '../../src/models/deepjscc.js';
+import { DeepJSCC, type DeepJsccConfig } from '../../src/networks/deepjscc.js';
 import {
   getMethod, loadSystem, methodOptionsFromFlags, parseMethods, registerMethod, runBatch, sendThrough, unregisterMethod,
   type ByteSource, type Method, type ModelPaths, type ReconstructRequest, type System,
@@ -14,10 +14,10 @@ import {
 import { fileSource } from '../../src/pipeline/file_source.js';
 import { DEFAULT_JSCC_MODEL, DEFAULT_PRIOR, LPIPS_WEIGHTS } from '../../src/cli/defaults.js';
 import { Command } from 'commander';
-import { addMethodOptions, addModelOptions } from '../../src/cli/method_flags.js';
-import { missingModels, requireAvailable } from '../../src/cli/model_commands.js';
+import { addMethodOptions, addModelOptions } from '../../src/cli/options/method_flags.js';
+import { missingModels, requireAvailable } from '../../src/cli/options/model_commands.js';
 import { resolveDiffJscc } from '../../src/pipeline/methods/diffjscc.js';
-import { Schedule } from '../../src/models/diffusion.js';
+import { Schedule } from '../../src/algorithms/diffusion.js';
 import { testRng, useEngine } from '../helpers.js';
 
 const engine = useEngine();

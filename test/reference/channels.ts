@@ -1,4 +1,4 @@
-// Float64 references of the fading channels (src/kernels/channel_rayleigh.ts, channel_ofdm.ts): the same
+// Float64 references of the fading channels (src/channel/rayleigh.ts, channel_ofdm.ts): the same
 // Philox draws, then the channel simulated plainly — for OFDM with an explicit cyclic prefix, linear
 // convolution over the whole frame (inter-symbol interference included), prefix removal and a direct DFT.
 import { philox } from './rng.js';

@@ -1,7 +1,7 @@
 // A float64 forward of the DDPM U-Net, written from the reference implementation's structure with the
 // float64 reference ops (not with the engine), for checking the engine's U-Net on tiny configs.
 import { attentionRef, conv2dRef, groupNormRef, permuteRef, type Arr } from './ops.js';
-import type { UNetConfig } from '../../src/models/unet.js';
+import type { UNetConfig } from '../../src/networks/unet.js';
 
 type P = Map<string, { shape: number[]; data: Float32Array }>;
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor, tidy } from '../../src/index.js';
 import { serializeSafetensors } from '../../src/engine/safetensors.js';
-import { loadDeepJscc } from '../../src/models/load_jscc.js';
+import { loadDeepJscc } from '../../src/networks/load_jscc.js';
 import { useEngine, testRng } from '../helpers.js';
 
 const MODEL = new URL('../../models/deepjscc_64_bcr1-48.safetensors', import.meta.url).pathname;

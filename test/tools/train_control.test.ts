@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
-import { controlledUNet, loadControl } from '../../src/models/control.js';
-import { loadUNet } from '../../src/models/load_unet.js';
+import { loadControl } from '../../src/networks/control.js';
+import { controlledUNet } from '../../src/algorithms/diffjscc.js';
+import { loadUNet } from '../../src/algorithms/load_prior.js';
 import { convertControl } from '../../tools/convert_control.js';
 import { expectClose, useEngine } from '../helpers.js';
 

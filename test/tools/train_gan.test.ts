@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { tensor, tidy } from '../../src/index.js';
 import { parseSafetensors } from '../../src/engine/safetensors.js';
 import { decodeImage } from '../../src/data/image.js';
-import { loadGenerator } from '../../src/models/load_generator.js';
+import { loadGenerator } from '../../src/networks/load_generator.js';
 import { convertGan } from '../../tools/convert_gan.js';
 import { expectClose, useEngine } from '../helpers.js';
 

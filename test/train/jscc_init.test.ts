@@ -7,7 +7,7 @@ import { backward, noGrad } from '../../src/engine/autograd.js';
 import { concat, slice } from '../../src/kernels/copy.js';
 import { mul } from '../../src/kernels/elementwise.js';
 import { sum } from '../../src/kernels/reduce.js';
-import { DeepJSCC, latentLayout, type DeepJsccConfig } from '../../src/models/deepjscc.js';
+import { DeepJSCC, latentLayout, type DeepJsccConfig } from '../../src/networks/deepjscc.js';
 import { sendSpec } from '../../src/channel/index.js';
 import { adaptLatent, initFromOtherRate } from '../../src/train/jscc_init.js';
 import { trainJscc } from '../../src/train/train_jscc.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileOps, writeFileAtomic } from '../../src/util/atomic_write.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
-import { Params } from '../../src/models/params.js';
+import { Params } from '../../src/networks/params.js';
 import { useEngine } from '../helpers.js';
 
 const engine = useEngine();

@@ -3,7 +3,7 @@ frozen prior's encoder half (down path + middle) that sees x_t, the DeepJSCC out
 stem whose last conv is zero-initialised, added to the copy's conv_in features) and the SNR (sinusoidal
 embedding, then an MLP, added to the copy's time embedding). Its features enter the frozen decoder through
 zero-initialised 1×1 convs, added to every skip connection and to the middle's output, so at initialisation
-the controlled U-Net is the prior. Parameter names are those of src/models/control.ts (the copy under
+the controlled U-Net is the prior. Parameter names are those of src/networks/control.ts (the copy under
 `copy.`), so a checkpoint converts with tools/convert_control.ts.
 """
 import torch

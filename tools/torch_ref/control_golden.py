@@ -1,4 +1,4 @@
-"""Golden values for the engine's control branch (src/models/control.ts): a tiny U-Net as the prior and a
+"""Golden values for the engine's control branch (src/networks/control.ts): a tiny U-Net as the prior and a
 control branch whose zero-initialised convs are given random values (so every path of the branch counts),
 one batch of x_t, t, y and SNR; writes both networks' weights, the inputs and the controlled ε̂ to
 test/fixtures/control_golden.safetensors. test/models/control_golden.test.ts must reproduce ε̂ (CI needs no

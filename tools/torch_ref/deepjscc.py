@@ -1,4 +1,4 @@
-"""A minimal PyTorch port of src/models/deepjscc.ts (inference only, AWGN): loads a checkpoint written by
+"""A minimal PyTorch port of src/networks/deepjscc.ts (inference only, AWGN): loads a checkpoint written by
 `commin train jscc` (config in its metadata, parameter names and layouts as the engine's: linear weights
 [in, out], transposed-conv weights [in, out, 5, 5]) so the DiffJSCC trainer can draw y = DeepJSCC(x) with a
 fresh channel per step. The noiseless output equals the engine's (test/tools/deepjscc_port.test.ts runs

@@ -1,4 +1,4 @@
-"""PyTorch reference of the engine's face GAN (src/models/generator.ts, src/models/discriminator.ts), with the
+"""PyTorch reference of the engine's face GAN (src/networks/generator.ts, src/networks/discriminator.ts), with the
 engine's parameter names and shapes, so a state dict converts to the engine's safetensors unchanged:
 
 Generator  fc.weight [latent, 16·c0] (stored [in, out]: y = z·W + b, as the engine's linear), fc.bias,

@@ -1,5 +1,5 @@
 """The DDPM U-Net of the DDIM/DDRM reference architecture in PyTorch, with the same parameter names as
-src/models/unet.ts (so a checkpoint converts with tools/convert_ddpm.ts). Used to train the shipped prior
+src/networks/unet.ts (so a checkpoint converts with tools/convert_ddpm.ts). Used to train the shipped prior
 on this machine's CPU and to produce golden values for the engine's trainer."""
 import math
 

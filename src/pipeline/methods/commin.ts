@@ -1,10 +1,10 @@
 // CommIN: the diffusion prior guided by the INN for this SNR, starting from DeepJSCC's output. Its settings
 // are a preset (models/commin_presets.ts) and flags that override single fields, resolved here once, so the
 // CLI and the web page pick the same ζ, steps and start timestep for an SNR.
-import { comminSample, type CommInOptions } from '../../models/commin.js';
-import { DEFAULT_PRESET, PRESETS, presetOptions, type PresetName } from '../../models/commin_presets.js';
+import { comminSample, type CommInOptions } from '../../algorithms/commin.js';
+import { DEFAULT_PRESET, PRESETS, presetOptions, type PresetName } from '../../algorithms/commin_presets.js';
 import type { Lpips } from '../../metrics/lpips.js';
-import type { UnetGradient } from '../../models/sampler.js';
+import type { UnetGradient } from '../../algorithms/sampler.js';
 import { missingModelError, modelFor } from '../missing.js';
 import { samplingSteps } from '../sampling_steps.js';
 import { settingsOf, type Method } from '../method.js';
@@ -59,7 +59,7 @@ export const commin: Method<CommInSettings> = {
       const f = flags as Flags;
       return {
         preset: f.preset ?? DEFAULT_PRESET, steps: f.steps, startT: f.startT, zeta: f.zeta, eta: f.eta,
-        innGradient: f.innGradient, unetGradient: f.unetGradient, clip: f.clip, diagnostics: switches?.diagnostics,
+        innGradient: f.innGradient, unetGradient: f.unetGradient, clip: f.clip, diagnostics: switches?.diagnostics, profile: switches?.profile,
       };
     },
     describe(s, snr, seed, lpips) {

@@ -1,11 +1,11 @@
 // DiffJSCC at this project's scale (pixel space): the prior with a ControlNet-style branch conditioned on
-// DeepJSCC's output y and each image's SNR (src/models/control.ts), sampled from y noised to an intermediate
+// DeepJSCC's output y and each image's SNR (src/networks/control.ts), sampled from y noised to an intermediate
 // timestep; optional guidance ‖x̂0 − y‖ (ζ, default 0). Defaults tuned with the committed control branch on
 // validation faces 100–119 at 1 dB (outside the 100-face evaluation), PSNR / LPIPS: y noised to t = 400,
 // 10 DDIM steps (η = 0): 20.29 / 0.115; t = 200, 10 steps: 20.85 / 0.128; t = 500, 20 steps: 19.74 / 0.123;
 // t = 400, 10 steps with the guidance ζ = 1: 21.27 / 0.152 at 3× the time (DeepJSCC: 21.11 / 0.273). The
 // lowest LPIPS is the default, as for DPS; ζ > 0 trades it for PSNR.
-import { diffjsccSample, type DiffJsccOptions } from '../../models/control.js';
+import { diffjsccSample, type DiffJsccOptions } from '../../algorithms/diffjscc.js';
 import { guidedFlags, guidedSummary, resolveGuided, type GuidedSettings } from '../guided_settings.js';
 import { missingModelError, modelFor } from '../missing.js';
 import { samplingSteps } from '../sampling_steps.js';
@@ -33,7 +33,7 @@ export const diffjscc: Method<DiffJsccSettings> = {
   settings: {
     defaults: {},
     flags: flags.specs,
-    fromFlags: (f) => flags.read(f),
+    fromFlags: (f, switches) => ({ ...flags.read(f), profile: switches?.profile }),
     describe: (s, _snr, seed) => {
       const d = resolveDiffJscc(s, seed);
       return { title: `DiffJSCC (ζ = ${d.zeta})`, method: d.method, startT: d.startT };

@@ -1,12 +1,12 @@
 // DPS: the diffusion prior guided through the channel — each step's x̂0 is encoded by the system's DeepJSCC
-// and pulled towards the received symbols (src/models/dps.ts). Starts from DeepJSCC's output y.
+// and pulled towards the received symbols (src/algorithms/dps.ts). Starts from DeepJSCC's output y.
 // Defaults chosen on 20 tuning faces at 1 dB (validation faces 100–119, outside the 100-face evaluation;
 // `eval --methods dps --skip 100 --count 20 --snr 1`), PSNR / LPIPS:
 //   from t = 100, 10 DDIM steps: ζ 0 21.02 / 0.169, ζ 0.3 21.07 / 0.170, ζ 1 21.01 / 0.184
 //   from t = 400, 20 DDIM steps: ζ 0 19.06 / 0.129, ζ 1 20.29 / 0.117, ζ 3 20.50 / 0.136
 // Near y (t = 100) the channel term has nothing to correct; from t = 400 the prior invents detail and the
 // guidance pulls it back to the received symbols (+1.2 dB over ζ = 0, and lower LPIPS).
-import { dpsSample, type DpsOptions } from '../../models/dps.js';
+import { dpsSample, type DpsOptions } from '../../algorithms/dps.js';
 import { guidedFlags, guidedSummary, resolveGuided, type GuidedSettings } from '../guided_settings.js';
 import { missingModelError, modelFor } from '../missing.js';
 import { samplingSteps } from '../sampling_steps.js';
@@ -38,7 +38,7 @@ export const dps: Method<DpsSettings> = {
     defaults: {},
     flags: flags.specs,
     // per-step channel distances are read back only when they are printed
-    fromFlags: (f, switches) => ({ ...flags.read(f), diagnostics: switches?.verbose }),
+    fromFlags: (f, switches) => ({ ...flags.read(f), diagnostics: switches?.verbose, profile: switches?.profile }),
     describe: (s, _snr, seed) => {
       const d = resolveDps(s, seed);
       return { title: `DPS (ζ = ${d.zeta})`, method: d.method, startT: d.startT };

@@ -1,10 +1,10 @@
 // InverseJSCC-style GAN-prior inversion: DeepJSCC's output y is taken as a degraded measurement, and the
-// face GAN is inverted through the system's DeepJSCC over a noiseless channel (src/models/gan_inversion.ts):
+// face GAN is inverted through the system's DeepJSCC over a noiseless channel (src/algorithms/gan_inversion.ts):
 // the reconstruction is the generator's image whose DeepJSCC reconstruction best matches y (MSE + λ·LPIPS).
 // Each image: `restarts` random z, `iters` Adam steps on each, the best kept; then `iloIters` Adam steps on
 // the generator's first `iloLayers` intermediate activations (ILO), each held within an L2 ball around where
 // it started.
-import { invertGan, type InversionOptions } from '../../models/gan_inversion.js';
+import { invertGan, type InversionOptions } from '../../algorithms/gan_inversion.js';
 import { missingModelError, modelFor } from '../missing.js';
 import { settingsOf, type Method } from '../method.js';
 

@@ -1,25 +1,25 @@
 // `commin train ddpm …` and `commin sample …` (from the prior, or from a face GAN)
-import { writeFileAtomic } from '../util/atomic_write.js';
-import { createCliEngine } from './engine.js';
+import { writeFileAtomic } from '../../util/atomic_write.js';
+import { createCliEngine } from '../engine.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { noGrad } from '../engine/autograd.js';
-import { tidy } from '../engine/scope.js';
-import { affine } from '../kernels/elementwise.js';
-import { encodePng, nchwToImages } from '../data/image.js';
-import { squareGrid } from '../data/grid.js';
-import { loadUNet } from '../models/load_unet.js';
-import { loadGenerator } from '../models/load_generator.js';
-import { parseSafetensors } from '../engine/safetensors.js';
-import { randNormal } from '../kernels/random.js';
-import { sample } from '../models/sampler.js';
-import { SMALL_UNET } from '../models/unet.js';
-import { trainDdpm } from '../train/train_ddpm.js';
-import { nonNegativeInt, number, numberList, positiveInt, positiveNumber } from './args.js';
-import { DEFAULT_DATA } from './defaults.js';
-import { checkNotInput, checkWritableFile } from '../util/output.js';
-import { signalExitCode } from '../train/loop.js';
+import { noGrad } from '../../engine/autograd.js';
+import { tidy } from '../../engine/scope.js';
+import { affine } from '../../kernels/elementwise.js';
+import { encodePng, nchwToImages } from '../../data/image.js';
+import { squareGrid } from '../../data/grid.js';
+import { loadUNet } from '../../algorithms/load_prior.js';
+import { loadGenerator } from '../../networks/load_generator.js';
+import { parseSafetensors } from '../../engine/safetensors.js';
+import { randNormal } from '../../kernels/random.js';
+import { sample } from '../../algorithms/sampler.js';
+import { SMALL_UNET } from '../../networks/unet.js';
+import { trainDdpm } from '../../train/train_ddpm.js';
+import { nonNegativeInt, number, numberList, positiveInt, positiveNumber } from '../options/args.js';
+import { DEFAULT_DATA } from '../defaults.js';
+import { checkNotInput, checkWritableFile } from '../../util/output.js';
+import { signalExitCode } from '../../train/loop.js';
 
 export function addTrainDdpm(train: Command): void {
   train

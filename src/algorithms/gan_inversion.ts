@@ -18,8 +18,8 @@ import { add, affine, clamp, div, minimum, mul, sqrt, square, sub } from '../ker
 import { randNormal } from '../kernels/random.js';
 import { mean, sum } from '../kernels/reduce.js';
 import type { Lpips, LpipsTarget } from '../metrics/lpips.js';
-import type { DeepJSCC } from './deepjscc.js';
-import type { Generator } from './generator.js';
+import type { DeepJSCC } from '../networks/deepjscc.js';
+import type { Generator } from '../networks/generator.js';
 
 export interface InversionOptions {
   /** Adam steps on z (per restart; the restarts run together). */

@@ -1,7 +1,7 @@
 // `transmit --verbose / --diagnostics`: CommIN's per-step guidance values, printed, as JSON and as a plot.
-import { writeFileAtomic } from '../util/atomic_write.js';
-import { lineChartSvg } from './plot.js';
-import type { StepEvent } from '../pipeline/index.js';
+import { writeFileAtomic } from '../../util/atomic_write.js';
+import { lineChartSvg } from '../../eval/plot.js';
+import type { StepEvent } from '../../pipeline/index.js';
 
 export interface StepDiagnostics { i: number; t: number; innDistance: number; coarseResidual: number; guidanceRms: number }
 

@@ -1,19 +1,19 @@
 // The demo's photos: bundled Kodak images sent at their own size through the natural family (DeepJSCC, its
 // adversarial fine-tune where bundled, JPEG at capacity) at the demo's SNRs, drawn as a labelled grid.
-import { writeFileAtomic } from '../util/atomic_write.js';
+import { writeFileAtomic } from '../../util/atomic_write.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Engine } from '../engine/engine.js';
-import { tensor } from '../kernels/create.js';
-import { decodeImage, encodePng, imagesToNchw, nchwToImages, type RgbImage } from '../data/image.js';
-import { labelledGrid } from '../data/grid.js';
-import { listImages } from '../data/folder.js';
-import { fileSource } from '../pipeline/file_source.js';
-import { describeChannel, FAMILIES, getMethod, loadSystem, runBatch, type ChannelSpec } from '../pipeline/index.js';
-import { padForJscc } from '../pipeline/region.js';
-import { checkMetrics } from './metric_check.js';
-import { bundledJscc } from './bcr_option.js';
-import { MODELS_DIR } from './defaults.js';
+import type { Engine } from '../../engine/engine.js';
+import { tensor } from '../../kernels/create.js';
+import { decodeImage, encodePng, imagesToNchw, nchwToImages, type RgbImage } from '../../data/image.js';
+import { labelledGrid } from '../../data/grid.js';
+import { listImages } from '../../data/folder.js';
+import { fileSource } from '../../pipeline/file_source.js';
+import { describeChannel, FAMILIES, getMethod, loadSystem, runBatch, type ChannelSpec } from '../../pipeline/index.js';
+import { padForJscc } from '../../pipeline/region.js';
+import { checkMetrics } from '../../eval/metric_check.js';
+import { bundledJscc } from '../options/bcr.js';
+import { MODELS_DIR } from '../defaults.js';
 
 export interface PhotoRow { image: string; method: string; snr: number; psnr: number; ssim: number; lpips: number }
 

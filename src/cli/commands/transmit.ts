@@ -2,27 +2,27 @@
 // (--channel; default AWGN) and reconstructs them with each --method (the pipeline's registry); writes the received images
 // with a metrics line per image and method. Inputs, outputs and the SNR are checked before the engine
 // starts; a non-finite metric is an error, not a result.
-import { writeFileAtomic } from '../util/atomic_write.js';
-import { createCliEngine } from './engine.js';
+import { writeFileAtomic } from '../../util/atomic_write.js';
+import { createCliEngine } from '../engine.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { addChannelOptions, channelSpec } from './channel_options.js';
-import { trainedChannelNote } from './channel_note.js';
-import { addMethodOptions, addModelOptions, flaggedModelFiles } from './method_flags.js';
-import { makeCommand } from './model_commands.js';
-import { tensor } from '../kernels/create.js';
-import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../data/image.js';
-import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from './args.js';
-import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../util/output.js';
-import { checkMetrics } from './metric_check.js';
-import { LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { checkFamilyMethods, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, MODEL_KINDS, runBatch, type Method, type Need } from '../pipeline/index.js';
-import { addBcrOption, chosenModel } from './bcr_option.js';
-import { checkpointMeta } from './eval_models.js';
-import { FAMILIES, familyOfMeta } from '../pipeline/families.js';
-import { padForJscc } from '../pipeline/region.js';
-import { cliSource, innFile, jsccShape, methodList } from './methods_arg.js';
+import { addChannelOptions, channelSpec } from '../options/channel.js';
+import { trainedChannelNote } from '../options/channel_note.js';
+import { addMethodOptions, addModelOptions, flaggedModelFiles } from '../options/method_flags.js';
+import { makeCommand } from '../options/model_commands.js';
+import { tensor } from '../../kernels/create.js';
+import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare } from '../../data/image.js';
+import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from '../options/args.js';
+import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../../util/output.js';
+import { checkMetrics } from '../../eval/metric_check.js';
+import { LPIPS_WEIGHTS, MODELS_DIR } from '../defaults.js';
+import { checkFamilyMethods, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, MODEL_KINDS, runBatch, type Method, type Need } from '../../pipeline/index.js';
+import { addBcrOption, chosenModel } from '../options/bcr.js';
+import { checkpointMeta } from '../../eval/models.js';
+import { FAMILIES, familyOfMeta } from '../../pipeline/families.js';
+import { padForJscc } from '../../pipeline/region.js';
+import { cliSource, innFile, jsccShape, methodList } from '../options/methods.js';
 import { diagnosticsPath, printStep, reportDiagnostics, stepDiagnostics, svgPath, type StepDiagnostics } from './diagnostics.js';
 
 

@@ -1,11 +1,11 @@
 // `commin train gan …`: the face GAN the inverse method inverts (src/train/train_gan.ts).
 import type { Command } from 'commander';
-import { nonNegativeNumber, nonNegativeInt, numberList, positiveInt, positiveNumber } from './args.js';
-import { DEFAULT_DATA, DEFAULT_GAN_MODEL } from './defaults.js';
-import { createCliEngine } from './engine.js';
-import { signalExitCode } from '../train/loop.js';
-import { DEFAULT_GAN_DISCRIMINATOR, trainGan } from '../train/train_gan.js';
-import { DEFAULT_GENERATOR } from '../models/generator.js';
+import { nonNegativeNumber, nonNegativeInt, numberList, positiveInt, positiveNumber } from '../options/args.js';
+import { DEFAULT_DATA, DEFAULT_GAN_MODEL } from '../defaults.js';
+import { createCliEngine } from '../engine.js';
+import { signalExitCode } from '../../train/loop.js';
+import { DEFAULT_GAN_DISCRIMINATOR, trainGan } from '../../train/train_gan.js';
+import { DEFAULT_GENERATOR } from '../../networks/generator.js';
 
 const ints = (v: string) => numberList(v).map((n) => positiveInt(String(n)));
 

@@ -1,5 +1,5 @@
 // `commin selfcheck`: prints the adapter, runs a few kernels against a CPU reference and times a matmul.
-import { Engine, matmul, randUniform, softmax, sum, tidyAsync } from '../index.js';
+import { Engine, matmul, randUniform, softmax, sum, tidyAsync } from '../../index.js';
 
 function cpuMatmul(a: Float32Array, b: Float32Array, n: number): Float64Array {
   const c = new Float64Array(n * n);

@@ -1,22 +1,22 @@
 // `commin prior-eval`: FD-/KID-squeeze of a prior's samples against validation faces next to the
 // training-faces floor, the x̂0 check at a few timesteps, a sample grid; optionally recorded in the model's
 // card (its evaluation history).
-import { writeFileAtomic } from '../util/atomic_write.js';
-import { createCliEngine } from './engine.js';
+import { writeFileAtomic } from '../../util/atomic_write.js';
+import { createCliEngine } from '../engine.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { checkDataFolder, loadImageSet, readImageCache } from '../data/folder.js';
-import { encodePng, nchwToImages } from '../data/image.js';
-import { squareGrid } from '../data/grid.js';
-import { loadUNet } from '../models/load_unet.js';
-import { Lpips } from '../metrics/lpips.js';
-import { DEFAULT_PRIOR_EVAL, evaluatePrior, type PriorEvaluation } from '../eval/prior_eval.js';
-import { nonNegativeInt, numberList, positiveInt } from './args.js';
-import { DEFAULT_DATA, DEFAULT_PRIOR, LPIPS_WEIGHTS } from './defaults.js';
-import { checkNotInput, checkWritableFile, prepareOutputDir } from '../util/output.js';
-import { checkMetrics } from './metric_check.js';
+import { checkDataFolder, loadImageSet, readImageCache } from '../../data/folder.js';
+import { encodePng, nchwToImages } from '../../data/image.js';
+import { squareGrid } from '../../data/grid.js';
+import { loadUNet } from '../../algorithms/load_prior.js';
+import { Lpips } from '../../metrics/lpips.js';
+import { DEFAULT_PRIOR_EVAL, evaluatePrior, type PriorEvaluation } from '../../eval/prior_eval.js';
+import { nonNegativeInt, numberList, positiveInt } from '../options/args.js';
+import { DEFAULT_DATA, DEFAULT_PRIOR, LPIPS_WEIGHTS } from '../defaults.js';
+import { checkNotInput, checkWritableFile, prepareOutputDir } from '../../util/output.js';
+import { checkMetrics } from '../../eval/metric_check.js';
 
 /** Appends an evaluation to FILE.card.json beside the model (written atomically). */
 export function recordInCard(modelPath: string, meta: Record<string, string>, r: PriorEvaluation, extra: Record<string, unknown>): string {

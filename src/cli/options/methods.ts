@@ -1,15 +1,15 @@
 // `--method(s) a,b,c`: reconstruction methods from the pipeline's registry, and the model files a CLI
 // command hands the pipeline.
-import { metaJson } from '../util/meta.js';
+import { metaJson } from '../../util/meta.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMethods, type Method } from '../pipeline/index.js';
-import { fileSource } from '../pipeline/file_source.js';
-import { innFileName, type ByteSource } from '../pipeline/source.js';
-import { DEFAULT_ADV_MODEL, DEFAULT_GAN_MODEL, MODELS_DIR } from './defaults.js';
-import { checkpointMeta } from './eval_models.js';
-import { DEFAULT_JSCC } from '../models/deepjscc.js';
+import { parseMethods, type Method } from '../../pipeline/index.js';
+import { fileSource } from '../../pipeline/file_source.js';
+import { innFileName, type ByteSource } from '../../pipeline/source.js';
+import { DEFAULT_ADV_MODEL, DEFAULT_GAN_MODEL, MODELS_DIR } from '../defaults.js';
+import { checkpointMeta } from '../../eval/models.js';
+import { DEFAULT_JSCC } from '../../networks/deepjscc.js';
 
 export function methodList(v: string): Method[] {
   try {
@@ -20,11 +20,6 @@ export function methodList(v: string): Method[] {
 }
 
 export const innFile = (dir: string, snr: number, bcr?: [number, number]) => join(dir, innFileName(snr, bcr));
-
-/** --adv-model: where the model choices are (transmit, demo, eval). */
-export function addAdvModelOption(cmd: Command): Command {
-  return cmd.option('--adv-model <file>', 'adv: the adversarially trained DeepJSCC checkpoint (commin train jscc --loss mse+lpips+gan)', DEFAULT_ADV_MODEL);
-}
 
 export interface ModelFlags { model: string; lpips?: string; prior?: string; inn?: string; innDir?: string; advModel?: string; ganModel?: string; control?: string }
 

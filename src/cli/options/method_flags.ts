@@ -1,10 +1,9 @@
 // The registered methods' flags and the model-file flags, added to a command by looping over the
 // registries (transmit, demo and eval name no method), and the settings the parsed flags select.
 import { Option, type Command } from 'commander';
-import { allMethods, MODEL_KINDS, NEEDS, type FlagSpec, type Need } from '../pipeline/index.js';
+import { allMethods, MODEL_KINDS, NEEDS, type FlagSpec, type Need } from '../../pipeline/index.js';
 import { nonNegativeInt, nonNegativeNumber, positiveInt } from './args.js';
-import { MODELS_DIR } from './defaults.js';
-import { join } from 'node:path';
+import { bundled } from '../defaults.js';
 
 const PARSERS = { positiveInt, nonNegativeInt, nonNegativeNumber } as const;
 
@@ -28,8 +27,6 @@ export function addMethodOptions(cmd: Command): Command {
   return cmd;
 }
 
-/** The default file of a model kind with a flag of its own (the face family's models at 64×64, BCR 1/48). */
-export const defaultModelFile = (need: Need) => join(MODELS_DIR, MODEL_KINDS[need].defaultFile(64, [1, 48], 0));
 
 /** The options' keys of the model flags: --adv-model → advModel. */
 export const modelFlagKey = (need: Need) => MODEL_KINDS[need].flag!.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -43,7 +40,7 @@ export function addModelOptions(cmd: Command): Command {
     // a kind found beside the prior has no default of its own
     const beside = kind.besidePrior ? ` (default: ${kind.defaultFile(64, [1, 48], 0).replace('_64.', '_<size>.')} beside --prior)` : '';
     const opt = new Option(`${kind.flag} <file>`, `${users}: ${kind.what(0)}${beside}`);
-    if (!kind.besidePrior) opt.default(defaultModelFile(need));
+    if (!kind.besidePrior) opt.default(bundled(need));
     cmd.addOption(opt);
   }
   return cmd;

@@ -2,30 +2,30 @@
 // several SNRs, on the same channel draws (--channel; default AWGN); per-image metrics to CSV and, per method and SNR, mean PSNR / SSIM / LPIPS and the
 // set metrics FD-squeeze and KID-squeeze against the originals. With two or more SNRs, curves against SNR
 // (eval_plots.ts); with --models, DeepJSCC models of several BCRs side by side and PSNR against BCR.
-import { metaJson } from '../util/meta.js';
-import { writeFileAtomic } from '../util/atomic_write.js';
-import { createCliEngine } from './engine.js';
+import { metaJson } from '../../util/meta.js';
+import { writeFileAtomic } from '../../util/atomic_write.js';
+import { createCliEngine } from '../engine.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { addChannelOptions, channelSpec } from './channel_options.js';
-import { trainedChannelNote } from './channel_note.js';
-import { trainedChannel } from '../models/load_jscc.js';
-import { addMethodOptions, addModelOptions, flaggedModelFiles } from './method_flags.js';
-import { requireAvailable } from './model_commands.js';
-import { checkDataFolder, loadImageSet } from '../data/folder.js';
-import type { Lpips } from '../metrics/lpips.js';
-import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from './args.js';
-import { prepareOutputDir } from '../util/output.js';
-import { DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { BCR_SWEEP_DEFAULT_METHODS, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, settingsOf, type MethodOptions, type Need, type SummaryContext } from '../pipeline/index.js';
-import { cliSource, methodList } from './methods_arg.js';
-import { batchesOf, evaluateSystem, referenceFeatures } from './eval_run.js';
-import { addBcrOption, chosenModels, familyArg } from './bcr_option.js';
+import { addChannelOptions, channelSpec } from '../options/channel.js';
+import { trainedChannelNote } from '../options/channel_note.js';
+import { trainedChannel } from '../../networks/load_jscc.js';
+import { addMethodOptions, addModelOptions, flaggedModelFiles } from '../options/method_flags.js';
+import { requireAvailable } from '../options/model_commands.js';
+import { checkDataFolder, loadImageSet } from '../../data/folder.js';
+import type { Lpips } from '../../metrics/lpips.js';
+import { nonNegativeInt, positiveInt, snrList, SNR_RANGE_TEXT } from '../options/args.js';
+import { prepareOutputDir } from '../../util/output.js';
+import { DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from '../defaults.js';
+import { BCR_SWEEP_DEFAULT_METHODS, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, settingsOf, type MethodOptions, type Need, type SummaryContext } from '../../pipeline/index.js';
+import { cliSource, methodList } from '../options/methods.js';
+import { batchesOf, evaluateSystem, referenceFeatures } from '../../eval/face_eval.js';
+import { addBcrOption, chosenModels, familyArg } from '../options/bcr.js';
 import { evalPhotos, PHOTO_SNRS } from './eval_photos.js';
-import { familyOfMeta } from '../pipeline/families.js';
-import { bcrText, checkpointMeta, modelList, SWEEP_METHODS_TEXT, snrsOutside, sweepMethods, trainedSnrRange } from './eval_models.js';
-import { writeBcrPlot, writeSnrPlots, type SweepRow } from './eval_plots.js';
+import { familyOfMeta } from '../../pipeline/families.js';
+import { bcrText, checkpointMeta, modelList, SWEEP_METHODS_TEXT, snrsOutside, sweepMethods, trainedSnrRange } from '../../eval/models.js';
+import { writeBcrPlot, writeSnrPlots, type SweepRow } from '../../eval/plots.js';
 
 /** --sweep: 0, 2, …, 20 dB. */
 const SWEEP_SNRS = Array.from({ length: 11 }, (_, i) => 2 * i);

@@ -4,8 +4,8 @@
 import { writeFileAtomic } from '../util/atomic_write.js';
 import { join } from 'node:path';
 import { lineChartSvg, type Panel } from './plot.js';
-import type { EvalRow } from './eval_run.js';
-import { bcrText } from './eval_models.js';
+import type { EvalRow } from './face_eval.js';
+import { bcrText } from './models.js';
 
 export type SweepRow = EvalRow & { bcr: [number, number]; symbols: number };
 

@@ -1,7 +1,7 @@
 // The channel flags shared by `train jscc`, `transmit`, `eval` and `demo`: --channel and the fading/OFDM
 // settings (the kernels' defaults), turned into one ChannelSpec before the engine starts.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CHANNEL_DEFAULTS, CHANNEL_KINDS, checkChannelSpec, type ChannelSpec } from '../channel/index.js';
+import { CHANNEL_DEFAULTS, CHANNEL_KINDS, checkChannelSpec, type ChannelSpec } from '../../channel/index.js';
 import { nonNegativeInt, positiveInt } from './args.js';
 
 const d = CHANNEL_DEFAULTS;

@@ -1,19 +1,19 @@
 // `commin train jscc …`
 import { Command } from 'commander';
-import { fraction, intPair, nonNegativeInt, numberList, positiveInt, positiveNumber, snrDb, snrRange, SNR_RANGE_TEXT } from './args.js';
-import { signalExitCode } from '../train/loop.js';
-import { trainJscc } from '../train/train_jscc.js';
-import { DEFAULT_DATA } from './defaults.js';
-import { addTrainDdpm } from './diffusion.js';
-import { trainInn } from '../train/train_inn.js';
-import { DEFAULT_INN } from '../models/inn.js';
-import type { DeepJsccConfig } from '../models/deepjscc.js';
-import { DEFAULT_JSCC_MODEL } from './defaults.js';
+import { fraction, intPair, nonNegativeInt, numberList, positiveInt, positiveNumber, snrDb, snrRange, SNR_RANGE_TEXT } from '../options/args.js';
+import { signalExitCode } from '../../train/loop.js';
+import { trainJscc } from '../../train/train_jscc.js';
+import { DEFAULT_DATA } from '../defaults.js';
+import { addTrainDdpm } from './sample.js';
+import { trainInn } from '../../train/train_inn.js';
+import { DEFAULT_INN } from '../../networks/inn.js';
+import type { DeepJsccConfig } from '../../networks/deepjscc.js';
+import { DEFAULT_JSCC_MODEL } from '../defaults.js';
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_ADV_WEIGHTS, trainAdvJscc, type AdvWeights } from '../train/train_adv_jscc.js';
-import { LPIPS_WEIGHTS } from './defaults.js';
-import { createCliEngine } from './engine.js';
-import { addChannelOptions, channelSpec } from './channel_options.js';
+import { DEFAULT_ADV_WEIGHTS, trainAdvJscc, type AdvWeights } from '../../train/train_adv_jscc.js';
+import { LPIPS_WEIGHTS } from '../defaults.js';
+import { createCliEngine } from '../engine.js';
+import { addChannelOptions, channelSpec } from '../options/channel.js';
 import { addTrainGan } from './train_gan.js';
 
 /** The largest --size a training takes: a batch of 16 at 1024×1024 already needs gigabytes of activations. */

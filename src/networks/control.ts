@@ -1,5 +1,5 @@
-// DiffJSCC's control branch at this project's scale (the pixel-space analogue of its ControlNet on a latent
-// prior): a trainable copy of the frozen prior's encoder half (down path + middle) that sees x_t, DeepJSCC's
+// A control branch on the diffusion prior at this project's scale (the pixel-space analogue of a ControlNet
+// on a latent prior): a trainable copy of the frozen prior's encoder half (down path + middle) that sees x_t, DeepJSCC's
 // output y (a small conv stem whose last conv starts at zero, added to the copy's conv_in features) and the
 // SNR (sinusoidal embedding, then an MLP, added to the copy's time embedding). Its features enter the
 // frozen decoder through 1×1 convs that start at zero, so an untrained branch leaves the prior as it was.
@@ -15,8 +15,6 @@ import { sum } from '../kernels/reduce.js';
 import { conv2d } from '../kernels/conv2d/index.js';
 import { linear } from '../kernels/matmul.js';
 import { Params } from './params.js';
-import type { Schedule } from './diffusion.js';
-import { sample, type EpsModel, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
 import { timestepEmbedding, UNet, type UNetConfig, type UNetControl } from './unet.js';
 
 export interface ControlConfig {
@@ -125,18 +123,6 @@ export class ControlNet {
   }
 }
 
-/**
- * The prior with the branch on it, as the sampler takes an ε-model: forward(x, t) for one batch of
- * conditions (y in [−1, 1], one SNR per image). `params` lists both networks (held fixed while guiding).
- */
-export function controlledUNet(prior: UNet, control: ControlNet, y: Tensor, snrDb: number[]): EpsModel {
-  return {
-    engine: prior.engine,
-    params: { list: () => [...prior.params.list(), ...control.list()] },
-    forward: (x: Tensor, t: number[]) => prior.forward(x, t, { control: control.residuals(x, t, y, snrDb) }),
-  };
-}
-
 /** Loads a control branch written by tools/convert_control.ts (its config is in the metadata). */
 export function loadControl(engine: Engine, bytes: Uint8Array, what: string): { model: ControlNet; meta: Record<string, string> } {
   const f = parseSafetensors(bytes, what);
@@ -150,35 +136,4 @@ export function loadControl(engine: Engine, bytes: Uint8Array, what: string): { 
   const model = new ControlNet(engine, cfg);
   model.loadHost(f.tensors, what);
   return { model, meta: f.metadata };
-}
-
-export interface DiffJsccOptions extends GuidedRunOptions {
-  /** Start from y noised to this timestep. */
-  startT: number;
-  /** ζ of the optional guidance Σ_images ‖x̂0 − y‖ (in [−1, 1]); 0: none. */
-  zeta: number;
-  onStep?: (info: StepInfo) => void | Promise<void>;
-}
-
-/**
- * DiffJSCC's reconstruction: the prior with the control branch (conditioned on y and each image's SNR) as
- * the ε-model, sampled from y noised to `startT`. y01 [N, 3, S, S] is DeepJSCC's output in [0, 1]; returns
- * the reconstruction in [0, 1].
- */
-export async function diffjsccSample(prior: UNet, control: ControlNet, s: Schedule, y01: Tensor, snrDb: number[], o: DiffJsccOptions): Promise<Tensor> {
-  const y = keep(noGrad(() => affine(y01, 2, -1)));
-  const guidance: Guidance | undefined = o.zeta > 0
-    ? { zeta: o.zeta, loss: (x0) => sum(sqrt(sum(square(sub(x0, y)), [1, 2, 3]))) }
-    : undefined;
-  try {
-    const x = await sample(controlledUNet(prior, control, y, snrDb), s, [...y01.shape], {
-      method: o.method, steps: o.steps, eta: o.eta, seed: o.seed, firstImage: o.firstImage, clip: o.clip, unetGradient: o.unetGradient, profile: o.profile,
-      init: { x0: y, startT: o.startT }, guidance, onStep: o.onStep,
-    });
-    const out = noGrad(() => tidy(() => clamp(affine(x, 0.5, 0.5), 0, 1)));
-    x.dispose();
-    return out;
-  } finally {
-    y.dispose();
-  }
 }

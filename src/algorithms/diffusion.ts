@@ -7,7 +7,7 @@ import { tensor } from '../kernels/create.js';
 import { add, mul, sub, affine } from '../kernels/elementwise.js';
 import { randNormal } from '../kernels/random.js';
 import { mse } from '../kernels/losses.js';
-import type { UNet } from './unet.js';
+import type { UNet } from '../networks/unet.js';
 
 export interface ScheduleConfig {
   kind: 'linear' | 'cosine';

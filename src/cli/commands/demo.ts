@@ -2,29 +2,29 @@
 // the channel (--channel; default AWGN) at several SNRs with the committed DeepJSCC model and reconstructed by each method (the
 // pipeline's); writes a side-by-side grid (one column per method and SNR), a metrics table (CSV and
 // Markdown) and a plot (SVG) of PSNR and LPIPS against SNR.
-import { writeFileAtomic } from '../util/atomic_write.js';
-import { createCliEngine } from './engine.js';
+import { writeFileAtomic } from '../../util/atomic_write.js';
+import { createCliEngine } from '../engine.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { addChannelOptions, channelSpec } from './channel_options.js';
-import { trainedChannelNote } from './channel_note.js';
-import { addMethodOptions, addModelOptions } from './method_flags.js';
-import { describeMissing, requireAvailable } from './model_commands.js';
+import { addChannelOptions, channelSpec } from '../options/channel.js';
+import { trainedChannelNote } from '../options/channel_note.js';
+import { addMethodOptions, addModelOptions } from '../options/method_flags.js';
+import { describeMissing, requireAvailable } from '../options/model_commands.js';
 import cliProgress from 'cli-progress';
-import { tensor } from '../kernels/create.js';
-import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../data/image.js';
-import { labelledGrid } from '../data/grid.js';
+import { tensor } from '../../kernels/create.js';
+import { decodeImage, encodePng, imagesToNchw, nchwToImages, toSquare, type RgbImage } from '../../data/image.js';
+import { labelledGrid } from '../../data/grid.js';
 import { demoPhotos } from './demo_photos.js';
-import { listImages, splitOf } from '../data/folder.js';
-import { nonNegativeInt, snrList, SNR_RANGE_TEXT } from './args.js';
-import { prepareOutputDir } from '../util/output.js';
-import { checkMetrics } from './metric_check.js';
-import { BUNDLED_FACES, BUNDLED_KODAK, BUNDLED_PHOTOS, DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from './defaults.js';
-import { lineChartSvg } from './plot.js';
-import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, runBatch, settingsOf, splitAvailable, type Method } from '../pipeline/index.js';
-import { cliSource, methodList } from './methods_arg.js';
-import { addBcrOption, chosenModel } from './bcr_option.js';
+import { listImages, splitOf } from '../../data/folder.js';
+import { nonNegativeInt, snrList, SNR_RANGE_TEXT } from '../options/args.js';
+import { prepareOutputDir } from '../../util/output.js';
+import { checkMetrics } from '../../eval/metric_check.js';
+import { BUNDLED_FACES, BUNDLED_KODAK, BUNDLED_PHOTOS, DEFAULT_DATA, KODAK_DIR, LPIPS_WEIGHTS, MODELS_DIR } from '../defaults.js';
+import { lineChartSvg } from '../../eval/plot.js';
+import { DEFAULT_METHODS, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, runBatch, settingsOf, splitAvailable, type Method } from '../../pipeline/index.js';
+import { cliSource, methodList } from '../options/methods.js';
+import { addBcrOption, chosenModel } from '../options/bcr.js';
 
 /** A row label: the file name without extensions, shortened (UTKFace names run to 30 characters). */
 const shortName = (f: string) => { const s = f.replace(/\..*$/, ''); return s.length > 12 ? `${s.slice(0, 10)}..` : s; };

@@ -67,7 +67,7 @@ export function checkUNetConfig(cfg: UNetConfig): void {
 }
 
 /**
- * Residuals a control branch (src/models/control.ts) adds to the decoder's inputs: one per skip connection,
+ * Residuals a control branch (src/networks/control.ts) adds to the decoder's inputs: one per skip connection,
  * in the encoder's order (conv_in's output first), and one to the middle's output.
  */
 export interface UNetControl {

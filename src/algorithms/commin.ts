@@ -10,9 +10,9 @@ import { add, affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js
 import { sum } from '../kernels/reduce.js';
 import { avgPool } from '../kernels/resample.js';
 import type { Schedule } from './diffusion.js';
-import type { Inn } from './inn.js';
+import type { Inn } from '../networks/inn.js';
 import { guidanceRmsPerImage, sample, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
-import type { UNet } from './unet.js';
+import type { UNet } from '../networks/unet.js';
 import type { Lpips } from '../metrics/lpips.js';
 
 export interface CommInOptions extends GuidedRunOptions {

@@ -4,17 +4,17 @@
 // DeepJSCC (trained on 64×64 faces) applied to the same full-size photos at BCR 1/48.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCliEngine } from './engine.js';
-import { bundledBcrs, bundledJscc, familyModels } from './bcr_option.js';
-import { fraction } from './args.js';
-import { listImages } from '../data/folder.js';
-import { prepareOutputDir } from '../util/output.js';
-import { fileSource } from '../pipeline/file_source.js';
-import { checkFamilyMethods, FAMILIES, getMethod, type ChannelSpec, type Method } from '../pipeline/index.js';
-import { evaluatePhotos, type PhotoModel } from '../eval/photo_eval.js';
-import { sameBcr } from '../models/deepjscc.js';
-import { MODELS_DIR } from './defaults.js';
-import { jsccShape } from './methods_arg.js';
+import { createCliEngine } from '../engine.js';
+import { bundledBcrs, bundledJscc, familyModels } from '../options/bcr.js';
+import { fraction } from '../options/args.js';
+import { listImages } from '../../data/folder.js';
+import { prepareOutputDir } from '../../util/output.js';
+import { fileSource } from '../../pipeline/file_source.js';
+import { checkFamilyMethods, FAMILIES, getMethod, type ChannelSpec, type Method } from '../../pipeline/index.js';
+import { evaluatePhotos, type PhotoModel } from '../../eval/photo_eval.js';
+import { sameBcr } from '../../networks/deepjscc.js';
+import { MODELS_DIR } from '../defaults.js';
+import { jsccShape } from '../options/methods.js';
 
 export const PHOTO_SNRS = [1, 4, 7, 10, 13];
 export const PHOTO_METHODS = ['deepjscc', 'adv', 'separation', 'separation-avif'];

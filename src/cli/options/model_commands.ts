@@ -1,7 +1,7 @@
 // The command lines that make each kind of model file, for the CLI's messages about a missing model (the
 // library names the file; the commands are this package's and its Python tools').
-import type { Need } from '../pipeline/index.js';
-import { splitAvailable, type Method, type MissingModel, type System } from '../pipeline/index.js';
+import type { Need } from '../../pipeline/index.js';
+import { splitAvailable, type Method, type MissingModel, type System } from '../../pipeline/index.js';
 
 const arg = (s: string) => (/[\s'"]/.test(s) ? `'${s.replace(/'/g, "'\\''")}'` : s);
 

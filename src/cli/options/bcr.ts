@@ -5,9 +5,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { fraction } from './args.js';
-import { MODELS_DIR } from './defaults.js';
-import { latentLayout, sameBcr } from '../models/deepjscc.js';
-import { FAMILIES, isFamilyName, type FamilyName } from '../pipeline/families.js';
+import { MODELS_DIR } from '../defaults.js';
+import { latentLayout, sameBcr } from '../../networks/deepjscc.js';
+import { FAMILIES, isFamilyName, type FamilyName } from '../../pipeline/families.js';
 
 /** The bundled DeepJSCC of a family for a BCR. */
 export const bundledJscc = (bcr: [number, number], family: FamilyName = 'faces') => join(MODELS_DIR, FAMILIES[family].jsccFile(bcr));

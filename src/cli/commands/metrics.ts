@@ -1,15 +1,15 @@
 // `commin metrics REF IMAGE…`: PSNR, SSIM, MS-SSIM and LPIPS of each image against a reference.
-import { createCliEngine } from './engine.js';
+import { createCliEngine } from '../engine.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { tensor } from '../kernels/create.js';
-import { decodeImage, imagesToNchw } from '../data/image.js';
-import { psnr } from '../metrics/psnr.js';
-import { msSsim, ssim } from '../metrics/ssim.js';
-import { Lpips } from '../metrics/lpips.js';
-import { LPIPS_WEIGHTS } from './defaults.js';
-import { checkMetrics } from './metric_check.js';
+import { tensor } from '../../kernels/create.js';
+import { decodeImage, imagesToNchw } from '../../data/image.js';
+import { psnr } from '../../metrics/psnr.js';
+import { msSsim, ssim } from '../../metrics/ssim.js';
+import { Lpips } from '../../metrics/lpips.js';
+import { LPIPS_WEIGHTS } from '../defaults.js';
+import { checkMetrics } from '../../eval/metric_check.js';
 
 export function metricsCommand(): Command {
   return new Command('metrics')

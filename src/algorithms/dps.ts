@@ -10,10 +10,10 @@ import { keep, tidy } from '../engine/scope.js';
 import { affine, clamp, sqrt, square, sub } from '../kernels/elementwise.js';
 import { sum } from '../kernels/reduce.js';
 import { tensor } from '../kernels/create.js';
-import type { DeepJSCC } from './deepjscc.js';
+import type { DeepJSCC } from '../networks/deepjscc.js';
 import type { Schedule } from './diffusion.js';
 import { guidanceRmsPerImage, sample, type Guidance, type GuidedRunOptions, type StepInfo } from './sampler.js';
-import type { UNet } from './unet.js';
+import type { UNet } from '../networks/unet.js';
 
 export interface DpsOptions extends GuidedRunOptions {
   /** 'l2' (the norm, DiffCom's form) or 'l2sq' (its square); per image either way. */

@@ -3,7 +3,7 @@
 import { metaJson } from '../util/meta.js';
 import type { Engine } from '../engine/engine.js';
 import { parseSafetensors } from '../engine/safetensors.js';
-import { UNet, type UNetConfig } from './unet.js';
+import { UNet, type UNetConfig } from '../networks/unet.js';
 import { DEFAULT_SCHEDULE, Schedule, type ScheduleConfig } from './diffusion.js';
 
 export function loadUNet(engine: Engine, bytes: Uint8Array, what: string, useEma = true): { model: UNet; schedule: Schedule; meta: Record<string, string> } {
