@@ -10,7 +10,7 @@ import { webgpuHelp } from './webgpu_help.js';
 import { buildSettings } from './method_settings.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, reconstructAll,
+  DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, REFERENCE_METHOD, reconstructAll,
   type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, clearColumn, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -252,7 +252,7 @@ async function showResult(col: Column, out: Tensor, scores: Scores, ms: number):
 /**
  * Transmits the current image once and reconstructs it with every checked method whose models the site has
  * (one channel draw for all). Returns each method's values (NCHW, [0, 1]), scores and time under `methods`;
- * DeepJSCC's also at the top level with the channel time as `ms`, and CommIN's as `commin` (null: not run).
+ * the reference method's (DeepJSCC's) also at the top level with the channel time as `ms`.
  */
 async function transmit(snr: number, seed: number) {
   if (!app || !current) throw new Error('nothing to transmit yet');
@@ -289,7 +289,7 @@ async function transmit(snr: number, seed: number) {
       methods, snr, seed, options, channel, region,
       onStep: (m, info) => showStep(columns.get(m.name)!, info, stepMs.get(m.name)!),
       visit: async ({ method, out, scores }) => {
-        const ms = performance.now() - started + (method.name === 'deepjscc' ? channelMs : 0);
+        const ms = performance.now() - started + (method.name === REFERENCE_METHOD ? channelMs : 0);
         const shown = await showResult(columns.get(method.name)!, out, scores, ms);
         runs[method.name] = { ...shown, stepMs: stepMs.get(method.name)! };
         progress.value += 1;
@@ -300,7 +300,7 @@ async function transmit(snr: number, seed: number) {
     x.dispose();
     disposeReceived(rx);
   }
-  return { ...runs.deepjscc, ms: channelMs, commin: runs.commin ?? null, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind, family: system.family, width: current.image.width, height: current.image.height };
+  return { ...runs[REFERENCE_METHOD], ms: channelMs, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind, family: system.family, width: current.image.width, height: current.image.height };
 }
 
 async function main() {

@@ -9,7 +9,7 @@ import { decodeImage, encodePng, imagesToNchw, nchwToImages, type RgbImage } fro
 import { labelledGrid } from '../../data/grid.js';
 import { listImages } from '../../data/folder.js';
 import { fileSource } from '../../pipeline/file_source.js';
-import { describeChannel, FAMILIES, getMethod, loadSystem, runBatch, type ChannelSpec } from '../../pipeline/index.js';
+import { describeChannel, FAMILIES, getMethod, loadSystem, PHOTO_DEMO_METHODS, runBatch, type ChannelSpec } from '../../pipeline/index.js';
 import { padForJscc } from '../../pipeline/region.js';
 import { checkMetrics } from '../../eval/metric_check.js';
 import { bundledJscc } from '../options/bcr.js';
@@ -26,7 +26,7 @@ export async function demoPhotos(engine: Engine, o: { folder: string; snrs: numb
     return null;
   }
   const adv = join(MODELS_DIR, FAMILIES.natural.advFile(bcr));
-  const methods = ['deepjscc', ...(existsSync(adv) ? ['adv'] : []), 'separation'].map(getMethod);
+  const methods = PHOTO_DEMO_METHODS.map(getMethod).filter((m) => !m.needs.includes('adv') || existsSync(adv));
   const system = await loadSystem(engine, fileSource({ jscc, lpips: o.lpips, adv }));
   const files = listImages(o.folder);
   const rows: PhotoRow[] = [];

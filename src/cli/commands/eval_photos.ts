@@ -10,14 +10,14 @@ import { fraction } from '../options/args.js';
 import { listImages } from '../../data/folder.js';
 import { prepareOutputDir } from '../../util/output.js';
 import { fileSource } from '../../pipeline/file_source.js';
-import { checkFamilyMethods, FAMILIES, getMethod, type ChannelSpec, type Method } from '../../pipeline/index.js';
+import { checkFamilyMethods, FAMILIES, getMethod, PHOTO_METHODS, REFERENCE_METHOD, type ChannelSpec, type Method } from '../../pipeline/index.js';
+import { makeCommand } from '../options/model_commands.js';
 import { evaluatePhotos, type PhotoModel } from '../../eval/photo_eval.js';
 import { sameBcr } from '../../networks/deepjscc.js';
 import { MODELS_DIR } from '../defaults.js';
 import { jsccShape } from '../options/methods.js';
 
 export const PHOTO_SNRS = [1, 4, 7, 10, 13];
-export const PHOTO_METHODS = ['deepjscc', 'adv', 'separation', 'separation-avif'];
 
 export interface PhotoEvalFlags {
   /** DeepJSCC files to evaluate instead of the bundled natural models (their adversarial models: --bcr's bundled ones where they exist). */
@@ -27,7 +27,7 @@ export interface PhotoEvalFlags {
 }
 
 /** The face family's DeepJSCC under the name the photo evaluation gives it. */
-export const FACES_ON_PHOTOS: Method = { ...getMethod('deepjscc'), name: 'deepjscc-faces', label: 'DeepJSCC (64x64 faces model)' };
+export const FACES_ON_PHOTOS: Method = { ...getMethod(REFERENCE_METHOD), name: `${REFERENCE_METHOD}-faces`, label: 'DeepJSCC (64x64 faces model)' };
 
 export async function evalPhotos(o: PhotoEvalFlags): Promise<void> {
   const bcrs = o.files ? o.files.map((f) => jsccShape(f).bcr) : o.bcr ?? bundledBcrs('natural').map((b) => fraction(b));
@@ -40,9 +40,10 @@ export async function evalPhotos(o: PhotoEvalFlags): Promise<void> {
   if (images.length === 0) throw new Error(`no images in '${o.data}' after --skip ${o.skip}`);
   const models: PhotoModel[] = bcrs.map((bcr, i) => {
     const adv = join(MODELS_DIR, FAMILIES.natural.advFile(bcr));
-    // by default the adversarial model runs where one is bundled for the BCR; named, it must be there
-    const methods = (named ?? PHOTO_METHODS.map(getMethod)).filter((m) => m.name !== 'adv' || existsSync(adv) || named);
-    if (methods.some((m) => m.name === 'adv') && !existsSync(adv)) throw new Error(`adv at BCR ${bcr.join('/')} needs '${adv}' (commin train jscc --loss mse+lpips+gan --init ${files[i]} --data DIR --out ${adv})`);
+    // by default a method on the adversarial model runs where one is bundled for the BCR; named, it must be there
+    const methods = (named ?? PHOTO_METHODS.map(getMethod)).filter((m) => !m.needs.includes('adv') || existsSync(adv) || named);
+    const lacking = methods.find((m) => m.needs.includes('adv') && !existsSync(adv));
+    if (lacking) throw new Error(`${lacking.name} at BCR ${bcr.join('/')} needs '${adv}' (make it with: ${makeCommand('adv', adv, 0, { jscc: files[i] })} --data DIR)`);
     return { bcr, methods, source: fileSource({ jscc: files[i], lpips: o.lpips, adv }) };
   });
   const faceModel = bundledJscc([1, 48], 'faces');
@@ -53,7 +54,7 @@ export async function evalPhotos(o: PhotoEvalFlags): Promise<void> {
   console.log(`${images.length} photos from ${o.data} at their own size; BCR ${bcrs.map((b) => b.join('/')).join(', ')}; ${o.snrs.join(', ')} dB; methods ${[...new Set(models.flatMap((m) => m.methods.map((q) => q.name)))].join(', ')}`);
   const engine = await createCliEngine();
   try {
-    await evaluatePhotos(engine, { images, models, snrs: o.snrs, seed: o.seed, channel: o.channel, out: o.out, save: o.save, saveSnr: o.saveSnr, reference: 'deepjscc' });
+    await evaluatePhotos(engine, { images, models, snrs: o.snrs, seed: o.seed, channel: o.channel, out: o.out, save: o.save, saveSnr: o.saveSnr, reference: REFERENCE_METHOD });
   } finally {
     engine.destroy();
   }

@@ -17,7 +17,7 @@ import { nonNegativeInt, positiveInt, snrDb, SNR_RANGE_TEXT } from '../options/a
 import { checkNotInput, checkWritableFile, prepareOutputDir, uniqueStems } from '../../util/output.js';
 import { checkMetrics } from '../../eval/metric_check.js';
 import { LPIPS_WEIGHTS, MODELS_DIR } from '../defaults.js';
-import { checkFamilyMethods, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, MODEL_KINDS, runBatch, type Method, type Need } from '../../pipeline/index.js';
+import { checkFamilyMethods, controlPath, describeChannel, getMethod, loadSystem, methodNames, methodOptionsFromFlags, MODEL_KINDS, REFERENCE_METHOD, runBatch, type Method, type Need } from '../../pipeline/index.js';
 import { addBcrOption, chosenModel } from '../options/bcr.js';
 import { checkpointMeta } from '../../eval/models.js';
 import { FAMILIES, familyOfMeta } from '../../pipeline/families.js';
@@ -34,7 +34,7 @@ export function transmitCommand(): Command {
     .requiredOption('--snr <dB>', `channel SNR in dB (${SNR_RANGE_TEXT})`, snrDb)
     .option('--seed <n>', 'channel noise seed (same seed → same received symbols)', nonNegativeInt, 0)
     .option('--size <n>', 'expected model image size (checked against the model)', positiveInt)
-    .addOption(new Option('--method <names>', `reconstruction methods, comma-separated: ${methodNames().join(', ')}; both = deepjscc,commin`).argParser(methodList).default([getMethod('deepjscc')], 'deepjscc'))
+    .addOption(new Option('--method <names>', `reconstruction methods, comma-separated: ${methodNames().join(', ')}; both = deepjscc,commin`).argParser(methodList).default([getMethod(REFERENCE_METHOD)], REFERENCE_METHOD))
     .option('--inn <file>', 'CommIN: INN trained for this SNR (default: models/inn_snr<S>.safetensors, inn_bcr<k>-<n>_snr<S> for a model of another BCR than 1/48)')
     .option('--lpips <file>', 'LPIPS weights for the metrics line', LPIPS_WEIGHTS)
     .option('--force', 'use an INN trained for another SNR than --snr')

@@ -61,6 +61,12 @@ export function parseMethods(list: string): Method[] {
 export const DEFAULT_METHODS = ['deepjscc', 'commin'];
 /** What a comparison of DeepJSCC models of several BCRs runs when no methods are named. */
 export const BCR_SWEEP_DEFAULT_METHODS = ['deepjscc', 'separation'];
+/** What the photo evaluation runs when no methods are named (each where its models are there). */
+export const PHOTO_METHODS = ['deepjscc', 'adv', 'separation', 'separation-avif'];
+/** The demo's photos: the quick ones of PHOTO_METHODS. */
+export const PHOTO_DEMO_METHODS = ['deepjscc', 'adv', 'separation'];
+/** The method the others are compared with (paired CIs), and what transmit runs when none is named. */
+export const REFERENCE_METHOD = 'deepjscc';
 
 /** Every registered method's settings as the parsed command-line flags select them. */
 export function methodOptionsFromFlags(flags: Record<string, unknown>, switches?: RunSwitches): MethodOptions {
