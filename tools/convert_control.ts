@@ -10,8 +10,8 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parseSafetensors, serializeSafetensors } from '../src/engine/safetensors.js';
 import { Engine } from '../src/engine/engine.js';
-import { CONTROL_DEFAULTS, ControlNet, type ControlConfig } from '../src/models/control.js';
-import type { UNetConfig } from '../src/models/unet.js';
+import { CONTROL_DEFAULTS, ControlNet, type ControlConfig } from '../src/networks/control.js';
+import type { UNetConfig } from '../src/networks/unet.js';
 import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
 import { matchTensors } from './convert/match_tensors.js';
 

@@ -10,8 +10,8 @@ import { writeFileAtomic } from '../src/util/atomic_write.js';
 import { Command } from 'commander';
 import { serializeSafetensors } from '../src/engine/safetensors.js';
 import { Engine } from '../src/engine/engine.js';
-import { PAPER_UNET, SMALL_UNET, UNet, type UNetConfig } from '../src/models/unet.js';
-import { DEFAULT_SCHEDULE } from '../src/models/diffusion.js';
+import { PAPER_UNET, SMALL_UNET, UNet, type UNetConfig } from '../src/networks/unet.js';
+import { DEFAULT_SCHEDULE } from '../src/algorithms/diffusion.js';
 import { readTorchCheckpoint } from './convert/torch_checkpoint.js';
 import { matchTensors } from './convert/match_tensors.js';
 

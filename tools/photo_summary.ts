@@ -8,7 +8,7 @@ import { readPhotoRows, summarise, writeOutputs } from '../src/eval/photo_eval.j
 import { getMethod } from '../src/pipeline/index.js';
 import { registerAvifMethod } from '../src/cli/avif_method.js';
 import { prepareOutputDir } from '../src/util/output.js';
-import { FACES_ON_PHOTOS } from '../src/cli/eval_photos.js';
+import { FACES_ON_PHOTOS } from '../src/cli/commands/eval_photos.js';
 
 registerAvifMethod();
 const o = new Command().requiredOption('--out <dir>').option('--seed <n>', 'the runs\' channel seed', Number, 0).argument('<csv...>').parse();

@@ -1,5 +1,5 @@
 // One entry point for a GPUDevice in Node (Dawn via the `webgpu` package, see platform.ts) and in the browser.
-import { isNode, nodeGpu } from './platform.js';
+import { dawnCall, isNode, nodeGpu } from './platform.js';
 
 export interface DeviceFeatures {
   shaderF16: boolean;
@@ -79,7 +79,7 @@ const WANTED_LIMITS = [
 
 export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredDevice> {
   const gpu = await getGpu(opts);
-  const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
+  const adapter = await dawnCall(() => gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' }));
   if (!adapter) {
     throw new Error(
       isNode
@@ -106,7 +106,7 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
     const v = (adapter.limits as unknown as Record<string, number>)[k];
     if (typeof v === 'number') requiredLimits[k] = v;
   }
-  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  const device = await dawnCall(() => adapter.requestDevice({ requiredFeatures, requiredLimits }));
   const info = adapter.info ?? ({} as GPUAdapterInfo);
   return {
     device,

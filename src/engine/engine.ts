@@ -9,7 +9,7 @@ import { Autotuner, autotuneEnabledByDefault, defaultStore, memoryStore, type Au
 import { overridesKey, type KernelInfo, type Overrides, type UniformValues } from './kernel.js';
 import type { Kernel, Launch, UserLaunch } from './kernel_types.js';
 import { kernelInfo } from './shaders.js';
-import { gpuWait } from './platform.js';
+import { dawnCall, gpuWait } from './platform.js';
 import { UniformSlots } from './uniform_slots.js';
 
 const MAX_BATCH = 512; // dispatches per batch before an automatic submit (at most)
@@ -320,8 +320,7 @@ export class Engine {
       this.encoder = null;
       this.pass = null;
       this.batchLabels = [];
-      this.device.popErrorScope();
-      this.device.popErrorScope();
+      dawnCall(() => [this.device.popErrorScope(), this.device.popErrorScope()]);
       throw new WebGPUError(
         `${this.inFlight} submissions are waiting on the GPU: a loop queues work without ever waiting. ` +
           'Await engine.throttle() (or a readback, or engine.sync()) once per iteration.',
@@ -330,13 +329,12 @@ export class Engine {
     this.device.queue.submit([this.encoder.finish()]);
     if (this.batchLabels.length > 0) {
       this.inFlight++;
-      this.device.queue.onSubmittedWorkDone().then(() => this.inFlight--, () => this.inFlight--);
+      dawnCall(() => this.device.queue.onSubmittedWorkDone()).then(() => this.inFlight--, () => this.inFlight--);
     }
     this.encoder = null;
     const labels = this.batchLabels;
     this.batchLabels = [];
-    const validation = this.device.popErrorScope();
-    const oom = this.device.popErrorScope();
+    const [validation, oom] = dawnCall(() => [this.device.popErrorScope(), this.device.popErrorScope()]);
     this.pendingErrors.push(
       Promise.all([validation, oom]).then(([v, o]) => {
         const err = v ?? o;
@@ -366,7 +364,7 @@ export class Engine {
   async throttle(maxInFlight = 4): Promise<void> {
     if (this.autotuner.pendingCount > 0) await this.autotuner.runPending();
     this.flush();
-    if (this.inFlight > maxInFlight) await gpuWait(this.device.queue.onSubmittedWorkDone());
+    if (this.inFlight > maxInFlight) await gpuWait(dawnCall(() => this.device.queue.onSubmittedWorkDone()));
     await this.checkErrors();
   }
 
@@ -374,7 +372,7 @@ export class Engine {
   async sync(): Promise<void> {
     this.checkAlive();
     this.flush();
-    await gpuWait(this.device.queue.onSubmittedWorkDone());
+    await gpuWait(dawnCall(() => this.device.queue.onSubmittedWorkDone()));
     await this.checkErrors();
   }
 
@@ -395,7 +393,7 @@ export class Engine {
       const enc = this.commandEncoder();
       if (size > 0) enc.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
       this.flush();
-      await gpuWait(staging.mapAsync(GPUMapMode.READ));
+      await gpuWait(dawnCall(() => staging.mapAsync(GPUMapMode.READ)));
       const out = staging.getMappedRange().slice(0, byteLength);
       staging.unmap();
       await this.checkErrors();
@@ -423,7 +421,7 @@ export class Engine {
     if (!p) throw new Error('profiling was not started');
     this.flush();
     this.profiler = null;
-    await gpuWait(this.device.queue.onSubmittedWorkDone());
+    await gpuWait(dawnCall(() => this.device.queue.onSubmittedWorkDone()));
     const totals = await gpuWait(p.collect());
     p.destroy();
     return [...totals.entries()].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
@@ -473,8 +471,8 @@ class Profiler {
     encoder.resolveQuerySet(this.querySet, 0, 2 * n, resolveBuf, 0);
     encoder.copyBufferToBuffer(resolveBuf, 0, readBuf, 0, bytes);
     this.pending.push(
-      this.device.queue.onSubmittedWorkDone().then(async () => {
-        await readBuf.mapAsync(GPUMapMode.READ);
+      dawnCall(() => this.device.queue.onSubmittedWorkDone()).then(async () => {
+        await dawnCall(() => readBuf.mapAsync(GPUMapMode.READ));
         const t = new BigUint64Array(readBuf.getMappedRange().slice(0));
         readBuf.unmap();
         readBuf.destroy();

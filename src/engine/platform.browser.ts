@@ -12,6 +12,13 @@ export function gpuWait<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
+/** Browsers poll for GPU events themselves: the call as it is. */
+export function dawnCall<T>(start: () => T): T {
+  return start();
+}
+
+export const gpuPollCounts = { immediate: 0, timer: 0 };
+
 export async function nodeGpu(_dawnFlags: string[]): Promise<GPU> {
   throw new Error('commin-gpu: Node WebGPU requested in a browser build');
 }

@@ -31,51 +31,63 @@ export async function nodeGpu(dawnFlags: string[]): Promise<GPU> {
 }
 
 /**
- * Awaits a GPU promise without Dawn's busy poll. While any of its promises is pending, dawn.node polls for
- * GPU events from a native callback it reschedules through the global setImmediate at every turn of the
- * event loop: a main thread spinning at full speed, which on a CPU adapter takes a core from the threads
- * that do the GPU's work (lavapipe, 2 cores, 20 matmuls 512³ awaited: 419 ms, 269 ms through this wait;
- * bench/lab/gpu_wait.ts, docs/performance.md). While the engine waits, native callbacks scheduled through setImmediate
- * wait for the next timer tick (~1 ms) instead, after the first gpuWaitTiming.fastMs, so short waits keep their
- * latency; JavaScript callbacks go to the real setImmediate untouched.
+ * Dawn's event poll without a busy loop, and without a global that user code could see change. While any
+ * of its promises is pending, dawn.node polls for GPU events from a native callback it reschedules at every
+ * turn of the event loop through the global setImmediate, which it looks up on each call: a main thread
+ * spinning at full speed, which on a CPU adapter takes a core from the threads that do the GPU's work
+ * (lavapipe, 2 cores, 20 matmuls 512³ awaited: 419 ms, 269 ms politely; bench/lab/gpu_wait.ts,
+ * docs/performance.md). The engine starts Dawn's promises inside dawnCall(), and Dawn's poll runs inside
+ * the same window: only there is the global setImmediate the polite one, which reschedules the poll through
+ * the real setImmediate for the first gpuWaitTiming.fastMs of a wait (short waits keep their latency) and
+ * through a timer (~1 ms) otherwise. The window is synchronous and holds no user code, so a program never
+ * sees another setImmediate than its own.
  */
-export async function gpuWait<T>(p: Promise<T>): Promise<T> {
-  if (!isNode) return p;
-  if (waiting++ === 0) {
-    realSetImmediate = globalThis.setImmediate;
-    waitStart = performance.now();
-    politeSetImmediate = politeProxy(realSetImmediate);
-    globalThis.setImmediate = politeSetImmediate;
-  }
+export function dawnCall<T>(start: () => T): T {
+  if (!isNode || windowDepth > 0) return start();
+  const own = globalThis.setImmediate;
+  realSetImmediate = own;
+  windowDepth++;
+  globalThis.setImmediate = polite;
   try {
-    return await p;
+    return start();
   } finally {
-    if (--waiting === 0 && globalThis.setImmediate === politeSetImmediate) globalThis.setImmediate = realSetImmediate!;
+    globalThis.setImmediate = own;
+    windowDepth--;
   }
 }
 
-/** How long native callbacks keep the real setImmediate after a wait starts (ms); tests set it to probe both sides. */
+/** Awaits a GPU promise started with dawnCall: while it waits, Dawn's poll keeps the fast window's latency. */
+export async function gpuWait<T>(p: Promise<T>): Promise<T> {
+  if (!isNode) return p;
+  if (waiting++ === 0) waitStart = performance.now();
+  try {
+    return await p;
+  } finally {
+    waiting--;
+  }
+}
+
+/** How long Dawn's poll keeps the real setImmediate after a wait starts (ms); tests set it to probe both sides. */
 export const gpuWaitTiming = { fastMs: 0.5 };
+/** How Dawn's poll was rescheduled (for tests and the lab): through the real setImmediate, or a timer. */
+export const gpuPollCounts = { immediate: 0, timer: 0 };
 let waiting = 0;
 let waitStart = 0;
-let realSetImmediate: typeof setImmediate | null = null;
+let windowDepth = 0;
+let realSetImmediate: typeof setImmediate = globalThis.setImmediate;
 const isNative = (fn: unknown) => typeof fn === 'function' && Function.prototype.toString.call(fn).endsWith('{ [native code] }');
-let politeSetImmediate: typeof setImmediate | null = null;
-/**
- * The real setImmediate behind a Proxy: its name, length, properties (util.promisify's custom symbol
- * included) and every JavaScript callback's scheduling are the real one's; only a native callback after the
- * fast window goes to a timer. What a program can still tell apart while the engine waits is the identity
- * (globalThis.setImmediate !== the function it saved before).
- */
-function politeProxy(real: typeof setImmediate): typeof setImmediate {
-  return new Proxy(real, {
-    apply(target, self, args: [(...a: unknown[]) => void, ...unknown[]]) {
-      const [fn, ...rest] = args;
-      if (isNative(fn) && performance.now() - waitStart > gpuWaitTiming.fastMs) return setTimeout(fn, 0, ...rest);
-      return Reflect.apply(target, self, args);
-    },
-  });
-}
+
+/** The setImmediate Dawn finds inside the window: its poll (a native callback) runs again inside the window. */
+const polite = function setImmediate(fn: (...a: unknown[]) => void, ...args: unknown[]) {
+  if (!isNative(fn)) return realSetImmediate(fn, ...args);
+  const poll = () => dawnCall(() => fn(...args));
+  if (waiting > 0 && performance.now() - waitStart <= gpuWaitTiming.fastMs) {
+    gpuPollCounts.immediate++;
+    return realSetImmediate(poll);
+  }
+  gpuPollCounts.timer++;
+  return setTimeout(poll, 0);
+} as typeof setImmediate;
 
 /** A JSON file, written atomically (temp file + rename) so an interrupted run never leaves it torn. */
 export function fileStore(path: string): TuneStore {
