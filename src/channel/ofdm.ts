@@ -36,6 +36,7 @@ export interface OfdmFrame {
   decayRate: number;
 }
 
+/** The frame for k complex symbols per image from the options (defaults: defaults.ts); throws on invalid geometry. */
 export function ofdmFrame(k: number, o: Omit<OfdmOptions, keyof ChannelOptions> = {}): OfdmFrame {
   const d = CHANNEL_DEFAULTS.ofdm;
   const F = o.subcarriers ?? d.subcarriers;
@@ -56,7 +57,7 @@ export function ofdmFrame(k: number, o: Omit<OfdmOptions, keyof ChannelOptions> 
 }
 
 export interface OfdmReceived extends Equalised {
-  /** [N, blocks + 1, F, 2]: row 0 the true frequency response, row b + 1 the estimate block b was equalised with. */
+  /** Shape [N, blocks + 1, F, 2]: row 0 the true frequency response, row b + 1 the estimate block b was equalised with. */
   csi: Tensor;
 }
 

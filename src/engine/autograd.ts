@@ -14,6 +14,7 @@ export interface GradNode {
 
 let gradEnabled = true;
 
+/** Whether ops record for backward now (false inside noGrad()). */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -19,6 +19,7 @@ const MAX_BATCH = 512; // dispatches per batch before an automatic submit (at mo
  */
 const MAX_IN_FLIGHT = 48;
 
+/** A failure on the GPU side: a WebGPU validation or out-of-memory error, a lost device, or a queue grown without bound. */
 export class WebGPUError extends Error {}
 
 export interface EngineOptions extends DeviceOptions {
@@ -52,6 +53,7 @@ export function tuneScope(acq: Pick<AcquiredDevice, 'adapterInfo' | 'features'>,
 /** See EngineOptions.firstSubmit. */
 export const FIRST_SUBMIT = 32;
 
+/** One WebGPU device with its buffer pool, pipeline cache and command batch: every tensor and kernel runs on one. */
 export class Engine {
   readonly device: GPUDevice;
   readonly pool: BufferPool;
@@ -118,6 +120,7 @@ export class Engine {
     };
   }
 
+  /** Acquires a WebGPU device (Dawn in Node, navigator.gpu in a browser) and builds an engine on it. */
   static async create(opts: EngineOptions = {}): Promise<Engine> {
     const first = opts.firstSubmit;
     if (first !== undefined && !(Number.isInteger(first) && first >= 0)) throw new Error(`engine: firstSubmit must be an integer ≥ 0, got ${first}`);
@@ -427,6 +430,7 @@ export class Engine {
     return [...totals.entries()].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
   }
 
+  /** Submits what is pending, frees the pooled buffers and destroys the device; the engine is unusable after. */
   destroy(): void {
     if (this.destroyed) return;
     this.flush();

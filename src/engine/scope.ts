@@ -41,6 +41,7 @@ function closeScope(scope: Set<Tensor>, result: unknown): void {
   }
 }
 
+/** Runs fn and disposes every tensor made inside, except what it returns (also in arrays, plain objects) and what keep() marks. */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);

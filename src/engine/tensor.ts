@@ -45,6 +45,7 @@ export class Storage {
 
 let nextId = 1;
 
+/** A float32, contiguous tensor on the GPU; reshape() views share its storage. */
 export class Tensor {
   readonly id = nextId++;
   readonly size: number;
@@ -89,6 +90,7 @@ export class Tensor {
     return t;
   }
 
+  /** Reads the values back to the CPU after all encoded work (row-major, float32). */
   async data(): Promise<Float32Array> {
     const bytes = await this.engine.read(this.buffer, 0, this.size * 4);
     return new Float32Array(bytes);
@@ -100,6 +102,7 @@ export class Tensor {
     return (await this.data())[0];
   }
 
+  /** Frees this tensor (and its grad); the storage returns to the pool when no view holds it. Idempotent. */
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
@@ -112,6 +115,7 @@ export class Tensor {
     }
   }
 
+  /** `Tensor#id[shape]`, for messages and logs. */
   toString(): string {
     return `Tensor#${this.id}[${this.shape.join(', ')}]`;
   }

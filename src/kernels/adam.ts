@@ -14,6 +14,7 @@ export interface AdamOptions {
   decoupled?: boolean;
 }
 
+/** Adam / AdamW over a list of parameters (requiresGrad tensors), one fused kernel launch per parameter per update. */
 export class Adam {
   lr: number;
   readonly beta1: number;
@@ -67,6 +68,7 @@ export class Adam {
     });
   }
 
+  /** Disposes every parameter's .grad and sets it to null, before the next backward. */
   zeroGrad(): void {
     for (const p of this.params) {
       p.grad?.dispose();
@@ -74,6 +76,7 @@ export class Adam {
     }
   }
 
+  /** Frees the moment tensors m and v (not the parameters). */
   dispose(): void {
     for (const t of [...this.m, ...this.v]) t.dispose();
   }

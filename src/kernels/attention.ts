@@ -16,10 +16,7 @@ import { empty, sameEngine, sameShape, shapeStr } from './util.js';
 
 const CHUNK = 16; // vec4s of the head dimension per invocation (shaders/lib/attention_common.wgsl)
 
-/**
- * softmax(scale·q·kᵀ)·v over the last two axes: q, k, v are [..., T, d] (leading axes = batch × heads),
- * d a multiple of 4. scale defaults to 1/√d. Differentiable in q, k and v.
- */
+/** How attention() runs: 'matmul' (matmul kernels and softmax, [T, T] scores kept) or 'fused' (no score matrix stored). */
 export type AttentionVariant = 'matmul' | 'fused';
 
 /** The variants for T tokens, the untuned default first: score matrices above 1024² tokens stay fused. */
@@ -27,6 +24,11 @@ export function attentionVariants(T: number): AttentionVariant[] {
   return T <= 1024 ? ['matmul', 'fused'] : ['fused'];
 }
 
+/**
+ * softmax(scale·q·kᵀ)·v over the last two axes: q, k, v are [..., T, d] (leading axes = batch × heads),
+ * d a multiple of 4. scale defaults to 1/√d. Differentiable in q, k and v;
+ * variant forces one way (default: the autotuner's choice).
+ */
 export function attention(q: Tensor, k: Tensor, v: Tensor, scale?: number, variant?: AttentionVariant): Tensor {
   const e = sameEngine(q, k, v);
   if (!sameShape(q.shape, k.shape) || !sameShape(q.shape, v.shape) || q.rank < 2) {

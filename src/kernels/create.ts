@@ -8,7 +8,9 @@ import { empty } from './util.js';
 /** A tensor of one value (no autograd); the engine's own launcher, shared with the autograd core. */
 export const fill = fillRaw;
 
+/** A tensor of zeros (no autograd). */
 export const zeros = (engine: Engine, shape: Shape) => fill(engine, shape, 0);
+/** A tensor of ones (no autograd). */
 export const ones = (engine: Engine, shape: Shape) => fill(engine, shape, 1);
 
 /** A tensor holding a copy of host data (any numeric array; converted to float32). */

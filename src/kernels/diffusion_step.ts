@@ -19,6 +19,7 @@ export interface StepCoefficients {
   start?: number;
 }
 
+/** One fused update y = cx·x + ce·ε + σ·z (z ~ N(0, 1) seeded on the GPU); x and ε of one shape, differentiable in both. */
 export function diffusionStep(x: Tensor, eps: Tensor, c: StepCoefficients): Tensor {
   const e = sameEngine(x, eps);
   if (!sameShape(x.shape, eps.shape)) throw new Error(`diffusion step: x and ε differ: ${shapeStr(x.shape, eps.shape)}`);

@@ -36,6 +36,7 @@ export function unary(op: UnaryOp, x: Tensor, alpha = 0, beta = 0): Tensor {
   return y;
 }
 
+/** The shape two shapes broadcast to (numpy rules, aligned at the last axis); throws when they do not fit. */
 export function broadcastShapes(a: readonly number[], b: readonly number[], what = 'broadcast'): number[] {
   const rank = Math.max(a.length, b.length);
   const out: number[] = [];
@@ -139,25 +140,38 @@ function unaryOp(op: UnaryOp, x: Tensor, grad: (g: Tensor, y: Tensor) => Tensor,
   return record(y, op, [x], (g) => tidy(() => [grad(g, y)]));
 }
 
+/** Elementwise −x. */
 export const neg = (x: Tensor) => unaryOp('neg', x, (g) => unary('neg', g));
+/** Elementwise e^x. */
 export const exp = (x: Tensor) => unaryOp('exp', x, (g, y) => binary('mul', g, y));
+/** Elementwise natural logarithm. */
 export const log = (x: Tensor) => unaryOp('log', x, (g) => binary('div', g, x));
+/** Elementwise √x. */
 export const sqrt = (x: Tensor) => unaryOp('sqrt', x, (g, y) => scaleBy(binary('div', g, y), 0.5));
+/** Elementwise 1/√x. */
 export const rsqrt = (x: Tensor) =>
   unaryOp('rsqrt', x, (g, y) => scaleBy(binary('mul', g, unary('powScalar', y, 3)), -0.5));
+/** Elementwise |x|; the gradient is sign(x) (0 at 0). */
 export const abs = (x: Tensor) => unaryOp('abs', x, (g) => binary('mul', g, unary('sign', x)));
+/** Elementwise max(x, 0). */
 export const relu = (x: Tensor) => unaryOp('relu', x, (g) => binary('reluGrad', x, g));
+/** Elementwise x·sigmoid(x) (SiLU, swish). */
 export const silu = (x: Tensor) => unaryOp('silu', x, (g) => binary('siluGrad', x, g));
+/** Elementwise 1 / (1 + e^−x). */
 export const sigmoid = (x: Tensor) => unaryOp('sigmoid', x, (g, y) => binary('sigmoidGradFromOut', y, g));
+/** Elementwise hyperbolic tangent. */
 export const tanh = (x: Tensor) => unaryOp('tanh', x, (g, y) => binary('tanhGradFromOut', y, g));
 /** log(1 + eˣ), stable for large |x|. */
 export const softplus = (x: Tensor) => unaryOp('softplus', x, (g) => binary('mul', g, unary('sigmoid', x)));
+/** Elementwise x². */
 export const square = (x: Tensor) => unaryOp('square', x, (g) => scaleBy(binary('mul', g, x), 2));
+/** Elementwise 1/x. */
 export const reciprocal = (x: Tensor) =>
   unaryOp('reciprocal', x, (g, y) => unary('neg', binary('mul', g, unary('square', y))));
 /** x·scale + shift */
 export const affine = (x: Tensor, scale: number, shift = 0) =>
   unaryOp('affine', x, (g) => scaleBy(g, scale), scale, shift);
+/** Clamps x to [lo, hi]; the gradient passes where lo ≤ x ≤ hi, 0 elsewhere. */
 export const clamp = (x: Tensor, lo: number, hi: number) =>
   unaryOp('clamp', x, (g) => binary('mul', g, unary('inRange', x, lo, hi)), lo, hi);
 /** x^p for a constant exponent p. */
@@ -179,9 +193,13 @@ function binaryOp(op: BinaryOp, a: Tensor, b: Tensor, grad: (g: Tensor, y: Tenso
   );
 }
 
+/** a + b elementwise, with broadcasting. */
 export const add = (a: Tensor, b: Tensor) => binaryOp('add', a, b, (g) => [g, g]);
+/** a − b elementwise, with broadcasting. */
 export const sub = (a: Tensor, b: Tensor) => binaryOp('sub', a, b, (g) => [g, unary('neg', g)]);
+/** a · b elementwise, with broadcasting. */
 export const mul = (a: Tensor, b: Tensor) => binaryOp('mul', a, b, (g) => [binary('mul', g, b), binary('mul', g, a)]);
+/** a / b elementwise, with broadcasting. */
 export const div = (a: Tensor, b: Tensor) =>
   binaryOp('div', a, b, (g, y) => {
     const ga = binary('div', g, b);

@@ -11,10 +11,12 @@ function outShape(shape: readonly number[], axes: number[], keepDims: boolean): 
   return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
 }
 
+/** Sum over axes (all when omitted; negative axes count from the end), keeping them as size 1 with keepDims. */
 export function sum(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   return reduceScaled(x, axes, keepDims, false);
 }
 
+/** Mean over axes (all when omitted; negative axes count from the end), keeping them as size 1 with keepDims. */
 export function mean(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   return reduceScaled(x, axes, keepDims, true);
 }

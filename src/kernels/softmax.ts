@@ -3,6 +3,7 @@ import { record } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
 import { empty, grid1d, shapeStr } from './util.js';
 
+/** Softmax along the last axis. */
 export function softmax(x: Tensor): Tensor {
   const e = x.engine;
   if (x.rank < 1) throw new Error('softmax needs rank >= 1');

@@ -12,8 +12,9 @@ export interface ModelFamily {
   what: string;
   /** Photos are sent at their own size (else centre-cropped and resized to the model's size). */
   ownSize: boolean;
-  /** File names of the family's DeepJSCC and adversarial DeepJSCC for a BCR. */
+  /** File name of the family's DeepJSCC for a BCR. */
   jsccFile(bcr: [number, number]): string;
+  /** File name of the family's adversarial DeepJSCC for a BCR. */
   advFile(bcr: [number, number]): string;
   /** The BCRs the family is trained for, densest first. */
   bcrs: [number, number][];
@@ -34,6 +35,7 @@ export const FAMILIES: Record<FamilyName, ModelFamily> = {
   },
 };
 
+/** Whether s names a model family ('faces' or 'natural'). */
 export const isFamilyName = (s: string): s is FamilyName => s === 'faces' || s === 'natural';
 
 /** The family of a DeepJSCC checkpoint, from its metadata: natural when it was trained on crops of photos. */

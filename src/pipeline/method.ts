@@ -38,7 +38,13 @@ export interface RunSwitches { diagnostics?: boolean; verbose?: boolean; profile
 export interface SamplerDescription { title: string; method: string; startT?: number }
 
 /** What a summary of a run can name: the SNRs, the seed, the LPIPS weights and the model files the methods read. */
-export interface SummaryContext { snrs: number[]; seed: number; lpips: Lpips | null; file(need: Need): string | undefined }
+export interface SummaryContext {
+  snrs: number[];
+  seed: number;
+  lpips: Lpips | null;
+  /** The model file of that kind the run read (undefined: none). */
+  file(need: Need): string | undefined;
+}
 
 /** A method's settings: defaults, the flags that override them, and how they are described and recorded. */
 export interface MethodSettings<S> {
@@ -88,6 +94,7 @@ export interface ReconstructRequest {
   /** Index of the batch's first image in the run: keys a method's own noise per image, as the sampler's. */
   firstImage: number;
   options: MethodOptions;
+  /** Called after each sampling step (awaited), for progress and diagnostics; its tensors are valid during the call only. */
   onStep?: (info: StepEvent) => void | Promise<void>;
 }
 

@@ -29,7 +29,9 @@ export interface BatchRequest {
   options?: MethodOptions;
   /** The photo inside a batch padded to the encoder's stride: reconstructions are cropped to it before scores and visit. */
   region?: Region;
+  /** Called after each sampling step of a sampling method (awaited), with the method running it. */
   onStep?: (method: Method, info: StepEvent) => void | Promise<void>;
+  /** Called with each method's reconstruction and scores (awaited) before the reconstruction is freed. */
   visit?: (r: MethodResult) => void | Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import type { System } from './system.js';
 
 export interface Scores { psnr: number[]; ssim: number[]; lpips?: number[] }
 
+/** PSNR (dB), SSIM and, when the system has LPIPS weights, LPIPS per image of reconstructions r against originals x. */
 export async function score(system: System, x: Tensor, r: Tensor): Promise<Scores> {
   const out: Scores = { psnr: await psnr(x, r), ssim: await ssim(x, r) };
   if (system.lpips) {

@@ -42,7 +42,9 @@ export interface System {
   family: FamilyName;
   /** Null when the source has no LPIPS weights (scores then have no LPIPS). */
   lpips: Lpips | null;
+  /** The diffusion prior, loaded on first call (null when the source has none); throws if its image size differs. */
   prior(): Promise<Prior | null>;
+  /** The INN for an SNR in dB, loaded on first call (null when the source has none); throws if trained at another BCR. */
   inn(snrDb: number): Promise<LoadedInn | null>;
   /** Null when the source has no adversarial DeepJSCC. */
   adv(): Promise<LoadedJscc | null>;
@@ -52,6 +54,7 @@ export interface System {
   gan(): Promise<LoadedGan | null>;
 }
 
+/** Loads DeepJSCC and LPIPS from a source now; the prior, INNs, adversarial DeepJSCC, control branch and GAN on first use. */
 export async function loadSystem(engine: Engine, source: ByteSource): Promise<System> {
   const { paths } = source;
   const jsccBytes = await source.read(paths.jscc);

@@ -30,6 +30,7 @@ export function unregisterMethod(name: string): void {
   registry.delete(name);
 }
 
+/** The registered methods' names, in registry order. */
 export function methodNames(): string[] {
   return [...registry.keys()];
 }
@@ -37,6 +38,7 @@ export function methodNames(): string[] {
 /** Every registered method, in registry order. */
 export const allMethods = (): Method[] => [...registry.values()];
 
+/** The registered method of that name; throws naming the known ones when there is none. */
 export function getMethod(name: string): Method {
   const m = registry.get(name);
   if (!m) throw new Error(`unknown method '${name}' (known: ${methodNames().join(', ')})`);
