@@ -278,8 +278,11 @@ async function transmit(snr: number, seed: number) {
   progress.value = 1;
   const { cfg } = system.jscc;
   const symbols = system.jscc.symbolsFor(sent.height, sent.width);
-  const link = `${symbols} complex symbols for ${current.image.width}×${current.image.height}${region ? ` (padded to ${sent.width}×${sent.height})` : ''} (BCR ${cfg.bcr.join('/')}) over ${describeChannel(channel)}`;
-  $('latency').textContent = `DeepJSCC encode + channel + decode: ${channelMs.toFixed(1)} ms on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}; ${link}`;
+  // over a fading channel the decoder sees the SNR after equalisation, not the nominal one
+  const effSnr = channel.kind === 'awgn' ? null : (await rx.effSnrDb.data())[0];
+  const link = `${symbols} complex symbols for ${current.image.width}×${current.image.height}${region ? ` (padded to ${sent.width}×${sent.height})` : ''} (BCR ${cfg.bcr.join('/')}) over ${describeChannel(channel)}${effSnr === null ? '' : `, effective SNR ${effSnr.toFixed(1)} dB`}`;
+  // one time per method: DeepJSCC's column holds its encode + channel + decode, the others' run from the received symbols
+  $('latency').textContent = `Times on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}: DeepJSCC's is its encode + channel + decode, each other method's runs from the received symbols; ${link}`;
   const runs: Record<string, MethodRun> = {};
   const stepMs = new Map(methods.map((m) => [m.name, [] as StepMs[]]));
   // methods run one after another: each one's time runs from the previous result (DeepJSCC's y is the channel's)
@@ -289,7 +292,7 @@ async function transmit(snr: number, seed: number) {
       methods, snr, seed, options, channel, region,
       onStep: (m, info) => showStep(columns.get(m.name)!, info, stepMs.get(m.name)!),
       visit: async ({ method, out, scores }) => {
-        const ms = performance.now() - started + (method.name === REFERENCE_METHOD ? channelMs : 0);
+        const ms = method.name === REFERENCE_METHOD ? channelMs : performance.now() - started;
         const shown = await showResult(columns.get(method.name)!, out, scores, ms);
         runs[method.name] = { ...shown, stepMs: stepMs.get(method.name)! };
         progress.value += 1;
@@ -301,6 +304,22 @@ async function transmit(snr: number, seed: number) {
     disposeReceived(rx);
   }
   return { ...runs[REFERENCE_METHOD], ms: channelMs, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind, family: system.family, width: current.image.width, height: current.image.height };
+}
+
+/** Beside the SNR slider: the SNRs this site has a per-SNR model for (an INN each), and the methods that need one. */
+async function noteSnrModels(family: FamilyName, key: string) {
+  const slider = $<HTMLInputElement>('snr');
+  const perSnr = METHODS.filter((m) => m.needs.includes('inn'));
+  const inn = modelsFor(family, bcrOf(family, key)).inn;
+  if (!perSnr.length || !inn) {
+    $('snrNote').textContent = '';
+    return;
+  }
+  const snrs: number[] = [];
+  for (let s = Number(slider.min); s <= Number(slider.max); s++) snrs.push(s);
+  const have = await Promise.all(snrs.map((s) => fetch(inn(s, bcrOf(family, key)), { method: 'HEAD' }).then((r) => r.ok, () => false)));
+  const at = snrs.filter((_, i) => have[i]);
+  $('snrNote').textContent = `${perSnr.map((m) => m.label).join(', ')}: ${at.length ? `an INN per SNR, here for ${at.join(', ')} dB` : 'no INN on this site'}`;
 }
 
 async function main() {
@@ -340,13 +359,20 @@ async function main() {
   try {
     app = await init(familySelect.value as FamilyName);
   } catch (e) {
-    const el = $('nogpu');
-    el.textContent = e instanceof Error ? e.message : String(e);
-    el.hidden = false;
-    status('WebGPU is not available.');
+    // no WebGPU, or WebGPU but models that did not load: each says so
+    if ((e as { noGpu?: boolean }).noGpu) {
+      const el = $('nogpu');
+      el.textContent = e instanceof Error ? e.message : String(e);
+      el.hidden = false;
+      status('WebGPU is not available.');
+    } else {
+      status('The models could not be loaded.');
+      showError(e);
+    }
     return;
   }
   const a = app;
+  void noteSnrModels(a.family, a.bcr);
   // the INNs are per SNR: a new SNR can enable or disable CommIN
   snr.addEventListener('change', () => void checkAvailability(a.system, Number(snr.value)).catch(showError));
   let linkSwitch = 0;
@@ -363,6 +389,7 @@ async function main() {
       const system = await systemFor(a.engine, a.systems, family, key);
       if (ticket !== linkSwitch) return;
       Object.assign(a, { system, family, bcr: key });
+      void noteSnrModels(family, key);
       await checkAvailability(system, Number(snr.value));
       status('Ready.');
     } catch (e) {

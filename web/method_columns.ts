@@ -19,6 +19,8 @@ export interface Choice {
   method: Method;
   box: HTMLInputElement;
   reason: HTMLElement;
+  /** Whether its models are missing at the current SNR (set by setAvailability). */
+  unavailable?: boolean;
 }
 
 /** Draws an RGB image into a canvas at its own size, shown 3× for a thumbnail (pixelated) and at most 384 pixels wide for a photo. */
@@ -52,22 +54,31 @@ export function buildPicker(container: HTMLElement, methods: Method[], defaults:
     box.id = `method-${method.name}`;
     box.value = method.name;
     box.checked = defaults.includes(method.name);
-    box.addEventListener('change', onChange);
+    box.addEventListener('change', () => {
+      // an unavailable method, once unchecked, cannot be checked again until it can run
+      if (choice.unavailable && !box.checked) box.disabled = true;
+      onChange();
+    });
     const label = element('label', 'method-choice');
     label.append(box, ` ${method.label}`);
     const reason = element('small', 'missing');
+    const choice: Choice = { method, box, reason };
     reason.id = `method-${method.name}-reason`;
     reason.hidden = true;
     const row = element('div', 'method-row');
     row.append(label, reason);
     container.append(row);
-    return { method, box, reason };
+    return choice;
   });
 }
 
-/** Marks a choice as runnable (reason null), or disabled with why (a checked one stays checked). */
+/**
+ * Marks a choice as runnable (reason null), or unavailable with why. An unavailable method that is checked
+ * stays enabled so it can be unchecked; once unchecked it is disabled until it can run.
+ */
 export function setAvailability(choice: Choice, reason: string | null) {
-  choice.box.disabled = reason !== null;
+  choice.unavailable = reason !== null;
+  choice.box.disabled = reason !== null && !choice.box.checked;
   choice.reason.hidden = reason === null;
   choice.reason.textContent = reason ?? '';
 }

@@ -69,14 +69,21 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     expect(await page.textContent('#method-adv-reason')).toMatch(
       /no models\/deepjscc_adv_64_bcr1-48\.safetensors$/,
     );
-    // the folder has an INN for 4 dB only: at 10 dB CommIN's column stays, greyed out, with the reason
+    // the folder has an INN for 4 dB only, and the note beside the slider says so
+    await page.waitForFunction(() => !!document.getElementById('snrNote')?.textContent);
+    expect(await page.textContent('#snrNote')).toBe('CommIN: an INN per SNR, here for 4 dB');
+    // at 10 dB CommIN's column stays, greyed out, with the reason; checked, it can still be unchecked
     await page.fill('#snr', '10');
     await page.waitForSelector('#results .method-column[data-method="commin"].disabled');
-    expect(await page.isDisabled('#method-commin')).toBe(true);
-    expect(await page.textContent('#results .method-column[data-method="commin"] .scores')).toMatch(/no models\/inn_snr10\.safetensors$/);
-    await page.fill('#snr', '4');
-    await page.waitForSelector('#results .method-column[data-method="commin"]:not(.disabled)');
     expect(await page.isEnabled('#method-commin')).toBe(true);
+    expect(await page.textContent('#results .method-column[data-method="commin"] .scores')).toMatch(/no models\/inn_snr10\.safetensors$/);
+    await page.uncheck('#method-commin');
+    expect(await page.isDisabled('#method-commin')).toBe(true); // unchecked, it waits until it can run
+    expect(await columnNames()).toEqual(['deepjscc']);
+    await page.fill('#snr', '4');
+    await page.waitForFunction(() => !(document.getElementById('method-commin') as HTMLInputElement).disabled);
+    await page.check('#method-commin');
+    await page.waitForSelector('#results .method-column[data-method="commin"]:not(.disabled)');
   });
 
   it('reconstructs with DeepJSCC and CommIN, with scores, times and step progress, and CommIN like Node for the same seed', async () => {
@@ -102,7 +109,9 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     expect(await page.$eval(`${col('commin')} progress`, (p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([2, 2]);
     expect(await page.isHidden(`${col('deepjscc')} progress`)).toBe(true); // not a sampling method
     expect(await page.textContent(`${col('deepjscc')} .scores`)).toMatch(/^PSNR \d+\.\d\d dB/);
-    expect(await page.textContent('#latency')).toMatch(/DeepJSCC encode \+ channel \+ decode: \d+\.\d ms/);
+    // one time per method: DeepJSCC's column is its encode + channel + decode, also the run's top-level ms
+    expect(await page.textContent(`${col('deepjscc')} .time`)).toBe(`took ${got.methods.deepjscc.ms.toFixed(0)} ms`);
+    expect(await page.textContent('#latency')).toMatch(/^Times on .+: DeepJSCC's is its encode \+ channel \+ decode, each other method's runs from the received symbols; /);
     // Node, same models and seed
     const e = await Engine.create();
     const { model } = loadDeepJscc(e, new Uint8Array(readFileSync(join(models, 'deepjscc_64_bcr1-48.safetensors'))), 'jscc');
@@ -128,7 +137,7 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     });
     expect([got.symbols, got.bcr, got.channel]).toEqual([512, [1, 24], 'rayleigh']);
     expect(got.methods.deepjscc.psnr).toBeGreaterThan(5);
-    expect(await page.textContent('#latency')).toMatch(/; 512 complex symbols for 64×64 \(BCR 1\/24\) over rayleigh \(block fading, MMSE equaliser\)$/);
+    expect(await page.textContent('#latency')).toMatch(/; 512 complex symbols for 64×64 \(BCR 1\/24\) over rayleigh \(block fading, MMSE equaliser\), effective SNR -?\d+\.\d dB$/);
     // no INN for 1/24 in this folder: CommIN is disabled, naming the per-BCR file
     expect(await page.textContent('#method-commin-reason')).toMatch(/no models\/inn_bcr1-24_snr4\.safetensors/);
     // the folder has no 1/96 model: that choice is disabled and names the file

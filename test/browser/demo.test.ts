@@ -40,8 +40,11 @@ describe.skipIf(!hasChromium)('web demo in headless Chromium (WebGPU on SwiftSha
   it('sends a 384×256 photo chosen with the file picker at its own size, with a progress bar, as Node does', async () => {
     await page.selectOption('#family', 'natural');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Ready.', null, { timeout: 60_000 });
-    // CommIN and the other face methods are disabled in the natural family
-    expect(await page.isDisabled('#method-commin')).toBe(true);
+    // CommIN and the other face methods cannot run in the natural family: greyed out with the reason (a checked
+    // one stays enabled so it can be unchecked)
+    expect(await page.isChecked('#method-commin')).toBe(true);
+    await page.waitForSelector('#results .method-column[data-method="commin"].disabled');
+    expect(await page.isDisabled('#method-dps')).toBe(true);
     expect(await page.textContent('#method-commin-reason')).toMatch(/needs a face model \(choose the 64×64 faces family\)/);
     const file = join(BUNDLED_PHOTOS, 'kodim23_384x256.png');
     await page.setInputFiles('#file', file);

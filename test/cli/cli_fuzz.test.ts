@@ -41,7 +41,7 @@ const VALUES: Record<string, string[]> = {
 };
 /** The kind of value a flag takes, from its name (choices come from the option itself). */
 function kindOf(flag: string): keyof typeof VALUES {
-  if (/snr|channels|ch-mult|t\b|loss-weights/.test(flag)) return 'list';
+  if (/snr|channels|ch-mult|(^|-)t$|loss-weights/.test(flag)) return 'list';
   if (/bcr/.test(flag)) return 'fraction';
   if (/model|prior|inn|control|gan/.test(flag)) return 'model';
   if (/data|out|lpips|dir|kodak|faces-dir|photos|grid|diagnostics|init/.test(flag)) return 'path';
