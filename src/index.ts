@@ -29,3 +29,4 @@ export {
 } from './channel/index.js';
 export * as losses from './kernels/losses.js';
 export * from './pipeline/index.js';
+export { decodeImage, encodePng, imagesToNchw, nchwToImages, type RgbImage } from './data/image.js';

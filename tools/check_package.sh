@@ -2,8 +2,10 @@
 # The npm package as a new user gets it (npm run check:package; .ci/run runs it): `npm pack` (its prepack
 # runs `npm run build`: the shader module, then tsc → dist/), the tarball installed in an empty folder, then
 # `npx commin --help`, a real `commin transmit` of a generated 64×64 PNG, `import { Engine } from
-# 'commin-gpu'` running a matmul in plain Node, and examples/vite-basic type-checked and built against the
-# tarball, its bundle free of Node code. Prints the tarball's size, the install time and the transmit time.
+# 'commin-gpu'` running a matmul in plain Node, examples/vite-basic type-checked and built against the
+# tarball, its bundle free of Node code, and the two "send a photo" examples against the tarball:
+# examples/node-transmit run in Node, examples/browser-photo built and run in headless Chromium from a plain
+# static server. Prints the tarball's size, the install time and the transmit time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -76,3 +78,25 @@ if grep -l 'node:fs\|getBuiltinModule\|"webgpu"' dist/assets/*.js; then
   exit 1
 fi
 echo "examples/vite-basic: type-checked and built against the tarball ($(du -k dist/assets/*.js | cut -f1) KiB of JavaScript, no Node code)"
+
+# the API's front door, both against the tarball: send a photo from Node, and from a page built with Vite and
+# run in headless Chromium from a plain static server
+photo="$repo/assets/demo/photos/kodim23_384x256.png"
+cp -r "$repo/examples/node-transmit" "$work/node-transmit"
+cd "$work/node-transmit"
+npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/node-transmit-install.log" 2>&1 || { cat "$work/node-transmit-install.log"; exit 1; }
+node transmit.mjs "$photo" 4 received.png >"$work/node-transmit.log" 2>&1 || { cat "$work/node-transmit.log"; exit 1; }
+quiet "$work/node-transmit.log"
+test -s received.png
+cp -r "$repo/examples/browser-photo" "$work/browser-photo"
+cd "$work/browser-photo"
+npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/browser-photo-install.log" 2>&1 || { cat "$work/browser-photo-install.log"; exit 1; }
+"$repo/node_modules/.bin/tsc" -p .
+npx vite build --logLevel warn
+if grep -l 'node:fs\|getBuiltinModule\|"webgpu"' dist/assets/*.js; then
+  echo 'examples/browser-photo: Node-only code in the browser bundle' >&2
+  exit 1
+fi
+echo "examples/browser-photo: built against the tarball ($(du -ck dist/assets/* | tail -1 | cut -f1) KiB of JavaScript and model)"
+cd "$repo"
+npx tsx tools/run_browser_example.ts "$work/browser-photo/dist" "$photo"

@@ -181,6 +181,7 @@ function decodeJpeg(bytes: Uint8Array, name: string, maxPixels: number): RgbImag
   return { width, height, data };
 }
 
+/** An RGB image as PNG bytes (8 bits per channel). */
 export function encodePng(img: RgbImage): Uint8Array {
   return encodePngRaw({ width: img.width, height: img.height, data: img.data, channels: 3, depth: 8 });
 }

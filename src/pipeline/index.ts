@@ -15,4 +15,5 @@ export {
   parseMethods, registerMethod, unregisterMethod,
 } from './methods/index.js';
 export { FAMILIES, familyHasBcr, familyOfMeta, isFamilyName, type FamilyName, type ModelFamily } from './families.js';
-export { cropRegion, padRegion, type Region } from './region.js';
+export { cropRegion, padForJscc, padRegion, type Region } from './region.js';
+export { transmitImage, type TransmitImageOptions, type TransmittedImage } from './transmit_image.js';
