@@ -3,7 +3,7 @@
 // web:build` copies them into dist-web/ at the same paths, so the built folder works from any static server.
 import { defineConfig, type Plugin } from 'vite';
 import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleShaders, SHADER_DIR } from '../tools/bundle_shaders.js';
 
@@ -46,7 +46,12 @@ function serveData(): Plugin {
     closeBundle() {
       for (const [prefix, dir] of Object.entries(MOUNTS)) {
         if (!existsSync(dir)) continue;
-        cpSync(dir, join(outDir, prefix), { recursive: true, filter: (f) => statSync(f).isDirectory() || /\.(safetensors|json|png|jpg)$/.test(f) });
+        // models: the folder's own files only (candidates/ and the training checkpoints in train/ stay out)
+        const top = prefix === '/models/';
+        cpSync(dir, join(outDir, prefix), {
+          recursive: true,
+          filter: (f) => f === dir || (statSync(f).isDirectory() ? !top : /\.(safetensors|json|png|jpg)$/.test(f) && (!top || dirname(f) === dir)),
+        });
       }
     },
     configureServer(server) {
