@@ -67,36 +67,35 @@ try { await Engine.create(); console.log('created'); process.exit(1); } catch (e
 grep -q "needs the optional package 'webgpu' (Dawn): npm install webgpu" "$work/nodawn.log" || { cat "$work/nodawn.log"; exit 1; }
 echo "without optional packages: $(du -sk node_modules | cut -f1) KiB installed; Engine.create() says: $(head -c 80 "$work/nodawn.log")…"
 
-cp -r "$repo/examples/vite-basic" "$work/example"
-cd "$work/example"
-rm -rf node_modules dist package-lock.json
-npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/example-install.log" 2>&1 || { cat "$work/example-install.log"; exit 1; }
-"$repo/node_modules/.bin/tsc" -p .
-npx vite build --logLevel warn
-if grep -l 'node:fs\|getBuiltinModule\|"webgpu"' dist/assets/*.js; then
-  echo 'examples/vite-basic: Node-only code in the browser bundle' >&2
-  exit 1
-fi
+# an example folder copied out of the repository with the tarball installed in it (the working directory after)
+example() {
+  cp -r "$repo/examples/$1" "$work/$1"
+  cd "$work/$1"
+  rm -rf node_modules dist package-lock.json
+  npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/$1-install.log" 2>&1 || { cat "$work/$1-install.log"; exit 1; }
+}
+# a page example type-checked and built with Vite, its bundle free of Node code
+build_page() {
+  example "$1"
+  "$repo/node_modules/.bin/tsc" -p .
+  npx vite build --logLevel warn
+  if grep -l 'node:fs\|getBuiltinModule\|"webgpu"' dist/assets/*.js; then
+    echo "examples/$1: Node-only code in the browser bundle" >&2
+    exit 1
+  fi
+}
+
+build_page vite-basic
 echo "examples/vite-basic: type-checked and built against the tarball ($(du -k dist/assets/*.js | cut -f1) KiB of JavaScript, no Node code)"
 
 # the API's front door, both against the tarball: send a photo from Node, and from a page built with Vite and
 # run in headless Chromium from a plain static server
 photo="$repo/assets/demo/photos/kodim23_384x256.png"
-cp -r "$repo/examples/node-transmit" "$work/node-transmit"
-cd "$work/node-transmit"
-npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/node-transmit-install.log" 2>&1 || { cat "$work/node-transmit-install.log"; exit 1; }
+example node-transmit
 node transmit.mjs "$photo" 4 received.png >"$work/node-transmit.log" 2>&1 || { cat "$work/node-transmit.log"; exit 1; }
 quiet "$work/node-transmit.log"
 test -s received.png
-cp -r "$repo/examples/browser-photo" "$work/browser-photo"
-cd "$work/browser-photo"
-npm install --no-audit --no-fund --prefer-offline "$tgz" >"$work/browser-photo-install.log" 2>&1 || { cat "$work/browser-photo-install.log"; exit 1; }
-"$repo/node_modules/.bin/tsc" -p .
-npx vite build --logLevel warn
-if grep -l 'node:fs\|getBuiltinModule\|"webgpu"' dist/assets/*.js; then
-  echo 'examples/browser-photo: Node-only code in the browser bundle' >&2
-  exit 1
-fi
+build_page browser-photo
 echo "examples/browser-photo: built against the tarball ($(du -ck dist/assets/* | tail -1 | cut -f1) KiB of JavaScript and model)"
 cd "$repo"
 npx tsx tools/run_browser_example.ts "$work/browser-photo/dist" "$photo"
