@@ -13,7 +13,7 @@ import {
   DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, REFERENCE_METHOD, reconstructAll,
   type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
-import { buildColumn, buildPicker, clearColumn, disableColumn, draw, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
+import { buildColumn, buildPicker, clearColumn, disableColumn, draw, offerDownload, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (s: string) => ($('status').textContent = s);
@@ -246,6 +246,7 @@ async function showResult(col: Column, out: Tensor, scores: Scores, ms: number):
   col.scores.textContent = `PSNR ${run.psnr.toFixed(2)} dB ↑ · SSIM ${run.ssim.toFixed(3)} ↑ · LPIPS ${run.lpips.toFixed(3)} ↓`;
   col.scores.title = 'PSNR and SSIM: higher is better; LPIPS (a learnt perceptual distance): lower is better';
   col.time.textContent = `took ${ms.toFixed(0)} ms`;
+  offerDownload(col, (current?.name ?? 'image').replace(/\.[^.]*$/, '').replace(/^.*\//, ''));
   return run;
 }
 

@@ -12,6 +12,8 @@ export interface Column {
   time: HTMLElement;
   progress: HTMLProgressElement;
   progressText: HTMLElement;
+  /** A link that saves the reconstruction as PNG (hidden until there is one). */
+  download: HTMLAnchorElement;
 }
 
 /** One method's checkbox and the line under it that says why it is disabled. */
@@ -97,14 +99,35 @@ export function buildColumn(method: Method): Column {
     scores: element('span', 'scores'),
     time: element('span', 'time'),
     progressText: element('span', 'step-text'),
+    download: element('a', 'download', 'download PNG'),
   };
-  caption.append(element('strong', 'label', method.label), col.scores, col.time, progress, col.progressText);
+  col.download.hidden = true;
+  caption.append(element('strong', 'label', method.label), col.scores, col.time, progress, col.progressText, col.download);
   root.append(canvas, caption);
   return col;
 }
 
+/** Hides and frees a column's download link (its object URL). */
+function dropDownload(col: Column) {
+  if (col.download.href) URL.revokeObjectURL(col.download.href);
+  col.download.removeAttribute('href');
+  col.download.hidden = true;
+}
+
+/** Offers the column's canvas as NAME_METHOD.png. */
+export function offerDownload(col: Column, name: string) {
+  dropDownload(col);
+  col.canvas.toBlob((blob) => {
+    if (!blob) return;
+    col.download.href = URL.createObjectURL(blob);
+    col.download.download = `${name}_${col.method.name}.png`;
+    col.download.hidden = false;
+  }, 'image/png');
+}
+
 /** Clears a column's previous run; a sampling method shows an empty progress bar over `steps` steps. */
 export function resetColumn(col: Column, steps: number) {
+  dropDownload(col);
   col.root.classList.remove('disabled');
   col.scores.textContent = 'waiting…';
   col.time.textContent = '';
@@ -116,6 +139,7 @@ export function resetColumn(col: Column, steps: number) {
 
 /** Empties a column after a new original is chosen: the last image's reconstruction and scores are not this one's (a disabled column keeps its reason). */
 export function clearColumn(col: Column) {
+  dropDownload(col);
   col.canvas.getContext('2d')?.clearRect(0, 0, col.canvas.width, col.canvas.height);
   col.time.textContent = '';
   col.progress.hidden = true;
@@ -125,6 +149,7 @@ export function clearColumn(col: Column) {
 
 /** A column whose method cannot run here: greyed out, with why. */
 export function disableColumn(col: Column, reason: string) {
+  dropDownload(col);
   col.root.classList.add('disabled');
   col.scores.textContent = reason;
   col.time.textContent = '';

@@ -109,6 +109,9 @@ describe.skipIf(!hasChromium)('web demo: a column per chosen method, CommIN samp
     expect(await page.$eval(`${col('commin')} progress`, (p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([2, 2]);
     expect(await page.isHidden(`${col('deepjscc')} progress`)).toBe(true); // not a sampling method
     expect(await page.textContent(`${col('deepjscc')} .scores`)).toMatch(/^PSNR \d+\.\d\d dB/);
+    // each result can be saved as PNG
+    await page.waitForSelector(`${col('commin')} a.download:not([hidden])`);
+    expect(await page.$eval(`${col('commin')} a.download`, (a) => [(a as HTMLAnchorElement).download, (a as HTMLAnchorElement).href.slice(0, 5)])).toEqual(['kodim05_commin.png', 'blob:']);
     // one time per method: DeepJSCC's column is its encode + channel + decode, also the run's top-level ms
     expect(await page.textContent(`${col('deepjscc')} .time`)).toBe(`took ${got.methods.deepjscc.ms.toFixed(0)} ms`);
     expect(await page.textContent('#latency')).toMatch(/^Times on .+: DeepJSCC's is its encode \+ channel \+ decode, each other method's runs from the received symbols; /);
