@@ -108,7 +108,8 @@ async function siteHas(family: FamilyName): Promise<boolean> {
 
 async function init(family: FamilyName): Promise<App> {
   if (!('gpu' in navigator)) throw Object.assign(new Error(webgpuHelp()), { noGpu: true });
-  const engine = await Engine.create();
+  // no adapter is a WebGPU problem too (the message says which browser or flag has one); model errors come after
+  const engine = await Engine.create().catch((e: unknown) => { throw Object.assign(e instanceof Error ? e : new Error(String(e)), { noGpu: true }); });
   const systems = new Map<string, Promise<System>>();
   return { engine, systems, family, bcr: DEFAULT_BCR, system: await systemFor(engine, systems, family, DEFAULT_BCR) };
 }

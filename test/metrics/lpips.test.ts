@@ -50,7 +50,9 @@ describe('LPIPS (squeeze)', () => {
     // float32 rounding of the differences matter least
     const norm = Math.sqrt(g.reduce((acc, x) => acc + x * x, 0));
     const v = Array.from(g, (x) => x / norm);
-    const eps = 1e-3;
+    // a step of 1e-4: at 1e-3 the ReLU / max-pool kinks crossed between the two points cost up to 3.4 % on one
+    // fresh draw (seed 1162751240: 0.1567 against 0.1621; 0.1618 at 1e-4), f32 rounding stays far below 2 %
+    const eps = 1e-4;
     const f = async (s: number) => m.distance(tensor(engine(), a0.map((x, i) => x + s * eps * v[i]), shape), b).item();
     const numeric = ((await f(1)) - (await f(-1))) / (2 * eps);
     expect(Math.abs(norm - numeric)).toBeLessThan(2e-2 * norm);
