@@ -1,10 +1,10 @@
 // The page's settings inputs, built from each registered method's flags (the same FlagSpec the command line
 // turns into options): a select for a flag with choices, a number input for a number, a checkbox for a
 // switch that is on by default (--no-X). A field left empty keeps the method's default. Only DOM here.
-import type { FlagSpec, Method } from '../src/pipeline/index.js';
+import { flagKey, type FlagSpec, type Method } from '../src/pipeline/index.js';
 
 /** The flag's key as the command line parses it: --dps-zeta → dpsZeta, --no-clip → clip. */
-const keyOf = (f: FlagSpec) => f.flags.replace(/^--(no-)?/, '').replace(/\s.*$/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+const keyOf = (f: FlagSpec) => flagKey(f.flags);
 const idOf = (f: FlagSpec) => `flag-${f.flags.replace(/^--/, '').replace(/\s.*$/, '')}`;
 /** The description without its "method: " prefix (the fieldset names the method). */
 const text = (f: FlagSpec) => f.description.replace(/^[\w-]+: /i, '');

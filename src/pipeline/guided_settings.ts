@@ -1,7 +1,7 @@
 // What every guided sampling method (DPS, the conditional diffusion baseline) takes from its callers, and
 // the one way those settings become sampler options: DDIM unless DDPM is asked for, η = 0, the method's own
 // ζ, steps and start; also their three flags (--NAME-zeta, --NAME-steps, --NAME-start-t) and summary.
-import type { FlagSpec } from './method.js';
+import { flagKey, type FlagSpec } from './method.js';
 
 export interface GuidedSettings {
   zeta?: number;
@@ -24,8 +24,6 @@ export function resolveGuided(o: GuidedSettings, d: GuidedDefaults, seed: number
   };
 }
 
-const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-
 /** A guided method's flags over its defaults, and the settings they select (unset flags keep the defaults). */
 export function guidedFlags(name: string, label: string, d: GuidedDefaults, zetaWhat: string, zetaZero: string) {
   const specs: FlagSpec[] = [
@@ -33,7 +31,7 @@ export function guidedFlags(name: string, label: string, d: GuidedDefaults, zeta
     { flags: `--${name}-steps <n>`, description: `${label}: DDIM steps (default ${d.steps})`, parse: 'positiveInt' },
     { flags: `--${name}-start-t <n>`, description: `${label}: start from y noised to this timestep (default ${d.startT})`, parse: 'nonNegativeInt' },
   ];
-  const key = (field: string) => camel(`${name}-${field}`);
+  const key = (field: string) => flagKey(`--${name}-${field}`);
   const read = (f: Record<string, unknown>): GuidedSettings =>
     ({ zeta: f[key('zeta')] as number | undefined, steps: f[key('steps')] as number | undefined, startT: f[key('start-t')] as number | undefined });
   return { specs, read };

@@ -9,7 +9,7 @@ export { runBatch, reconstructAll, type BatchRequest, type MethodResult } from '
 export { findMissing, missingModelError, modelFor, splitAvailable, type MissingModel, type Skipped } from './missing.js';
 export { MODEL_KINDS, NEEDS, type ModelKind } from './model_kinds.js';
 export { samplingSteps } from './sampling_steps.js';
-export { settingsOf, type FlagSpec, type Method, type MethodOptions, type MethodSettings, type Need, type ReconstructRequest, type RunSwitches, type SamplerDescription, type StepEvent, type SummaryContext } from './method.js';
+export { flagKey, settingsOf, type FlagSpec, type Method, type MethodOptions, type MethodSettings, type Need, type ReconstructRequest, type RunSwitches, type SamplerDescription, type StepEvent, type SummaryContext } from './method.js';
 export {
   BCR_SWEEP_DEFAULT_METHODS, DEFAULT_METHODS, PHOTO_DEMO_METHODS, PHOTO_METHODS, REFERENCE_METHOD, allMethods, checkFamilyMethods, faceOnly, followsAnyJscc, getMethod, methodNames, methodOptionsFromFlags,
   parseMethods, registerMethod, unregisterMethod,

@@ -31,6 +31,10 @@ export interface FlagSpec {
   default?: string | number | boolean;
 }
 
+/** The key a parsed flag has (as commander names it): '--dps-zeta <x>' → dpsZeta, '--no-clip' → clip. */
+export const flagKey = (flags: string): string =>
+  flags.replace(/^--(no-)?/, '').replace(/\s.*$/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
 /** Run-wide switches beside the flags: per-step diagnostics (--diagnostics), printing them (--verbose), per-phase step times (the web page's readout). */
 export interface RunSwitches { diagnostics?: boolean; verbose?: boolean; profile?: boolean }
 

@@ -1,7 +1,7 @@
 // The registered methods' flags and the model-file flags, added to a command by looping over the
 // registries (transmit, demo and eval name no method), and the settings the parsed flags select.
 import { Option, type Command } from 'commander';
-import { allMethods, MODEL_KINDS, NEEDS, type FlagSpec, type Need } from '../../pipeline/index.js';
+import { allMethods, flagKey, MODEL_KINDS, NEEDS, type FlagSpec, type Need } from '../../pipeline/index.js';
 import { nonNegativeInt, nonNegativeNumber, positiveInt } from './args.js';
 import { bundled } from '../defaults.js';
 
@@ -28,9 +28,6 @@ export function addMethodOptions(cmd: Command): Command {
 }
 
 
-/** The options' keys of the model flags: --adv-model → advModel. */
-export const modelFlagKey = (need: Need) => MODEL_KINDS[need].flag!.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-
 /** --prior, --adv-model, --gan-model and --control: one flag per model kind that has one, saying which methods read it. */
 export function addModelOptions(cmd: Command): Command {
   for (const need of NEEDS) {
@@ -48,5 +45,5 @@ export function addModelOptions(cmd: Command): Command {
 
 /** The files the model flags name, by kind (the kinds that have a flag of their own). */
 export function flaggedModelFiles(o: Record<string, unknown>): Partial<Record<Need, string>> {
-  return Object.fromEntries(NEEDS.filter((n) => MODEL_KINDS[n].flag).map((n) => [n, o[modelFlagKey(n)] as string | undefined]));
+  return Object.fromEntries(NEEDS.filter((n) => MODEL_KINDS[n].flag).map((n) => [n, o[flagKey(MODEL_KINDS[n].flag!)] as string | undefined]));
 }
