@@ -59,11 +59,16 @@ export function dawnCall<T>(start: () => T): T {
 /** Awaits a GPU promise started with dawnCall: while it waits, Dawn's poll keeps the fast window's latency. */
 export async function gpuWait<T>(p: Promise<T>): Promise<T> {
   if (!isNode) return p;
-  if (waiting++ === 0) waitStart = performance.now();
+  if (waiting++ === 0) {
+    waitStart = performance.now();
+    // Dawn may settle a promise from its own threads, which hold no handle on Node's event loop: without one
+    // of ours, a loop with nothing else to do ends the process (exit 0) in the middle of the wait
+    keepAlive = setInterval(() => {}, 2 ** 30);
+  }
   try {
     return await p;
   } finally {
-    waiting--;
+    if (--waiting === 0) clearInterval(keepAlive);
   }
 }
 
@@ -73,6 +78,7 @@ export const gpuWaitTiming = { fastMs: 0.5 };
 export const gpuPollCounts = { immediate: 0, timer: 0 };
 let waiting = 0;
 let waitStart = 0;
+let keepAlive: ReturnType<typeof setInterval> | undefined;
 let windowDepth = 0;
 let realSetImmediate: typeof setImmediate = globalThis.setImmediate;
 const isNative = (fn: unknown) => typeof fn === 'function' && Function.prototype.toString.call(fn).endsWith('{ [native code] }');

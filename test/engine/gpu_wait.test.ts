@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { dawnCall, gpuPollCounts, gpuWait, gpuWaitTiming } from '../../src/engine/platform.js';
 import { Engine, matmul, randUniform, tidy } from '../../src/index.js';
+import { runProcess } from '../run_process.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const kindOf = (handle: unknown) => (handle as object).constructor.name;
@@ -81,6 +84,17 @@ describe('Dawn\'s poll without a busy loop', () => {
     expect(other).toBe(0);
     expect(gpuPollCounts.immediate + gpuPollCounts.timer).toBeGreaterThan(before);
     expect(globalThis.setImmediate).toBe(real);
+  });
+
+  it('a pending GPU wait keeps Node alive: a promise nothing else keeps open does not end the process in the middle', async () => {
+    // Dawn may settle its promises from native threads that hold no handle on the event loop; here a promise
+    // nobody settles stands for one. Without the wait's own handle the child ends at once with exit 0.
+    const script = "import { gpuWait } from './src/engine/platform.ts'; gpuWait(new Promise(() => {})).then(() => console.log('settled')); console.log('waiting');";
+    const r = await runProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, timeout: 3000 });
+    expect(r.stdout).toContain('waiting');
+    expect(r.signal).toBe('SIGTERM'); // still waiting when the test ended it
+    const bare = await runProcess(process.execPath, ['--input-type=module', '-e', "new Promise(() => {}).then(() => 0); console.log('waiting');"], { timeout: 3000 });
+    expect([bare.status, bare.signal]).toEqual([0, null]); // the contrast: Node does not wait on a bare promise
   });
 
   it('engine waits return the same results as before (a matmul read back)', async () => {
