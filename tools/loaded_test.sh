@@ -20,13 +20,9 @@ for i in $(seq "$runs"); do
   rm -f ".cache/loaded-$i.json"
   npx vitest run --reporter=dot --reporter=json --outputFile=".cache/loaded-$i.json" "$@" > ".cache/loaded-$i.log" 2>&1
   rc=$?
-  if [ -s ".cache/loaded-$i.json" ]; then
-    node -e "const r = require('./.cache/loaded-$i.json'); console.log(\`run $i: exit $rc, \${r.numPassedTests} passed, \${r.numFailedTests} failed, \${r.numPendingTests} skipped, $(( $(date +%s) - t0 )) s\`)"
-  else
-    # no report: vitest itself ended early (exit 128 + N: killed by signal N)
-    echo "run $i: exit $rc, no report after $(( $(date +%s) - t0 )) s; the log's last lines:"
-    grep -v 'artificially reduced' ".cache/loaded-$i.log" | tail -5
-  fi
+  echo "run $i ($(( $(date +%s) - t0 )) s, exit $rc):"
+  # no report: vitest itself ended early (it can, with exit 0)
+  node tools/vitest_report.mjs ".cache/loaded-$i.json" "run $i" || { rc=1; grep -v 'artificially reduced' ".cache/loaded-$i.log" | tail -5; }
   [ "$rc" -eq 0 ] || { status=1; grep -E "FAIL|×" ".cache/loaded-$i.log" | head -20; }
 done
 exit "$status"

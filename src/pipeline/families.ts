@@ -20,7 +20,8 @@ export interface ModelFamily {
   bcrs: [number, number][];
 }
 
-const bcrTag = (b: [number, number]) => `bcr${b[0]}-${b[1]}`;
+/** A BCR as model file names write it: bcr1-48. */
+export const bcrTag = (b: [number, number]) => `bcr${b[0]}-${b[1]}`;
 
 export const FAMILIES: Record<FamilyName, ModelFamily> = {
   faces: {

@@ -4,6 +4,7 @@
 import type { Need } from './method.js';
 import { controlPath, type System } from './system.js';
 import { innFileName } from './source.js';
+import { bcrTag } from './families.js';
 
 export interface ModelKind {
   /** What it is, for messages ("a diffusion prior"). */
@@ -23,8 +24,6 @@ export interface ModelKind {
   /** Found beside the prior when no file is named (no default file of its own). */
   besidePrior?: boolean;
 }
-
-const bcrTag = (b: [number, number]) => `bcr${b[0]}-${b[1]}`;
 
 export const MODEL_KINDS: Record<Need, ModelKind> = {
   prior: {
