@@ -7,10 +7,12 @@ import { decodeImage, imagesToNchw, nchwToImages, toSquare, type RgbImage } from
 import { padForJscc } from '../src/pipeline/region.js';
 import type { Tensor } from '../src/engine/tensor.js';
 import { webgpuHelp } from './webgpu_help.js';
+import { downloadMeter } from './downloads.js';
+import type { ChannelKind } from '../src/channel/spec.js';
 import { buildSettings } from './method_settings.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_METHODS, disposeReceived, fetchSource, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, REFERENCE_METHOD, reconstructAll,
+  DEFAULT_METHODS, disposeReceived, fetchSource, jsccFileOver, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, REFERENCE_METHOD, reconstructAll,
   type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, clearColumn, disableColumn, draw, offerDownload, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -37,11 +39,18 @@ interface App {
   family: FamilyName;
   /** The chosen BCR, "k/n". */
   bcr: string;
-  /** Every (family, BCR)'s system once chosen, by "family|k/n". */
+  /** The channel the system's DeepJSCC was trained over (the chosen channel's own model where the site has one). */
+  trainedOver: ChannelKind;
+  /** Every (family, BCR, DeepJSCC)'s system once chosen, by keyOf. */
   systems: Map<string, Promise<System>>;
 }
 
+/** Set by web/vite.config.ts: true in the built site, false under the dev server. */
+declare const __COMMIN_OFFLINE__: boolean;
+
 let app: App | null = null;
+/** Milliseconds from the start of the page's navigation: ready to transmit, and the first reconstruction drawn. */
+const timings: { readyMs?: number; firstImageMs?: number } = {};
 
 /**
  * The sample images per family: for the natural family two Kodak photos at 384×256 (assets/demo/photos), sent
@@ -82,10 +91,10 @@ let current: { name: string; image: RgbImage } | null = null;
  * root (the dev server serves the repository's models/ there, web/vite.config.ts). A model a method needs
  * that is absent (a 404) disables that method. DiffJSCC's control branch is found beside the prior.
  */
-const modelsFor = (family: FamilyName, bcr: [number, number]) => {
+const modelsFor = (family: FamilyName, bcr: [number, number], trainedOver: ChannelKind = 'awgn') => {
   const f = FAMILIES[family];
   return {
-    jscc: `models/${f.jsccFile(bcr)}`,
+    jscc: `models/${jsccFileOver(f, bcr, trainedOver).file}`,
     lpips: '/data/lpips/lpips_squeeze_v0.1.safetensors',
     // the face methods' models, for the face family only
     ...(family === 'faces' ? { prior: 'models/prior_64.safetensors', inn: (snr: number, b: [number, number]) => `models/${innFileName(snr, b)}`, gan: 'models/gan_64.safetensors' } : {}),
@@ -98,7 +107,17 @@ const modelsFor = (family: FamilyName, bcr: [number, number]) => {
 const BCRS: Record<FamilyName, [number, number][]> = { faces: [[1, 24], [1, 48], [1, 96], [1, 192]], natural: FAMILIES.natural.bcrs };
 const DEFAULT_BCR = '1/48';
 const bcrOf = (family: FamilyName, key: string) => BCRS[family].find((b) => `${b[0]}/${b[1]}` === key)!;
-const keyOf = (family: FamilyName, bcr: string) => `${family}|${bcr}`;
+const channelKind = () => $<HTMLSelectElement>('channel').value as ChannelKind;
+
+/** The channel whose DeepJSCC sends over `channel`: its own where the family has one and the site serves it, else AWGN's. */
+async function trainedOverFor(family: FamilyName, bcr: string, channel: ChannelKind): Promise<ChannelKind> {
+  const own = jsccFileOver(FAMILIES[family], bcrOf(family, bcr), channel);
+  if (own.trainedOver === 'awgn') return 'awgn';
+  const r = await fetch(`models/${own.file}`, { method: 'HEAD' }).catch(() => null);
+  return r?.ok ? own.trainedOver : 'awgn';
+}
+/** Every model download, drawn under the status line. */
+const onDownload = downloadMeter($('downloads'));
 
 /** Whether the site has a family's 1/48 DeepJSCC (a HEAD request). */
 async function siteHas(family: FamilyName): Promise<boolean> {
@@ -111,16 +130,21 @@ async function init(family: FamilyName): Promise<App> {
   // no adapter is a WebGPU problem too (the message says which browser or flag has one); model errors come after
   const engine = await Engine.create().catch((e: unknown) => { throw Object.assign(e instanceof Error ? e : new Error(String(e)), { noGpu: true }); });
   const systems = new Map<string, Promise<System>>();
-  return { engine, systems, family, bcr: DEFAULT_BCR, system: await systemFor(engine, systems, family, DEFAULT_BCR) };
+  const trainedOver = await trainedOverFor(family, DEFAULT_BCR, channelKind());
+  return { engine, systems, family, bcr: DEFAULT_BCR, trainedOver, system: await systemFor(engine, systems, family, DEFAULT_BCR, trainedOver) };
 }
 
-/** The system of a family's DeepJSCC at a BCR (and the models that go with it), loaded on first use; a failed load is tried again next time. */
-function systemFor(engine: Engine, systems: Map<string, Promise<System>>, family: FamilyName, bcr: string): Promise<System> {
-  const key = keyOf(family, bcr);
+/**
+ * The system of a family's DeepJSCC at a BCR over a channel (and the models that go with it), loaded on first
+ * use; a failed load is tried again next time. Only the DeepJSCC and LPIPS are downloaded here; the other
+ * models when a method first needs them.
+ */
+function systemFor(engine: Engine, systems: Map<string, Promise<System>>, family: FamilyName, bcr: string, trainedOver: ChannelKind): Promise<System> {
+  const key = `${family}|${bcr}|${trainedOver}`;
   let loading = systems.get(key);
   if (!loading) {
-    const models = modelsFor(family, bcrOf(family, bcr));
-    loading = loadSystem(engine, fetchSource(models)).then((s) => {
+    const models = modelsFor(family, bcrOf(family, bcr), trainedOver);
+    loading = loadSystem(engine, fetchSource(models, onDownload)).then((s) => {
       if (!s.lpips) throw new Error(`could not load ${models.lpips}`);
       return s;
     });
@@ -167,7 +191,8 @@ const checkedMethods = (): Method[] => choices.filter((c) => c.box.checked).map(
 async function unavailableReason(system: System, method: Method, snr: number): Promise<string | null> {
   if (system.family === 'natural' && faceOnly(method)) return 'not available: needs a face model (choose the 64×64 faces family)';
   try {
-    const missing = await findMissing(system, method, snr);
+    // asked of the server (HEAD): a model is downloaded when the method first runs
+    const missing = await findMissing(system, method, snr, { load: false });
     return missing.length ? `not available: this site has no ${missing.map((m) => m.file).join(', ')}` : null;
   } catch (e) {
     return `not available: ${e instanceof Error ? e.message : String(e)}`;
@@ -247,6 +272,7 @@ async function showResult(col: Column, out: Tensor, scores: Scores, ms: number):
   col.scores.textContent = `PSNR ${run.psnr.toFixed(2)} dB ↑ · SSIM ${run.ssim.toFixed(3)} ↑ · LPIPS ${run.lpips.toFixed(3)} ↓`;
   col.scores.title = 'PSNR and SSIM: higher is better; LPIPS (a learnt perceptual distance): lower is better';
   col.time.textContent = `took ${ms.toFixed(0)} ms`;
+  timings.firstImageMs ??= performance.now();
   offerDownload(col, (current?.name ?? 'image').replace(/\.[^.]*$/, '').replace(/^.*\//, ''));
   return run;
 }
@@ -282,7 +308,8 @@ async function transmit(snr: number, seed: number) {
   const symbols = system.jscc.symbolsFor(sent.height, sent.width);
   // over a fading channel the decoder sees the SNR after equalisation, not the nominal one
   const effSnr = channel.kind === 'awgn' ? null : (await rx.effSnrDb.data())[0];
-  const link = `${symbols} complex symbols for ${current.image.width}×${current.image.height}${region ? ` (padded to ${sent.width}×${sent.height})` : ''} (BCR ${cfg.bcr.join('/')}) over ${describeChannel(channel)}${effSnr === null ? '' : `, effective SNR ${effSnr.toFixed(1)} dB`}`;
+  const { trainedOver } = app;
+  const link = `${symbols} complex symbols for ${current.image.width}×${current.image.height}${region ? ` (padded to ${sent.width}×${sent.height})` : ''} (BCR ${cfg.bcr.join('/')}) over ${describeChannel(channel)}${effSnr === null ? '' : `, effective SNR ${effSnr.toFixed(1)} dB`}${trainedOver === 'awgn' ? '' : `, with the DeepJSCC trained over ${trainedOver}`}`;
   // one time per method: DeepJSCC's column holds its encode + channel + decode, the others' run from the received symbols
   $('latency').textContent = `Times on ${engine.adapterInfo.description || engine.adapterInfo.architecture || 'this adapter'}: DeepJSCC's is its encode + channel + decode, each other method's runs from the received symbols; ${link}`;
   const runs: Record<string, MethodRun> = {};
@@ -305,7 +332,7 @@ async function transmit(snr: number, seed: number) {
     x.dispose();
     disposeReceived(rx);
   }
-  return { ...runs[REFERENCE_METHOD], ms: channelMs, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind, family: system.family, width: current.image.width, height: current.image.height };
+  return { ...runs[REFERENCE_METHOD], ms: channelMs, methods: runs, symbols, bcr: cfg.bcr, channel: channel.kind, trainedOver, jscc: system.source.paths.jscc, family: system.family, width: current.image.width, height: current.image.height };
 }
 
 /** Beside the SNR slider: the SNRs this site has a per-SNR model for (an INN each), and the methods that need one. */
@@ -324,7 +351,27 @@ async function noteSnrModels(family: FamilyName, key: string) {
   $('snrNote').textContent = `${perSnr.map((m) => m.label).join(', ')}: ${at.length ? `an INN per SNR, here for ${at.join(', ')} dB` : 'no INN on this site'}`;
 }
 
+/** Under the channel select: which DeepJSCC sends over it, and what the other models were trained with. */
+function noteChannelModel(family: FamilyName, key: string, trainedOver: ChannelKind) {
+  const { file } = jsccFileOver(FAMILIES[family], bcrOf(family, key), trainedOver);
+  $('channelNote').textContent = trainedOver === 'awgn' ? '' : `Sent with the DeepJSCC trained over ${trainedOver} (${file}); the other methods' models were trained with the AWGN one.`;
+}
+
+/**
+ * The built site keeps what it fetches (the page, its code, the models used) for offline use: sw.js, from
+ * web/service_worker.js. Resolves once the worker handles the page's requests, so that the first models are
+ * kept too, or after a few seconds without it (the page works without an offline copy).
+ */
+async function keepOffline(): Promise<void> {
+  if (!__COMMIN_OFFLINE__ || !('serviceWorker' in navigator)) return;
+  const sw = navigator.serviceWorker;
+  const controlled = new Promise<void>((ok) => (sw.controller ? ok() : sw.addEventListener('controllerchange', () => ok(), { once: true })));
+  const registered = sw.register('./sw.js').then(() => controlled, (e: unknown) => console.warn('no offline copy:', e));
+  await Promise.race([registered, new Promise((ok) => setTimeout(ok, 5000))]);
+}
+
 async function main() {
+  await keepOffline();
   choices = buildPicker($('methods'), METHODS, DEFAULT_METHODS, syncColumns);
   syncColumns();
   const sample = $<HTMLSelectElement>('sample');
@@ -375,6 +422,7 @@ async function main() {
   }
   const a = app;
   void noteSnrModels(a.family, a.bcr);
+  noteChannelModel(a.family, a.bcr, a.trainedOver);
   // the INNs are per SNR: a new SNR can enable or disable CommIN
   snr.addEventListener('change', () => void checkAvailability(a.system, Number(snr.value)).catch(showError));
   let linkSwitch = 0;
@@ -388,10 +436,12 @@ async function main() {
     $('error').hidden = true;
     status(`Loading the ${family} DeepJSCC for BCR ${key}…`);
     try {
-      const system = await systemFor(a.engine, a.systems, family, key);
+      const trainedOver = await trainedOverFor(family, key, channelKind());
+      const system = await systemFor(a.engine, a.systems, family, key, trainedOver);
       if (ticket !== linkSwitch) return;
-      Object.assign(a, { system, family, bcr: key });
+      Object.assign(a, { system, family, bcr: key, trainedOver });
       void noteSnrModels(family, key);
+      noteChannelModel(family, key, trainedOver);
       await checkAvailability(system, Number(snr.value));
       status('Ready.');
     } catch (e) {
@@ -403,6 +453,8 @@ async function main() {
     }
   };
   bcr.addEventListener('change', () => void switchLink(a.family, bcr.value));
+  // a channel with a DeepJSCC of its own (Rayleigh at 1/48 for the faces) sends with that one
+  $<HTMLSelectElement>('channel').addEventListener('change', () => void switchLink(a.family, a.bcr));
   const pick = async () => {
     $('error').hidden = true;
     sample.querySelector('option[data-upload]')?.remove();
@@ -460,9 +512,11 @@ async function main() {
   await checkAvailability(a.system, Number(snr.value));
   await pick();
   status('Ready.');
+  timings.readyMs = performance.now();
   // for the real-browser tests: the same entry points a user clicks through
   (window as unknown as Record<string, unknown>).__commin = {
     ready: true,
+    timings,
     /** Sends a sample (a URL on the site) through a family (default: faces) at a BCR over a channel. */
     async transmitSample(url: string, s: number, seed: number, link: { family?: FamilyName; bcr?: string; channel?: string } = {}) {
       if (link.channel) $<HTMLSelectElement>('channel').value = link.channel;
@@ -474,6 +528,8 @@ async function main() {
       } else if (link.bcr && link.bcr !== bcr.value) {
         bcr.value = link.bcr;
         await switchLink(family, link.bcr);
+      } else if (link.channel) {
+        await switchLink(family, a.bcr); // the channel's own DeepJSCC, where the site has one
       }
       if (Array.from(sample.options).some((o) => o.value === url)) sample.value = url;
       await loadImage(url, await fetchBytes(url));

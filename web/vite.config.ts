@@ -2,7 +2,8 @@
 // and the sample images are served from the page's own origin (models/ and assets/, not copied); `npm run
 // web:build` copies them into dist-web/ at the same paths, so the built folder works from any static server.
 import { defineConfig, type Plugin } from 'vite';
-import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleShaders, SHADER_DIR } from '../tools/bundle_shaders.js';
@@ -42,7 +43,8 @@ function serveData(): Plugin {
     configResolved(config) {
       outDir = config.build.outDir;
     },
-    // the built site carries what the dev server mounts: models (*.safetensors and their cards), LPIPS, samples
+    // the built site carries what the dev server mounts: models (*.safetensors and their cards), LPIPS, samples;
+    // then the offline worker over all of it
     closeBundle() {
       for (const [prefix, dir] of Object.entries(MOUNTS)) {
         if (!existsSync(dir)) continue;
@@ -53,6 +55,7 @@ function serveData(): Plugin {
           filter: (f) => f === dir || (statSync(f).isDirectory() ? !top : /\.(safetensors|json|png|jpg)$/.test(f) && (!top || dirname(f) === dir)),
         });
       }
+      writeServiceWorker(outDir);
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
@@ -75,7 +78,32 @@ function serveData(): Plugin {
   };
 }
 
-export default defineConfig({
+/** Every file under dir, as paths relative to it with '/' separators, sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .map((f) => f.split('\\').join('/'))
+    .sort();
+}
+
+/**
+ * sw.js from web/service_worker.js: VERSION is a hash of every file of the built site (a new build with any
+ * change gets a new cache), SHELL the page's own files (HTML, code, styles), cached when the worker installs.
+ * Models and samples are cached when the page first fetches them.
+ */
+function writeServiceWorker(outDir: string) {
+  const files = filesUnder(outDir).filter((f) => f !== 'sw.js');
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(readFileSync(join(outDir, f)));
+  const shell = ['./', ...files.filter((f) => /\.(html|js|css)$/.test(f)).map((f) => `./${f}`)];
+  const template = readFileSync(join(repo, 'web/service_worker.js'), 'utf8');
+  writeFileSync(join(outDir, 'sw.js'), template.replace("'__VERSION__'", JSON.stringify(hash.digest('hex').slice(0, 16))).replace('__SHELL__', JSON.stringify(shell)));
+}
+
+export default defineConfig(({ command }) => ({
+  // the built site registers its offline worker (sw.js); the dev server has none. Not import.meta.env.PROD,
+  // which follows NODE_ENV (a build from a test runner would then have no worker)
+  define: { __COMMIN_OFFLINE__: JSON.stringify(command === 'build') },
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [shaderSources(), serveData()],
   // as a user's bundler does through package.json's "browser" field: the engine without its Node-only module
@@ -89,4 +117,4 @@ export default defineConfig({
   },
   esbuild: { target: 'es2022' },
   optimizeDeps: { esbuildOptions: { target: 'es2022' } },
-});
+}));

@@ -4,7 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import { keep } from '../engine/scope.js';
 import { requireGrad } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
-import { parseSafetensors, serializeSafetensors, type Dtype, type HostTensor } from '../engine/safetensors.js';
+import { parseSafetensors, serializeSafetensors, type HostTensor, type Storage } from '../engine/safetensors.js';
 import { fill, tensor } from '../kernels/create.js';
 import { randUniform } from '../kernels/random.js';
 import { fnv1a32 } from '../util/hash.js';
@@ -86,8 +86,8 @@ export class Params {
     }
   }
 
-  async save(metadata: Record<string, string> = {}, dtype: Dtype = 'F32'): Promise<Uint8Array> {
-    return serializeSafetensors(await this.toHost(), metadata, dtype);
+  async save(metadata: Record<string, string> = {}, storage: Storage = 'F32'): Promise<Uint8Array> {
+    return serializeSafetensors(await this.toHost(), metadata, storage);
   }
 
   load(bytes: Uint8Array, what = 'weights'): Record<string, string> {

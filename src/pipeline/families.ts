@@ -3,6 +3,7 @@
 // DeepJSCC trained on random crops of photographs, which sends a photo at its own size (padded to the
 // encoder's stride); only the methods that need no face model run on it (methods/index.ts faceOnly).
 import { sameBcr } from '../networks/deepjscc.js';
+import type { ChannelKind } from '../channel/spec.js';
 
 export type FamilyName = 'faces' | 'natural';
 
@@ -18,6 +19,9 @@ export interface ModelFamily {
   advFile(bcr: [number, number]): string;
   /** The BCRs the family is trained for, densest first. */
   bcrs: [number, number][];
+  /** DeepJSCC models trained over a channel other than AWGN, by channel: the BCRs that have one, named
+   *  jsccFile with `_<channel>` before the extension (e.g. deepjscc_64_bcr1-48_rayleigh.safetensors). */
+  trainedOver: Partial<Record<ChannelKind, [number, number][]>>;
 }
 
 /** A BCR as model file names write it: bcr1-48. */
@@ -28,11 +32,13 @@ export const FAMILIES: Record<FamilyName, ModelFamily> = {
     name: 'faces', what: '64×64 faces', ownSize: false,
     jsccFile: (b) => `deepjscc_64_${bcrTag(b)}.safetensors`, advFile: (b) => `deepjscc_adv_64_${bcrTag(b)}.safetensors`,
     bcrs: [[1, 24], [1, 48], [1, 96], [1, 192]],
+    trainedOver: { rayleigh: [[1, 48]] },
   },
   natural: {
     name: 'natural', what: 'photographs at their own size', ownSize: true,
     jsccFile: (b) => `natural_${bcrTag(b)}.safetensors`, advFile: (b) => `natural_adv_${bcrTag(b)}.safetensors`,
     bcrs: [[1, 48], [1, 96], [1, 192], [1, 384]],
+    trainedOver: {},
   },
 };
 
@@ -50,3 +56,10 @@ export function familyOfMeta(meta: Record<string, string>): FamilyName {
 
 /** Whether the family has a trained model for the BCR. */
 export const familyHasBcr = (f: ModelFamily, bcr: [number, number]) => f.bcrs.some((b) => sameBcr(b, bcr));
+
+/** The family's DeepJSCC file for a BCR over a channel: the one trained over that channel where the family has
+ *  it (trainedOver), else the AWGN-trained one. */
+export function jsccFileOver(f: ModelFamily, bcr: [number, number], channel: ChannelKind): { file: string; trainedOver: ChannelKind } {
+  const own = f.trainedOver[channel]?.some((b) => sameBcr(b, bcr));
+  return own ? { file: f.jsccFile(bcr).replace(/\.safetensors$/, `_${channel}.safetensors`), trainedOver: channel } : { file: f.jsccFile(bcr), trainedOver: 'awgn' };
+}

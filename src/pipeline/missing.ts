@@ -24,10 +24,21 @@ export function missingModelError(label: string, what: string, m: MissingModel):
   return new Error(`${label} needs ${what}: '${m.file}' does not exist`);
 }
 
-/** The models a method lacks at an SNR. */
-export async function findMissing(system: System, method: Method, snr: number): Promise<MissingModel[]> {
+/**
+ * The models a method lacks at an SNR. By default each model is loaded (so a file that is there but does not
+ * fit, e.g. an INN of another BCR, throws here); with `load: false` and a source that can tell whether a file
+ * exists without reading it (a web server), a model not yet loaded is only looked for, and the loading waits
+ * until a method runs.
+ */
+export async function findMissing(system: System, method: Method, snr: number, { load = true }: { load?: boolean } = {}): Promise<MissingModel[]> {
   const out: MissingModel[] = [];
-  for (const need of method.needs) if (!(await MODEL_KINDS[need].present(system, snr))) out.push(modelFor(system, need, snr));
+  const exists = system.source.exists?.bind(system.source);
+  for (const need of method.needs) {
+    const kind = MODEL_KINDS[need];
+    const path = kind.named(system, snr);
+    const present = !load && exists ? !!path && (await exists(path)) : await kind.present(system, snr);
+    if (!present) out.push(modelFor(system, need, snr));
+  }
   return out;
 }
 

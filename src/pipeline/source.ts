@@ -27,15 +27,53 @@ export interface ByteSource {
   paths: ModelPaths;
   /** The bytes at `path`, or null when there is nothing there (an optional model). */
   read(path: string): Promise<Uint8Array | null>;
+  /** Whether there is a file at `path`, without reading it: for a source where reading is a download, so that
+   *  which methods can run is known before their models are fetched (findMissing with `load: false`). */
+  exists?(path: string): Promise<boolean>;
 }
 
-/** Models served over HTTP (the web page): a 404 is an absent model. */
-export function fetchSource(paths: ModelPaths): ByteSource {
+/** A model download under way (`total` null when the server does not say the size). */
+export interface DownloadProgress { url: string; loaded: number; total: number | null; done: boolean }
+
+/** Models served over HTTP (the web page): a 404 is an absent model. Each download reports its bytes as they
+ *  arrive to `onProgress`; `exists` asks with a HEAD request. */
+export function fetchSource(paths: ModelPaths, onProgress?: (p: DownloadProgress) => void): ByteSource {
   return {
     paths,
     async read(url) {
       const r = await fetch(url);
-      return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+      if (!r.ok) return null;
+      return onProgress && r.body ? readWithProgress(url, r, onProgress) : new Uint8Array(await r.arrayBuffer());
+    },
+    async exists(url) {
+      const r = await fetch(url, { method: 'HEAD' }).catch(() => null);
+      return !!r?.ok;
     },
   };
+}
+
+async function readWithProgress(url: string, r: Response, onProgress: (p: DownloadProgress) => void): Promise<Uint8Array> {
+  const length = Number(r.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = r.body!.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress({ url, loaded, total, done: false });
+    }
+  } finally {
+    onProgress({ url, loaded, total, done: true });
+  }
+  const out = new Uint8Array(loaded);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.byteLength;
+  }
+  return out;
 }

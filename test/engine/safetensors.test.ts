@@ -32,6 +32,43 @@ describe('safetensors', () => {
     const back = parseSafetensors(serializeSafetensors(new Map([['x', { shape: [10], data: vals }]]), {}, 'F16')).tensors.get('x')!.data;
     vals.forEach((v, i) => expect(Math.abs(back[i] - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * 2 ** -11, 2 ** -24)));
   });
+  it('I8 storage: weights per-row int8 within half a step of their row scale, small tensors F16, scales hidden', () => {
+    const rng = testRng();
+    const w = { shape: [5, 3, 3, 3], data: Float32Array.from(rng.f32(135, -2, 2)) };
+    for (let i = 27; i < 54; i++) w.data[i] = 0; // an all-zero row stays zero
+    for (let i = 54; i < 81; i++) w.data[i] *= 1e-3; // a row of small values keeps its own scale
+    const bias = { shape: [5], data: Float32Array.from(rng.f32(5, -1, 1)) };
+    const tiny = { shape: [2, 3], data: Float32Array.from(rng.f32(6, -1, 1)) }; // under 64 values: F16
+    const bytes = serializeSafetensors(new Map([['conv.weight', w], ['conv.bias', bias], ['tiny', tiny]]), { kind: 'x' }, 'I8');
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)))));
+    expect(header['conv.weight'].dtype).toBe('I8');
+    expect(header['conv.weight.int8_scale']).toMatchObject({ dtype: 'F32', shape: [5] });
+    expect(header['conv.bias'].dtype).toBe('F16');
+    expect(header['tiny'].dtype).toBe('F16');
+    const back = parseSafetensors(bytes, 'q.st');
+    expect([...back.tensors.keys()]).toEqual(['conv.weight', 'conv.bias', 'tiny']);
+    expect(back.metadata.kind).toBe('x');
+    const got = back.tensors.get('conv.weight')!;
+    expect(got.shape).toEqual([5, 3, 3, 3]);
+    for (let r = 0; r < 5; r++) {
+      const row = Array.from(w.data.subarray(r * 27, (r + 1) * 27));
+      const step = Math.max(...row.map(Math.abs)) / 127;
+      row.forEach((v, j) => expect(Math.abs(got.data[r * 27 + j] - v)).toBeLessThanOrEqual(step / 2 + Math.abs(v) * 1e-6));
+    }
+    expect(Array.from(got.data.subarray(27, 54)).every((v) => v === 0)).toBe(true);
+    // a large weight takes about a quarter of its F32 bytes
+    const big = new Map([['w', { shape: [64, 100], data: Float32Array.from(rng.f32(6400, -1, 1)) }]]);
+    expect(serializeSafetensors(big, {}, 'I8').length).toBeLessThan(serializeSafetensors(big).length * 0.27);
+  });
+  it('I8 tensors and their scales must come in pairs of matching shape', () => {
+    const q = (shape: number[], start: number, end: number) => ({ dtype: 'I8', shape, data_offsets: [start, end] });
+    const read = (header: object, dataLen: number) => () => parseSafetensors(fileOf(header, dataLen), 'q.st');
+    expect(read({ w: q([2, 2], 0, 4) }, 4)).toThrow(/q.st: I8 tensor 'w' has no F32\/F16 scale tensor 'w.int8_scale'/);
+    expect(read({ w: q([2, 2], 0, 4), 'w.int8_scale': f32([3], 4, 16) }, 16)).toThrow(/q.st: tensor 'w.int8_scale' has shape \[3\]; I8 tensor 'w' of shape \[2,2\] needs \[2\]/);
+    expect(read({ w: f32([2], 0, 8), 'w.int8_scale': f32([2], 8, 16) }, 16)).toThrow(/q.st: tensor 'w.int8_scale' is an int8 scale but 'w' is not an I8 tensor/);
+    expect(read({ 'v.int8_scale': f32([1], 0, 4) }, 4)).toThrow(/'v.int8_scale' is an int8 scale but 'v' is not/);
+    expect(() => serializeSafetensors(new Map([['a.int8_scale', { shape: [1], data: Float32Array.of(1) }]]))).toThrow(/'a.int8_scale' ends with '.int8_scale', which int8 storage reserves/);
+  });
   it('reads the shipped LPIPS weights (59 tensors, 724,742 parameters)', () => {
     const f = parseSafetensors(new Uint8Array(readFileSync(LPIPS_FILE)));
     expect(f.tensors.size).toBe(59);
@@ -67,7 +104,7 @@ describe('safetensors', () => {
     expect(bad({ dtype: 'F32', shape: [4], data_offsets: ['0', '16'] })).toThrow(/m.st: tensor 'w' has data_offsets \["0","16"\]/);
     expect(bad({ dtype: 'F32', shape: [4], data_offsets: [0, 16, 32] })).toThrow(/tensor 'w' has data_offsets \[0,16,32\]/);
     expect(bad({ dtype: 'F32', shape: [0], data_offsets: [16, 0] }, 0)).toThrow(/tensor 'w' has data_offsets \[16,0\]/);
-    expect(bad({ dtype: 'I64', shape: [2], data_offsets: [0, 16] })).toThrow(/tensor 'w' has dtype "I64"; only F32 and F16/);
+    expect(bad({ dtype: 'I64', shape: [2], data_offsets: [0, 16] })).toThrow(/tensor 'w' has dtype "I64"; only F32, F16 and I8/);
     expect(bad(f32([4], 0, 12))).toThrow(/tensor 'w' byte range \[0, 12\) holds 12 bytes; shape \[4\] of F32 needs 16/);
   });
   it('__metadata__ must be an object of strings', () => {

@@ -11,7 +11,7 @@ function seeds(): Uint8Array[] {
   const rng = new Rng(7);
   const t = (shape: number[]): HostTensor => ({ shape, data: Float32Array.from(rng.f32(shape.reduce((a, d) => a * d, 1), -3, 3)) });
   const tensors = new Map([['a.weight', t([3, 4])], ['a.bias', t([4])], ['s', t([])], ['empty', t([0, 2])]]);
-  return [serializeSafetensors(tensors, { step: '12', config: '{"c":1}' }), serializeSafetensors(tensors, {}, 'F16')];
+  return [serializeSafetensors(tensors, { step: '12', config: '{"c":1}' }), serializeSafetensors(tensors, {}, 'F16'), serializeSafetensors(new Map([...tensors, ['q.weight', t([5, 16])]]), {}, 'I8')];
 }
 
 function headerOf(b: Uint8Array): { header: Record<string, unknown>; len: number } | null {
