@@ -28,8 +28,9 @@ for (const [n, t] of f.tensors) {
 }
 const history = (json('history') as unknown[] | undefined) ?? [];
 const cardPath = file.replace(/\.safetensors$/, '.card.json');
-// evaluations are appended by `commin prior-eval --record`; a rewritten card keeps them
-const previous = existsSync(cardPath) ? (JSON.parse(readFileSync(cardPath, 'utf8')) as { evaluations?: unknown[] }) : {};
+// evaluations are appended by `commin prior-eval --record`, and how the bundled file is stored is written
+// with it (docs/models.md): a rewritten card keeps both
+const previous = existsSync(cardPath) ? (JSON.parse(readFileSync(cardPath, 'utf8')) as { evaluations?: unknown[]; storage?: unknown }) : {};
 const card = {
   file,
   kind: m.kind ?? (m.config?.includes('bcr') ? 'deepjscc' : 'unknown'),
@@ -57,6 +58,7 @@ const card = {
   containsOptimizerState: [...f.tensors.keys()].some((k) => k.startsWith('optimizer.')),
   source: m.source,
   evaluations: previous.evaluations,
+  storage: previous.storage ?? m.storage ?? 'f32',
 };
 writeFileSync(`${cardPath}.tmp`, JSON.stringify(card, null, 2) + '\n');
 renameSync(`${cardPath}.tmp`, cardPath);

@@ -1,4 +1,6 @@
-"""Minimal safetensors writer (F32) and reader (F32, F16) for the reference scripts: no extra Python packages."""
+"""Minimal safetensors writer (F32) and reader (F32, F16, and the bundled models' per-row int8: I8 values
+times the F32 row scales of NAME.int8_scale, as src/engine/safetensors.ts) for the reference scripts: no
+extra Python packages."""
 import json
 import struct
 
@@ -29,9 +31,20 @@ def load(path):
     n = struct.unpack("<Q", data[:8])[0]
     header = json.loads(data[8:8 + n])
     meta = header.pop("__metadata__", {})
-    out = {}
+    raw = {}
     for name, info in header.items():
         b0, b1 = info["data_offsets"]
-        dt = {"F32": "<f4", "F16": "<f2"}[info["dtype"]]
-        out[name] = np.frombuffer(data[8 + n + b0:8 + n + b1], dtype=dt).astype(np.float32).reshape(info["shape"])
+        dt = {"F32": "<f4", "F16": "<f2", "I8": "i1"}[info["dtype"]]
+        raw[name] = np.frombuffer(data[8 + n + b0:8 + n + b1], dtype=dt).astype(np.float32).reshape(info["shape"])
+    out = {}
+    for name, a in raw.items():
+        if name.endswith(SCALE):
+            continue
+        if header[name]["dtype"] == "I8":
+            scale = raw[name + SCALE]
+            a = (a.reshape(len(scale), -1) * scale[:, None]).reshape(a.shape)
+        out[name] = a
     return out, meta
+
+
+SCALE = ".int8_scale"
