@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global_setup.ts'],
+    setupFiles: ['test/trace_setup.ts'],
     testTimeout: 120_000,
     // deterministic kernel variants in tests (and in the CLI processes they spawn); autotune has its own tests
     env: { COMMIN_AUTOTUNE: '0' },

@@ -1,12 +1,30 @@
 // One run's decoded-set caches live in a temporary folder removed afterwards: the tests' throwaway image
 // folders would otherwise leave a cache file each in the repository's .cache/datasets. Set here, before
 // the workers start, so they and the CLI processes they spawn inherit it.
-import { mkdtempSync, rmSync } from 'node:fs';
+//
+// This runs in vitest's main process, which otherwise holds nothing of its own while a worker runs a long
+// test: a timer keeps it alive until the run ends, and with COMMIN_TEST_TRACE=FILE the main process writes
+// to FILE when it is about to end (`beforeExit`: its event loop ran empty) and when it ends, with the code,
+// beside the start and end of each test the workers write (test/trace_setup.ts).
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'commin-test-cache-'));
   process.env.COMMIN_DATASET_CACHE = dir;
-  return () => rmSync(dir, { recursive: true, force: true });
+  const keepAlive = setInterval(() => {}, 60_000);
+  const trace = process.env.COMMIN_TEST_TRACE;
+  const note = (what: string) => trace && appendFileSync(trace, `${new Date().toISOString()} main ${process.pid} ${what}\n`);
+  const onBeforeExit = (code: number) => note(`beforeExit ${code} (the event loop ran empty)`);
+  const onExit = (code: number) => note(`exit ${code}`);
+  process.on('beforeExit', onBeforeExit);
+  process.on('exit', onExit);
+  note('start');
+  return () => {
+    note('teardown');
+    clearInterval(keepAlive);
+    process.off('beforeExit', onBeforeExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
 }

@@ -17,12 +17,13 @@ mkdir -p .cache
 status=0
 for i in $(seq "$runs"); do
   t0=$(date +%s)
-  rm -f ".cache/loaded-$i.json"
-  npx vitest run --reporter=dot --reporter=json --outputFile=".cache/loaded-$i.json" "$@" > ".cache/loaded-$i.log" 2>&1
+  rm -f ".cache/loaded-$i.json" ".cache/loaded-$i.trace"
+  # each test's start and end, and the main process's end (test/global_setup.ts), for a run that ends early
+  COMMIN_TEST_TRACE="$PWD/.cache/loaded-$i.trace" npx vitest run --reporter=dot --reporter=json --outputFile=".cache/loaded-$i.json" "$@" > ".cache/loaded-$i.log" 2>&1
   rc=$?
   echo "run $i ($(( $(date +%s) - t0 )) s, exit $rc):"
   # no report: vitest itself ended early (it can, with exit 0)
-  node tools/vitest_report.mjs ".cache/loaded-$i.json" "run $i" || { rc=1; grep -v 'artificially reduced' ".cache/loaded-$i.log" | tail -5; }
+  node tools/vitest_report.mjs ".cache/loaded-$i.json" "run $i" || { rc=1; grep -v 'artificially reduced' ".cache/loaded-$i.log" | tail -5; tail -4 ".cache/loaded-$i.trace"; }
   [ "$rc" -eq 0 ] || { status=1; grep -E "FAIL|×" ".cache/loaded-$i.log" | head -20; }
 done
 exit "$status"
