@@ -12,7 +12,7 @@ import type { ChannelKind } from '../src/channel/spec.js';
 import { buildSettings } from './method_settings.js';
 import { affine, clamp } from '../src/kernels/elementwise.js';
 import {
-  DEFAULT_METHODS, disposeReceived, fetchSource, jsccFileOver, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, REFERENCE_METHOD, reconstructAll,
+  DEFAULT_METHODS, disposeReceived, fetchSource, urlExists, jsccFileOver, describeChannel, faceOnly, FAMILIES, getMethod, findMissing, innFileName, loadSystem, methodNames, methodOptionsFromFlags, receive, REFERENCE_METHOD, reconstructAll,
   type ChannelSpec, type FamilyName, type Method, type MethodOptions, type Scores, type StepEvent, type System,
 } from '../src/pipeline/index.js';
 import { buildColumn, buildPicker, clearColumn, disableColumn, draw, offerDownload, resetColumn, setAvailability, type Choice, type Column } from './method_columns.js';
@@ -112,18 +112,13 @@ const channelKind = () => $<HTMLSelectElement>('channel').value as ChannelKind;
 /** The channel whose DeepJSCC sends over `channel`: its own where the family has one and the site serves it, else AWGN's. */
 async function trainedOverFor(family: FamilyName, bcr: string, channel: ChannelKind): Promise<ChannelKind> {
   const own = jsccFileOver(FAMILIES[family], bcrOf(family, bcr), channel);
-  if (own.trainedOver === 'awgn') return 'awgn';
-  const r = await fetch(`models/${own.file}`, { method: 'HEAD' }).catch(() => null);
-  return r?.ok ? own.trainedOver : 'awgn';
+  return own.trainedOver !== 'awgn' && (await urlExists(`models/${own.file}`)) ? own.trainedOver : 'awgn';
 }
 /** Every model download, drawn under the status line. */
 const onDownload = downloadMeter($('downloads'));
 
 /** Whether the site has a family's 1/48 DeepJSCC (a HEAD request). */
-async function siteHas(family: FamilyName): Promise<boolean> {
-  const r = await fetch(modelsFor(family, [1, 48]).jscc, { method: 'HEAD' }).catch(() => null);
-  return !!r?.ok;
-}
+const siteHas = (family: FamilyName) => urlExists(modelsFor(family, [1, 48]).jscc);
 
 async function init(family: FamilyName): Promise<App> {
   if (!('gpu' in navigator)) throw Object.assign(new Error(webgpuHelp()), { noGpu: true });
@@ -158,8 +153,7 @@ function systemFor(engine: Engine, systems: Map<string, Promise<System>>, family
 async function markMissingBcrs(select: HTMLSelectElement, family: FamilyName) {
   await Promise.all(Array.from(select.options).map(async (o) => {
     const url = modelsFor(family, bcrOf(family, o.value)).jscc;
-    const r = await fetch(url, { method: 'HEAD' }).catch(() => null);
-    if (r?.ok) return;
+    if (await urlExists(url)) return;
     o.disabled = true;
     o.textContent += ` — not on this site (${url})`;
   }));
@@ -346,7 +340,7 @@ async function noteSnrModels(family: FamilyName, key: string) {
   }
   const snrs: number[] = [];
   for (let s = Number(slider.min); s <= Number(slider.max); s++) snrs.push(s);
-  const have = await Promise.all(snrs.map((s) => fetch(inn(s, bcrOf(family, key)), { method: 'HEAD' }).then((r) => r.ok, () => false)));
+  const have = await Promise.all(snrs.map((s) => urlExists(inn(s, bcrOf(family, key)))));
   const at = snrs.filter((_, i) => have[i]);
   $('snrNote').textContent = `${perSnr.map((m) => m.label).join(', ')}: ${at.length ? `an INN per SNR, here for ${at.join(', ')} dB` : 'no INN on this site'}`;
 }

@@ -204,7 +204,7 @@ function dequantize(entries: TensorEntry[], raw: Map<string, HostTensor>, what: 
     }
     const scale = raw.get(scaleEntry.name)!.data;
     const perRow = rows ? t.data.length / rows : 0;
-    for (let i = 0; i < t.data.length; i++) t.data[i] *= scale[Math.floor(i / perRow)];
+    for (let r = 0; r < rows; r++) for (let i = r * perRow; i < (r + 1) * perRow; i++) t.data[i] *= scale[r];
     tensors.set(e.name, t);
   }
   return tensors;

@@ -1,6 +1,6 @@
 // The reconstruction pipeline: load a system, send a batch over the channel once, reconstruct it with each
 // registered method, score every result. The CLI (transmit, demo, eval) and the web page call this.
-export { fetchSource, innFileName, jsccFileName, type ByteSource, type DownloadProgress, type ModelPaths } from './source.js';
+export { fetchSource, urlExists, innFileName, jsccFileName, type ByteSource, type DownloadProgress, type ModelPaths } from './source.js';
 export { controlPath, loadSystem, type System, type Prior, type LoadedInn, type LoadedJscc, type LoadedControl, type LoadedGan } from './system.js';
 export { disposeReceived, receive, sendThrough, type Received } from './receive.js';
 export { AWGN, CHANNEL_KINDS, checkChannelSpec, describeChannel, sameChannel, type ChannelKind, type ChannelSpec } from '../channel/index.js';

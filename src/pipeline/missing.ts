@@ -31,12 +31,13 @@ export function missingModelError(label: string, what: string, m: MissingModel):
  * until a method runs.
  */
 export async function findMissing(system: System, method: Method, snr: number, { load = true }: { load?: boolean } = {}): Promise<MissingModel[]> {
+  const { source } = system;
+  const lookOnly = !load && !!source.exists;
   const out: MissingModel[] = [];
-  const exists = system.source.exists?.bind(system.source);
   for (const need of method.needs) {
     const kind = MODEL_KINDS[need];
-    const path = kind.named(system, snr);
-    const present = !load && exists ? !!path && (await exists(path)) : await kind.present(system, snr);
+    const path = lookOnly ? kind.named(system, snr) : undefined;
+    const present = lookOnly ? !!path && (await source.exists!(path)) : await kind.present(system, snr);
     if (!present) out.push(modelFor(system, need, snr));
   }
   return out;

@@ -45,11 +45,14 @@ export function fetchSource(paths: ModelPaths, onProgress?: (p: DownloadProgress
       if (!r.ok) return null;
       return onProgress && r.body ? readWithProgress(url, r, onProgress) : new Uint8Array(await r.arrayBuffer());
     },
-    async exists(url) {
-      const r = await fetch(url, { method: 'HEAD' }).catch(() => null);
-      return !!r?.ok;
-    },
+    exists: urlExists,
   };
+}
+
+/** Whether a server has a file at `url`, asked with a HEAD request (a network error counts as no). */
+export async function urlExists(url: string): Promise<boolean> {
+  const r = await fetch(url, { method: 'HEAD' }).catch(() => null);
+  return !!r?.ok;
 }
 
 async function readWithProgress(url: string, r: Response, onProgress: (p: DownloadProgress) => void): Promise<Uint8Array> {

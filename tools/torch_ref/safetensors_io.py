@@ -6,6 +6,9 @@ import struct
 
 import numpy as np
 
+# the companion tensor of an I8 weight: its per-row scales
+SCALE = ".int8_scale"
+
 
 def save(path, tensors, metadata=None):
     header, blobs, off = {}, [], 0
@@ -46,5 +49,3 @@ def load(path):
         out[name] = a
     return out, meta
 
-
-SCALE = ".int8_scale"
