@@ -4,10 +4,10 @@
 //
 // This runs in vitest's main process. With COMMIN_TEST_TRACE=FILE it writes to FILE when it is about to end
 // with its event loop empty (`beforeExit`) and when it ends, with the code, beside the start and end of each
-// test the workers write (test/trace_setup.ts). Under load a test file's worker has gone away without the
-// pool starting the next: tinypool unrefs its workers, so the main process then holds nothing and Node ends
-// it with exit 0 and no report, which CI fails for the missing report. A timer held here would turn that
-// into a hang instead, so none is held.
+// test the workers write (test/trace_setup.ts). When the pool gives up on a worker that is slow to exit
+// (vitest.config.ts, teardownTimeout) it starts no next one: tinypool unrefs its workers, so the main process
+// then holds nothing and Node ends it with exit 0 and no report, which CI fails for the missing report. A timer
+// held here would turn that into a hang instead, so none is held.
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
