@@ -21,11 +21,11 @@ export default defineConfig({
     // test/run_process.ts, never spawnSync.
     poolOptions: { forks: { maxForks: 1, minForks: 1 } },
     // After each test file the pool ends its worker and starts the next one only once the old one has exited.
-    // Under load a worker that held a WebGPU device has taken 14 s to exit after its SIGTERM (one thread stuck
+    // Under load a worker that held a WebGPU device has taken up to 15 s to exit after its SIGTERM (one thread stuck
     // in the kernel; the SIGKILL a second later does not hurry it). Past this timeout (vitest's default: 10 s)
     // tinypool gives up on the worker ("Failed to terminate worker") and never starts the next one; vitest's
-    // main process, holding no handle, then ends with exit 0 and no report. This reproduces it with 10 s:
-    //   bash tools/loaded_test.sh 40 test/metrics/lpips.test.ts test/metrics/metrics.test.ts
+    // main process, holding no handle, then ends with exit 0 and no report. With 10 s, 2 of 21 runs of this ended so:
+    //   bash tools/loaded_test.sh 21 test/metrics/lpips.test.ts test/metrics/metrics.test.ts
     teardownTimeout: 120_000,
   },
 });
